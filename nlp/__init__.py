@@ -1,0 +1,42 @@
+"""xxgk: read, parse, check, classify, summarize and compare 政府信息公开工作年度报告.
+
+Public functions are imported lazily so ``import nlp`` stays fast and never loads
+torch or scikit-learn until a stage that needs them is used.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    # ingest + structure (issue: foundation)
+    "read_report": "nlp.structure",
+    "read_reports": "nlp.structure",
+    "parse_text": "nlp.structure",
+    "Report": "nlp.document",
+    "ReportReadError": "nlp.errors",
+    "XxgkError": "nlp.errors",
+    # tables + checks
+    "extract_tables": "nlp.tables",
+    "check": "nlp.checks",
+    # segmentation + themes
+    "segment": "nlp.segment",
+    "classify_themes": "nlp.themes",
+    # comparison
+    "compare": "nlp.compare",
+    # summaries
+    "summarize": "nlp.summarize",
+    # main job
+    "analyze": "nlp.analyze",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'nlp' has no attribute {name!r}")
+    return getattr(import_module(module), name)

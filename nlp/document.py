@@ -1,0 +1,260 @@
+"""The document model: one normalized text, every node a view with offsets into it.
+
+In the style of spaCy's ``Doc``/``Span``: a :class:`Report` owns ``text``; parts,
+sections, paragraphs, sentences and table spans only store ``start``/``end``
+(character offsets into ``Report.text``, end exclusive) and expose ``.text``.
+Children always lie inside their parent.
+
+Offsets refer to ``Report.text``, the normalized text produced by ingest (see
+``nlp.ingest``). When the input was in traditional script, ``Report.text`` is the
+simplified conversion and ``Report.original_text`` the normalized original; the
+conversion is length-preserving, so the same offsets index both.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+
+@dataclass
+class Node:
+    """Base of every span-like node: ``start``/``end`` into the owning report's text."""
+
+    start: int
+    end: int
+    _doc: "Report | None" = field(default=None, repr=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        if self._doc is None:
+            raise ValueError("node is not attached to a Report")
+        return self._doc.text[self.start:self.end]
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass
+class Sentence(Node):
+    """A Chinese sentence (ends at 。！？；… or the paragraph end)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end}
+
+
+@dataclass
+class Paragraph(Node):
+    """A paragraph: a line of narrative (tables are not paragraphs)."""
+
+    sentences: list[Sentence] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "sentences": [s.to_dict() for s in self.sentences]}
+
+
+@dataclass
+class Section(Node):
+    """A section inside a part: a numbered heading ((一)…, 一是…, 1.…) and its body.
+
+    ``heading`` is the heading phrase ('' for the unheaded text before the first
+    heading of a part); ``heading_start``/``heading_end`` locate it in the text;
+    ``marker`` is the numbering as printed (e.g. '（一）'); ``body_start`` is where
+    the body begins (after the heading when the heading is inline).
+    """
+
+    heading: str = ""
+    marker: str = ""
+    heading_start: int = -1
+    heading_end: int = -1
+    body_start: int = -1
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        """The section's text without its heading."""
+        if self._doc is None:
+            raise ValueError("node is not attached to a Report")
+        b = self.body_start if self.body_start >= 0 else self.start
+        return self._doc.text[b:self.end]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "heading": self.heading,
+            "marker": self.marker,
+            "heading_start": self.heading_start,
+            "heading_end": self.heading_end,
+            "body_start": self.body_start,
+            "start": self.start,
+            "end": self.end,
+            "paragraphs": [p.to_dict() for p in self.paragraphs],
+        }
+
+
+@dataclass
+class Part(Node):
+    """A top-level part (一、总体情况 …) with its canonical ``key``.
+
+    ``number`` is the numeral as printed ('一'), ``title`` the title after it,
+    ``title_end`` the offset where the title line ends.
+    """
+
+    key: str = "unknown"
+    number: str = ""
+    title: str = ""
+    title_end: int = -1
+    sections: list[Section] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "number": self.number,
+            "title": self.title,
+            "start": self.start,
+            "end": self.end,
+            "title_end": self.title_end,
+            "sections": [s.to_dict() for s in self.sections],
+        }
+
+
+@dataclass
+class TableSpan(Node):
+    """A statistics table's region in the text.
+
+    ``kind``: 'proactive' (table 2), 'requests' (table 3), 'review_litigation'
+    (table 4) or 'unknown'; ``shape``: how its cells are laid out in the text
+    ('cell_per_line', 'pipes', 'rows', 'glued', 'html').
+    """
+
+    kind: str = "unknown"
+    shape: str = "rows"
+    part: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "shape": self.shape, "part": self.part, "start": self.start, "end": self.end}
+
+
+@dataclass
+class Report:
+    """A parsed annual report: normalized text, metadata and span nodes."""
+
+    id: str
+    source: str
+    format: str
+    text: str
+    title: str = ""
+    agency: str = ""
+    year: int | None = None
+    era: str = ""
+    publication_date: str = ""
+    contact: str = ""
+    encoding: str = ""
+    script: str = "simplified"
+    original_text: str | None = None
+    parts: list[Part] = field(default_factory=list)
+    tables: list[TableSpan] = field(default_factory=list)
+    preamble: tuple[int, int] = (0, 0)
+    missing_parts: list[str] = field(default_factory=list)
+    metadata_sources: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    sha256: str = ""
+
+    # ------------------------------------------------------------ navigation
+    def part(self, key: str) -> Part | None:
+        """The first part with this canonical key, or None."""
+        for p in self.parts:
+            if p.key == key:
+                return p
+        return None
+
+    def sections(self) -> Iterator[Section]:
+        for p in self.parts:
+            yield from p.sections
+
+    def paragraphs(self) -> Iterator[Paragraph]:
+        for s in self.sections():
+            yield from s.paragraphs
+
+    def sentences(self) -> Iterator[Sentence]:
+        for p in self.paragraphs():
+            yield from p.sentences
+
+    def table(self, kind: str) -> TableSpan | None:
+        for t in self.tables:
+            if t.kind == kind:
+                return t
+        return None
+
+    def span_text(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+    def attach(self) -> "Report":
+        """Point every node's back-reference at this report (after construction or loading)."""
+        for p in self.parts:
+            p._doc = self
+            for s in p.sections:
+                s._doc = self
+                for para in s.paragraphs:
+                    para._doc = self
+                    for sent in para.sentences:
+                        sent._doc = self
+        for t in self.tables:
+            t._doc = self
+        return self
+
+    # ------------------------------------------------------------ serialization
+    def to_dict(self, include_text: bool = True) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "id": self.id,
+            "source": self.source,
+            "format": self.format,
+            "encoding": self.encoding,
+            "script": self.script,
+            "sha256": self.sha256,
+            "title": self.title,
+            "agency": self.agency,
+            "year": self.year,
+            "era": self.era,
+            "publication_date": self.publication_date,
+            "contact": self.contact,
+            "metadata_sources": dict(self.metadata_sources),
+            "preamble": list(self.preamble),
+            "parts": [p.to_dict() for p in self.parts],
+            "missing_parts": list(self.missing_parts),
+            "tables": [t.to_dict() for t in self.tables],
+            "warnings": list(self.warnings),
+        }
+        if include_text:
+            d["text"] = self.text
+            if self.original_text is not None:
+                d["original_text"] = self.original_text
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Report":
+        """Rebuild a report saved with :meth:`to_dict` (``include_text=True``)."""
+        parts = []
+        for pd in d.get("parts", []):
+            sections = []
+            for sd in pd.get("sections", []):
+                paragraphs = [
+                    Paragraph(pp["start"], pp["end"], sentences=[Sentence(x["start"], x["end"]) for x in pp.get("sentences", [])])
+                    for pp in sd.get("paragraphs", [])
+                ]
+                sections.append(Section(sd["start"], sd["end"], heading=sd.get("heading", ""), marker=sd.get("marker", ""),
+                                        heading_start=sd.get("heading_start", -1), heading_end=sd.get("heading_end", -1),
+                                        body_start=sd.get("body_start", -1), paragraphs=paragraphs))
+            parts.append(Part(pd["start"], pd["end"], key=pd.get("key", "unknown"), number=pd.get("number", ""),
+                              title=pd.get("title", ""), title_end=pd.get("title_end", -1), sections=sections))
+        tables = [TableSpan(t["start"], t["end"], kind=t.get("kind", "unknown"), shape=t.get("shape", "rows"),
+                            part=t.get("part", "")) for t in d.get("tables", [])]
+        r = cls(
+            id=d["id"], source=d.get("source", ""), format=d.get("format", ""), text=d["text"],
+            title=d.get("title", ""), agency=d.get("agency", ""), year=d.get("year"), era=d.get("era", ""),
+            publication_date=d.get("publication_date", ""), contact=d.get("contact", ""),
+            encoding=d.get("encoding", ""), script=d.get("script", "simplified"),
+            original_text=d.get("original_text"), parts=parts, tables=tables,
+            preamble=tuple(d.get("preamble", (0, 0))), missing_parts=list(d.get("missing_parts", [])),
+            metadata_sources=dict(d.get("metadata_sources", {})), warnings=list(d.get("warnings", [])),
+            sha256=d.get("sha256", ""),
+        )
+        return r.attach()
