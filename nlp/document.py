@@ -103,12 +103,18 @@ class Part(Node):
     title: str = ""
     title_end: int = -1
     sections: list[Section] = field(default_factory=list)
+    #: the part has no heading in the text; its start was inferred (e.g. from its section headings)
+    inferred: bool = False
+    #: the part says it has nothing to report (body is just 无)
+    empty: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
             "number": self.number,
             "title": self.title,
+            "inferred": self.inferred,
+            "empty": self.empty,
             "start": self.start,
             "end": self.end,
             "title_end": self.title_end,
@@ -244,7 +250,8 @@ class Report:
                                         heading_start=sd.get("heading_start", -1), heading_end=sd.get("heading_end", -1),
                                         body_start=sd.get("body_start", -1), paragraphs=paragraphs))
             parts.append(Part(pd["start"], pd["end"], key=pd.get("key", "unknown"), number=pd.get("number", ""),
-                              title=pd.get("title", ""), title_end=pd.get("title_end", -1), sections=sections))
+                              title=pd.get("title", ""), title_end=pd.get("title_end", -1), sections=sections,
+                              inferred=pd.get("inferred", False), empty=pd.get("empty", False)))
         tables = [TableSpan(t["start"], t["end"], kind=t.get("kind", "unknown"), shape=t.get("shape", "rows"),
                             part=t.get("part", "")) for t in d.get("tables", [])]
         r = cls(

@@ -139,12 +139,57 @@ SECTION_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("di_cn", re.compile(r"第([一二三四五六七八九十]{1,3})[，,、：:．.]")),
     ("arabic", re.compile(r"(\d{1,2})\s*[.．、](?!\d)")),
     ("paren_arabic", re.compile(r"[（(](\d{1,2})[）)]")),
+    ("cn_dun", re.compile(r"([一二三四五六七八九十]{1,3})\s*[、．.]")),
 )
+#: marker kinds whose numbering may start above one (sub-parts numbered on from their part's number)
+SECTION_KINDS_ANY_START: tuple[str, ...] = ("cn_dun",)
+#: a section heading that opens the problems/improvements part when that part has no heading of its own
+PROBLEMS_SECTION_HEADING = re.compile(r"^[（(][一二三四五六七八九十][）)]\s*[^。\n]{0,20}(问题|改进|不足|整改)")
+#: a part whose whole body is one of these says it has nothing to report
+EMPTY_PART_BODY = re.compile(r"^\s*(无|暂无|没有|本年度无|无其他需要报告的事项)[。.]?\s*$")
 
 #: a part heading at the start of a line: 一、总体情况 / 一．概述 / 第一部分 概述
 PART_HEADING = re.compile(
     r"^[#>*\s]*(?:第([一二三四五六七八九十]{1,3})部分[、，,：:．.\s]*|([一二三四五六七八九十]{1,3})\s*[、，,．.：:]\s*)"
 )
+
+# ---------------------------------------------------------------- table regions (structure)
+
+#: words of the statistics tables' labels; a short line holding one is part of a table
+TABLE_REGION_WORDS: tuple[str, ...] = (
+    "信息内容", "第二十条", "申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织",
+    "法律服务机构", "总计", "结果维持", "结果纠正", "其他结果", "尚未审结", "维持", "纠正", "审结",
+    "行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉", "本年度办理结果", "予以公开", "部分公开",
+    "不予公开", "无法提供", "不予处理", "其他处理", "本年新收", "上年结转", "结转下年度", "规章",
+    "规范性文件", "行政许可", "行政处罚", "行政强制", "行政事业性收费", "政府集中采购", "本年制发件数",
+    "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额", "本年新制作数量", "本年新公开数量",
+    "对外公开总数量", "上一年项目数量", "本年增/减", "处理决定数量", "采购项目数量", "采购总金额",
+    "国家秘密", "三安全一稳定", "第三方合法权益", "内部事务信息", "过程性信息", "行政执法案卷", "行政查询事项",
+    "不掌握相关政府信息", "另行制作", "补正后", "信访举报投诉", "重复申请", "公开出版物", "大量反复申请",
+    "重新出具", "逾期不补正", "逾期未按收费通知", "勾稽关系", "表二", "表三", "表四",
+)
+
+#: words that tell the three tables apart (table kind → its words)
+TABLE_KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "proactive": ("第二十条", "信息内容", "规章", "规范性文件", "行政许可", "行政处罚", "行政强制", "行政事业性收费",
+                  "本年制发件数", "现行有效件数", "本年新制作数量", "政府集中采购"),
+    "requests": ("申请人情况", "自然人", "本年新收", "上年结转", "予以公开", "不予公开", "无法提供", "不予处理",
+                 "其他处理", "结转下年度", "国家秘密"),
+    "review_litigation": ("行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉", "尚未审结", "结果维持"),
+}
+
+#: a part-heading candidate whose title holds one of these is a table 3 row label, not a part
+TABLE_ROW_HEADINGS = re.compile(r"本年新收|上年结转|本年度办理结果|结转下年度|本法提供|继续办理|申请数量")
+
+#: standard part titles since 2019, as patterns (a strong signal of a part heading)
+STANDARD_PART_PATTERNS: dict[str, re.Pattern[str]] = {
+    "overview": re.compile(r"^(总体情况|概述|概况)"),
+    "proactive": re.compile(r"主动公开政府信息(的)?情况"),
+    "requests": re.compile(r"收到和处理政府信息公开申请"),
+    "review_litigation": re.compile(r"(政府信息公开)?行政复议[、和及与]?行政诉讼"),
+    "problems": re.compile(r"存在的?主要问题|主要问题(及|和)改进"),
+    "other": re.compile(r"其他需要报告的事项"),
+}
 
 # ---------------------------------------------------------------- template text
 
@@ -163,3 +208,347 @@ TEMPLATE_FRAGMENTS: tuple[str, ...] = (
     "报告全文",
     "电子版可",
 )
+
+# ---------------------------------------------------------------- summarizer (issue 7)
+
+#: markup noise removed from lines before mining heading -> body pairs
+SUMMARY_NOISE_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"\[bookmark:[^\]]*\]"),
+    re.compile(r"\*\*|__"),
+    re.compile(r"^#+\s*"),
+)
+#: a numbered item that is a legal condition (……的), an article reference or a question, not a heading
+SUMMARY_LEGAL_CONDITION = re.compile(r"的$|第[一二三四五六七八九十百零\d]+条|[？?]$|^(?:对|在|因|由于|经|依照|按照)")
+#: headings too generic to learn from (the standard part titles say nothing about the body)
+SUMMARY_GENERIC_HEADINGS: frozenset[str] = frozenset({
+    "总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况",
+    "存在的主要问题及改进情况", "其他需要报告的事项", "主要问题", "改进情况", "改进措施", "存在问题", "其他",
+    "概述", "基本情况", "工作情况", "主要做法", "下一步工作", "工作打算", "工作回顾",
+})
+#: sentence fragments that mark boilerplate in summaries (besides TEMPLATE_FRAGMENTS)
+SUMMARY_BOILERPLATE_FRAGMENTS: tuple[str, ...] = (
+    "现将", "特此报告", "报告如下", "予以公开", "不予公开", "联系电话", "电子邮箱", "邮编",
+)
+
+# ---------------------------------------------------------------- segmentation and themes (issue 4)
+# Words the segmenter keeps whole, the heading→theme rules that label training data,
+# the keyword dictionary of the baseline classifier and the problem-specificity cues.
+# nlp/segment.py and nlp/themes/ read these; nothing else in those modules is vocabulary.
+
+#: domain terms jieba keeps whole (the seed of nlp/data/userdict.txt; corpus-frequent
+#: word sequences are added by nlp.segment.build_user_dictionary)
+SEGMENT_TERMS: tuple[str, ...] = (
+    # the regulation and its institutions
+    "政务公开", "政府信息公开", "政府信息", "信息公开", "依申请公开", "主动公开", "政务信息",
+    "政府信息公开条例", "新条例", "政务公开领导小组", "政务公开工作要点",
+    "基层政务公开", "标准化规范化", "公开属性", "公开方式", "公开指南", "公开目录",
+    "政府信息公开指南", "政府信息公开目录", "公开事项目录", "政府信息公开专栏", "政务公开专栏",
+    # proactive disclosure
+    "政策解读", "解读材料", "图文解读", "简明问答", "一图读懂", "重点领域", "财政预决算",
+    "预决算", "三公经费", "政策文件", "规章", "回应关切", "政务舆情", "信息发布",
+    # requests
+    "依申请", "申请人", "补正", "延期答复", "答复书", "告知书", "予以公开", "部分公开",
+    "不予公开", "无法提供", "不予处理", "信访举报投诉", "重复申请", "国家秘密",
+    "过程性信息", "内部事务信息", "行政执法案卷", "行政查询事项", "信息处理费",
+    "结转下年度", "本年新收", "上年结转",
+    # management
+    "政府信息管理", "保密审查", "发布审核", "三审三校", "规范性文件", "行政规范性文件",
+    "规范性文件清理", "动态更新", "公文公开属性", "源头认定", "发文办理",
+    # platforms
+    "政府网站", "门户网站", "政府门户网站", "政务新媒体", "微信公众号", "政务微博",
+    "新闻发布会", "政策吹风会", "公开栏", "政务公开栏", "查阅点", "政府信息查阅点",
+    "政务服务中心", "政务服务大厅", "政务热线", "12345热线", "政府开放日", "政府公报",
+    "政务服务", "公开平台", "政务公开专区",
+    # supervision
+    "监督保障", "组织领导", "领导小组", "工作机制", "绩效考核", "工作考核", "社会评议",
+    "责任追究", "第三方评估", "考核评估", "督促检查", "督查",
+    # training
+    "宣传培训", "业务培训", "专题培训", "培训班", "以干代训",
+    # problems / improvements and review
+    "存在的主要问题", "改进情况", "下一步", "行政复议", "行政诉讼",
+)
+
+#: theme keys (the taxonomy itself, with descriptions, is nlp.themes.taxonomy)
+THEME_KEYS: tuple[str, ...] = (
+    "training", "proactive", "requests", "management", "platforms", "supervision",
+    "problems", "improvements", "other",
+)
+
+
+@dataclass(frozen=True)
+class ThemeRule:
+    """A heading pattern and the theme of the body under a matching heading.
+
+    ``parts``: the part keys the rule applies in (empty = any part).
+    """
+
+    theme: str
+    pattern: re.Pattern[str]
+    parts: tuple[str, ...] = ()
+
+
+#: heading → theme rules, tried in order on the heading without its marker and
+#: whitespace; the first match wins. Inside part 五 (problems) only the
+#: problems/improvements rules apply (see nlp.themes.taxonomy.theme_for_heading).
+HEADING_THEME_RULES: tuple[ThemeRule, ...] = (
+    # part 五: its 问题 half and its 改进 half
+    ThemeRule("improvements", re.compile(r"改进|整改|改善")),
+    ThemeRule("problems", re.compile(r"问题|不足|短板|差距|薄弱")),
+    ThemeRule("improvements", re.compile(r"下一步|努力方向|打算|计划|展望|今后|措施|思路"), ("problems",)),
+    # reconsideration, litigation, fees: outside the narrative themes
+    ThemeRule("other", re.compile(r"复议|诉讼|申诉|收费|减免|费用|其他需要报告|其它需要报告")),
+    ThemeRule("training", re.compile(r"培训|宣传|教育|学习|宣贯")),
+    ThemeRule("requests", re.compile(r"依申请|申请公开|公开申请|咨询|申请.{0,6}(办理|处理|答复)|(办理|处理|答复).{0,6}申请")),
+    ThemeRule("platforms", re.compile(r"平台|载体|网站|新媒体|公开栏|发布会|热线|查阅|政报|公报|渠道|公开形式|阵地")),
+    ThemeRule("management", re.compile(r"信息管理|审核|保密|审查|清理|规范性文件|发布流程|公开属性")),
+    ThemeRule("supervision", re.compile(r"监督|保障|组织领导|领导|考核|评议|追究|问责|机构|机制|制度|队伍|督查|督导")),
+    ThemeRule("management", re.compile(r"管理")),
+    ThemeRule("proactive", re.compile(r"主动公开|公开内容|公开范围|解读|重点领域|领域.{0,4}公开|公开力度|主要类别|主要内容|公开.{0,4}数量|公开.{0,4}统计")),
+)
+
+#: themes of whole parts, for the unheaded text of a part (by nlp.vocabulary part key)
+PART_THEMES: dict[str, str] = {
+    "proactive": "proactive",
+    "requests": "requests",
+    "review_litigation": "other",
+    "fees": "other",
+    "other": "other",
+}
+
+#: marks where the improvements half of an unheaded part 五 begins
+IMPROVEMENT_TURN = re.compile(r"下一步|今后|下阶段|新的一年|\d{4}\s*年[，,]?\s*(?:我|本)[^。]{0,6}将|改进(?:情况|措施|方向)|将(?:进一步|继续|持续)")
+
+#: the keyword-dictionary baseline: words that speak for a theme (a body is assigned
+#: the theme with the most keyword hits, weighted by keyword length)
+THEME_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "training": ("培训", "宣传", "学习", "宣贯", "培训班", "授课", "业务能力", "业务水平", "以干代训", "专题讲座", "业务素质", "条例"),
+    "proactive": ("主动公开", "公开信息", "政策解读", "解读", "重点领域", "预决算", "公开各类", "发布信息", "条", "公开政府信息", "回应关切", "财政"),
+    "requests": ("依申请", "申请", "答复", "受理", "办理", "申请人", "予以公开", "不予公开", "无法提供", "件", "补正", "办结"),
+    "management": ("审核", "保密审查", "保密", "规范性文件", "清理", "公开属性", "发布", "管理", "动态更新", "审查", "三审三校", "源头"),
+    "platforms": ("网站", "门户网站", "平台", "新媒体", "微信", "公众号", "专栏", "栏目", "发布会", "热线", "公开栏", "政务服务", "微博", "客户端"),
+    "supervision": ("监督", "考核", "领导", "领导小组", "组织", "评议", "责任追究", "机制", "督查", "制度", "保障", "纳入", "第三方"),
+    "problems": ("问题", "不足", "不够", "有待", "仍需", "还需", "短板", "差距", "薄弱", "不高", "欠缺", "存在"),
+    "improvements": ("下一步", "将", "进一步", "加强", "持续", "推进", "继续", "着力", "努力", "提升", "完善", "深化"),
+    "other": ("复议", "诉讼", "收费", "减免", "费用", "无"),
+}
+
+#: problem-specificity cues: concrete items (counted per 100 characters) versus generic phrasing
+SPECIFICITY_CONCRETE: dict[str, re.Pattern[str]] = {
+    "number": re.compile(r"\d+(?:\.\d+)?\s*(?:%|个|件|项|条|次|家|人|篇|期|场|天|日|个月|年|万)"),
+    "named_measure": re.compile(r"《[^》]{2,40}》|“[^”]{2,20}”|[\u4E00-\u9FFF]{2,10}(?:制度|机制|平台|系统|专栏|清单|台账|办法|规范|标准)(?=[，。；、\s])"),
+    "deadline": re.compile(r"(?:\d{4}\s*年)?\s*\d{1,2}\s*月(?:底|前|份|\d{1,2}\s*日)?|年底前|年内|季度|限期|\d+\s*个?工作日|每月|每季度|每周|定期"),
+    "responsible_unit": re.compile(r"(?:由|牵头|责任单位|负责|会同)[\u4E00-\u9FFF]{0,12}(?:局|委|办|厅|部|处|科|中心|室|政府|街道|镇|乡)|[\u4E00-\u9FFF]{1,8}(?:局|委|办公室|办|中心|处|科)(?:牵头|负责)"),
+}
+SPECIFICITY_GENERIC: re.Pattern[str] = re.compile(
+    r"进一步|不断|切实|持续|大力|全面|积极|认真|有待|不够|尚需|仍需|还需|力度|水平|意识|能力|质量|效果|有效|提升|加强|加大|完善|规范|深化|不足|薄弱"
+)
+
+# ---------------------------------------------------------------- statistics tables (issue 3)
+# Row and column keys of the three statistics tables (2019 and 2021 layouts), the label
+# fragments that identify each row, the narrative phrases that restate table cells, and
+# the NA / blank markers. Read by nlp.tables (extraction) and nlp.checks (consistency audit).
+
+TABLE_KINDS: tuple[str, ...] = ("proactive", "requests", "review_litigation")
+
+#: table 3 applicant columns, in printed order (the last is the row total)
+REQUEST_COLUMNS: tuple[str, ...] = (
+    "natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total",
+)
+#: table 3 rows (2019 layout), in printed order
+REQUEST_ROWS_2019: tuple[str, ...] = (
+    "received", "carried_over", "granted", "partly_granted",
+    "refused.state_secret", "refused.prohibited_by_law", "refused.three_safeties", "refused.third_party",
+    "refused.internal_affairs", "refused.process_info", "refused.enforcement_file", "refused.inquiry",
+    "unable.not_held", "unable.needs_creation", "unable.unclear",
+    "not_processed.petition", "not_processed.duplicate", "not_processed.publication",
+    "not_processed.mass_repeated", "not_processed.confirmation",
+    "other", "total", "carried_forward",
+)
+#: table 3 rows (2021 layout): (六) split into three rows
+REQUEST_ROWS_2021: tuple[str, ...] = REQUEST_ROWS_2019[:20] + (
+    "other.overdue_correction", "other.overdue_fee", "other.other", "total", "carried_forward",
+)
+#: the outcome groups summed into （七）总计 (prefixes of row keys)
+REQUEST_OUTCOME_GROUPS: tuple[str, ...] = ("granted", "partly_granted", "refused", "unable", "not_processed", "other")
+
+#: label fragments that identify a table-3 row (any fragment found in the label → the row);
+#: ``REQUEST_ROW_EXACT`` labels must equal the whole label once numbering is stripped
+REQUEST_ROW_FRAGMENTS: dict[str, tuple[str, ...]] = {
+    "received": ("本年新收", "新收政府信息"),
+    "carried_over": ("上年结转",),
+    "granted": ("予以公开",),
+    "partly_granted": ("部分公开", "区分处理"),
+    "refused.state_secret": ("国家秘密",),
+    "refused.prohibited_by_law": ("禁止公开", "法律行政", "行政法规禁", "行政止公开"),
+    "refused.three_safeties": ("三安全", "一稳定"),
+    "refused.third_party": ("第三方",),
+    "refused.internal_affairs": ("内部事务",),
+    "refused.process_info": ("过程性",),
+    "refused.enforcement_file": ("执法案卷",),
+    "refused.inquiry": ("查询事项",),
+    "unable.not_held": ("不掌握",),
+    "unable.needs_creation": ("另行制作", "没有现成"),
+    "unable.unclear": ("仍不明确", "补正后申请"),
+    "not_processed.petition": ("信访", "举报投诉"),
+    "not_processed.duplicate": ("重复申请",),
+    "not_processed.publication": ("出版物",),
+    "not_processed.mass_repeated": ("大量反复",),
+    "not_processed.confirmation": ("重新出具", "确认或"),
+    "other": ("其他处理",),
+    "other.overdue_correction": ("逾期不补正", "无正当理由逾期", "不补正"),
+    "other.overdue_fee": ("收费通知", "缴纳费用"),
+    "total": ("（七）总计",),
+    "carried_forward": ("结转下年度", "下年度继续", "转下年度"),
+}
+REQUEST_ROW_EXACT: dict[str, tuple[str, ...]] = {
+    "other.other": ("其他",),
+    "total": ("总计", "合计"),
+}
+#: labels that mark the 2021 layout of table 3
+REQUEST_2021_LABELS: tuple[str, ...] = ("逾期不补正", "不补正", "收费通知", "缴纳费用")
+
+#: table 4: three blocks of five columns, in printed order
+REVIEW_BLOCKS: tuple[str, ...] = ("review", "litigation_direct", "litigation_after_review")
+REVIEW_COLUMNS: tuple[str, ...] = ("upheld", "corrected", "other", "pending", "total")
+
+#: table 2 rows in printed order and, per era, the columns each row has
+PROACTIVE_ROWS: tuple[str, ...] = (
+    "rules", "normative_docs", "licensing", "other_services", "penalty", "coercion", "fees", "procurement",
+)
+PROACTIVE_COLUMNS_2019: dict[str, tuple[str, ...]] = {
+    "rules": ("new_made", "new_published", "total_published"),
+    "normative_docs": ("new_made", "new_published", "total_published"),
+    "licensing": ("prev_count", "change", "decisions"),
+    "other_services": ("prev_count", "change", "decisions"),
+    "penalty": ("prev_count", "change", "decisions"),
+    "coercion": ("prev_count", "change", "decisions"),
+    "fees": ("prev_count", "change"),
+    "procurement": ("count", "amount"),
+}
+PROACTIVE_COLUMNS_2021: dict[str, tuple[str, ...]] = {
+    "rules": ("made", "repealed", "valid"),
+    "normative_docs": ("made", "repealed", "valid"),
+    "licensing": ("decisions",),
+    "penalty": ("decisions",),
+    "coercion": ("decisions",),
+    "fees": ("amount",),
+}
+#: columns whose values may be decimal amounts (万元) or negative (本年增/减)
+AMOUNT_COLUMNS: frozenset[str] = frozenset({"amount"})
+SIGNED_COLUMNS: frozenset[str] = frozenset({"change"})
+#: row labels of table 2 (matched after numbering is stripped; first match wins, so the
+#: longer 其他对外管理服务事项 precedes nothing it contains)
+PROACTIVE_ROW_LABELS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("normative_docs", ("规范性文件",)),
+    ("rules", ("规章",)),
+    ("other_services", ("其他对外管理服务", "对外管理服务事项")),
+    ("licensing", ("行政许可",)),
+    ("penalty", ("行政处罚",)),
+    ("coercion", ("行政强制",)),
+    ("fees", ("行政事业性收费", "事业性收费")),
+    ("procurement", ("政府集中采购", "集中采购")),
+)
+#: column headers that mark the era of table 2
+PROACTIVE_2021_HEADERS: tuple[str, ...] = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额")
+PROACTIVE_2019_HEADERS: tuple[str, ...] = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量",
+                                           "采购项目数量", "采购总金额")
+#: an annotation beside a loose table-2 number that says it counts repealed documents
+PROACTIVE_REPEAL_HINTS: tuple[str, ...] = ("失效", "废止", "修订", "宣布失效")
+
+#: where each table starts (searched in order in the text) and what ends the tables
+TABLE_START_MARKERS: dict[str, tuple[str, ...]] = {
+    "proactive": ("第二十条第（一）项", "第二十条（一）", "信息内容"),
+    "requests": ("勾稽关系", "申请人情况", "本年新收政府信息公开申请"),
+    "review_litigation": ("行政复议",),
+}
+#: cells that print "no value": kept distinct from 0 (semantic 'na')
+NA_MARKERS: frozenset[str] = frozenset({"/", "／", "\\", "—", "——", "-", "--", "–", "－", "─", "无", "不适用", "空", "×", "N/A", "n/a"})
+#: units that may follow a printed number in a cell
+CELL_UNITS: tuple[str, ...] = ("万元", "元", "件", "条", "项", "个", "%")
+
+#: narrative phrases that restate table cells (TXT-NUM). Each: an id, a regex whose group
+#: 'n' is the number, the cell expression(s) it may restate ('|' separates acceptable
+#: alternatives, '+' sums rows; a row prefix ending in '.' sums the group; block keys are
+#: table-4 blocks), and whether a mismatch is a fail ('strong') or only uncertain ('weak').
+NARRATIVE_NUMBER_RULES: tuple[tuple[str, str, str, str], ...] = (
+    ("granted_partly", r"予以公开(?:及|和|、|与)部分公开[^。；，\d]{0,6}?(?P<n>\d+)\s*件", "granted+partly_granted", "strong"),
+    ("received", r"(?:收到|受理|接收|新收|共收|接到)[^。；，\d]{0,16}?申请[^。；，\d]{0,6}?(?P<n>\d+)\s*件",
+     "received|received+carried_over", "weak"),
+    ("received_alt", r"受理(?:依申请公开|依申请|申请)?(?:共计|共|总计|合计)\s*(?P<n>\d+)\s*件", "received|received+carried_over", "weak"),
+    ("carried_over", r"上一?年度?结转(?:的|政府信息公开)?(?:申请)?[^。；，\d]{0,8}?(?P<n>\d+)\s*件", "carried_over", "strong"),
+    ("carried_forward", r"(?:结转|转)(?:至|到)?下一?年度?[^。；，\d]{0,12}?(?P<n>\d+)\s*件", "carried_forward", "strong"),
+    ("carried_forward_pre", r"(?P<n>\d+)\s*件[^。；，\d]{0,4}?(?:顺延|结转|转)(?:到|至)?下一?年度?", "carried_forward", "strong"),
+    ("total", r"(?:办结|答复|办理|处理完成|办理完毕)(?:了)?(?:申请)?(?:共计|共|总计)?\s*(?P<n>\d+)\s*件", "total", "weak"),
+    ("granted", r"(?:予以公开|同意公开)(?:答复)?(?:的)?(?:共)?\s*(?P<n>\d+)\s*件", "granted", "strong"),
+    ("partly_granted", r"部分公开(?:答复)?(?:的)?\s*(?P<n>\d+)\s*件", "partly_granted", "strong"),
+    ("refused", r"不予公开(?:答复)?(?:的)?\s*(?P<n>\d+)\s*件", "refused.", "strong"),
+    ("unable", r"无法提供(?:答复)?(?:的)?\s*(?P<n>\d+)\s*件", "unable.", "strong"),
+    ("not_processed", r"不予处理(?:答复)?(?:的)?\s*(?P<n>\d+)\s*件", "not_processed.", "strong"),
+    ("other_processed", r"其他处理(?:答复)?(?:的)?\s*(?P<n>\d+)\s*件", "other.|other", "strong"),
+    ("both_zero", r"行政复议(?:和|、|及|与)(?:行政)?诉讼(?:案件)?(?:数量|数)?均为\s*(?P<n>\d+)", "review&litigation_direct+litigation_after_review", "strong"),
+    ("review_pre", r"(?P<n>\d+)\s*件[^。；，\d]{0,16}?行政复议", "review", "strong"),
+    ("review", r"行政复议(?:案件)?(?:数量|数)?(?:共|为|共计)?\s*(?P<n>\d+)\s*件", "review", "strong"),
+    ("litigation", r"行政诉讼(?:案件)?(?:数量|数)?(?:共|为|共计)?\s*(?P<n>\d+)\s*件", "litigation_direct+litigation_after_review", "strong"),
+    ("review_and_litigation", r"复议[、和及与](?:行政)?诉讼[^。；\d]{0,24}?案件\s*(?P<n>\d+)\s*件",
+     "review+litigation_direct+litigation_after_review", "weak"),
+    ("proactive_rules", r"(?:主动公开|公开|制发|出台|发布)[^。；，\d]{0,10}?规章\s*(?P<n>\d+)\s*件", "proactive:rules", "weak"),
+    ("proactive_normative", r"(?:主动公开|公开|制发|出台|发布)[^。；，\d]{0,14}?规范性文件\s*(?P<n>\d+)\s*件",
+     "proactive:normative_docs", "weak"),
+    ("proactive_items", r"主动公开[^。；，\d]{0,16}?信息\s*(?P<n>[\d.]+)\s*万?余?条", "none", "weak"),
+)
+#: inside a sentence about one table-4 block: outcome words → table-4 columns
+REVIEW_OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
+    ("结果维持", "upheld"), ("维持", "upheld"), ("结果纠正", "corrected"), ("纠正", "corrected"),
+    ("其他结果", "other"), ("尚未审结", "pending"), ("未审结", "pending"),
+)
+#: words that mark a sentence about one table-4 block
+REVIEW_BLOCK_WORDS: tuple[tuple[str, str], ...] = (
+    ("复议后起诉", "litigation_after_review"), ("直接起诉", "litigation_direct"),
+    ("行政复议", "review"), ("行政诉讼", "litigation"),
+)
+#: words that say information-processing fees were charged, and what part 六 must mention
+FEE_WORDS: tuple[str, ...] = ("信息处理费", "处理费")
+FEE_PART6_WORDS: tuple[str, ...] = ("信息处理费", "处理费", "收费", "收取", "费用")
+#: a narrative amount of fees charged: 收取……信息处理费……N元
+FEE_AMOUNT = re.compile(r"收取[^。；]{0,30}?(?:信息)?处理费[^。；\d]{0,10}?(?P<n>\d+(?:\.\d+)?)\s*(?:万)?元")
+
+# ---------------------------------------------------------------- template text: compare (issue 5)
+# Mandated text that template masking (nlp.compare.template) excludes from reuse,
+# boilerplate and year-over-year scores — still listed as template passages.
+# Matching ignores whitespace and folds full-/half-width forms (NFKC).
+
+#: further fragments of the statutory preamble, the contact lines and the printed table notes
+TEMPLATE_FRAGMENTS_COMPARE: tuple[str, ...] = (
+    "国务院令第711号",
+    "国令第711号",
+    "现将本年度报告",
+    "年度报告予以公布",
+    "年度报告予以公开",
+    "本年度报告中所列数据",
+    "报告中所列数据",
+    "统计期限是",
+    "本列数据的勾稽关系为",
+    "等于第三项加第四项之和",
+    "区分处理的，只计这一情形，不计其他情形",
+    "政府信息公开工作年度报告",
+)
+TEMPLATE_FRAGMENTS = TEMPLATE_FRAGMENTS + TEMPLATE_FRAGMENTS_COMPARE
+
+#: fragments that make their whole sentence template wherever it stands (preamble,
+#: contact and table-note sentences); other fragments are masked on their own
+#: unless they stand in the preamble (before part 一) or inside a table
+TEMPLATE_SENTENCE_FRAGMENTS: tuple[str, ...] = (
+    "统计期限",
+    "如对本报告有疑问",
+    "如对本年度报告有疑问",
+    "勾稽关系",
+    "第一项加第二项之和",
+    "本报告中所列数据",
+    "本年度报告中所列数据",
+    "报告中所列数据",
+)
+
+#: a table row printed as text: a label followed by three or more numbers (or only numbers)
+TEMPLATE_TABLE_ROW = re.compile(r"^[^\n]{0,40}?(?:[-\d.]+\s+){2,}[-\d.]+\s*$", re.M)
+#: a page number line of PDF text ('- 3 -', '第 3 页')
+TEMPLATE_PAGE_NUMBER = re.compile(r"^\s*(?:[-—]\s*\d+\s*[-—]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)\s*$", re.M)

@@ -1,0 +1,70 @@
+"""The corpus-wide shingle index: for every distinct n-gram hash, how many reports hold it
+and the two lowest report numbers that do.
+
+Built with one sort of all (hash, report) pairs — O(total characters · log) time and
+linear memory, whatever the amount of reuse — so the passage finder can link each
+shared n-gram to one partner report (the lowest-numbered other holder) instead of
+enumerating all pairs of holders (which is quadratic when a passage is in many reports).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class DocShingles:
+    """One report's shingles: positional hashes and its sorted distinct hashes with first positions."""
+
+    hashes: np.ndarray      # uint64, one per stream position (len(stream) - n + 1)
+    uniq: np.ndarray        # uint64, sorted distinct hashes
+    first_pos: np.ndarray   # int64, first position of each distinct hash
+
+    @classmethod
+    def build(cls, hashes: np.ndarray) -> "DocShingles":
+        uniq, first = np.unique(hashes, return_index=True)
+        return cls(hashes, uniq, first.astype(np.int64))
+
+    def positions_of(self, hashes: np.ndarray) -> np.ndarray:
+        """First position in this report of each hash, −1 where absent."""
+        if len(self.uniq) == 0 or len(hashes) == 0:
+            return np.full(len(hashes), -1, dtype=np.int64)
+        k = np.searchsorted(self.uniq, hashes)
+        k = np.minimum(k, len(self.uniq) - 1)
+        found = self.uniq[k] == hashes
+        return np.where(found, self.first_pos[k], -1)
+
+
+@dataclass
+class ShingleIndex:
+    """Distinct hashes (sorted) with document frequency and the two lowest holders (−1: none)."""
+
+    hashes: np.ndarray
+    df: np.ndarray
+    min1: np.ndarray
+    min2: np.ndarray
+    n_docs: int
+
+    @classmethod
+    def build(cls, docs: list[DocShingles]) -> "ShingleIndex":
+        if not docs or sum(len(d.uniq) for d in docs) == 0:
+            z = np.zeros(0, dtype=np.uint64)
+            return cls(z, z.astype(np.int32), z.astype(np.int32), z.astype(np.int32), len(docs))
+        all_h = np.concatenate([d.uniq for d in docs])
+        all_d = np.concatenate([np.full(len(d.uniq), i, dtype=np.int32) for i, d in enumerate(docs)])
+        order = np.argsort(all_h, kind="stable")  # stable: holders stay in report order
+        sh = all_h[order]
+        del all_h
+        sd = all_d[order]
+        del all_d, order
+        hashes, start, counts = np.unique(sh, return_index=True, return_counts=True)
+        del sh
+        min1 = sd[start]
+        second = np.minimum(start + 1, len(sd) - 1)
+        min2 = np.where(counts >= 2, sd[second], -1).astype(np.int32)
+        return cls(hashes, counts.astype(np.int32), min1.astype(np.int32), min2, len(docs))
+
+    def lookup(self, hashes: np.ndarray) -> np.ndarray:
+        """Index into this table of each (present) hash."""
+        return np.searchsorted(self.hashes, hashes)

@@ -1,0 +1,126 @@
+"""Content streams and character shingles: what the comparison actually looks at.
+
+A report's ``text`` carries layout noise that must not decide whether two passages
+are the same: hard line wraps and page numbers of PDFs, spaces around numbers
+(``2023 年``), full- vs half-width punctuation (``（`` / ``(``). The comparison works
+on a *content stream*: the text's characters without whitespace, each folded with
+NFKC, plus ``offsets`` mapping every stream position back to ``Report.text`` — so every
+span found in the stream is reported as offsets into ``Report.text``.
+
+Shingles are floating character n-grams of the stream (every start position), hashed
+to 64-bit integers with a polynomial rolling hash and the splitmix64 finaliser:
+deterministic across processes (Python's ``hash`` of str is salted).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+#: characters that end a sentence in the content stream
+SENTENCE_END = frozenset("。！？；!?;")
+
+_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+_BASE = np.uint64(1_000_003)
+
+
+@lru_cache(maxsize=4096)
+def _fold(ch: str) -> str:
+    """NFKC-fold one character; keep it one character long (else keep it as is)."""
+    f = unicodedata.normalize("NFKC", ch)
+    return f if len(f) == 1 else ch
+
+
+@dataclass
+class ContentStream:
+    """The comparable characters of a text and where each came from.
+
+    ``chars[k]`` is the folded character of ``text[offsets[k]]``; whitespace is dropped.
+    """
+
+    chars: str
+    offsets: np.ndarray  # int64, len(chars)
+    text_len: int
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def to_text_span(self, start: int, end: int) -> tuple[int, int]:
+        """Stream span [start, end) → text span [start, end) (end exclusive)."""
+        if end <= start:
+            o = int(self.offsets[start]) if start < len(self.offsets) else self.text_len
+            return o, o
+        return int(self.offsets[start]), int(self.offsets[end - 1]) + 1
+
+    def to_stream_pos(self, text_offset: int) -> int:
+        """The first stream position at or after ``text_offset``."""
+        return int(np.searchsorted(self.offsets, text_offset, side="left"))
+
+
+def content_stream(text: str) -> ContentStream:
+    """Build the :class:`ContentStream` of ``text``."""
+    keep_chars: list[str] = []
+    keep_offsets: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isspace() or ch == "\u200b" or ch == "\ufeff":
+            continue
+        keep_chars.append(_fold(ch))
+        keep_offsets.append(i)
+    return ContentStream("".join(keep_chars), np.asarray(keep_offsets, dtype=np.int64), len(text))
+
+
+def _splitmix64(x: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        z = x + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+def codepoints(chars: str) -> np.ndarray:
+    """The stream's code points as uint64 (UTF-32 decoding: fast, exact)."""
+    if not chars:
+        return np.zeros(0, dtype=np.uint64)
+    return np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+
+
+def shingle_hashes(chars: str, n: int) -> np.ndarray:
+    """64-bit hashes of every n-character window of ``chars`` (len(chars) − n + 1 of them)."""
+    cps = codepoints(chars)
+    m = len(cps) - n + 1
+    if m <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    h = np.zeros(m, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(n):
+            h = h * _BASE + cps[k:k + m]
+    return _splitmix64(h)
+
+
+def sentence_bounds(stream: ContentStream, text: str) -> list[tuple[int, int]]:
+    """Sentences of the stream: cut after 。！？； and at blank lines / headings of the text.
+
+    A fallback for texts the parser did not split (single line breaks are ignored:
+    PDF text wraps lines inside sentences).
+    """
+    n = len(stream)
+    if n == 0:
+        return []
+    cuts = set()
+    for k, ch in enumerate(stream.chars):
+        if ch in SENTENCE_END:
+            cuts.add(k + 1)
+    # paragraph breaks: a blank line, or a line that starts with a part/section number
+    for m in re.finditer(r"\n\s*\n|\n(?=\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|#))", text):
+        cuts.add(stream.to_stream_pos(m.end()))
+    bounds = sorted(c for c in cuts if 0 < c < n)
+    out = []
+    prev = 0
+    for c in bounds + [n]:
+        if c > prev:
+            out.append((prev, c))
+            prev = c
+    return out

@@ -1,0 +1,90 @@
+"""PDF text layers, page by page (pdfplumber); scanned or encrypted PDFs are refused clearly.
+
+Hard line wraps are undone with the page geometry: a line that reaches the right
+margin and does not end a sentence continues on the next line (also across a page
+break, after page numbers and running headers/footers are dropped).
+"""
+from __future__ import annotations
+
+import io
+import re
+
+from ..errors import ReportReadError
+from .normalize import PAGE_NUMBER_LINE, normalize_text, remove_running_lines
+
+#: fewer characters than this per page on average means there is no usable text layer
+MIN_CHARS_PER_PAGE = 20
+SENTENCE_FINAL = set("。！？；：!?;:")
+#: a table row: two or more numbers at the end of the line
+NUMERIC_TAIL = re.compile(r"(?:\s+[-\d.,/]+){2,}\s*$")
+
+
+def _page_lines(page) -> list[tuple[str, bool]]:
+    """(text, reaches_right_margin) for each text line of a page."""
+    try:
+        lines = page.extract_text_lines(strip=True, return_chars=False)
+    except Exception:
+        return [(ln, False) for ln in (page.extract_text() or "").split("\n")]
+    if not lines:
+        return []
+    right = max(ln["x1"] for ln in lines)
+    out = []
+    for ln in lines:
+        text = ln["text"]
+        n = max(1, len(text.replace(" ", "")))
+        char_w = (ln["x1"] - ln["x0"]) / n
+        out.append((text, ln["x1"] >= right - 1.2 * max(char_w, 4.0)))
+    return out
+
+
+def _join(pages: list[list[tuple[str, bool]]], changes: list[str]) -> str:
+    out: list[str] = []
+    cont = False
+    joined = 0
+    for page in pages:
+        for text, full in page:
+            if cont and out and text.strip() and not NUMERIC_TAIL.search(text):
+                out[-1] = out[-1].rstrip() + text.strip()
+                joined += 1
+            else:
+                out.append(text)
+            last = out[-1].rstrip()
+            cont = bool(full and last and last[-1] not in SENTENCE_FINAL and not NUMERIC_TAIL.search(last))
+    if joined:
+        changes.append(f"rejoined {joined} wrapped lines (PDF layout)")
+    return "\n".join(out)
+
+
+def read_pdf(data: bytes, path: str, changes: list[str], warnings: list[str]) -> str:
+    try:
+        import pdfplumber
+    except ImportError as e:  # pragma: no cover
+        raise ReportReadError(path, f"pdfplumber is not installed: {e}") from None
+    pages: list[list[tuple[str, bool]]] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                pages.append(_page_lines(page))
+    except Exception as e:
+        name = type(e).__name__
+        msg = str(e)
+        if "Password" in name or "password" in msg.lower() or "encrypt" in msg.lower():
+            raise ReportReadError(path, "password-protected PDF: remove the password first") from None
+        raise ReportReadError(path, f"not a readable PDF ({name}: {msg[:120]})") from None
+    if not pages:
+        raise ReportReadError(path, "PDF has no pages")
+    chars = sum(len(t.replace(" ", "")) for p in pages for t, _ in p)
+    if chars < MIN_CHARS_PER_PAGE * len(pages):
+        raise ReportReadError(path, f"PDF has no text layer ({chars} characters on {len(pages)} pages): "
+                                    "a scanned document must be OCR'd first")
+    empty = [i + 1 for i, p in enumerate(pages) if not p]
+    if empty:
+        warnings.append(f"pages without text (scanned?): {empty}")
+    # drop page numbers and running headers/footers before rejoining across page breaks
+    before = sum(len(p) for p in pages)
+    pages = [[(t, f) for t, f in p if not PAGE_NUMBER_LINE.match(t)] for p in pages]
+    if sum(len(p) for p in pages) != before:
+        changes.append(f"removed {before - sum(len(p) for p in pages)} page-number lines")
+    texts = remove_running_lines([[t for t, _ in p] for p in pages], changes)
+    pages = [[(t, f) for t, f in p if t in set(kept)] for p, kept in zip(pages, texts)]
+    return normalize_text(_join(pages, changes), changes, wrapped=False)

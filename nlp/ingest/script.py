@@ -1,0 +1,42 @@
+"""Traditional → simplified conversion that keeps offsets: one character for one."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+#: a text is taken as traditional script when at least this share of its CJK characters change
+TRADITIONAL_SHARE = 0.03
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def _convert_same_length(text: str) -> str:
+    conv = _converter()
+    out = conv.convert(text)
+    if len(out) == len(text):
+        return out
+    # phrase conversion changed the length somewhere: convert line by line, then char by char
+    parts = []
+    for line in text.split("\n"):
+        c = conv.convert(line)
+        if len(c) != len(line):
+            c = "".join(ch2 if len(ch2 := conv.convert(ch)) == 1 else ch for ch in line)
+        parts.append(c)
+    return "\n".join(parts)
+
+
+def to_simplified(text: str) -> tuple[str, str]:
+    """Return (simplified text of the same length, 'traditional' | 'simplified')."""
+    sample = text[:30000]
+    cjk = [c for c in sample if "\u4e00" <= c <= "\u9fff"]
+    if not cjk:
+        return text, "simplified"
+    converted = _converter().convert("".join(cjk[:6000]))
+    changed = sum(1 for a, b in zip(cjk[:6000], converted) if a != b)
+    if changed < max(5, TRADITIONAL_SHARE * min(len(cjk), 6000)):
+        return text, "simplified"
+    return _convert_same_length(text), "traditional"

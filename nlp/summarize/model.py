@@ -1,0 +1,295 @@
+"""The project's own character-level encoder-decoder (BART architecture) and clause scorer.
+
+Torch and transformers are imported inside functions only. Artefact layout
+(``models/summarizer/``): ``config.json`` (BartConfig), ``generator.safetensors``,
+``scorer.safetensors``, ``vocab.json``, ``card.json``.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nlp.errors import ModelLoadError
+
+from .charvocab import SPECIALS, CharVocab
+from .clauses import clause_spans, strip_punct
+
+#: model sizes: small (~5 M parameters, trains on 2 CPU cores) and base (for a GPU)
+CONFIGS: dict[str, dict[str, int]] = {
+    "small": {"d_model": 256, "encoder_layers": 2, "decoder_layers": 2, "heads": 4, "ffn": 1024},
+    "base": {"d_model": 384, "encoder_layers": 3, "decoder_layers": 3, "heads": 6, "ffn": 1536},
+    "tiny": {"d_model": 64, "encoder_layers": 1, "decoder_layers": 1, "heads": 2, "ffn": 128},  # tests only
+}
+#: input lengths (characters)
+SRC_LEN, TGT_LEN, CLAUSE_LEN, MAX_CLAUSES, CONTEXT_LEN = 192, 32, 48, 12, 96
+
+
+def bart_config(vocab_size: int, size: str = "small"):
+    from transformers import BartConfig
+
+    if size not in CONFIGS:
+        raise ModelLoadError(f"unknown model config {size!r} (choose one of {', '.join(CONFIGS)})")
+    c = CONFIGS[size]
+    return BartConfig(
+        vocab_size=vocab_size, d_model=c["d_model"], encoder_layers=c["encoder_layers"],
+        decoder_layers=c["decoder_layers"], encoder_attention_heads=c["heads"], decoder_attention_heads=c["heads"],
+        encoder_ffn_dim=c["ffn"], decoder_ffn_dim=c["ffn"], max_position_embeddings=SRC_LEN + 64,
+        dropout=0.1, attention_dropout=0.0, activation_dropout=0.0, pad_token_id=0, bos_token_id=1,
+        eos_token_id=2, decoder_start_token_id=1, forced_eos_token_id=2, scale_embedding=True,
+        tie_word_embeddings=True,
+    )
+
+
+def new_generator(vocab_size: int, size: str = "small", seed: int = 0):
+    import torch
+    from transformers import BartForConditionalGeneration
+
+    torch.manual_seed(seed)
+    return BartForConditionalGeneration(bart_config(vocab_size, size))
+
+
+def new_scorer(config, seed: int = 0):
+    """A clause scorer: a BART encoder over one clause (with its position token), mean-pooled, linear head."""
+    import torch
+    from torch import nn
+    from transformers.models.bart.modeling_bart import BartEncoder
+
+    torch.manual_seed(seed)
+
+    class ClauseScorer(nn.Module):
+        def __init__(self, cfg):
+            super().__init__()
+            self.encoder = BartEncoder(cfg)
+            self.head = nn.Sequential(nn.Linear(cfg.d_model, cfg.d_model), nn.Tanh(), nn.Linear(cfg.d_model, 1))
+
+        def forward(self, input_ids, attention_mask):
+            h = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            m = attention_mask.unsqueeze(-1).to(h.dtype)
+            pooled = (h * m).sum(1) / m.sum(1).clamp(min=1.0)
+            return self.head(pooled).squeeze(-1)
+
+    return ClauseScorer(config)
+
+
+# ------------------------------------------------------------------ inputs
+
+def full_input(vocab: CharVocab, body: str) -> list[int]:
+    """Encoder input of the plain task: the body's first SRC_LEN characters."""
+    return vocab.encode(body, SRC_LEN)
+
+
+def compress_input(vocab: CharVocab, clause: str, position: int, body: str) -> list[int]:
+    """Encoder input of the compress task: <p_k> clause <sep> body context."""
+    ids = [vocab.position(position)] + vocab.encode(clause, CLAUSE_LEN, add_eos=False) + [vocab.id("<sep>")]
+    return ids + vocab.encode(body, CONTEXT_LEN)
+
+
+def scorer_input(vocab: CharVocab, clause: str, position: int) -> list[int]:
+    return [vocab.position(position)] + vocab.encode(clause, CLAUSE_LEN)
+
+
+def body_clauses(body: str, limit: int = MAX_CLAUSES) -> list[str]:
+    """The first ``limit`` clauses of a body, without trailing punctuation (empties dropped)."""
+    out = []
+    for a, b in clause_spans(body):
+        c = strip_punct(body[a:b])
+        if len(c) >= 2:
+            out.append(c)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def pad_batch(seqs: list[list[int]], pad: int = 0):
+    import torch
+
+    n = max(len(s) for s in seqs)
+    ids = torch.full((len(seqs), n), pad, dtype=torch.long)
+    mask = torch.zeros((len(seqs), n), dtype=torch.long)
+    for i, s in enumerate(seqs):
+        ids[i, : len(s)] = torch.tensor(s, dtype=torch.long)
+        mask[i, : len(s)] = 1
+    return ids, mask
+
+
+# ------------------------------------------------------------------ decoding
+
+def copy_bias_processor(src_ids: list[list[int]], vocab_size: int, bias: float, n_special: int, num_beams: int):
+    """Logits processor: forbid special tokens; add ``bias`` to characters of the source and
+    ``bias`` again to a character that continues a source bigram after the last generated one."""
+    import torch
+    from transformers import LogitsProcessor
+
+    rows = []
+    for s in src_ids:
+        chars = sorted({i for i in s if i >= n_special})
+        succ: dict[int, set[int]] = {}
+        for a, b in zip(s, s[1:]):
+            if b >= n_special:
+                succ.setdefault(a, set()).add(b)
+        rows.append((chars, {k: sorted(v) for k, v in succ.items()}))
+
+    class CopyBias(LogitsProcessor):
+        def __call__(self, input_ids, scores):
+            scores[:, 3:n_special] = -float("inf")
+            if bias == 0:
+                return scores
+            bonus = torch.zeros_like(scores)
+            for r in range(scores.shape[0]):
+                chars, succ = rows[r // num_beams]
+                if chars:
+                    bonus[r, chars] += bias
+                nxt = succ.get(int(input_ids[r, -1]))
+                if nxt:
+                    bonus[r, nxt] += bias
+            return scores + bonus
+
+    return CopyBias()
+
+
+def generate(model, vocab: CharVocab, inputs: list[list[int]], num_beams: int = 1, copy_bias: float = 0.0,
+             max_new_tokens: int = TGT_LEN, batch_size: int = 32) -> list[str]:
+    """Decode headlines for encoded inputs (greedy or beam), optionally biased toward copying."""
+    import torch
+    from transformers import LogitsProcessorList
+
+    model.eval()
+    out: list[str] = []
+    with torch.inference_mode():
+        for k in range(0, len(inputs), batch_size):
+            chunk = inputs[k:k + batch_size]
+            ids, mask = pad_batch(chunk)
+            proc = LogitsProcessorList([copy_bias_processor(chunk, len(vocab), copy_bias, len(SPECIALS), num_beams)])
+            gen = model.generate(input_ids=ids, attention_mask=mask, num_beams=num_beams, do_sample=False,
+                                 max_new_tokens=max_new_tokens, logits_processor=proc, no_repeat_ngram_size=3,
+                                 decoder_start_token_id=vocab.bos_id, eos_token_id=vocab.eos_id,
+                                 pad_token_id=vocab.pad_id, bos_token_id=vocab.bos_id, early_stopping=True)
+            out.extend(vocab.decode(g[1:]) for g in gen.tolist())
+    return out
+
+
+def score_clauses(scorer, vocab: CharVocab, clause_lists: list[list[str]]) -> list[list[float]]:
+    """Scores of each clause of each body (higher = closer to the heading)."""
+    import torch
+
+    flat = [scorer_input(vocab, c, i) for cl in clause_lists for i, c in enumerate(cl)]
+    if not flat:
+        return [[] for _ in clause_lists]
+    scorer.eval()
+    vals: list[float] = []
+    with torch.inference_mode():
+        for k in range(0, len(flat), 256):
+            ids, mask = pad_batch(flat[k:k + 256])
+            vals.extend(scorer(ids, mask).tolist())
+    out, pos = [], 0
+    for cl in clause_lists:
+        out.append(vals[pos:pos + len(cl)])
+        pos += len(cl)
+    return out
+
+
+# ------------------------------------------------------------------ artefact
+
+@dataclass
+class HeadlineModel:
+    """The shipped headline model: generator, clause scorer, vocabulary and card."""
+
+    generator: Any
+    scorer: Any
+    vocab: CharVocab
+    card: dict
+    path: Path
+
+    @property
+    def default_method(self) -> str:
+        return self.card.get("default_variant", "extract_compress")
+
+    @property
+    def copy_bias(self) -> float:
+        return float(self.card.get("copy_bias", 0.0))
+
+    def headlines(self, bodies: list[str], variant: str | None = None, num_beams: int = 1) -> list[dict]:
+        """Headline per body with the chosen variant: 'plain', 'copy', 'extract', 'extract_compress'."""
+        variant = variant or self.default_method
+        clause_lists = [body_clauses(b) or [b[:CLAUSE_LEN]] for b in bodies]
+        results: list[dict] = [{} for _ in bodies]
+        if variant in ("extract", "extract_compress"):
+            if self.scorer is None:
+                raise ModelLoadError(f"{self.path}: no clause scorer in this artefact")
+            scores = score_clauses(self.scorer, self.vocab, clause_lists)
+            best = [max(range(len(s)), key=lambda i: (s[i], -i)) if s else 0 for s in scores]
+            for r, (cl, b) in enumerate(zip(clause_lists, best)):
+                results[r] = {"clause": cl[b], "clause_index": b}
+            if variant == "extract":
+                for r in results:
+                    r["headline"] = r["clause"][:30]
+                return results
+            inputs = [compress_input(self.vocab, r["clause"], r["clause_index"], body) for r, body in zip(results, bodies)]
+        else:
+            inputs = [full_input(self.vocab, b) for b in bodies]
+        bias = self.copy_bias if variant in ("copy", "extract_compress") else 0.0
+        for r, h in zip(results, generate(self.generator, self.vocab, inputs, num_beams=num_beams, copy_bias=bias)):
+            r["headline"] = h
+        return results
+
+
+def save_weights(module, path: Path, half: bool = True) -> None:
+    """Save a module's state dict as safetensors (fp16 storage keeps the artefact small)."""
+    from safetensors.torch import save_file
+
+    sd = {}
+    for k, v in module.state_dict().items():
+        v = v.detach().contiguous()
+        sd[k] = v.half() if (half and v.is_floating_point()) else v
+    # tied weights appear twice: keep one copy
+    if "lm_head.weight" in sd and "model.shared.weight" in sd:
+        sd.pop("lm_head.weight")
+    for k in [k for k in sd if k.endswith("embed_tokens.weight") and k.startswith("model.")]:
+        sd.pop(k)
+    save_file(sd, str(path))
+
+
+def load_weights(module, path: Path) -> None:
+    from safetensors.torch import load_file
+
+    sd = {k: v.float() if v.is_floating_point() else v for k, v in load_file(str(path)).items()}
+    missing, unexpected = module.load_state_dict(sd, strict=False)
+    bad = [m for m in missing if not (m.endswith("embed_tokens.weight") or m == "lm_head.weight")]
+    if bad or unexpected:
+        raise ModelLoadError(f"{path}: weights do not match the config (missing {bad[:3]}, unexpected {unexpected[:3]})")
+    if hasattr(module, "tie_weights"):
+        module.tie_weights()
+
+
+def load_headline_model(model_dir: Path) -> HeadlineModel:
+    """Load the project's own artefact from ``model_dir`` (offline)."""
+    import torch
+    from transformers import BartConfig, BartForConditionalGeneration
+
+    model_dir = Path(model_dir)
+    for name in ("config.json", "vocab.json", "generator.safetensors"):
+        if not (model_dir / name).is_file():
+            raise ModelLoadError(f"{model_dir}: missing {name} (not a summarizer artefact; train one with "
+                                 "`xxgk train summarizer`)")
+    try:
+        config = BartConfig.from_json_file(str(model_dir / "config.json"))
+    except (OSError, ValueError) as e:
+        raise ModelLoadError(f"{model_dir / 'config.json'}: {e}") from e
+    vocab = CharVocab.load(model_dir / "vocab.json")
+    if config.vocab_size != len(vocab):
+        raise ModelLoadError(f"{model_dir}: vocabulary has {len(vocab)} entries, config says {config.vocab_size}")
+    torch.set_num_threads(max(1, min(torch.get_num_threads(), 2)))
+    gen = BartForConditionalGeneration(config)
+    load_weights(gen, model_dir / "generator.safetensors")
+    gen.eval()
+    scorer = None
+    if (model_dir / "scorer.safetensors").is_file():
+        scorer = new_scorer(config)
+        load_weights(scorer, model_dir / "scorer.safetensors")
+        scorer.eval()
+    card = {}
+    if (model_dir / "card.json").is_file():
+        card = json.loads((model_dir / "card.json").read_text(encoding="utf-8"))
+    return HeadlineModel(gen, scorer, vocab, card, model_dir)

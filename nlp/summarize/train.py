@@ -1,0 +1,425 @@
+"""Train the headline model: mine pairs, build the vocabulary, pre-train, fine-tune, score, package.
+
+Stages (each bounded by steps and, optionally, wall-clock seconds; the card records
+what actually ran):
+
+1. ``pretrain``  span-corruption denoising of the generator on ../shared/pretrain text
+2. ``finetune``  the pre-trained generator on two tasks: body -> heading ("full") and
+   best clause + context -> heading ("compress", for extract-then-compress)
+3. ``scorer``    a clause scorer (BART encoder initialised from the generator's) trained
+   to pick the clause closest to the heading (listwise, soft ROUGE-L targets)
+4. ``plain``     the ablation's plain model: random init, body -> heading only, as many
+   body -> heading examples as the fine-tuned model saw
+5. ``evaluate``  the ablation table on the in-domain dev split (held out by document),
+   CSL abstract -> title, guard pass rate; the best variant becomes the default.
+
+Run ``python -m nlp.summarize.train --out models/summarizer`` or ``xxgk train summarizer``.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .charvocab import N_SENTINELS, CharVocab
+from .model import (
+    CLAUSE_LEN,
+    SRC_LEN,
+    TGT_LEN,
+    body_clauses,
+    compress_input,
+    full_input,
+    new_generator,
+    new_scorer,
+    pad_batch,
+    save_weights,
+    scorer_input,
+)
+from .pairs import (
+    Pair,
+    dedupe,
+    in_domain_pairs,
+    iter_pretrain_docs,
+    pretrain_pairs,
+    sha256_file,
+    split_by_document,
+)
+from .rouge import rouge_l
+
+DEFAULT_SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+
+
+@dataclass
+class TrainPlan:
+    """Steps and wall-clock caps per stage; ``in_domain_weight`` repeats in-domain pairs."""
+
+    config: str = "small"
+    seed: int = 13
+    batch_size: int = 32
+    pretrain_steps: int = 1500
+    finetune_steps: int = 2500
+    scorer_steps: int = 800
+    plain_steps: int = 0  # 0: half the fine-tune steps (the same number of body -> heading examples)
+    pretrain_seconds: float | None = None
+    finetune_seconds: float | None = None
+    scorer_seconds: float | None = None
+    plain_seconds: float | None = None
+    in_domain_weight: int = 20
+    dev_share: float = 0.3
+    pretrain_lr: float = 1e-3
+    finetune_lr: float = 5e-4
+    max_pretrain_windows: int = 60000
+    pretrain_len: int = 128
+    max_train_pairs: int | None = None  # tiny slices for tests
+    eval_limit: int | None = None
+    csl_limit: int | None = 300
+    checkpoint_every: int = 250
+    threads: int = 1
+    extra: dict = field(default_factory=dict)
+
+
+Log = Callable[[str], None]
+
+
+def _log_default(msg: str) -> None:
+    print(time.strftime("%H:%M:%S"), msg, flush=True)
+
+
+# ------------------------------------------------------------------ data
+
+@dataclass
+class Data:
+    vocab: CharVocab
+    train: list[Pair]
+    dev_in: list[Pair]        # in-domain dev (held out by document): the ablation's test set
+    dev_out: list[Pair]       # out-of-domain dev (held out by document): tuning (copy bias)
+    windows: list[str]        # pre-training text windows
+    hashes: dict[str, str]
+    counts: dict[str, int]
+
+
+def build_data(shared: Path, plan: TrainPlan, log: Log = _log_default) -> Data:
+    """Mine pairs, split by document, build the vocabulary and the pre-training windows."""
+    rng = random.Random(plan.seed)
+    ind = dedupe(in_domain_pairs(shared / "corpus"))
+    ood = dedupe(pretrain_pairs(shared / "pretrain"))
+    ind_train, ind_dev = split_by_document(ind, plan.dev_share)
+    ood_train, ood_dev = split_by_document(ood, 0.08)
+    if plan.max_train_pairs:
+        rng.shuffle(ood_train)
+        ood_train = ood_train[: plan.max_train_pairs]
+    log(f"pairs: in-domain {len(ind_train)} train / {len(ind_dev)} dev ({len({p.doc for p in ind_dev})} docs); "
+        f"official prose {len(ood_train)} train / {len(ood_dev)} dev")
+    windows: list[str] = []
+    texts_for_vocab: list[str] = []
+    for doc, name, text in iter_pretrain_docs(shared / "pretrain"):
+        t = "".join(text.split())
+        keep = 0.25 if name == "laws" else 1.0
+        for k in range(0, max(0, len(t) - 32), plan.pretrain_len):
+            if keep < 1.0 and rng.random() > keep:
+                continue
+            windows.append(t[k:k + plan.pretrain_len])
+        texts_for_vocab.append(t if name != "laws" else t[:4000])
+    rng.shuffle(windows)
+    windows = windows[: plan.max_pretrain_windows]
+    texts_for_vocab.extend(p.heading + p.body for p in ind + ood)
+    vocab = CharVocab.build(texts_for_vocab, max_size=5000, min_count=3)
+    hashes = {str(f.relative_to(shared)): sha256_file(f) for f in sorted((shared / "pretrain").glob("*.jsonl.gz"))}
+    for sub in ("reports", "excerpts"):
+        for f in sorted((shared / "corpus" / sub).glob("*")):
+            hashes[str(f.relative_to(shared))] = sha256_file(f)
+    counts = {"in_domain_train": len(ind_train), "in_domain_dev": len(ind_dev),
+              "in_domain_dev_docs": len({p.doc for p in ind_dev}), "prose_train": len(ood_train),
+              "prose_dev": len(ood_dev), "pretrain_windows": len(windows), "vocab": len(vocab)}
+    return Data(vocab, ind_train + ood_train, ind_dev, ood_dev, windows, hashes, counts)
+
+
+def span_corrupt(vocab: CharVocab, text: str, rng: random.Random, noise: float = 0.15,
+                 mean_span: float = 3.0) -> tuple[list[int], list[int]]:
+    """T5-style span corruption: spans replaced by sentinels; target lists the spans."""
+    ids = vocab.encode(text, SRC_LEN, add_eos=False)
+    n = len(ids)
+    n_spans = max(1, min(N_SENTINELS, round(n * noise / mean_span)))
+    starts = sorted(rng.sample(range(max(1, n - 1)), min(n_spans, max(1, n - 1))))
+    src: list[int] = []
+    tgt: list[int] = []
+    pos, k = 0, 0
+    for s in starts:
+        if s < pos:
+            continue
+        length = max(1, min(int(rng.expovariate(1 / mean_span)) + 1, 8))
+        src.extend(ids[pos:s])
+        src.append(vocab.sentinel(k))
+        tgt.append(vocab.sentinel(k))
+        tgt.extend(ids[s:s + length])
+        pos = s + length
+        k += 1
+    src.extend(ids[pos:])
+    return src + [vocab.eos_id], tgt[: TGT_LEN + 15] + [vocab.eos_id]
+
+
+def oracle_clauses(pair: Pair) -> tuple[list[str], list[float]]:
+    """Clauses of the body and each one's ROUGE-L against the heading."""
+    cl = body_clauses(pair.body)
+    return cl, [rouge_l(c, pair.heading) for c in cl]
+
+
+# ------------------------------------------------------------------ training loops
+
+def _optimizer(model, lr: float):
+    import torch
+
+    decay = [p for n, p in model.named_parameters() if p.requires_grad and p.dim() > 1]
+    rest = [p for n, p in model.named_parameters() if p.requires_grad and p.dim() <= 1]
+    return torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": rest, "weight_decay": 0.0}],
+                             lr=lr, betas=(0.9, 0.98))
+
+
+def _lr_at(step: int, total: int, base: float, warmup: int = 100) -> float:
+    if step < warmup:
+        return base * (step + 1) / warmup
+    frac = min(1.0, (step - warmup) / max(1, total - warmup))
+    return base * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac)))
+
+
+def run_seq2seq(model, make_batch: Callable[[int], tuple[list[list[int]], list[list[int]]]], steps: int,
+                lr: float, seconds: float | None, name: str, log: Log,
+                checkpoint: Callable[[int], None] | None = None, checkpoint_every: int = 250) -> dict:
+    """Generic teacher-forced training loop; stops at ``steps`` or after ``seconds``."""
+    import torch
+
+    model.train()
+    opt = _optimizer(model, lr)
+    t0 = time.time()
+    losses: list[float] = []
+    done = 0
+    for step in range(steps):
+        if seconds is not None and time.time() - t0 > seconds:
+            log(f"{name}: time cap reached at step {step}")
+            break
+        for g in opt.param_groups:
+            g["lr"] = _lr_at(step, steps, lr)
+        src, tgt = make_batch(step)
+        ids, mask = pad_batch(src)
+        labels, _ = pad_batch(tgt, pad=-100)
+        loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        losses.append(float(loss))
+        done = step + 1
+        if done % 50 == 0:
+            log(f"{name}: step {done}/{steps} loss {sum(losses[-50:]) / 50:.3f} "
+                f"({(time.time() - t0) / done:.2f} s/step)")
+        if checkpoint and done % checkpoint_every == 0:
+            checkpoint(done)
+    model.eval()
+    return {"steps": done, "seconds": round(time.time() - t0, 1),
+            "final_loss": round(sum(losses[-50:]) / max(1, len(losses[-50:])), 4) if losses else None}
+
+
+def _weighted_pool(pairs: list[Pair], in_domain_weight: int) -> list[Pair]:
+    pool: list[Pair] = []
+    for p in pairs:
+        pool.extend([p] * (in_domain_weight if p.in_domain else 1))
+    return pool
+
+
+def _compress_example(vocab: CharVocab, p: Pair, rng: random.Random) -> list[int] | None:
+    cl, sc = oracle_clauses(p)
+    if not cl:
+        return None
+    order = sorted(range(len(cl)), key=lambda i: (-sc[i], i))
+    # mostly the oracle clause; sometimes the runner-up (the scorer is not perfect at test time)
+    k = order[0] if rng.random() < 0.7 or len(order) == 1 else order[1]
+    return compress_input(vocab, cl[k], k, p.body)
+
+
+def train_scorer(scorer, vocab: CharVocab, pairs: list[Pair], plan: TrainPlan, log: Log, rng: random.Random,
+                 checkpoint: Callable[[int], None] | None = None) -> dict:
+    """Listwise training: softmax over a body's clauses vs softmax(ROUGE-L / 0.1) targets."""
+    import torch
+
+    items = []
+    for p in pairs:
+        cl, sc = oracle_clauses(p)
+        if len(cl) >= 2 and max(sc) > 0:
+            items.append((cl, sc, p.in_domain))
+    pool = [it for it in items for _ in range(plan.in_domain_weight if it[2] else 1)]
+    opt = _optimizer(scorer, plan.finetune_lr)
+    scorer.train()
+    t0 = time.time()
+    losses: list[float] = []
+    steps = plan.scorer_steps
+    done = 0
+    bodies_per_step = max(4, plan.batch_size // 2)
+    for step in range(steps):
+        if plan.scorer_seconds is not None and time.time() - t0 > plan.scorer_seconds:
+            log(f"scorer: time cap reached at step {step}")
+            break
+        for g in opt.param_groups:
+            g["lr"] = _lr_at(step, steps, plan.finetune_lr, warmup=50)
+        batch = [pool[rng.randrange(len(pool))] for _ in range(bodies_per_step)]
+        flat = [scorer_input(vocab, c, i) for cl, _, _ in batch for i, c in enumerate(cl)]
+        ids, mask = pad_batch(flat)
+        logits = scorer(ids, mask)
+        loss = torch.zeros(())
+        pos = 0
+        for cl, sc, _ in batch:
+            lg = logits[pos:pos + len(cl)]
+            target = torch.softmax(torch.tensor(sc) / 0.1, 0)
+            loss = loss - (target * torch.log_softmax(lg, 0)).sum()
+            pos += len(cl)
+        loss = loss / len(batch)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(scorer.parameters(), 1.0)
+        opt.step()
+        losses.append(float(loss))
+        done = step + 1
+        if done % 50 == 0:
+            log(f"scorer: step {done}/{steps} loss {sum(losses[-50:]) / 50:.3f} ({(time.time() - t0) / done:.2f} s/step)")
+        if checkpoint and done % plan.checkpoint_every == 0:
+            checkpoint(done)
+    scorer.eval()
+    return {"steps": done, "seconds": round(time.time() - t0, 1), "items": len(items),
+            "final_loss": round(sum(losses[-50:]) / max(1, len(losses[-50:])), 4) if losses else None}
+
+
+# ------------------------------------------------------------------ orchestration
+
+def _write_artefact(out: Path, generator, scorer, vocab: CharVocab, card: dict) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    generator.config.to_json_file(str(out / "config.json"))
+    vocab.save(out / "vocab.json")
+    save_weights(generator, out / "generator.safetensors")
+    if scorer is not None:
+        save_weights(scorer, out / "scorer.safetensors")
+    (out / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def train_summarizer(out: Path, plan: TrainPlan | None = None, shared: Path | None = None,
+                     log: Log = _log_default, evaluate_after: bool = True) -> dict:
+    """Train every stage and write the artefact (and the ablation) to ``out``; returns the card."""
+    import torch
+
+    plan = plan or TrainPlan()
+    shared = Path(shared or os.environ.get("XXGK_SHARED", DEFAULT_SHARED))
+    out = Path(out)
+    torch.set_num_threads(plan.threads)
+    rng = random.Random(plan.seed)
+    torch.manual_seed(plan.seed)
+    data = build_data(shared, plan, log)
+    vocab = data.vocab
+    log(f"data: {data.counts}")
+    card: dict = {"name": "xxgk headline model", "architecture": "BART (char-level), own vocabulary",
+                  "config": plan.config, "seed": plan.seed, "plan": {k: v for k, v in plan.__dict__.items()},
+                  "data": data.counts, "data_sha256": data.hashes, "stages": {}, "status": "training"}
+
+    gen = new_generator(len(vocab), plan.config, plan.seed)
+    card["parameters"] = {"generator": sum(p.numel() for p in gen.parameters())}
+    scorer = None
+
+    def ckpt(stage: str):
+        def f(step: int) -> None:
+            card["stages"][stage] = {"steps": step, "partial": True}
+            _write_artefact(out, gen, scorer, vocab, card)
+        return f
+
+    # 1. denoising pre-training
+    windows = data.windows
+    bs = plan.batch_size
+
+    def pre_batch(step: int):
+        pairs = [span_corrupt(vocab, windows[rng.randrange(len(windows))], rng) for _ in range(bs)]
+        return [p[0] for p in pairs], [p[1] for p in pairs]
+
+    card["stages"]["pretrain"] = run_seq2seq(gen, pre_batch, plan.pretrain_steps, plan.pretrain_lr,
+                                             plan.pretrain_seconds, "pretrain", log)
+    # 2. fine-tuning on body -> heading and clause -> heading
+    pool = _weighted_pool(data.train, plan.in_domain_weight)
+    counters = {"full": 0}
+
+    def ft_batch(step: int):
+        src, tgt = [], []
+        while len(src) < bs:
+            p = pool[rng.randrange(len(pool))]
+            if len(src) % 2 == 0:
+                src.append(full_input(vocab, p.body))
+                counters["full"] += 1
+            else:
+                x = _compress_example(vocab, p, rng)
+                if x is None:
+                    continue
+                src.append(x)
+            tgt.append(vocab.encode(p.heading, TGT_LEN))
+        return src, tgt
+
+    card["stages"]["finetune"] = run_seq2seq(gen, ft_batch, plan.finetune_steps, plan.finetune_lr,
+                                             plan.finetune_seconds, "finetune", log, ckpt("finetune"),
+                                             plan.checkpoint_every)
+    card["stages"]["finetune"]["full_examples"] = counters["full"]
+    _write_artefact(out, gen, scorer, vocab, card)
+    # 3. clause scorer, encoder initialised from the fine-tuned generator
+    scorer = new_scorer(gen.config, plan.seed)
+    scorer.encoder.load_state_dict(gen.model.encoder.state_dict())
+    card["parameters"]["scorer"] = sum(p.numel() for p in scorer.parameters())
+    card["stages"]["scorer"] = train_scorer(scorer, vocab, data.train, plan, log, rng, ckpt("scorer"))
+    _write_artefact(out, gen, scorer, vocab, card)
+    # 4. plain ablation model: random init, body -> heading only, same number of body -> heading examples
+    plain = new_generator(len(vocab), plan.config, plan.seed + 1)
+    plain_steps = plan.plain_steps or max(1, counters["full"] // bs)
+
+    def plain_batch(step: int):
+        ps = [pool[rng.randrange(len(pool))] for _ in range(bs)]
+        return [full_input(vocab, p.body) for p in ps], [vocab.encode(p.heading, TGT_LEN) for p in ps]
+
+    card["stages"]["plain"] = run_seq2seq(plain, plain_batch, plain_steps, plan.finetune_lr, plan.plain_seconds,
+                                          "plain", log)
+    ablation_dir = out / "ablation"
+    ablation_dir.mkdir(parents=True, exist_ok=True)
+    plain.config.to_json_file(str(ablation_dir / "config.json"))
+    save_weights(plain, ablation_dir / "plain.safetensors")
+    card["status"] = "trained"
+    _write_artefact(out, gen, scorer, vocab, card)
+    # dev data for the evaluation (kept beside the run, not in the artefact)
+    dev_path = out / "ablation" / "dev.jsonl"
+    with open(dev_path, "w", encoding="utf-8") as fh:
+        for p in data.dev_in + data.dev_out:
+            fh.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+    if evaluate_after:
+        from .evaluate import evaluate_artefact
+
+        card = evaluate_artefact(out, shared, plan, log, plain_model=plain, dev_in=data.dev_in, dev_out=data.dev_out)
+    return card
+
+
+def main(argv: list[str] | None = None) -> None:  # pragma: no cover - background entry point
+    import argparse
+
+    ap = argparse.ArgumentParser(description="train the xxgk headline model")
+    ap.add_argument("--out", default="models/summarizer")
+    ap.add_argument("--config", default="small")
+    ap.add_argument("--shared", default=None)
+    for name in ("pretrain_steps", "finetune_steps", "scorer_steps", "plain_steps"):
+        ap.add_argument("--" + name.replace("_", "-"), type=int, default=None)
+    for name in ("pretrain_seconds", "finetune_seconds", "scorer_seconds", "plain_seconds"):
+        ap.add_argument("--" + name.replace("_", "-"), type=float, default=None)
+    ap.add_argument("--threads", type=int, default=1)
+    a = ap.parse_args(argv)
+    plan = TrainPlan(config=a.config, threads=a.threads)
+    for k in ("pretrain_steps", "finetune_steps", "scorer_steps", "plain_steps", "pretrain_seconds",
+              "finetune_seconds", "scorer_seconds", "plain_seconds"):
+        if getattr(a, k) is not None:
+            setattr(plan, k, getattr(a, k))
+    train_summarizer(Path(a.out), plan, Path(a.shared) if a.shared else None)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,93 @@
+"""Decode cells printed without separators (``801000081`` = 80, 1, 0, 0, 0, 0, 81).
+
+A glued row is a list of digit strings whose cells must be split into ``width``
+numbers. Splits never cross the boundaries the text does print, numbers have no
+leading zeros (except ``0`` itself), and a ``check`` on the decoded row (the row-total
+identity of table 3, the block totals of table 4) prunes candidates. The caller
+resolves several surviving decodings with column identities or reports them uncertain.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterator, Sequence
+
+#: give up enumerating beyond this many candidate decodings of one row
+MAX_DECODINGS = 64
+#: a single cell never has more digits than this
+MAX_CELL_DIGITS = 9
+
+
+def _splits(s: str, parts: int) -> Iterator[list[str]]:
+    """Every way to cut ``s`` into ``parts`` numbers without leading zeros."""
+    if parts == 1:
+        if len(s) <= MAX_CELL_DIGITS and (s == "0" or not s.startswith("0")):
+            yield [s]
+        return
+    if len(s) < parts:
+        return
+    max_first = 1 if s[0] == "0" else min(MAX_CELL_DIGITS, len(s) - parts + 1)
+    for k in range(1, max_first + 1):
+        for rest in _splits(s[k:], parts - 1):
+            yield [s[:k]] + rest
+
+
+def _distributions(lengths: Sequence[int], width: int) -> Iterator[list[int]]:
+    """How many numbers each glued string holds (each ≥ 1, ≤ its length, total ``width``)."""
+    if not lengths:
+        if width == 0:
+            yield []
+        return
+    rest_min = len(lengths) - 1
+    rest_max = sum(lengths[1:])
+    for k in range(1, lengths[0] + 1):
+        left = width - k
+        if rest_min <= left <= rest_max:
+            for d in _distributions(lengths[1:], left):
+                yield [k] + d
+
+
+def decode(strings: Sequence[str], width: int,
+           check: Callable[[list[int]], bool] | None = None) -> list[list[tuple[int, int, int]]]:
+    """All decodings of glued digit ``strings`` into ``width`` cells that pass ``check``.
+
+    Each decoding is a list of (value, string index, offset in that string).
+    """
+    if not strings or any(not s.isdigit() for s in strings):
+        return []
+    if sum(len(s) for s in strings) < width or len(strings) > width:
+        return []
+    found: list[list[tuple[int, int, int]]] = []
+    for dist in _distributions([len(s) for s in strings], width):
+        pieces: list[list[list[str]]] = [list(_splits(s, k)) for s, k in zip(strings, dist)]
+        if any(not p for p in pieces):
+            continue
+
+        def combine(i: int, acc: list[tuple[int, int, int]]) -> None:
+            if len(found) >= MAX_DECODINGS:
+                return
+            if i == len(pieces):
+                vals = [v for v, _, _ in acc]
+                if check is None or check(vals):
+                    found.append(list(acc))
+                return
+            for split in pieces[i]:
+                off = 0
+                cells = []
+                for part in split:
+                    cells.append((int(part), i, off))
+                    off += len(part)
+                combine(i + 1, acc + cells)
+
+        combine(0, [])
+    return found
+
+
+def row_total_check(values: list[int]) -> bool:
+    """Table 3: the last cell is the sum of the others."""
+    return values[-1] == sum(values[:-1])
+
+
+def block_total_check(block: int) -> Callable[[list[int]], bool]:
+    """Table 4: each block of ``block`` cells ends with the sum of the rest."""
+    def check(values: list[int]) -> bool:
+        return all(values[i + block - 1] == sum(values[i:i + block - 1]) for i in range(0, len(values), block))
+    return check
