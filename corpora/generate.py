@@ -909,63 +909,76 @@ def render_docx(report: GeneratedReport) -> bytes:
 
 
 def _docx_table(doc: Any, t: dict[str, Any]) -> None:
+    """Add a table: texts are written into a cell grid first, then ranges merged (python-docx's
+    ``table.cell`` is slow, so the grid is fetched once)."""
+    texts: dict[tuple[int, int], str] = {}
+    merges: list[tuple[int, int, int, int]] = []
+
+    def put(r: int, c: int, text: str, r2: int | None = None, c2: int | None = None) -> None:
+        texts[(r, c)] = text
+        if r2 is not None or c2 is not None:
+            merges.append((r, c, r if r2 is None else r2, c if c2 is None else c2))
+
     if t["kind"] == "proactive":
         width = max(len(b["columns"]) for b in t["blocks"])
         n_rows = sum(2 + len(b["rows"]) for b in t["blocks"])
-        table = doc.add_table(rows=n_rows, cols=width)
-        table.style = "Table Grid"
         r = 0
         for block in t["blocks"]:
-            cell = table.cell(r, 0).merge(table.cell(r, width - 1))
-            cell.text = block["title"]
+            put(r, 0, block["title"], c2=width - 1)
             r += 1
             for c, text in enumerate(block["columns"]):
-                table.cell(r, c).text = text
+                put(r, c, text)
             r += 1
             for label, vals in block["rows"]:
                 for c, text in enumerate([label] + vals):
-                    table.cell(r, c).text = text
+                    put(r, c, text)
                 r += 1
+        n_cols = width
     elif t["kind"] == "requests":
         rows = t["rows"]
-        table = doc.add_table(rows=3 + len(rows), cols=10)
-        table.style = "Table Grid"
-        table.cell(0, 0).merge(table.cell(2, 2)).text = L.T3_NOTE
-        table.cell(0, 3).merge(table.cell(0, 9)).text = L.T3_HEADER
-        table.cell(1, 3).merge(table.cell(2, 3)).text = L.T3_COLUMNS[0][1]
-        table.cell(1, 4).merge(table.cell(1, 8)).text = L.T3_LEGAL_PERSON_GROUP
-        table.cell(1, 9).merge(table.cell(2, 9)).text = L.T3_COLUMNS[6][1]
+        n_rows, n_cols = 3 + len(rows), 10
+        put(0, 0, L.T3_NOTE, 2, 2)
+        put(0, 3, L.T3_HEADER, c2=9)
+        put(1, 3, L.T3_COLUMNS[0][1], r2=2)
+        put(1, 4, L.T3_LEGAL_PERSON_GROUP, c2=8)
+        put(1, 9, L.T3_COLUMNS[6][1], r2=2)
         for c, (_, label) in enumerate(L.T3_COLUMNS[1:6]):
-            table.cell(2, 4 + c).text = label
+            put(2, 4 + c, label)
         section_rows = [i for i, r in enumerate(rows) if r["section"]]
         if section_rows:
-            table.cell(3 + section_rows[0], 0).merge(table.cell(3 + section_rows[-1], 0)).text = L.T3_RESULTS
+            put(3 + section_rows[0], 0, L.T3_RESULTS, r2=3 + section_rows[-1])
         groups: dict[str, list[int]] = {}
         for i, r in enumerate(rows):
             if r["group"]:
                 groups.setdefault(r["group"], []).append(i)
         for g, idx in groups.items():
-            table.cell(3 + idx[0], 1).merge(table.cell(3 + idx[-1], 1)).text = g
+            put(3 + idx[0], 1, g, r2=3 + idx[-1])
         for i, r in enumerate(rows):
             ri = 3 + i
             if r["group"]:
-                table.cell(ri, 2).text = r["label"]
+                put(ri, 2, r["label"])
             elif r["section"]:
-                table.cell(ri, 1).merge(table.cell(ri, 2)).text = r["label"]
+                put(ri, 1, r["label"], c2=2)
             else:
-                table.cell(ri, 0).merge(table.cell(ri, 2)).text = r["label"]
+                put(ri, 0, r["label"], c2=2)
             for c, v in enumerate(r["values"]):
-                table.cell(ri, 3 + c).text = v
+                put(ri, 3 + c, v)
     else:
-        table = doc.add_table(rows=4, cols=15)
-        table.style = "Table Grid"
-        table.cell(0, 0).merge(table.cell(1, 4)).text = L.T4_BLOCKS[0][1]
-        table.cell(0, 5).merge(table.cell(0, 14)).text = L.T4_LITIGATION
-        table.cell(1, 5).merge(table.cell(1, 9)).text = L.T4_BLOCKS[1][1]
-        table.cell(1, 10).merge(table.cell(1, 14)).text = L.T4_BLOCKS[2][1]
+        n_rows, n_cols = 4, 15
+        put(0, 0, L.T4_BLOCKS[0][1], 1, 4)
+        put(0, 5, L.T4_LITIGATION, c2=14)
+        put(1, 5, L.T4_BLOCKS[1][1], c2=9)
+        put(1, 10, L.T4_BLOCKS[2][1], c2=14)
         for c in range(15):
-            table.cell(2, c).text = L.T4_COLUMNS[c % 5][1]
-            table.cell(3, c).text = t["values"][c]
+            put(2, c, L.T4_COLUMNS[c % 5][1])
+            put(3, c, t["values"][c])
+    table = doc.add_table(rows=n_rows, cols=n_cols)
+    table.style = "Table Grid"
+    grid = [row.cells for row in table.rows]
+    for (r, c), text in texts.items():
+        grid[r][c].text = text
+    for r, c, r2, c2 in merges:
+        grid[r][c].merge(grid[r2][c2])
 
 
 def _normalize_zip(data: bytes) -> bytes:
@@ -1016,7 +1029,9 @@ def generate(config: CorpusConfig) -> tuple[list[GeneratedReport], list[Copy]]:
             if prev is not None:
                 copies += plant_self_copies(report, prev, r_rng)
             this_year.append(report)
-        copies += plant_cross_copies(this_year, config.cross_copies_per_year, random.Random(f"{config.seed}:cross:{y}"))
+        cross = plant_cross_copies(this_year, config.cross_copies_per_year, random.Random(f"{config.seed}:cross:{y}"))
+        replaced = {(c.target, c.target_key) for c in cross}
+        copies = [c for c in copies if (c.target, c.target_key) not in replaced] + cross
         for report in this_year:
             e_rng = random.Random(f"{config.seed}:errors:{report.id}")
             prev = by_key.get((report.agency.id, y - 1))

@@ -15,10 +15,10 @@ ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 SPACES = dict.fromkeys(map(ord, "\u00a0\u3000\u2002\u2003\u2009\u202f\u2007\u2008\u200a\u205f"), " ")
 #: DOCX conversion artefacts such as ``[bookmark: _GoBack]``
 DOCX_ARTEFACT = re.compile(r"\[(?:bookmark|anchor|comment|footnote)[^\]\n]{0,80}\]", re.I)
-#: a line that is only a page number: ``- 1 -``, ``— 6 —``, ``第 3 页``, ``3/12``
+#: a line that is only a page number: ``- 1 -``, ``— 6 —``, ``第 3 页`` (a bare number is not: it may be a table cell)
 PAGE_NUMBER_LINE = re.compile(
     r"^[ \t]*(?:[-—–－─]+[ \t]*\d{1,4}[ \t]*[-—–－─]+|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[/，,共][ \t]*共?[ \t]*\d{1,4}[ \t]*页)?"
-    r"|\d{1,4}[ \t]*/[ \t]*\d{1,4}|[（(]?\d{1,3}[）)]?(?=[ \t]*$)|Page[ \t]*\d+(?:[ \t]*of[ \t]*\d+)?)[ \t]*$",
+    r"|Page[ \t]*\d+(?:[ \t]*of[ \t]*\d+)?)[ \t]*$",
     re.M,
 )
 CJK = r"\u3400-\u9fff\uf900-\ufaff"

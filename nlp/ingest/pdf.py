@@ -16,6 +16,7 @@ from .normalize import PAGE_NUMBER_LINE, normalize_text, remove_running_lines
 MIN_CHARS_PER_PAGE = 20
 SENTENCE_FINAL = set("。！？；：!?;:")
 #: a table row: two or more numbers at the end of the line
+BARE_PAGE_NUMBER = re.compile(r"^\s*[（(]?\d{1,3}[）)]?\s*$")
 NUMERIC_TAIL = re.compile(r"(?:\s+[-\d.,/]+){2,}\s*$")
 
 
@@ -82,7 +83,8 @@ def read_pdf(data: bytes, path: str, changes: list[str], warnings: list[str]) ->
         warnings.append(f"pages without text (scanned?): {empty}")
     # drop page numbers and running headers/footers before rejoining across page breaks
     before = sum(len(p) for p in pages)
-    pages = [[(t, f) for t, f in p if not PAGE_NUMBER_LINE.match(t)] for p in pages]
+    pages = [[(t, f) for k, (t, f) in enumerate(p)
+              if not (PAGE_NUMBER_LINE.match(t) or (k in (0, len(p) - 1) and BARE_PAGE_NUMBER.match(t)))] for p in pages]
     if sum(len(p) for p in pages) != before:
         changes.append(f"removed {before - sum(len(p) for p in pages)} page-number lines")
     texts = remove_running_lines([[t for t, _ in p] for p in pages], changes)

@@ -20,12 +20,15 @@ from ..vocabulary import (
 )
 
 TITLE_AGENCY_FIRST = re.compile(
-    r"(?P<agency>[\u4e00-\u9fff（）()·]{2,40}?)(?:（[^）]{0,20}）)?(?P<year>(?:19|20)\d{2})年度?(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:报告|年报)")
+    r"(?P<agency>[\u4e00-\u9fff（）()·]{2,40}?)(?:（[^）]{0,20}）)?(?P<year>(?:19|20)\d{2})年度?(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)")
 TITLE_YEAR_FIRST = re.compile(
-    r"(?P<year>(?:19|20)\d{2})年度?(?P<agency>[\u4e00-\u9fff（）()·]{2,40}?)(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:报告|年报)")
-AGENCY_IN_PREAMBLE = re.compile(r"(?:本报告由|本年报由|由|请与)(?P<agency>[\u4e00-\u9fff（）]{3,40}?)(?:根据|依据|按照|编制|联系|负责)")
+    r"(?P<year>(?:19|20)\d{2})年度?(?P<agency>[\u4e00-\u9fff（）()·]{2,40}?)(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)")
+AGENCY_IN_PREAMBLE = re.compile(r"(?:本报告由|本年报由|由|请与)(?P<agency>[\u4e00-\u9fff]{3,30}?)(?:（以下简称[^）]{1,12}）)?(?:根据|依据|按照|编制|联系|负责)")
 #: leading words of a page that are not part of an agency name
 AGENCY_NOISE = re.compile(r"^(?:当前位置|首页|正文|标题|关于|发布|来源)[:：>\s]*")
+#: words before an agency name in a sentence that announces the report (…现将/特向社会公布 X 2023年…报告)
+AGENCY_LEAD = re.compile(r"^.*(?:现将|现公布|向社会公布|予以公布|现予公布|公布|发布|消息|年报|年度报告|编制的|地方政务)[，,：:]?")
+AGENCY_TRAIL = re.compile(r"(?:编制的?|编写的?|制作的?|的)$")
 FILENAME_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 AGENCY_END = re.compile(r"(政府|办公室|办公厅|委员会|局|厅|部|署|中心|办事处|街道|镇|乡|委|办|院|所|分局|管委会|旗|县|区|市)$")
 
@@ -36,6 +39,9 @@ def _head(text: str, n: int = 400) -> str:
 
 def _clean_agency(name: str) -> str:
     name = AGENCY_NOISE.sub("", name)
+    name = AGENCY_LEAD.sub("", name)
+    name = re.sub(r"^由", "", name)
+    name = AGENCY_TRAIL.sub("", name)
     name = re.sub(r"^.*?(?:>>|》|\|)", "", name)
     name = name.strip("：:，,。 ")
     if name.endswith("关于"):
@@ -47,11 +53,19 @@ def infer_metadata(doc: Report, filename: str) -> None:
     """Fill title, agency, year, era, publication date and contact on ``doc`` in place."""
     text = doc.text
     src = doc.metadata_sources
-    head = _head(text[: doc.preamble[1] + 200 if doc.preamble[1] else 600], 600)
-    m = TITLE_AGENCY_FIRST.search(head)
-    m2 = TITLE_YEAR_FIRST.search(head)
-    if m2 and (not m or m2.start() < m.start()) and not m2.group("agency").startswith(("政府", "度")):
-        m = m2
+    m = None
+    first_lines = [ln.strip() for ln in text[:1500].split("\n") if ln.strip()][:12]
+    windows = [ln for i in range(len(first_lines)) for ln in (first_lines[i], first_lines[i] + "".join(first_lines[i + 1:i + 2]))]
+    for w in windows:
+        w = re.sub(r"\s+", "", w)[:300]
+        a = TITLE_AGENCY_FIRST.search(w)
+        b = TITLE_YEAR_FIRST.search(w)
+        if b and b.group("agency").startswith(("政府", "度", "政务")):
+            b = None
+        cand = min((x for x in (a, b) if x), key=lambda x: x.start(), default=None)
+        if cand and len(_clean_agency(cand.group("agency"))) >= 2 and not _clean_agency(cand.group("agency")).startswith(("我", "本")):
+            m = cand
+            break
     if m:
         doc.title = m.group(0)
         agency = _clean_agency(m.group("agency"))

@@ -163,9 +163,9 @@ def generate(model, vocab: CharVocab, inputs: list[list[int]], num_beams: int = 
             ids, mask = pad_batch(chunk)
             proc = LogitsProcessorList([copy_bias_processor(chunk, len(vocab), copy_bias, len(SPECIALS), num_beams)])
             gen = model.generate(input_ids=ids, attention_mask=mask, num_beams=num_beams, do_sample=False,
-                                 max_new_tokens=max_new_tokens, logits_processor=proc, no_repeat_ngram_size=3,
+                                 max_new_tokens=max_new_tokens, logits_processor=proc, no_repeat_ngram_size=3, early_stopping=num_beams > 1,
                                  decoder_start_token_id=vocab.bos_id, eos_token_id=vocab.eos_id,
-                                 pad_token_id=vocab.pad_id, bos_token_id=vocab.bos_id, early_stopping=True)
+                                 pad_token_id=vocab.pad_id, bos_token_id=vocab.bos_id)
             out.extend(vocab.decode(g[1:]) for g in gen.tolist())
     return out
 

@@ -61,16 +61,16 @@ class TrainPlan:
     config: str = "small"
     seed: int = 13
     batch_size: int = 32
-    pretrain_steps: int = 1500
-    finetune_steps: int = 2500
-    scorer_steps: int = 800
+    pretrain_steps: int = 750
+    finetune_steps: int = 1200
+    scorer_steps: int = 1000
     plain_steps: int = 0  # 0: half the fine-tune steps (the same number of body -> heading examples)
     pretrain_seconds: float | None = None
     finetune_seconds: float | None = None
     scorer_seconds: float | None = None
     plain_seconds: float | None = None
     in_domain_weight: int = 20
-    dev_share: float = 0.3
+    dev_share: float = 0.4
     pretrain_lr: float = 1e-3
     finetune_lr: float = 5e-4
     max_pretrain_windows: int = 60000
@@ -212,7 +212,7 @@ def run_seq2seq(model, make_batch: Callable[[int], tuple[list[list[int]], list[l
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        losses.append(float(loss))
+        losses.append(float(loss.detach()))
         done = step + 1
         if done % 50 == 0:
             log(f"{name}: step {done}/{steps} loss {sum(losses[-50:]) / 50:.3f} "
@@ -281,7 +281,7 @@ def train_scorer(scorer, vocab: CharVocab, pairs: list[Pair], plan: TrainPlan, l
         loss.backward()
         torch.nn.utils.clip_grad_norm_(scorer.parameters(), 1.0)
         opt.step()
-        losses.append(float(loss))
+        losses.append(float(loss.detach()))
         done = step + 1
         if done % 50 == 0:
             log(f"scorer: step {done}/{steps} loss {sum(losses[-50:]) / 50:.3f} ({(time.time() - t0) / done:.2f} s/step)")
@@ -305,8 +305,12 @@ def _write_artefact(out: Path, generator, scorer, vocab: CharVocab, card: dict) 
 
 
 def train_summarizer(out: Path, plan: TrainPlan | None = None, shared: Path | None = None,
-                     log: Log = _log_default, evaluate_after: bool = True) -> dict:
-    """Train every stage and write the artefact (and the ablation) to ``out``; returns the card."""
+                     log: Log = _log_default, evaluate_after: bool = True, work_dir: Path | None = None) -> dict:
+    """Train every stage and write the artefact to ``out``; returns the card.
+
+    The ablation's plain model and the dev pairs go to ``work_dir`` (default: a
+    sibling ``<out>-work`` folder), never into the artefact (they hold corpus text).
+    """
     import torch
 
     plan = plan or TrainPlan()
@@ -382,21 +386,22 @@ def train_summarizer(out: Path, plan: TrainPlan | None = None, shared: Path | No
 
     card["stages"]["plain"] = run_seq2seq(plain, plain_batch, plain_steps, plan.finetune_lr, plan.plain_seconds,
                                           "plain", log)
-    ablation_dir = out / "ablation"
+    ablation_dir = Path(work_dir) if work_dir else out.parent / (out.name + "-work")
     ablation_dir.mkdir(parents=True, exist_ok=True)
     plain.config.to_json_file(str(ablation_dir / "config.json"))
     save_weights(plain, ablation_dir / "plain.safetensors")
     card["status"] = "trained"
     _write_artefact(out, gen, scorer, vocab, card)
     # dev data for the evaluation (kept beside the run, not in the artefact)
-    dev_path = out / "ablation" / "dev.jsonl"
+    dev_path = ablation_dir / "dev.jsonl"
     with open(dev_path, "w", encoding="utf-8") as fh:
         for p in data.dev_in + data.dev_out:
             fh.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
     if evaluate_after:
         from .evaluate import evaluate_artefact
 
-        card = evaluate_artefact(out, shared, plan, log, plain_model=plain, dev_in=data.dev_in, dev_out=data.dev_out)
+        card = evaluate_artefact(out, shared, plan, log, plain_model=plain, dev_in=data.dev_in, dev_out=data.dev_out,
+                                 work_dir=ablation_dir)
     return card
 
 
@@ -412,13 +417,15 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - backgroun
     for name in ("pretrain_seconds", "finetune_seconds", "scorer_seconds", "plain_seconds"):
         ap.add_argument("--" + name.replace("_", "-"), type=float, default=None)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--work-dir", default=None)
     a = ap.parse_args(argv)
     plan = TrainPlan(config=a.config, threads=a.threads)
     for k in ("pretrain_steps", "finetune_steps", "scorer_steps", "plain_steps", "pretrain_seconds",
               "finetune_seconds", "scorer_seconds", "plain_seconds"):
         if getattr(a, k) is not None:
             setattr(plan, k, getattr(a, k))
-    train_summarizer(Path(a.out), plan, Path(a.shared) if a.shared else None)
+    train_summarizer(Path(a.out), plan, Path(a.shared) if a.shared else None,
+                     work_dir=Path(a.work_dir) if a.work_dir else None)
 
 
 if __name__ == "__main__":  # pragma: no cover
