@@ -31,7 +31,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from . import layout as L
+from nlp import vocabulary as V
+
 from . import phrases as P
 
 GENERATOR_VERSION = 1
@@ -64,30 +65,21 @@ class Agency:
 
 def make_agencies(n: int, rng: random.Random) -> list[Agency]:
     """``n`` distinct invented agencies (place × department), deterministic for a seed."""
-    combos = [(p, d) for d in P.DEPARTMENTS for p in P.PLACES]
-    # put a mix of departments first so small corpora are varied
-    order = sorted(range(len(combos)), key=lambda i: (i % len(P.PLACES) != (i // len(P.PLACES)) % len(P.PLACES), i))
-    rng.shuffle(order)
-    preferred = [i for i in order if combos[i][1]["slug"] in ("office", "edu", "env", "gov")]
-    rest = [i for i in order if i not in set(preferred)]
-    chosen_idx: list[int] = []
-    used_places: set[str] = set()
-    for i in preferred + rest:  # first pass: one agency per place, preferring common departments
-        if len(chosen_idx) >= n:
-            break
-        if combos[i][0][0] not in used_places:
-            chosen_idx.append(i)
-            used_places.add(combos[i][0][0])
-    for i in preferred + rest:
-        if len(chosen_idx) >= n:
-            break
-        if i not in chosen_idx:
-            chosen_idx.append(i)
-    if len(chosen_idx) < n:
-        raise ValueError(f"at most {len(combos)} agencies can be generated, asked for {n}")
+    places = list(P.PLACES)
+    rng.shuffle(places)
+    if n > len(places) * len(P.DEPARTMENTS):
+        raise ValueError(f"at most {len(places) * len(P.DEPARTMENTS)} agencies can be generated, asked for {n}")
+    # departments in a fixed order of commonness, each round on fresh places
+    chosen: list[tuple[tuple[str, str, str], dict]] = []
+    k = 0
+    while len(chosen) < n:
+        rnd, d = divmod(k, len(P.DEPARTMENTS))
+        dept = P.DEPARTMENTS[d]
+        place = places[(d + rnd) % len(places)]
+        chosen.append((place, dept))
+        k += 1
     agencies = []
-    for i in chosen_idx:
-        (place, slug, level), dept = combos[i]
+    for (place, slug, level), dept in chosen:
         fill = lambda s: s.replace("<place>", place).replace("<level>", level)  # noqa: E731
         agencies.append(Agency(
             id=f"{slug}-{dept['slug']}", name=f"{place}{level}{dept['suffix']}", place=place, level=level,
@@ -138,14 +130,31 @@ def _split(rng: random.Random, total: int, weights: Sequence[float]) -> list[int
 
 _COLUMN_SHARES = (0.84, 0.08, 0.004, 0.008, 0.02, 0.048)
 _OUTCOME_WEIGHTS = {
-    "open": 0.36, "partial": 0.08,
-    "withheld_1": 0.004, "withheld_2": 0.006, "withheld_3": 0.004, "withheld_4": 0.02, "withheld_5": 0.02,
-    "withheld_6": 0.03, "withheld_7": 0.006, "withheld_8": 0.02,
-    "unavailable_1": 0.22, "unavailable_2": 0.04, "unavailable_3": 0.02,
-    "not_processed_1": 0.04, "not_processed_2": 0.02, "not_processed_3": 0.004, "not_processed_4": 0.006,
-    "not_processed_5": 0.006,
-    "other_handling": 0.07, "other_handling_1": 0.03, "other_handling_2": 0.01, "other_handling_3": 0.03,
+    "granted": 0.36, "partly_granted": 0.08,
+    "refused.state_secret": 0.004, "refused.prohibited_by_law": 0.006, "refused.three_safeties": 0.004,
+    "refused.third_party": 0.02, "refused.internal_affairs": 0.02, "refused.process_info": 0.03,
+    "refused.enforcement_file": 0.006, "refused.inquiry": 0.02,
+    "unable.not_held": 0.22, "unable.needs_creation": 0.04, "unable.unclear": 0.02,
+    "not_processed.petition": 0.04, "not_processed.duplicate": 0.02, "not_processed.publication": 0.004,
+    "not_processed.mass_repeated": 0.006, "not_processed.confirmation": 0.006,
+    "other": 0.07, "other.overdue_correction": 0.03, "other.overdue_fee": 0.01, "other.other": 0.03,
 }
+#: the applicant columns of table 3 (without the total)
+T3_APPLICANTS = V.REQUEST_COLUMNS[:6]
+
+
+def request_rows(era: str) -> tuple[str, ...]:
+    """Table 3 row keys of a layout."""
+    return V.REQUEST_ROWS_2021 if era == "2021" else V.REQUEST_ROWS_2019
+
+
+def outcome_rows(era: str) -> tuple[str, ...]:
+    """The outcome rows of table 3 summed into （七）总计."""
+    return tuple(k for k in request_rows(era) if k.split(".")[0] in V.REQUEST_OUTCOME_GROUPS)
+
+
+def proactive_columns(era: str) -> dict[str, tuple[str, ...]]:
+    return V.PROACTIVE_COLUMNS_2021 if era == "2021" else V.PROACTIVE_COLUMNS_2019
 
 
 @dataclass
@@ -178,43 +187,44 @@ def make_stats(agency: Agency, year: int, era: str, state: AgencyState, rng: ran
     base = max(2, int(rng.lognormvariate(3.2, 0.5) * agency.scale))
     new = _split(rng, base, _COLUMN_SHARES)
     carried = list(state.carry) if state.carry is not None else _split(rng, rng.randint(0, max(1, base // 8)), _COLUMN_SHARES)
-    outcome_keys = L.T3_OUTCOME_KEYS[era]
+    outcome_keys = outcome_rows(era)
     weights = [_OUTCOME_WEIGHTS[k] for k in outcome_keys]
-    t3: dict[str, list[int]] = {r.key: [0] * 7 for r in L.T3_ROWS[era]}
+    t3: dict[str, list[int]] = {k: [0] * 7 for k in request_rows(era)}
     for c in range(6):
         available = new[c] + carried[c]
         carry_forward = sum(1 for _ in range(available) if rng.random() < 0.08)
         handled = available - carry_forward
         split = _split(rng, handled, weights)
-        t3["new"][c], t3["carried"][c], t3["carry_forward"][c], t3["outcome_total"][c] = new[c], carried[c], carry_forward, handled
+        t3["received"][c], t3["carried_over"][c] = new[c], carried[c]
+        t3["carried_forward"][c], t3["total"][c] = carry_forward, handled
         for k, v in zip(outcome_keys, split):
             t3[k][c] = v
     fee_count = 0
-    if era == "2021" and t3["other_handling_2"][0] == 0 and rng.random() < 0.2:
+    if era == "2021" and t3["other.overdue_fee"][0] == 0 and rng.random() < 0.2:
         # fees charged: move one natural-person outcome to 逾期未缴费 (keeps every sum)
-        donor = next((k for k in outcome_keys if t3[k][0] > 0 and k != "other_handling_2"), None)
+        donor = next((k for k in outcome_keys if t3[k][0] > 0 and k != "other.overdue_fee"), None)
         if donor:
             t3[donor][0] -= 1
-            t3["other_handling_2"][0] += 1
+            t3["other.overdue_fee"][0] += 1
     for row in t3.values():
         row[6] = sum(row[:6])
     if era == "2021":
-        fee_count = t3["other_handling_2"][6]
-    state.carry = list(t3["carry_forward"][:6])
+        fee_count = t3["other.overdue_fee"][6]
+    state.carry = list(t3["carried_forward"][:6])
 
     # table 2
     t2: dict[str, dict[str, float | int]] = {}
-    for doc in ("rules", "normative"):
-        makes = doc == "normative" or agency.makes_rules
+    for doc in ("rules", "normative_docs"):
+        makes = doc == "normative_docs" or agency.makes_rules
         prev = state.stock.get(doc, rng.randint(8, 60) if makes else 0)
         issued = rng.randint(0, 6 if doc == "rules" else 14) if makes else 0
         repealed = min(prev, rng.randint(0, 3 if doc == "rules" else 8)) if makes else 0
         in_force = prev + issued - repealed
         state.stock[doc] = in_force
         if era == "2021":
-            t2[doc] = {"issued": issued, "repealed": repealed, "in_force": in_force}
+            t2[doc] = {"made": issued, "repealed": repealed, "valid": in_force}
         else:
-            t2[doc] = {"made": issued, "published": issued, "total": in_force}
+            t2[doc] = {"new_made": issued, "new_published": issued, "total_published": in_force}
     scale = agency.scale
     if era == "2021":
         t2["licensing"] = {"decisions": int(rng.lognormvariate(4.5, 1.0) * scale)}
@@ -227,17 +237,17 @@ def make_stats(agency: Agency, year: int, era: str, state: AgencyState, rng: ran
             change = rng.randint(-3, 5) if prev else rng.randint(0, 3)
             change = max(change, -prev)
             state.items[key] = prev + change
-            row: dict[str, float | int] = {"previous": prev, "change": change}
+            row: dict[str, float | int] = {"prev_count": prev, "change": change}
             if key != "fees":
                 row["decisions"] = int(rng.lognormvariate(3.5, 1.2) * scale) if prev + change else 0
             t2[key] = row
-        t2["procurement"] = {"projects": rng.randint(0, 30), "amount": round(rng.uniform(5, 900), 2)}
-        if not t2["procurement"]["projects"]:
+        t2["procurement"] = {"count": rng.randint(0, 30), "amount": round(rng.uniform(5, 900), 2)}
+        if not t2["procurement"]["count"]:
             t2["procurement"]["amount"] = 0
 
     # table 4
     t4: dict[str, list[int]] = {}
-    for key, _label in L.T4_BLOCKS:
+    for key in V.REVIEW_BLOCKS:
         n = sum(1 for _ in range(int(3 * scale)) if rng.random() < 0.25)
         parts = _split(rng, n, (0.6, 0.1, 0.15, 0.15))
         t4[key] = parts + [sum(parts)]
@@ -264,12 +274,12 @@ def expected_failures(printed: Stats, previous: Stats | None, facts: dict[str, i
     """Evaluate the consistency rules on the printed numbers (the ground truth for the checks stage)."""
     out: list[RuleFailure] = []
     t3 = printed.t3
-    cols = [k for k, _ in L.T3_COLUMNS]
+    cols = V.REQUEST_COLUMNS
     for c, ck in enumerate(cols):
-        if t3["new"][c] + t3["carried"][c] != t3["outcome_total"][c] + t3["carry_forward"][c]:
-            out.append(RuleFailure("T3-BALANCE", [("requests", r, ck) for r in ("new", "carried", "outcome_total", "carry_forward")]))
-        if sum(t3[k][c] for k in L.T3_OUTCOME_KEYS[printed.era]) != t3["outcome_total"][c]:
-            out.append(RuleFailure("T3-OUTCOMES", [("requests", "outcome_total", ck)]))
+        if t3["received"][c] + t3["carried_over"][c] != t3["total"][c] + t3["carried_forward"][c]:
+            out.append(RuleFailure("T3-BALANCE", [("requests", r, ck) for r in ("received", "carried_over", "total", "carried_forward")]))
+        if sum(t3[k][c] for k in outcome_rows(printed.era)) != t3["total"][c]:
+            out.append(RuleFailure("T3-OUTCOMES", [("requests", "total", ck)]))
     for rk, row in t3.items():
         if sum(row[:6]) != row[6]:
             out.append(RuleFailure("T3-COLUMNS", [("requests", rk, "total")]))
@@ -278,19 +288,19 @@ def expected_failures(printed: Stats, previous: Stats | None, facts: dict[str, i
             out.append(RuleFailure("T4-SUMS", [("review_litigation", bk, "total")]))
     if previous is not None:
         for c, ck in enumerate(cols):
-            if t3["carried"][c] != previous.t3["carry_forward"][c]:
-                out.append(RuleFailure("XY-CARRY", [("requests", "carried", ck)]))
+            if t3["carried_over"][c] != previous.t3["carried_forward"][c]:
+                out.append(RuleFailure("XY-CARRY", [("requests", "carried_over", ck)]))
         if printed.era == "2021" and previous.era == "2021":
-            for doc in ("rules", "normative"):
+            for doc in ("rules", "normative_docs"):
                 cur, prev = printed.t2[doc], previous.t2[doc]
-                if cur["in_force"] != prev["in_force"] + cur["issued"] - cur["repealed"]:
-                    out.append(RuleFailure("XY-STOCK", [("proactive", doc, "in_force")]))
+                if cur["valid"] != prev["valid"] + cur["made"] - cur["repealed"]:
+                    out.append(RuleFailure("XY-STOCK", [("proactive", doc, "valid")]))
     truth = fact_values(printed)
     for name, stated in facts.items():
         if name in truth and truth[name] != stated:
             out.append(RuleFailure("TXT-NUM", [fact_cell(name)]))
-    if printed.era == "2021" and printed.t3["other_handling_2"][6] > 0 and not part6_reports_fee:
-        out.append(RuleFailure("FEE-PART6", [("requests", "other_handling_2", "total")]))
+    if printed.era == "2021" and printed.t3["other.overdue_fee"][6] > 0 and not part6_reports_fee:
+        out.append(RuleFailure("FEE-PART6", [("requests", "other.overdue_fee", "total")]))
     return out
 
 
@@ -298,8 +308,8 @@ def fact_values(stats: Stats) -> dict[str, int]:
     """Values the narrative restates, from the tables."""
     t3 = stats.t3
     return {
-        "new_total": t3["new"][6], "carried_total": t3["carried"][6], "handled_total": t3["outcome_total"][6],
-        "open_total": t3["open"][6], "partial_total": t3["partial"][6], "carry_total": t3["carry_forward"][6],
+        "new_total": t3["received"][6], "carried_total": t3["carried_over"][6], "handled_total": t3["total"][6],
+        "open_total": t3["granted"][6], "partial_total": t3["partly_granted"][6], "carry_total": t3["carried_forward"][6],
         "review_total": stats.t4["review"][4],
         "litigation_total": stats.t4["litigation_direct"][4] + stats.t4["litigation_after_review"][4],
     }
@@ -308,9 +318,9 @@ def fact_values(stats: Stats) -> dict[str, int]:
 def fact_cell(name: str) -> tuple[str, str, str]:
     """The table cell a narrative fact restates."""
     return {
-        "new_total": ("requests", "new", "total"), "carried_total": ("requests", "carried", "total"),
-        "handled_total": ("requests", "outcome_total", "total"), "open_total": ("requests", "open", "total"),
-        "partial_total": ("requests", "partial", "total"), "carry_total": ("requests", "carry_forward", "total"),
+        "new_total": ("requests", "received", "total"), "carried_total": ("requests", "carried_over", "total"),
+        "handled_total": ("requests", "total", "total"), "open_total": ("requests", "granted", "total"),
+        "partial_total": ("requests", "partly_granted", "total"), "carry_total": ("requests", "carried_forward", "total"),
         "review_total": ("review_litigation", "review", "total"),
         "litigation_total": ("review_litigation", "litigation_direct+litigation_after_review", "total"),
     }[name]
@@ -337,7 +347,7 @@ def plant_error(kind: str, printed: Stats, previous: Stats | None, facts: dict[s
                 rng: random.Random) -> PlantedError | None:
     """Change ``printed`` (or ``facts``) in place to plant one error of ``kind``; None when not applicable."""
     t3 = printed.t3
-    cols = [k for k, _ in L.T3_COLUMNS]
+    cols = V.REQUEST_COLUMNS
     delta = rng.choice((1, 2, 3, 5, 10))
 
     def change(table: str, row: list[int], rk: str, c: int, ck: str, d: int) -> dict[str, Any]:
@@ -346,28 +356,28 @@ def plant_error(kind: str, printed: Stats, previous: Stats | None, facts: dict[s
         return {"table": table, "row": rk, "column": ck, "true": true, "printed": row[c]}
 
     if kind == "t3_total_column":
-        rk = rng.choice(("new", "open", "unavailable_1", "outcome_total"))
+        rk = rng.choice(("received", "granted", "unable.not_held", "total"))
         return PlantedError(kind, [change("requests", t3[rk], rk, 6, "total", delta)],
                             "the total column differs from the sum of the applicant columns")
     if kind == "t3_cell":
-        rk = rng.choice(("open", "unavailable_1", "partial"))
-        return PlantedError(kind, [change("requests", t3[rk], rk, 0, "natural", delta)],
+        rk = rng.choice(("granted", "unable.not_held", "partly_granted"))
+        return PlantedError(kind, [change("requests", t3[rk], rk, 0, "natural_person", delta)],
                             "a natural-person outcome cell is off (row total and outcome sum break)")
     if kind == "t3_balance":
-        cells = [change("requests", t3["carry_forward"], "carry_forward", 0, "natural", delta),
-                 change("requests", t3["carry_forward"], "carry_forward", 6, "total", delta)]
+        cells = [change("requests", t3["carried_forward"], "carried_forward", 0, "natural_person", delta),
+                 change("requests", t3["carried_forward"], "carried_forward", 6, "total", delta)]
         return PlantedError(kind, cells, "carry-forward no longer balances new + carried − handled")
     if kind == "t4_sum":
-        bk = rng.choice([k for k, _ in L.T4_BLOCKS])
+        bk = rng.choice(V.REVIEW_BLOCKS)
         return PlantedError(kind, [change("review_litigation", printed.t4[bk], bk, 4, "total", delta)],
                             "a table 4 total differs from the sum of its block")
     if kind == "carry":
-        if previous is None or previous.t3["carry_forward"][0] + delta < 0:
+        if previous is None:
             return None
         cells = []
         for c in (0, 6):  # keep the table internally consistent: carried and carry-forward move together
-            cells.append(change("requests", t3["carried"], "carried", c, cols[c], delta))
-            t3["carry_forward"][c] += delta
+            cells.append(change("requests", t3["carried_over"], "carried_over", c, cols[c], delta))
+            t3["carried_forward"][c] += delta
         return PlantedError(kind, cells, "上年结转 differs from last year's 结转下年度 (the table itself balances)")
     if kind == "narrative":
         name = rng.choice(("new_total", "open_total", "handled_total"))
@@ -376,18 +386,18 @@ def plant_error(kind: str, printed: Stats, previous: Stats | None, facts: dict[s
         return PlantedError(kind, [{"table": "narrative", "row": name, "column": "", "true": true, "printed": facts[name]}],
                             "a number in the narrative differs from the table")
     if kind == "fee_missing":
-        if printed.era != "2021" or printed.t3["other_handling_2"][6] == 0:
+        if printed.era != "2021" or printed.t3["other.overdue_fee"][6] == 0:
             return None
         return PlantedError(kind, [{"table": "part6", "row": "fee", "column": "", "true": printed.fee_yuan, "printed": None}],
                             "fees were charged (table 3 (六)2 > 0) but part 六 does not report them")
     if kind == "stock":
         if printed.era != "2021" or previous is None or previous.era != "2021":
             return None
-        row = printed.t2["normative"]
-        true = int(row["in_force"])
-        row["in_force"] = true + delta
-        return PlantedError(kind, [{"table": "proactive", "row": "normative", "column": "in_force", "true": true,
-                                    "printed": row["in_force"]}], "现行有效件数 does not follow last year's stock")
+        row = printed.t2["normative_docs"]
+        true = int(row["valid"])
+        row["valid"] = true + delta
+        return PlantedError(kind, [{"table": "proactive", "row": "normative_docs", "column": "valid", "true": true,
+                                    "printed": row["valid"]}], "现行有效件数 does not follow last year's stock")
     raise ValueError(f"unknown error kind {kind!r}")
 
 
@@ -506,9 +516,9 @@ def build_report(agency: Agency, year: int, stats: Stats, rng: random.Random) ->
     blocks.append(Heading(f"三、{_title('requests', rng)}"))
     blocks.append(TableBlock("requests"))
     blocks.append(Heading(f"四、{_title('review_litigation', rng)}"))
+    blocks.append(TableBlock("review_litigation"))
     blocks.append(Paragraph("review/fact", segments=[Segment(expand(rng.choice(P.FACT_FRAMES["review"]), rng, slots),
                                                              fact="review")], part="review_litigation", theme="other"))
-    blocks.append(TableBlock("review_litigation"))
 
     # part 五
     blocks.append(Heading(f"五、{_title('problems', rng)}"))
@@ -542,7 +552,7 @@ def _title(key: str, rng: random.Random) -> str:
     from nlp.vocabulary import STANDARD_PART_TITLES
 
     variants = {
-        "review_litigation": ("因政府信息公开工作被申请行政复议、提起行政诉讼情况",),
+        "review_litigation": ("行政复议和行政诉讼情况",),
         "problems": ("政府信息公开工作存在的主要问题及改进情况",),
     }
     if key in variants and rng.random() < 0.3:
@@ -648,31 +658,41 @@ def _num(v: float | int | None) -> str:
 
 
 def table_rows(report: GeneratedReport, kind: str) -> dict[str, Any]:
-    """A neutral description of a printed table, rendered by every writer."""
+    """A neutral description of a printed table (labels from nlp.vocabulary), rendered by every writer."""
     p = report.printed
     if kind == "proactive":
         blocks = []
-        for spec in L.T2_BLOCKS[p.era]:
+        column_labels = dict(V.PRINTED_PROACTIVE_COLUMNS)
+        if p.era == "2021":
+            column_labels.update(V.PRINTED_PROACTIVE_COLUMNS_2021)
+        columns = proactive_columns(p.era)
+        for title, row_keys in V.PRINTED_PROACTIVE_BLOCKS[p.era]:
+            cols = columns[row_keys[0]]
             rows = []
-            for rk, label in spec.rows:
-                vals = [p.t2[rk][ck] for ck, _ in spec.columns]
+            for rk in row_keys:
+                vals: list[str] = [_num(p.t2[rk][ck]) for ck in cols]
                 if rk == "procurement":
-                    vals = [vals[0], f"{_num(vals[1])}万元"]
-                rows.append((label, [v if isinstance(v, str) else _num(v) for v in vals]))
-            blocks.append({"title": spec.title, "columns": [L.T2_ITEM] + [c for _, c in spec.columns], "rows": rows})
+                    vals[1] = f"{vals[1]}万元"
+                rows.append((V.PRINTED_PROACTIVE_ROWS[p.era][rk], vals))
+            blocks.append({"title": title, "columns": [V.PRINTED_PROACTIVE_ITEM] + [column_labels[c] for c in cols],
+                           "rows": rows})
         return {"kind": kind, "blocks": blocks}
     if kind == "requests":
+        outcomes = set(outcome_rows(p.era)) | {"total"}
         rows = []
-        for spec in L.T3_ROWS[p.era]:
-            section = L.T3_RESULTS if spec.key in L.T3_RESULT_KEYS else ""
-            group = L.T3_GROUPS.get(spec.group, "")
-            rows.append({"key": spec.key, "section": section, "group": group, "label": spec.label,
-                         "values": [_num(v) for v in p.t3[spec.key]]})
-        return {"kind": kind, "rows": rows}
+        for key in request_rows(p.era):
+            group = V.PRINTED_REQUEST_GROUPS[key.split(".")[0]] if "." in key else ""
+            rows.append({"key": key, "section": V.PRINTED_REQUEST_RESULTS if key in outcomes else "", "group": group,
+                         "label": V.PRINTED_REQUEST_ROWS[key], "values": [_num(v) for v in p.t3[key]]})
+        return {"kind": kind, "note": V.PRINTED_REQUEST_NOTE, "header": V.PRINTED_REQUEST_HEADER,
+                "columns": [V.PRINTED_REQUEST_COLUMNS[c] for c in V.REQUEST_COLUMNS],
+                "legal_persons": V.PRINTED_REQUEST_LEGAL_PERSONS, "results": V.PRINTED_REQUEST_RESULTS, "rows": rows}
     values: list[str] = []
-    for bk, _ in L.T4_BLOCKS:
+    for bk in V.REVIEW_BLOCKS:
         values += [_num(v) for v in p.t4[bk]]
-    return {"kind": kind, "values": values}
+    return {"kind": kind, "blocks": [V.PRINTED_REVIEW_BLOCKS[b] for b in V.REVIEW_BLOCKS],
+            "litigation": V.PRINTED_REVIEW_LITIGATION, "columns": [V.PRINTED_REVIEW_COLUMNS[c] for c in V.REVIEW_COLUMNS],
+            "values": values}
 
 
 # ---------------------------------------------------------------- renderers
@@ -738,9 +758,9 @@ def _txt_table(tb: TextBuilder, t: dict[str, Any], shape: str) -> None:
             for label, vals in block["rows"]:
                 row([label] + vals)
     elif t["kind"] == "requests":
-        tb.line(L.T3_NOTE)
-        row([L.T3_HEADER] + [c for _, c in L.T3_COLUMNS[:1]] + [L.T3_LEGAL_PERSON_GROUP] + [L.T3_COLUMNS[-1][1]])
-        row([c for _, c in L.T3_COLUMNS[1:6]])
+        tb.line(t["note"])
+        row([t["header"]] + t["columns"][:1] + [t["legal_persons"]] + [t["columns"][6]])
+        row([c for c in t["columns"][1:6]])
         seen: set[str] = set()
         for r in t["rows"]:
             for head in (r["section"], r["group"]):
@@ -749,9 +769,9 @@ def _txt_table(tb: TextBuilder, t: dict[str, Any], shape: str) -> None:
                     tb.line(head)
             row([r["label"]] + r["values"])
     else:
-        row([L.T4_BLOCKS[0][1], L.T4_LITIGATION])
-        row([L.T4_BLOCKS[1][1], L.T4_BLOCKS[2][1]])
-        row([c for _, c in L.T4_COLUMNS] * 3)
+        row([t["blocks"][0], t["litigation"]])
+        row([t["blocks"][1], t["blocks"][2]])
+        row(t["columns"] * 3)
         row(t["values"])
 
 
@@ -791,8 +811,8 @@ def render_md(report: GeneratedReport) -> str:
                     out += [pipe([label] + vals) for label, vals in block["rows"]]
                     out.append("")
             elif t["kind"] == "requests":
-                out += [L.T3_NOTE, ""]
-                head = [L.T3_HEADER, ""] + [c for _, c in L.T3_COLUMNS]
+                out += [t["note"], ""]
+                head = [t["header"], ""] + t["columns"]
                 out += [pipe(head), pipe(["---"] * len(head))]
                 seen: set[str] = set()
                 for r in t["rows"]:
@@ -807,9 +827,9 @@ def render_md(report: GeneratedReport) -> str:
                         out.append(pipe([first or r["label"], r["label"] if first else ""] + r["values"]))
                 out.append("")
             else:
-                head = [f"{L.T4_BLOCKS[0][1]}·{c}" for _, c in L.T4_COLUMNS]
-                for bk, label in L.T4_BLOCKS[1:]:
-                    head += [f"{L.T4_LITIGATION}·{label}·{c}" for _, c in L.T4_COLUMNS]
+                head = [f"{t['blocks'][0]}·{c}" for c in t["columns"]]
+                for label in t["blocks"][1:]:
+                    head += [f"{t['litigation']}·{label}·{c}" for c in t["columns"]]
                 out += [pipe(head), pipe(["---"] * len(head)), pipe(t["values"]), ""]
     out += [report.agency.name, "", report.publication_date, ""]
     return "\n".join(out)
@@ -828,10 +848,10 @@ def _html_table(t: dict[str, Any]) -> str:
                 cells = [label] + vals
                 rows.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in cells) + (f'<td colspan="{width - len(cells)}"></td>' if width > len(cells) else "") + "</tr>")
     elif t["kind"] == "requests":
-        rows.append(f'<tr><td colspan="3" rowspan="3">{e(L.T3_NOTE)}</td><td colspan="7">{e(L.T3_HEADER)}</td></tr>')
-        rows.append(f'<tr><td rowspan="2">{e(L.T3_COLUMNS[0][1])}</td><td colspan="5">{e(L.T3_LEGAL_PERSON_GROUP)}</td>'
-                    f'<td rowspan="2">{e(L.T3_COLUMNS[6][1])}</td></tr>')
-        rows.append("<tr>" + "".join(f"<td>{e(c)}</td>" for _, c in L.T3_COLUMNS[1:6]) + "</tr>")
+        rows.append(f'<tr><td colspan="3" rowspan="3">{e(t["note"])}</td><td colspan="7">{e(t["header"])}</td></tr>')
+        rows.append(f'<tr><td rowspan="2">{e(t["columns"][0])}</td><td colspan="5">{e(t["legal_persons"])}</td>'
+                    f'<td rowspan="2">{e(t["columns"][6])}</td></tr>')
+        rows.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in t["columns"][1:6]) + "</tr>")
         section_n = sum(1 for r in t["rows"] if r["section"])
         group_n: dict[str, int] = {}
         for r in t["rows"]:
@@ -854,9 +874,9 @@ def _html_table(t: dict[str, Any]) -> str:
             cells += "".join(f"<td>{e(v)}</td>" for v in r["values"])
             rows.append(f"<tr>{cells}</tr>")
     else:
-        rows.append(f'<tr><td colspan="5" rowspan="2">{e(L.T4_BLOCKS[0][1])}</td><td colspan="10">{e(L.T4_LITIGATION)}</td></tr>')
-        rows.append("<tr>" + "".join(f'<td colspan="5">{e(label)}</td>' for _, label in L.T4_BLOCKS[1:]) + "</tr>")
-        rows.append("<tr>" + "".join(f"<td>{e(c)}</td>" for _, c in L.T4_COLUMNS) * 3 + "</tr>")
+        rows.append(f'<tr><td colspan="5" rowspan="2">{e(t["blocks"][0])}</td><td colspan="10">{e(t["litigation"])}</td></tr>')
+        rows.append("<tr>" + "".join(f'<td colspan="5">{e(label)}</td>' for label in t["blocks"][1:]) + "</tr>")
+        rows.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in t["columns"]) * 3 + "</tr>")
         rows.append("<tr>" + "".join(f"<td>{e(v)}</td>" for v in t["values"]) + "</tr>")
     return '<table border="1">\n' + "\n".join(rows) + "\n</table>"
 
@@ -937,16 +957,16 @@ def _docx_table(doc: Any, t: dict[str, Any]) -> None:
     elif t["kind"] == "requests":
         rows = t["rows"]
         n_rows, n_cols = 3 + len(rows), 10
-        put(0, 0, L.T3_NOTE, 2, 2)
-        put(0, 3, L.T3_HEADER, c2=9)
-        put(1, 3, L.T3_COLUMNS[0][1], r2=2)
-        put(1, 4, L.T3_LEGAL_PERSON_GROUP, c2=8)
-        put(1, 9, L.T3_COLUMNS[6][1], r2=2)
-        for c, (_, label) in enumerate(L.T3_COLUMNS[1:6]):
+        put(0, 0, t["note"], 2, 2)
+        put(0, 3, t["header"], c2=9)
+        put(1, 3, t["columns"][0], r2=2)
+        put(1, 4, t["legal_persons"], c2=8)
+        put(1, 9, t["columns"][6], r2=2)
+        for c, label in enumerate(t["columns"][1:6]):
             put(2, 4 + c, label)
         section_rows = [i for i, r in enumerate(rows) if r["section"]]
         if section_rows:
-            put(3 + section_rows[0], 0, L.T3_RESULTS, r2=3 + section_rows[-1])
+            put(3 + section_rows[0], 0, t["results"], r2=3 + section_rows[-1])
         groups: dict[str, list[int]] = {}
         for i, r in enumerate(rows):
             if r["group"]:
@@ -965,12 +985,12 @@ def _docx_table(doc: Any, t: dict[str, Any]) -> None:
                 put(ri, 3 + c, v)
     else:
         n_rows, n_cols = 4, 15
-        put(0, 0, L.T4_BLOCKS[0][1], 1, 4)
-        put(0, 5, L.T4_LITIGATION, c2=14)
-        put(1, 5, L.T4_BLOCKS[1][1], c2=9)
-        put(1, 10, L.T4_BLOCKS[2][1], c2=14)
+        put(0, 0, t["blocks"][0], 1, 4)
+        put(0, 5, t["litigation"], c2=14)
+        put(1, 5, t["blocks"][1], c2=9)
+        put(1, 10, t["blocks"][2], c2=14)
         for c in range(15):
-            put(2, c, L.T4_COLUMNS[c % 5][1])
+            put(2, c, t["columns"][c % 5])
             put(3, c, t["values"][c])
     table = doc.add_table(rows=n_rows, cols=n_cols)
     table.style = "Table Grid"
@@ -1043,6 +1063,9 @@ def generate(config: CorpusConfig) -> tuple[list[GeneratedReport], list[Copy]]:
                     if planted:
                         report.errors.append(planted)
                         break
+            if not any(e.kind == "narrative" for e in report.errors):
+                # the narrative restates the table as printed: a table error stays a table error
+                report.facts = fact_values(report.printed)
             if any(e.kind == "fee_missing" for e in report.errors):
                 for b in report.blocks:
                     if isinstance(b, Paragraph) and b.key == "other/main":
@@ -1061,7 +1084,7 @@ def _formats_for(reports: list[GeneratedReport], formats: Sequence[str], seed: i
 
 
 def write_corpus(out_dir: str | Path, config: CorpusConfig | None = None, **kwargs: Any) -> dict[str, Any]:
-    """Generate a corpus into ``out_dir`` and write ``manifest.json``; returns the manifest.
+    """Generate a corpus into ``out_dir`` and write the manifest (``manifest.jsonl``); returns it.
 
     Keyword arguments override :class:`CorpusConfig` fields (``agencies=4, years=3, seed=0`` …).
     """
@@ -1146,8 +1169,21 @@ def write_corpus(out_dir: str | Path, config: CorpusConfig | None = None, **kwar
         "reports": entries,
         "copies": copy_entries,
     }
-    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_manifest(out / MANIFEST_NAME, manifest)
     return manifest
+
+
+#: the manifest's file name: JSON Lines, so report readers (which take *.json) skip it
+MANIFEST_NAME = "manifest.jsonl"
+
+
+def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    """Write a manifest as JSON Lines: a header line, one line per report, one per copy."""
+    header = {k: v for k, v in manifest.items() if k not in ("reports", "copies")}
+    lines = [json.dumps({"type": "corpus", **header}, ensure_ascii=False)]
+    lines += [json.dumps({"type": "report", **r}, ensure_ascii=False) for r in manifest["reports"]]
+    lines += [json.dumps({"type": "copy", **c}, ensure_ascii=False) for c in manifest["copies"]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _runs(target: list[int], source: list[int]) -> Iterable[tuple[list[int], list[int]]]:
@@ -1169,8 +1205,19 @@ def _stats_dict(s: Stats) -> dict[str, Any]:
 
 
 def load_manifest(corpus_dir: str | Path) -> dict[str, Any]:
-    """Read a generated corpus's ``manifest.json``."""
-    return json.loads((Path(corpus_dir) / "manifest.json").read_text(encoding="utf-8"))
+    """Read a generated corpus's manifest: the header fields plus ``reports`` and ``copies`` lists."""
+    manifest: dict[str, Any] = {"reports": [], "copies": []}
+    with open(Path(corpus_dir) / MANIFEST_NAME, encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            d = json.loads(line)
+            kind = d.pop("type")
+            if kind == "corpus":
+                manifest.update(d)
+            else:
+                manifest["copies" if kind == "copy" else "reports"].append(d)
+    return manifest
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -158,7 +158,7 @@ PART_HEADING = re.compile(
 #: words of the statistics tables' labels; a short line holding one is part of a table
 TABLE_REGION_WORDS: tuple[str, ...] = (
     "信息内容", "第二十条", "申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织",
-    "法律服务机构", "总计", "结果维持", "结果纠正", "其他结果", "尚未审结", "维持", "纠正", "审结",
+    "法律服务机构", "总计", "结果", "尚未", "结果维持", "结果纠正", "其他结果", "尚未审结", "维持", "纠正", "审结",
     "行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉", "本年度办理结果", "予以公开", "部分公开",
     "不予公开", "无法提供", "不予处理", "其他处理", "本年新收", "上年结转", "结转下年度", "规章",
     "规范性文件", "行政许可", "行政处罚", "行政强制", "行政事业性收费", "政府集中采购", "本年制发件数",
@@ -478,13 +478,13 @@ NARRATIVE_NUMBER_RULES: tuple[tuple[str, str, str, str], ...] = (
     ("carried_over", r"上一?年度?结转(?:的|政府信息公开)?(?:申请)?[^。；，\d]{0,8}?(?P<n>\d+)\s*件", "carried_over", "strong"),
     ("carried_forward", r"(?:结转|转)(?:至|到)?下一?年度?[^。；，\d]{0,12}?(?P<n>\d+)\s*件", "carried_forward", "strong"),
     ("carried_forward_pre", r"(?P<n>\d+)\s*件[^。；，\d]{0,4}?(?:顺延|结转|转)(?:到|至)?下一?年度?", "carried_forward", "strong"),
-    ("total", r"(?:办结|答复|办理|处理完成|办理完毕)(?:了)?(?:申请)?(?:共计|共|总计)?\s*(?P<n>\d+)\s*件", "total", "weak"),
     ("granted", r"(?:予以公开|同意公开)(?:答复)?(?:的)?(?:共)?\s*(?P<n>\d+)\s*件", "granted", "strong"),
     ("partly_granted", r"部分公开(?:答复)?(?:的)?\s*(?P<n>\d+)\s*件", "partly_granted", "strong"),
     ("refused", r"不予公开(?:答复)?(?:的)?\s*(?P<n>\d+)\s*件", "refused.", "strong"),
     ("unable", r"无法提供(?:答复)?(?:的)?\s*(?P<n>\d+)\s*件", "unable.", "strong"),
     ("not_processed", r"不予处理(?:答复)?(?:的)?\s*(?P<n>\d+)\s*件", "not_processed.", "strong"),
     ("other_processed", r"其他处理(?:答复)?(?:的)?\s*(?P<n>\d+)\s*件", "other.|other", "strong"),
+    ("total", r"(?<!公开)(?<!提供)(?<!处理)(?:办结|答复|办理|处理完成|办理完毕)(?:了)?(?:申请)?(?:共计|共|总计)?\s*(?P<n>\d+)\s*件", "total", "weak"),
     ("both_zero", r"行政复议(?:和|、|及|与)(?:行政)?诉讼(?:案件)?(?:数量|数)?均为\s*(?P<n>\d+)", "review&litigation_direct+litigation_after_review", "strong"),
     ("review_pre", r"(?P<n>\d+)\s*件[^。；，\d]{0,16}?行政复议", "review", "strong"),
     ("review", r"行政复议(?:案件)?(?:数量|数)?(?:共|为|共计)?\s*(?P<n>\d+)\s*件", "review", "strong"),
@@ -550,5 +550,129 @@ TEMPLATE_SENTENCE_FRAGMENTS: tuple[str, ...] = (
 
 #: a table row printed as text: a label followed by three or more numbers (or only numbers)
 TEMPLATE_TABLE_ROW = re.compile(r"^[^\n]{0,40}?(?:[-\d.]+\s+){2,}[-\d.]+\s*$", re.M)
+#: a table cell printed on its own line (DOCX/Markdown conversions): a number, a dash or a pipe
+TEMPLATE_TABLE_CELL = re.compile(r"^[ \t|]*(?:[-+]?[\d.,%/]+|—+|-+|无|/|\|)?[ \t|]*$", re.M)
+#: a Markdown table row (three or more pipes)
+TEMPLATE_TABLE_PIPES = re.compile(r"^[^\n]*\|[^\n]*\|[^\n]*\|[^\n]*$", re.M)
+#: longest label line (content characters) taken as a table label when it holds a TABLE_REGION_WORDS word
+TEMPLATE_TABLE_LABEL_MAX = 24
 #: a page number line of PDF text ('- 3 -', '第 3 页')
 TEMPLATE_PAGE_NUMBER = re.compile(r"^\s*(?:[-—]\s*\d+\s*[-—]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)\s*$", re.M)
+
+# ---------------------------------------------------------------- printed table layouts (issue 6: demo generator)
+# The labels as printed in the 2019 / 2021 table formats, keyed by the table keys above
+# (REQUEST_ROWS_*, REQUEST_COLUMNS, PROACTIVE_COLUMNS_*, REVIEW_*). corpora.generate writes
+# its tables from these; long mandated notes are printed shortened, as many reports do.
+
+PRINTED_REQUEST_COLUMNS: dict[str, str] = {
+    "natural_person": "自然人", "commercial": "商业企业", "research": "科研机构", "social_welfare": "社会公益组织",
+    "legal_service": "法律服务机构", "other_org": "其他", "total": "总计",
+}
+PRINTED_REQUEST_HEADER = "申请人情况"
+PRINTED_REQUEST_LEGAL_PERSONS = "法人或其他组织"
+PRINTED_REQUEST_NOTE = "（勾稽关系：第一项加第二项之和，等于第三项加第四项之和）"
+PRINTED_REQUEST_RESULTS = "三、本年度办理结果"
+#: outcome groups with numbered sub-rows (row-key prefix → printed group label)
+PRINTED_REQUEST_GROUPS: dict[str, str] = {
+    "refused": "（三）不予公开", "unable": "（四）无法提供", "not_processed": "（五）不予处理", "other": "（六）其他处理",
+}
+PRINTED_REQUEST_ROWS: dict[str, str] = {
+    "received": "一、本年新收政府信息公开申请数量",
+    "carried_over": "二、上年结转政府信息公开申请数量",
+    "granted": "（一）予以公开",
+    "partly_granted": "（二）部分公开",
+    "refused.state_secret": "1.属于国家秘密",
+    "refused.prohibited_by_law": "2.其他法律行政法规禁止公开",
+    "refused.three_safeties": "3.危及“三安全一稳定”",
+    "refused.third_party": "4.保护第三方合法权益",
+    "refused.internal_affairs": "5.属于三类内部事务信息",
+    "refused.process_info": "6.属于四类过程性信息",
+    "refused.enforcement_file": "7.属于行政执法案卷",
+    "refused.inquiry": "8.属于行政查询事项",
+    "unable.not_held": "1.本机关不掌握相关政府信息",
+    "unable.needs_creation": "2.没有现成信息需要另行制作",
+    "unable.unclear": "3.补正后申请内容仍不明确",
+    "not_processed.petition": "1.信访举报投诉类申请",
+    "not_processed.duplicate": "2.重复申请",
+    "not_processed.publication": "3.要求提供公开出版物",
+    "not_processed.mass_repeated": "4.无正当理由大量反复申请",
+    "not_processed.confirmation": "5.要求行政机关确认或重新出具已获取信息",
+    "other": "（六）其他处理",
+    "other.overdue_correction": "1.申请人无正当理由逾期不补正",
+    "other.overdue_fee": "2.申请人逾期未按收费通知要求缴纳费用",
+    "other.other": "3.其他",
+    "total": "（七）总计",
+    "carried_forward": "四、结转下年度继续办理",
+}
+PRINTED_PROACTIVE_ITEM = "信息内容"
+#: table 2 blocks per era: (block title, row keys)
+PRINTED_PROACTIVE_BLOCKS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "2019": (("第二十条第（一）项", ("rules", "normative_docs")), ("第二十条第（五）项", ("licensing", "other_services")),
+             ("第二十条第（六）项", ("penalty", "coercion")), ("第二十条第（八）项", ("fees",)),
+             ("第二十条第（九）项", ("procurement",))),
+    "2021": (("第二十条第（一）项", ("rules", "normative_docs")), ("第二十条第（五）项", ("licensing",)),
+             ("第二十条第（六）项", ("penalty", "coercion")), ("第二十条第（八）项", ("fees",))),
+}
+PRINTED_PROACTIVE_ROWS: dict[str, dict[str, str]] = {
+    "2019": {"rules": "规章", "normative_docs": "规范性文件", "licensing": "行政许可", "other_services": "其他对外管理服务事项",
+             "penalty": "行政处罚", "coercion": "行政强制", "fees": "行政事业性收费", "procurement": "政府集中采购"},
+    "2021": {"rules": "规章", "normative_docs": "行政规范性文件", "licensing": "行政许可", "penalty": "行政处罚",
+             "coercion": "行政强制", "fees": "行政事业性收费"},
+}
+PRINTED_PROACTIVE_COLUMNS: dict[str, str] = {
+    "new_made": "本年新制作数量", "new_published": "本年新公开数量", "total_published": "对外公开总数量",
+    "prev_count": "上一年项目数量", "change": "本年增/减", "decisions": "处理决定数量", "count": "采购项目数量",
+    "amount": "采购总金额", "made": "本年制发件数", "repealed": "本年废止件数", "valid": "现行有效件数",
+}
+#: 2021 wording where it differs from the 2019 one (by column key)
+PRINTED_PROACTIVE_COLUMNS_2021: dict[str, str] = {"decisions": "本年处理决定数量", "amount": "本年收费金额（单位：万元）"}
+PRINTED_REVIEW_BLOCKS: dict[str, str] = {
+    "review": "行政复议", "litigation_direct": "未经复议直接起诉", "litigation_after_review": "复议后起诉",
+}
+PRINTED_REVIEW_LITIGATION = "行政诉讼"
+PRINTED_REVIEW_COLUMNS: dict[str, str] = {
+    "upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结", "total": "总计",
+}
+
+#: display names (for audit messages) of tables, rows and columns — short forms of the printed labels
+TABLE_TITLES: dict[str, str] = {
+    "proactive": "表二（主动公开）", "requests": "表三（申请办理）", "review_litigation": "表四（复议诉讼）",
+    "old_era": "旧版表格",
+}
+REQUEST_ROW_TITLES: dict[str, str] = {
+    "received": "一、本年新收", "carried_over": "二、上年结转", "granted": "（一）予以公开",
+    "partly_granted": "（二）部分公开", "refused.state_secret": "（三）1.国家秘密",
+    "refused.prohibited_by_law": "（三）2.法律行政法规禁止", "refused.three_safeties": "（三）3.三安全一稳定",
+    "refused.third_party": "（三）4.第三方权益", "refused.internal_affairs": "（三）5.内部事务",
+    "refused.process_info": "（三）6.过程性信息", "refused.enforcement_file": "（三）7.行政执法案卷",
+    "refused.inquiry": "（三）8.行政查询事项", "unable.not_held": "（四）1.不掌握",
+    "unable.needs_creation": "（四）2.需另行制作", "unable.unclear": "（四）3.补正后仍不明确",
+    "not_processed.petition": "（五）1.信访举报投诉", "not_processed.duplicate": "（五）2.重复申请",
+    "not_processed.publication": "（五）3.公开出版物", "not_processed.mass_repeated": "（五）4.大量反复申请",
+    "not_processed.confirmation": "（五）5.确认或重新出具", "other": "（六）其他处理",
+    "other.overdue_correction": "（六）1.逾期不补正", "other.overdue_fee": "（六）2.逾期未缴费",
+    "other.other": "（六）3.其他", "total": "（七）总计", "carried_forward": "四、结转下年度",
+}
+REQUEST_COLUMN_TITLES: dict[str, str] = {
+    "natural_person": "自然人", "commercial": "商业企业", "research": "科研机构", "social_welfare": "社会公益组织",
+    "legal_service": "法律服务机构", "other_org": "其他", "total": "总计",
+}
+REQUEST_GROUP_TITLES: dict[str, str] = {
+    "refused": "（三）不予公开", "unable": "（四）无法提供", "not_processed": "（五）不予处理", "other": "（六）其他处理",
+}
+REVIEW_BLOCK_TITLES: dict[str, str] = {
+    "review": "行政复议", "litigation_direct": "行政诉讼（未经复议直接起诉）",
+    "litigation_after_review": "行政诉讼（复议后起诉）", "litigation": "行政诉讼",
+}
+REVIEW_COLUMN_TITLES: dict[str, str] = {
+    "upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结", "total": "总计",
+}
+PROACTIVE_ROW_TITLES: dict[str, str] = {
+    "rules": "规章", "normative_docs": "（行政）规范性文件", "licensing": "行政许可", "other_services": "其他对外管理服务事项",
+    "penalty": "行政处罚", "coercion": "行政强制", "fees": "行政事业性收费", "procurement": "政府集中采购",
+}
+PROACTIVE_COLUMN_TITLES: dict[str, str] = {
+    "new_made": "本年新制作", "new_published": "本年新公开", "total_published": "对外公开总数", "prev_count": "上一年项目数",
+    "change": "本年增/减", "decisions": "处理决定数", "count": "采购项目数", "amount": "金额", "made": "本年制发",
+    "repealed": "本年废止", "valid": "现行有效",
+}

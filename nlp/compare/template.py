@@ -54,6 +54,17 @@ def _fragments() -> tuple[list[str], set[str]]:
     return _FRAGMENTS
 
 
+_TABLE_WORDS = None
+
+
+def _table_words() -> re.Pattern[str]:
+    global _TABLE_WORDS
+    if _TABLE_WORDS is None:
+        words = sorted({_folded(w) for w in getattr(V, "TABLE_REGION_WORDS", ())}, key=len, reverse=True)
+        _TABLE_WORDS = re.compile("|".join(re.escape(w) for w in words) if words else r"(?!x)x")
+    return _TABLE_WORDS
+
+
 @dataclass
 class TemplateMask:
     """Per stream character: 0, or the code of the first reason it was masked for."""
@@ -125,9 +136,15 @@ def vocabulary_mask(report: Report, stream: ContentStream, sentences: list[tuple
         s, e = _text_span_to_stream(stream, t.start, t.end)
         table_ranges.append((s, e))
         tm.mark(s, e, "table")
-    for pat in (V.TEMPLATE_TABLE_ROW, V.TEMPLATE_PAGE_NUMBER):
+    for pat in (V.TEMPLATE_TABLE_ROW, V.TEMPLATE_PAGE_NUMBER, V.TEMPLATE_TABLE_CELL, V.TEMPLATE_TABLE_PIPES):
         for m in pat.finditer(text):
             s, e = _text_span_to_stream(stream, m.start(), m.end())
+            tm.mark(s, e, "table")
+    # short lines (or '|' cells) holding a table label: the table printed one cell a line
+    words = _table_words()
+    for m in re.finditer(r"[^\n|]+", text):
+        s, e = _text_span_to_stream(stream, m.start(), m.end())
+        if 0 < e - s <= V.TEMPLATE_TABLE_LABEL_MAX and words.search(chars[s:e]):
             tm.mark(s, e, "table")
 
     # part headings: the parser's title lines, else the standard titles wherever printed

@@ -31,18 +31,13 @@ TABLE_ROW_LINE = re.compile(r"(?:[ \t]+(?:[\d.,]+|/|—|-|无)){2,}[ \t]*$|^[^�
 LINE_FINAL = set("。！？；：!?;:")
 
 
+_FULLWIDTH = {o: o - 0xFEE0 for o in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B))}
+_FULLWIDTH.update({ord(c): ord(c) - 0xFEE0 for c in "．％＋－＝／＠＃＆"})
+
+
 def fullwidth_to_ascii(text: str) -> str:
     """Full-width digits, Latin letters and common symbols (０-９, Ａ-Ｚ, ．％) to ASCII; CJK punctuation kept."""
-    out = []
-    for ch in text:
-        o = ord(ch)
-        if 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A:
-            out.append(chr(o - 0xFEE0))
-        elif ch in "．％＋－＝／＠＃＆":
-            out.append(chr(o - 0xFEE0))
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_FULLWIDTH)
 
 
 def basic_normalize(text: str, changes: list[str]) -> str:

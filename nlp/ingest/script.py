@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 #: a text is taken as traditional script when at least this share of its CJK characters change
 TRADITIONAL_SHARE = 0.03
@@ -29,14 +30,29 @@ def _convert_same_length(text: str) -> str:
     return "\n".join(parts)
 
 
+@lru_cache(maxsize=1)
+def _traditional_chars() -> frozenset[str]:
+    """Characters that OpenCC's traditional→simplified table changes (read once from its dictionary)."""
+    import opencc
+
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    chars = set()
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            key, _, values = line.rstrip("\n").partition("\t")
+            if len(key) == 1 and values and values.split(" ")[0] != key:
+                chars.add(key)
+    return frozenset(chars)
+
+
 def to_simplified(text: str) -> tuple[str, str]:
     """Return (simplified text of the same length, 'traditional' | 'simplified')."""
     sample = text[:30000]
-    cjk = [c for c in sample if "\u4e00" <= c <= "\u9fff"]
+    cjk = sum(1 for c in sample if "\u4e00" <= c <= "\u9fff")
     if not cjk:
         return text, "simplified"
-    converted = _converter().convert("".join(cjk[:6000]))
-    changed = sum(1 for a, b in zip(cjk[:6000], converted) if a != b)
-    if changed < max(5, TRADITIONAL_SHARE * min(len(cjk), 6000)):
+    trad = _traditional_chars()
+    changed = sum(1 for c in sample if c in trad)
+    if changed < max(5, TRADITIONAL_SHARE * cjk):
         return text, "simplified"
     return _convert_same_length(text), "traditional"

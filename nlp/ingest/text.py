@@ -86,7 +86,9 @@ def decode_bytes(data: bytes, path: str, html: bool = False) -> tuple[str, str]:
     if best is not None and best.encoding and best.chaos < 0.3:
         t = str(best)
         if not _is_binary(t):
-            return t, best.encoding
+            import codecs
+
+            return t, codecs.lookup(best.encoding).name
     if _is_binary(data[:20000].decode("latin-1")):
         raise ReportReadError(path, "binary file, not text")
     raise ReportReadError(path, "cannot determine the text encoding (tried UTF-8, UTF-16, GB18030, Big5)")

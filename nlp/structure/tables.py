@@ -51,7 +51,7 @@ def is_table_line(line: str) -> bool:
         return True
     if len(s) <= 4 and not SENTENCE_PUNCT.search(s):
         return True  # vertical fragments of a rotated header cell (本/年/度 …)
-    if len(s) <= 40 and not re.search(r"[。，；]", s) and any(w in s for w in TABLE_REGION_WORDS):
+    if len(s) <= 60 and not re.search(r"[。，；]", s) and any(w in s for w in TABLE_REGION_WORDS):
         return True
     if s.startswith(("（本列数据", "(本列数据")):
         return True

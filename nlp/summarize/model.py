@@ -203,7 +203,8 @@ class HeadlineModel:
     path: Path
 
     @property
-    def default_method(self) -> str:
+    def default_variant(self) -> str:
+        """The headline variant the ablation chose (see card.json)."""
         return self.card.get("default_variant", "extract_compress")
 
     @property
@@ -211,11 +212,14 @@ class HeadlineModel:
         return float(self.card.get("copy_bias", 0.0))
 
     def headlines(self, bodies: list[str], variant: str | None = None, num_beams: int = 1) -> list[dict]:
-        """Headline per body with the chosen variant: 'plain', 'copy', 'extract', 'extract_compress'."""
-        variant = variant or self.default_method
+        """Headline per body with a variant: 'plain', 'copy', 'extract', 'extract_compress' or
+        'extract_compress_nocopy' (the same without the copy bias)."""
+        variant = variant or self.default_variant
+        if variant not in ("plain", "copy", "extract", "extract_compress", "extract_compress_nocopy"):
+            raise ModelLoadError(f"{self.path}: unknown headline variant {variant!r}")
         clause_lists = [body_clauses(b) or [b[:CLAUSE_LEN]] for b in bodies]
         results: list[dict] = [{} for _ in bodies]
-        if variant in ("extract", "extract_compress"):
+        if variant.startswith("extract"):
             if self.scorer is None:
                 raise ModelLoadError(f"{self.path}: no clause scorer in this artefact")
             scores = score_clauses(self.scorer, self.vocab, clause_lists)
@@ -230,6 +234,7 @@ class HeadlineModel:
         else:
             inputs = [full_input(self.vocab, b) for b in bodies]
         bias = self.copy_bias if variant in ("copy", "extract_compress") else 0.0
+
         for r, h in zip(results, generate(self.generator, self.vocab, inputs, num_beams=num_beams, copy_bias=bias)):
             r["headline"] = h
         return results

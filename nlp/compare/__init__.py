@@ -1,0 +1,25 @@
+"""Compare reports across agencies and years: reused passages, template text, boilerplate,
+year-over-year change (issue 5).
+
+``compare(reports, ...)`` → :class:`CompareResult` with
+
+- ``passages``: clusters of the same passage across reports (kind ``reuse``), each with
+  its members' offsets into ``Report.text``, the text, and the number of distinct
+  agencies; and the template passages (kind ``template``) that were masked;
+- ``reports``: per-report measures — template share, reused share, boilerplate share
+  (Lang & Stice-Lawrence 2015: characters of sentences holding ≥ 1 n-gram found in 30–75%
+  of the reports ÷ scored characters), redundancy (Cazier & Pfeiffer: share of 10-gram
+  windows whose 10-gram occurs more than once in the report), specificity (Hope, Hu & Lu
+  2016: numbers, dates, named bodies and named documents per 100 characters), theme shares;
+- ``pairs``: year-over-year measures for the same agency (stickiness, cosine, modification,
+  Jaccard, 文字重复率 = Dice on the character LCS, edit similarity, share repeated from last
+  year and the > 50% flag, per part and per theme) and the most similar pairs;
+- ``similarity``: the similarity matrix; ``near_identical_clusters``.
+
+Adaptations to Chinese: n-grams are floating character n-grams of the content stream
+(whitespace removed, NFKC-folded); "words" for cosine/Jaccard are character bigrams;
+shares are of content characters. Every score excludes template text.
+"""
+from .core import CompareConfig, CompareResult, Passage, PassageSpan, PairMeasures, ReportMeasures, compare
+
+__all__ = ["compare", "CompareConfig", "CompareResult", "Passage", "PassageSpan", "PairMeasures", "ReportMeasures"]

@@ -1,0 +1,203 @@
+"""Extractive summarizer (always available, the fallback): sentence scoring under a character budget.
+
+Score = centrality (TextRank over BM25 character-bigram similarity, d=0.85, <= 200
+iterations) + specificity (numbers, dates, named documents per 100 chars) + theme
+coverage (when theme keywords are given) + a small lead bonus - a boilerplate
+penalty (template fragments); MMR (lambda * score - (1 - lambda) * max similarity to
+chosen) picks sentences until the character budget is spent. Returns spans.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from nlp.vocabulary import SUMMARY_BOILERPLATE_FRAGMENTS, TEMPLATE_FRAGMENTS
+
+from .clauses import clause_spans, sentence_spans, strip_punct
+
+_SPECIFIC = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|件|条|次|个|人|项|万|余)?|《[^》]{2,40}》")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class ScoredSentence:
+    start: int
+    end: int
+    score: float
+    centrality: float
+    specificity: float
+    boilerplate: bool
+
+
+def bigrams(text: str) -> list[str]:
+    t = [c for c in text if not c.isspace() and c not in "，。；：、,.;:“”《》（）()"]
+    return ["".join(t[i:i + 2]) for i in range(len(t) - 1)] or t
+
+
+class BM25:
+    """BM25 over character bigrams of a small set of texts (k1=1.5, b=0.75)."""
+
+    def __init__(self, docs: list[list[str]], k1: float = 1.5, b: float = 0.75):
+        self.docs = [Counter(d) for d in docs]
+        self.lens = [len(d) for d in docs]
+        self.avg = sum(self.lens) / max(1, len(docs))
+        n = len(docs)
+        df: Counter[str] = Counter()
+        for d in self.docs:
+            df.update(d.keys())
+        self.idf = {w: math.log(1 + (n - f + 0.5) / (f + 0.5)) for w, f in df.items()}
+        self.k1, self.b = k1, b
+
+    def score(self, query: list[str], i: int) -> float:
+        d, ln = self.docs[i], self.lens[i]
+        s = 0.0
+        for w in set(query):
+            f = d.get(w, 0)
+            if f:
+                s += self.idf.get(w, 0.0) * f * (self.k1 + 1) / (f + self.k1 * (1 - self.b + self.b * ln / max(1e-9, self.avg)))
+        return s
+
+
+def similarity_matrix(texts: list[str]) -> list[list[float]]:
+    """Symmetrised BM25 similarity between texts (zero diagonal)."""
+    grams = [bigrams(t) for t in texts]
+    bm = BM25(grams)
+    n = len(texts)
+    m = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                m[i][j] = bm.score(grams[i], j)
+    for i in range(n):
+        for j in range(i + 1, n):
+            v = (m[i][j] + m[j][i]) / 2
+            m[i][j] = m[j][i] = v
+    return m
+
+
+def textrank(sim: list[list[float]], d: float = 0.85, iterations: int = 200, tol: float = 1e-6) -> list[float]:
+    """PageRank over a weighted similarity graph."""
+    n = len(sim)
+    if n == 0:
+        return []
+    out_w = [sum(row) for row in sim]
+    r = [1.0 / n] * n
+    for _ in range(iterations):
+        new = []
+        for j in range(n):
+            s = sum(sim[i][j] / out_w[i] * r[i] for i in range(n) if out_w[i] > 0 and sim[i][j] > 0)
+            new.append((1 - d) / n + d * s)
+        delta = sum(abs(a - b) for a, b in zip(new, r))
+        r = new
+        if delta < tol:
+            break
+    return r
+
+
+def is_boilerplate(text: str) -> bool:
+    return any(f in text for f in TEMPLATE_FRAGMENTS) or any(f in text for f in SUMMARY_BOILERPLATE_FRAGMENTS)
+
+
+def specificity(text: str) -> float:
+    """Specific items (numbers, named documents) per 100 characters."""
+    return 100.0 * len(_SPECIFIC.findall(text)) / max(1, len(text))
+
+
+def _usable(text: str) -> bool:
+    t = re.sub(r"\s", "", text)
+    return len(t) >= 6 and len(_CJK.findall(t)) / max(1, len(t)) >= 0.5
+
+
+def score_sentences(text: str, spans: list[tuple[int, int]], themes: list[str] | None = None) -> list[ScoredSentence]:
+    """Score candidate sentences (spans into ``text``)."""
+    texts = [text[a:b] for a, b in spans]
+    if not texts:
+        return []
+    cent = textrank(similarity_matrix(texts)) if len(texts) > 1 else [1.0]
+    cmax = max(cent) or 1.0
+    out = []
+    for k, ((a, b), t, c) in enumerate(zip(spans, texts, cent)):
+        spec = specificity(t)
+        bp = is_boilerplate(t)
+        theme = sum(1 for w in (themes or []) if w and w in t)
+        s = c / cmax + 0.05 * min(spec, 6.0) + 0.15 * min(theme, 3) + (0.15 if k == 0 else 0.0) - (0.8 if bp else 0.0)
+        out.append(ScoredSentence(a, b, s, c / cmax, spec, bp))
+    return out
+
+
+def extract(text: str, start: int = 0, end: int | None = None, max_chars: int = 200, mmr_lambda: float = 0.7,
+            exclude: list[tuple[int, int]] | None = None, themes: list[str] | None = None,
+            sentences: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Choose sentence spans of text[start:end] under ``max_chars`` (MMR); returned in text order.
+
+    ``exclude``: regions (tables) whose sentences are never chosen; ``sentences``: the
+    parser's sentence spans, when available (else split here).
+    """
+    end = len(text) if end is None else end
+    cands = sentences if sentences is not None else sentence_spans(text, start, end)
+    cands = [(a, b) for a, b in cands if start <= a and b <= end and _usable(text[a:b])
+             and not any(a < xe and xs < b for xs, xe in (exclude or []))]
+    if not cands:
+        return []
+    scored = score_sentences(text, cands, themes)
+    sim = similarity_matrix([text[s.start:s.end] for s in scored])
+    smax = max((max(r) for r in sim), default=0.0) or 1.0
+    chosen: list[int] = []
+    used = 0
+    remaining = list(range(len(scored)))
+    while remaining:
+        def mmr(i: int) -> float:
+            red = max((sim[i][j] / smax for j in chosen), default=0.0)
+            return mmr_lambda * scored[i].score - (1 - mmr_lambda) * red
+        best = max(remaining, key=lambda i: (mmr(i), -i))
+        remaining.remove(best)
+        length = scored[best].end - scored[best].start
+        if scored[best].boilerplate and chosen:
+            continue
+        if used + length > max_chars and chosen:
+            continue
+        chosen.append(best)
+        used += length
+        if used >= max_chars:
+            break
+    spans = sorted((scored[i].start, scored[i].end) for i in chosen)
+    # one sentence longer than the whole budget: cut it at a clause boundary
+    if len(spans) == 1 and spans[0][1] - spans[0][0] > max_chars:
+        a, b = spans[0]
+        cut = a
+        for ca, cb in clause_spans(text, a, b):
+            if cb - a > max_chars and cut > a:
+                break
+            cut = cb
+        spans = [(a, min(b, max(cut, a + max_chars)))]
+    return spans
+
+
+# ------------------------------------------------------------------ headline baselines
+
+def first_clause(body: str) -> str:
+    """The first clause of a body (the issue's baseline)."""
+    for a, b in clause_spans(body):
+        c = strip_punct(body[a:b])
+        if c:
+            return c
+    return body.strip()[:30]
+
+
+def lead_chars(body: str, n: int = 10) -> str:
+    """The first ``n`` non-space characters (lead-N baseline)."""
+    return "".join(c for c in body if not c.isspace())[:n]
+
+
+def textrank_clause(body: str, limit: int = 12) -> str:
+    """The most central clause of the body's first ``limit`` clauses (TextRank, BM25 bigram similarity)."""
+    clauses = [strip_punct(body[a:b]) for a, b in clause_spans(body)]
+    clauses = [c for c in clauses if len(c) >= 2][:limit]
+    if not clauses:
+        return body.strip()[:30]
+    if len(clauses) == 1:
+        return clauses[0]
+    r = textrank(similarity_matrix(clauses))
+    return clauses[max(range(len(r)), key=lambda i: (r[i], -i))]

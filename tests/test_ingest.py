@@ -1,0 +1,178 @@
+"""Reading files: formats, encodings, normalization, and a clear error for every bad input."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from conftest import EXCERPTS_DIR, REPORTS_DIR
+from nlp.errors import ReportReadError
+from nlp.ingest import read_source
+from nlp.ingest.normalize import basic_normalize, fullwidth_to_ascii
+
+# a short report written for these tests (not from the corpus)
+SAMPLE = (
+    "测试县人民政府2023年政府信息公开工作年度报告\n"
+    "一、总体情况\n"
+    "（一）主动公开情况。全年主动公开信息１２３条，较上年增加５％。\n"
+    "（二）依申请公开情况。共收到申请８件。\n"
+    "二、主动公开政府信息情况\n"
+    "三、收到和处理政府信息公开申请情况\n"
+    "四、政府信息公开行政复议、行政诉讼情况\n"
+    "五、存在的主要问题及改进情况\n"
+    "培训力度不够。下一步将加强培训。\n"
+    "六、其他需要报告的事项\n"
+    "本年度未收取信息处理费。\n"
+)
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    p = tmp_path / name
+    p.write_bytes(data)
+    return p
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16", "utf-16-le"])
+def test_encodings_are_detected(tmp_path, encoding):
+    p = write(tmp_path, f"r-{encoding}.txt", SAMPLE.encode(encoding))
+    src = read_source(p)
+    assert "测试县人民政府" in src.text
+    assert "123条" in src.text  # full-width digits normalized
+    assert src.encoding.replace("-sig", "") in {encoding.replace("-sig", ""), "utf-16", "gb18030"}
+
+
+def test_big5_traditional_text(tmp_path):
+    trad = "測試縣人民政府2023年政府資訊公開工作年度報告\n一、總體情況\n本縣認真貫徹《條例》，推進政務公開。\n"
+    p = write(tmp_path, "big5.txt", trad.encode("big5"))
+    src = read_source(p)
+    assert src.script == "traditional"
+    assert "测试县人民政府" in src.text
+    assert src.original_text is not None and len(src.original_text) == len(src.text)
+
+
+def test_normalization_steps():
+    changes: list[str] = []
+    t = basic_normalize("第\u3000一\u00a0条\u200b[bookmark: _GoBack]共１２件，ＡＢ", changes)
+    assert t == "第 一 条共12件，AB"
+    assert any("zero-width" in c for c in changes) and any("bookmark" in c for c in changes)
+    assert fullwidth_to_ascii("１２．５％") == "12.5%"
+
+
+def test_traditional_excerpt_is_converted_with_same_offsets():
+    trad = next(p for p in sorted(EXCERPTS_DIR.glob("2009-province-*.txt")))
+    src = read_source(trad)
+    assert src.script == "traditional"
+    assert "政府信息公开" in src.text
+    assert len(src.text) == len(src.original_text)
+
+
+def test_seed_docx_artefacts_removed():
+    src = read_source(REPORTS_DIR / "huaian-office-2019.txt")
+    assert "[bookmark" not in src.text
+    assert "其他法律行政止公开" in src.text  # typos are kept as printed
+
+
+def test_pdf_text_layer_rejoined_and_page_numbers_dropped():
+    src = read_source(REPORTS_DIR / "hongze-district-2023.pdf")
+    assert src.format == "pdf"
+    assert "- 1 -" not in src.text and "- 3 -" not in src.text
+    # a sentence the PDF wrapped over two lines is one line again
+    line = next(ln for ln in src.text.split("\n") if ln.startswith("（一）主动公开情况"))
+    assert line.endswith("。") and "1136条" in line
+
+
+def test_docx_reader_keeps_tables_as_rows(tmp_path):
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    d.add_paragraph("测试局2022年政府信息公开工作年度报告")
+    d.add_paragraph("一、总体情况")
+    d.add_paragraph("本局持续推进政务公开。")
+    t = d.add_table(rows=2, cols=3)
+    for j, v in enumerate(["信息内容", "本年制发件数", "现行有效件数"]):
+        t.cell(0, j).text = v
+    for j, v in enumerate(["规章", "1", "9"]):
+        t.cell(1, j).text = v
+    buf = io.BytesIO()
+    d.save(buf)
+    src = read_source(write(tmp_path, "r.docx", buf.getvalue()))
+    assert src.format == "docx"
+    assert "规章\t1\t9" in src.text
+    assert src.text.index("本局持续推进") < src.text.index("规章\t1\t9")
+
+
+def test_html_main_content_only(tmp_path):
+    html = """<html><head><meta charset="gbk"><title>x</title><script>var a=1;</script></head><body>
+    <div class="nav"><a href="/">首页</a><a href="/x">政务公开</a><a href="/y">互动交流</a></div>
+    <div id="content"><h1>测试区人民政府2021年政府信息公开工作年度报告</h1>
+    <p>一、总体情况</p><p>（一）主动公开情况。全年主动公开信息二百余条，持续深化重点领域信息公开，不断提升公开质量。</p>
+    <p>（二）依申请公开情况。共收到政府信息公开申请十件，全部按期答复，答复规范率持续提升。</p>
+    <table><tr><td>信息内容</td><td>本年处理决定数量</td></tr><tr><td>行政许可</td><td>550</td></tr></table>
+    <p>二、主动公开政府信息情况</p></div>
+    <div class="footer">版权所有 网站标识码 ICP备案</div></body></html>"""
+    src = read_source(write(tmp_path, "r.html", html.encode("gbk")))
+    assert "测试区人民政府" in src.text
+    assert "行政许可\t550" in src.text
+    assert "版权所有" not in src.text and "var a" not in src.text and "互动交流" not in src.text
+
+
+# ------------------------------------------------------------------ bad input: a clear error naming the file
+
+def assert_read_error(path: Path, *words: str) -> None:
+    with pytest.raises(ReportReadError) as e:
+        read_source(path)
+    msg = str(e.value)
+    assert str(path) in msg
+    for w in words:
+        assert w in msg.lower(), msg
+
+
+def test_empty_file(tmp_path):
+    assert_read_error(write(tmp_path, "empty.txt", b""), "empty")
+
+
+def test_whitespace_only_file(tmp_path):
+    assert_read_error(write(tmp_path, "blank.txt", b"  \n\n \t "), "no text")
+
+
+def test_binary_file(tmp_path):
+    assert_read_error(write(tmp_path, "blob.txt", bytes(range(256)) * 40), "binary")
+
+
+def test_missing_file(tmp_path):
+    assert_read_error(tmp_path / "nope.txt", "no such file")
+
+
+def test_size_limit(tmp_path, monkeypatch):
+    monkeypatch.setenv("XXGK_MAX_BYTES", "1000")
+    assert_read_error(write(tmp_path, "big.txt", SAMPLE.encode() * 10), "limit")
+
+
+def test_scanned_pdf_without_text_layer(tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    w = pypdf.PdfWriter()
+    w.add_blank_page(width=595, height=842)
+    w.add_blank_page(width=595, height=842)
+    buf = io.BytesIO()
+    w.write(buf)
+    assert_read_error(write(tmp_path, "scan.pdf", buf.getvalue()), "no text layer")
+
+
+def test_password_protected_pdf(tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    r = pypdf.PdfReader(str(REPORTS_DIR / "hongze-district-2023.pdf"))
+    w = pypdf.PdfWriter()
+    for page in r.pages:
+        w.add_page(page)
+    w.encrypt(user_password="secret", owner_password="owner")
+    buf = io.BytesIO()
+    w.write(buf)
+    assert_read_error(write(tmp_path, "locked.pdf", buf.getvalue()), "password")
+
+
+def test_corrupt_pdf(tmp_path):
+    assert_read_error(write(tmp_path, "broken.pdf", b"%PDF-1.7\n" + b"garbage" * 50), "pdf")
+
+
+def test_corrupt_docx(tmp_path):
+    assert_read_error(write(tmp_path, "broken.docx", b"PK\x03\x04" + b"\x00garbage" * 30), "docx")

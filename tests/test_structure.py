@@ -1,0 +1,210 @@
+"""Parsing into parts, sections, paragraphs and sentences on the real shared reports."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from conftest import CORPUS, REPORTS_DIR, corpus_index, excerpt_entries
+from nlp.document import Report
+from nlp.structure import parse_text, read_report, read_reports
+from nlp.vocabulary import STANDARD_PART_PATTERNS
+
+ALL_SIX = ["overview", "proactive", "requests", "review_litigation", "problems", "other"]
+
+# expectations read by hand from each complete report: part keys in order, the agency as printed,
+# and how many numbered sections part 一 has
+COMPLETE = {
+    "huaian-office-2019.txt": (ALL_SIX, "淮安市人民政府办公室", 6, "2019"),
+    "hongze-district-2023.pdf": (ALL_SIX, "洪泽区人民政府", 5, "2021"),
+    "hongze-district-2024.pdf": (ALL_SIX, "淮安市洪泽区人民政府", 5, "2021"),
+    "huaian-city-2024.pdf": (ALL_SIX, "淮安市人民政府", 5, "2021"),
+    "shanghai-stcsm-2024.md": (ALL_SIX, "上海市科委", 5, "2021"),
+    "shanghai-office-2025.md": (ALL_SIX, "上海市人民政府办公厅", 5, "2021"),
+    "shuyang-county-2025.txt": (ALL_SIX, "沐阳县人民政府", 4, "2021"),  # OCR prints 沐 for 沭
+}
+
+
+@pytest.fixture(scope="module")
+def parsed() -> dict[str, Report]:
+    return {name: read_report(REPORTS_DIR / name) for name in COMPLETE}
+
+
+@pytest.mark.parametrize("name", sorted(COMPLETE))
+def test_complete_reports_parts_metadata(parsed, name):
+    keys, agency, n_sections, era = COMPLETE[name]
+    r = parsed[name]
+    meta = next(d for d in corpus_index() if d["file"] == f"reports/{name}")
+    assert [p.key for p in r.parts] == keys
+    assert r.year == meta["year"]
+    assert r.agency == agency
+    assert r.era == era
+    overview = r.part("overview")
+    headed = [s for s in overview.sections if s.marker]
+    assert len(headed) == n_sections
+    assert all(s.heading for s in headed)
+    # every part except inferred ones starts with its number and title
+    for p in r.parts:
+        if not p.inferred:
+            assert p.text.startswith(p.number)
+            assert re.sub(r"\s", "", p.text[: len(p.number) + 2 + len(p.title) + 4]).find(p.title[:4]) >= 0
+
+
+def test_seed_sections_of_part_one(parsed):
+    r = parsed["huaian-office-2019.txt"]
+    headings = [s.heading for s in r.part("overview").sections if s.marker]
+    assert headings[0].endswith("宣传教育培训情况")
+    assert "主动公开情况" in headings[1] and "依申请公开情况" in headings[2]
+    assert "政府信息管理情况" in headings[3] and "平台建设情况" in headings[4] and "监督保障情况" in headings[5]
+    # a section's body does not repeat its inline heading
+    sec = r.part("overview").sections[2]
+    assert not sec.body.startswith(sec.heading)
+    assert sec.paragraphs and sec.paragraphs[0].sentences
+
+
+def test_seed_part_six_reports_nothing(parsed):
+    """The seed's part 六 has a heading and only 无 under it: found, flagged empty, warned."""
+    r = parsed["huaian-office-2019.txt"]
+    six = r.part("other")
+    assert six is not None and six.number == "六" and six.empty
+    assert any("other" in w and "nothing" in w for w in r.warnings)
+    assert r.missing_parts == []
+
+
+def test_unheaded_problems_part_is_inferred_and_flagged(parsed):
+    r = parsed["shanghai-office-2025.md"]
+    p = r.part("problems")
+    assert p.inferred and p.number == ""
+    assert any("problems" in w and "no heading" in w for w in r.warnings)
+    assert p.sections[0].marker.startswith("（一")
+
+
+def test_tables_found_in_their_parts(parsed):
+    for name, r in parsed.items():
+        kinds = {t.kind for t in r.tables}
+        assert {"proactive", "requests", "review_litigation"} <= kinds, name
+        for t in r.tables:
+            part = next(p for p in r.parts if p.start <= t.start < p.end)
+            assert t.end <= part.end, (name, t)
+            # table lines are not narrative paragraphs
+            for para in r.paragraphs():
+                assert para.end <= t.start or para.start >= t.end, (name, para.text)
+
+
+def test_pdf_page_breaks_do_not_split_sentences(parsed):
+    r = parsed["hongze-district-2023.pdf"]
+    mgmt = r.part("overview").sections[3]
+    assert "政府信息管理" in mgmt.heading
+    text = "".join(p.text for p in mgmt.paragraphs)
+    assert "一律不准发布" in text and "\n" not in text
+
+
+def test_excerpts_never_crash_and_find_their_parts():
+    for d in excerpt_entries():
+        r = read_report(CORPUS / d["file"])
+        assert r.year == d["year"], d["file"]
+        assert r.parts, d["file"]
+        # every standard part title printed at a line start in the excerpt is found as that part
+        expected = set()
+        for line in r.text.split("\n"):
+            m = re.match(r"\s*[一二三四五六七八九十]{1,2}\s*[、.．]\s*(\S{2,30})$", line.strip())
+            if m:
+                for key, pat in STANDARD_PART_PATTERNS.items():
+                    if pat.search(m.group(1)) and not re.search(r"\d\s*$", line):
+                        expected.add(key)
+        found = {p.key for p in r.parts}
+        assert expected <= found, (d["file"], expected - found)
+
+
+def test_round_trip_to_dict(parsed):
+    r = parsed["shanghai-stcsm-2024.md"]
+    d = json.loads(json.dumps(r.to_dict(), ensure_ascii=False))
+    r2 = Report.from_dict(d)
+    assert r2.to_dict() == r.to_dict()
+    assert [s.text for s in r2.sentences()][:5] == [s.text for s in r.sentences()][:5]
+
+
+def test_read_reports_yields_errors_without_stopping(tmp_path):
+    (tmp_path / "a.txt").write_text("一、总体情况\n本机关推进政务公开。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"")
+    (tmp_path / "c.pdf").write_bytes(b"%PDF-1.4 broken")
+    out = list(read_reports([tmp_path]))
+    assert sum(isinstance(x, Report) for x in out) == 1
+    errors = [x for x in out if not isinstance(x, Report)]
+    assert {e.path.rsplit("/", 1)[-1] for e in errors} == {"b.txt", "c.pdf"}
+
+
+# ------------------------------------------------------------------ properties
+
+def check_invariants(r: Report) -> None:
+    n = len(r.text)
+    for p in r.parts:
+        assert 0 <= p.start <= p.end <= n
+        for s in p.sections:
+            assert p.start <= s.start <= s.end <= p.end
+            for para in s.paragraphs:
+                assert s.start <= para.start <= para.end <= s.end
+                for sent in para.sentences:
+                    assert para.start <= sent.start < sent.end <= para.end
+    for a, b in zip(r.parts, r.parts[1:]):
+        assert a.end <= b.start
+    for t in r.tables:
+        assert 0 <= t.start <= t.end <= n
+    for p in r.parts:
+        if p.number and not p.inferred:
+            assert r.text[p.start:p.end].startswith(p.number)
+
+
+PIECES = ["一、总体情况\n", "二、主动公开政府信息情况\n", "（一）培训情况。", "一是加强领导；", "1.", "本年新收 3 0 0 0 0 0 3\n",
+          "\t5\n", "| 1 | 2 |\n", "。", "；", "“", "”", "（", "）", "\n", " ", "五、存在的主要问题及改进情况", "政务公开", "2023年"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=30)), max_size=40))
+def test_parse_arbitrary_text_never_raises(pieces):
+    r = parse_text("".join(pieces))
+    check_invariants(r)
+
+
+def test_invariants_on_corpus(parsed):
+    for r in parsed.values():
+        check_invariants(r)
+
+
+# ------------------------------------------------------------------ CLI
+
+def test_cli_parse_batch_with_failures(tmp_path):
+    from cli import app
+
+    (tmp_path / "bad.txt").write_bytes(b"")
+    out = tmp_path / "out.jsonl"
+    res = CliRunner().invoke(app, ["parse", str(REPORTS_DIR / "huaian-office-2019.txt"), str(tmp_path / "bad.txt"),
+                                   "--out", str(out)])
+    assert res.exit_code == 2
+    assert "bad.txt" in res.output and "empty" in res.output
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 1
+    row = rows[0]
+    for field in ("id", "source", "format", "title", "agency", "year", "era", "text", "parts", "tables", "warnings"):
+        assert field in row
+    part = row["parts"][0]
+    assert {"key", "number", "title", "start", "end", "sections"} <= set(part)
+    assert {"heading", "start", "end", "paragraphs"} <= set(part["sections"][1])
+
+
+def test_cli_parse_text_outline_and_no_overwrite(tmp_path):
+    from cli import app
+
+    src = tmp_path / "r.txt"
+    src.write_text((REPORTS_DIR / "huaian-office-2019.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    res = CliRunner().invoke(app, ["parse", str(tmp_path), "--format", "text"])
+    assert res.exit_code == 0
+    assert "[overview]" in res.output and "[requests]" in res.output
+    before = src.read_bytes()
+    res = CliRunner().invoke(app, ["parse", str(src), "--out", str(src)])
+    assert res.exit_code == 2 and "overwrite" in res.output
+    assert src.read_bytes() == before
