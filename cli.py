@@ -106,6 +106,60 @@ def parse(
 
 
 # ------------------------------------------------------------------ tables / check (issue 3)
+
+class TablesFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+@guard
+def tables(
+    paths: list[Path] = typer.Argument(..., help="report files or directories (searched recursively)"),
+    format: TablesFormat = typer.Option(TablesFormat.csv, "--format", "-f", help="csv or json (tidy, one row per cell)"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
+) -> None:
+    """Statistics tables as tidy data: one row per cell (report, table, row, column, value, raw, span)."""
+    from nlp.tables import extract_tables, records_to_csv, tidy_records
+
+    reports, inputs, failures = load_reports(paths)
+    records = [rec for r in reports for rec in tidy_records(extract_tables(r))]
+    if format == TablesFormat.csv:
+        body = records_to_csv(records)
+    else:
+        body = json.dumps(records, ensure_ascii=False, indent=1)
+    write_text(out, body, inputs)
+    finish(failures)
+
+
+@app.command()
+@guard
+def check(
+    paths: list[Path] = typer.Argument(..., help="report files or directories; several years of one agency get cross-year rules"),
+    format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text or json"),
+    strict: bool = typer.Option(False, "--strict", help="exit 1 if any rule fails"),
+    show_pass: bool = typer.Option(False, "--show-pass", help="text: list passing findings too"),
+    rule: Optional[list[str]] = typer.Option(None, "--rule", help="run only these rule ids (repeatable)"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
+) -> None:
+    """Consistency audit (勾稽关系) of the tables and the narrative, with the evidence of every finding."""
+    from nlp.checks import check as run_checks
+    from nlp.checks.render import render_text
+
+    reports, inputs, failures = load_reports(paths)
+    findings = run_checks(reports, rules=rule or None)
+    if format == CheckFormat.json:
+        body = json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=1)
+    else:
+        body = render_text(reports, findings, show_pass=show_pass)
+    write_text(out, body, inputs)
+    finish(failures, strict_failed=strict and any(f.status == "fail" for f in findings))
+
 # ------------------------------------------------------------------ themes / train themes (issue 4)
 # ------------------------------------------------------------------ compare / diff (issue 5)
 # ------------------------------------------------------------------ summarize / train summarizer (issue 7)

@@ -676,3 +676,5 @@ PROACTIVE_COLUMN_TITLES: dict[str, str] = {
     "change": "本年增/减", "decisions": "处理决定数", "count": "采购项目数", "amount": "金额", "made": "本年制发",
     "repealed": "本年废止", "valid": "现行有效",
 }
+#: label of the key-numbers line in a report-level summary
+SUMMARY_KEY_NUMBERS_LABEL = "关键数字："

@@ -20,11 +20,40 @@ class DocShingles:
     hashes: np.ndarray      # uint64, one per stream position (len(stream) - n + 1)
     uniq: np.ndarray        # uint64, sorted distinct hashes
     first_pos: np.ndarray   # int64, first position of each distinct hash
+    counts: np.ndarray      # int32, occurrences of each distinct hash in this report
 
     @classmethod
     def build(cls, hashes: np.ndarray) -> "DocShingles":
-        uniq, first = np.unique(hashes, return_index=True)
-        return cls(hashes, uniq, first.astype(np.int64))
+        uniq, first, counts = np.unique(hashes, return_index=True, return_counts=True)
+        return cls(hashes, uniq, first.astype(np.int64), counts.astype(np.int32))
+
+    def all_positions(self, h: int) -> np.ndarray:
+        """Every position of one hash in this report (sorted)."""
+        return np.flatnonzero(self.hashes == h)
+
+    def resolve_positions(self, i: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+        """Position in this report of each hash, −1 where absent; where a hash occurs more than
+        once here, the occurrence closest to the diagonal of the nearest preceding seed that
+        had only one occurrence (so repeated phrases align with their own copy)."""
+        j = self.positions_of(hashes)
+        if len(j) == 0:
+            return j
+        k = np.minimum(np.searchsorted(self.uniq, hashes), max(0, len(self.uniq) - 1))
+        multi = (j >= 0) & (self.counts[k] > 1) if len(self.uniq) else np.zeros(len(j), dtype=bool)
+        if not multi.any():
+            return j
+        single = (j >= 0) & ~multi
+        diag = np.where(single, j - i, 0)
+        # forward-fill the diagonal of single-occurrence seeds (backward-fill before the first)
+        idx = np.where(single, np.arange(len(j)), -1)
+        np.maximum.accumulate(idx, out=idx)
+        first_single = np.flatnonzero(single)
+        fallback = int(diag[first_single[0]]) if len(first_single) else 0
+        for q in np.flatnonzero(multi).tolist():
+            d = int(diag[idx[q]]) if idx[q] >= 0 else fallback
+            cands = self.all_positions(int(hashes[q]))
+            j[q] = int(cands[np.argmin(np.abs(cands - (int(i[q]) + d)))])
+        return j
 
     def positions_of(self, hashes: np.ndarray) -> np.ndarray:
         """First position in this report of each hash, −1 where absent."""

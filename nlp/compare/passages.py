@@ -103,6 +103,20 @@ def _align_piece(i: np.ndarray, j: np.ndarray, n: int, a_chars: str, b_chars: st
     return a_start, a_end, b_start, b_end, matched
 
 
+#: a passage does not start with the previous sentence's end, nor end with the next one's opening
+_LEADING_TRIM = frozenset("。；！？，、：;!?,:)]）】」』”’")
+_TRAILING_TRIM = frozenset("([（【「『“‘《")
+
+
+def _trim_edges(a: str, b: str, a0: int, a1: int, b0: int, b1: int, min_chars: int) -> tuple[int, int, int, int]:
+    """Drop punctuation that belongs to the neighbouring sentence from both ends of an aligned pair."""
+    while a1 - a0 > min_chars and b1 - b0 > min_chars and a[a0] in _LEADING_TRIM and a[a0] == b[b0]:
+        a0, b0 = a0 + 1, b0 + 1
+    while a1 - a0 > min_chars and b1 - b0 > min_chars and a[a1 - 1] in _TRAILING_TRIM and a[a1 - 1] == b[b1 - 1]:
+        a1, b1 = a1 - 1, b1 - 1
+    return a0, a1, b0, b1
+
+
 def find_aligned_pairs(
     streams: list[str],
     docs: list[DocShingles],
@@ -136,7 +150,7 @@ def find_aligned_pairs(
         for p in np.unique(partner[partner >= 0]).tolist():
             if p == r:
                 continue
-            j = docs[p].positions_of(hv)
+            j = docs[p].resolve_positions(vp, hv)
             sel = j >= 0
             if not sel.any():
                 continue
@@ -151,6 +165,7 @@ def find_aligned_pairs(
                 if int(ci[-1]) + n - int(ci[0]) < min_chars:
                     continue
                 a0, a1, b0, b1, matched = _align_piece(ci, cj, n, streams[r], streams[p])
+                a0, a1, b0, b1 = _trim_edges(streams[r], streams[p], a0, a1, b0, b1, min_chars)
                 if min(a1 - a0, b1 - b0) < min_chars:
                     continue
                 identity = matched / max(a1 - a0, b1 - b0)

@@ -23,6 +23,7 @@ PAGE_NUMBER_LINE = re.compile(
 )
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 CJK_PUNCT = r"，。、；：？！“”‘’（）《》【】〔〕…—"
+_CJK_CHAR = re.compile(rf"[{CJK}]")
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[ \t]+(?=[{CJK}{CJK_PUNCT}])")
 _SPACE_CJK_ASCII = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[ \t]+(?=[0-9A-Za-z%])|(?<=[0-9A-Za-z%])[ \t]+(?=[{CJK}{CJK_PUNCT}])")
 #: a line that looks like a statistics table row (ends with space-separated numbers)
@@ -76,9 +77,16 @@ def cjk_punctuation(text: str) -> str:
 def tidy_spaces(line: str) -> str:
     """Remove spaces a PDF or justification put between CJK characters (and between CJK and digits
     in narrative lines); keep the spaces that separate table cells."""
-    line = _SPACE_BETWEEN_CJK.sub("", line)
-    if not TABLE_ROW_LINE.search(line) and "\t" not in line:
-        line = _SPACE_CJK_ASCII.sub("", line)
+    if "\t" in line:
+        return line
+    cjk_spaces = len(_SPACE_BETWEEN_CJK.findall(line))
+    if cjk_spaces and (len(line) <= 40 or cjk_spaces >= 0.2 * len(_CJK_CHAR.findall(line))):
+        # letter-spaced (justified) text or a short label; a long line's rare spaces are separators
+        line = _SPACE_BETWEEN_CJK.sub("", line)
+    if not TABLE_ROW_LINE.search(line):
+        n = len(_SPACE_CJK_ASCII.findall(line))
+        if n >= 2 or (n == 1 and len(line) <= 60):
+            line = _SPACE_CJK_ASCII.sub("", line)
     return line
 
 

@@ -205,7 +205,8 @@ def _section_markers(text: str, lines: list[Line], start: int, end: int,
             positions = [offset + lead]
             if kind == "paren_cn":
                 # inline after a sentence end, e.g. web text flattened to one line
-                positions += [offset + m.end() for m in re.finditer(r"[。；](?=\s*[（(][一二三四五六七八九十]{1,3}[）)])", body)]
+                sep = r"[。；\s]" if len(body) >= 200 else r"[。；]"
+                positions += [offset + m.end() for m in re.finditer(sep + r"(?=\s*[（(][一二三四五六七八九十]{1,3}[）)])", body)]
             for pos in positions:
                 if pos < start or pos >= end:
                     continue
@@ -238,6 +239,10 @@ def _section_heading(text: str, pos: int, marker: str, end: int) -> tuple[str, i
         h = line.rstrip().rstrip("。：:；;")
         return h, hs, hs + len(h), min(line_end + 1, end)
     m = re.search(r"[。：:；;！？]", line)
+    w = re.search(r"\s", line)
+    if w and w.start() <= 30 and (not m or w.start() < m.start()):
+        # text flattened to one line: the heading ends at the space before its body
+        return line[:w.start()], hs, hs + w.start(), hs + w.end()
     if m and m.start() <= MAX_TITLE:
         return line[:m.start()], hs, hs + m.start(), hs + m.end()
     m = re.search(r"[，,]", line)

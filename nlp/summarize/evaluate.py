@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from .extractive import first_clause, lead_chars, textrank_clause
+from .extractive import first_clause, lead_chars, lead_clause, textrank_clause
 from .guard import check_faithful
 from .pairs import Pair
 from .rouge import corpus_rouge, rouge_l
@@ -73,6 +73,7 @@ def predictions(model, plain, pairs: list[Pair], copy_bias: float, log: Log) -> 
     preds: dict[str, list[str]] = {
         "first_clause": [first_clause(b) for b in bodies],
         f"lead_{LEAD_N}": [lead_chars(b, LEAD_N) for b in bodies],
+        "lead_clause (first informative clause)": [lead_clause(b) for b in bodies],
         "textrank_clause": [textrank_clause(b) for b in bodies],
         "oracle_clause (upper bound)": [_oracle(b, r) for b, r in zip(bodies, refs)],
     }
@@ -100,6 +101,7 @@ GENERATED = {"plain (random init)", "+pretrain", "+pretrain +copy", "extract-the
 #: rows that a user can choose as the default headline method, and how summarize() runs them
 SELECTABLE = {
     "first_clause": ("extractive", "first_clause"),
+    "lead_clause (first informative clause)": ("extractive", "lead_clause"),
     "textrank_clause": ("extractive", "textrank_clause"),
     "+pretrain": ("abstractive", "plain"),
     "+pretrain +copy": ("abstractive", "copy"),
@@ -203,6 +205,12 @@ def evaluate_artefact(out: Path, shared: Path, plan, log: Log, plain_model=None,
     rows = {r["variant"]: r for r in ablation["in_domain_dev"]}
     best = max((v for v in SELECTABLE if v in rows), key=lambda v: rows[v]["rougeL"])
     card["default_variant_row"] = best
+    gen_best = max((v for v in SELECTABLE if v in rows and SELECTABLE[v][0] == "abstractive"),
+                   key=lambda v: rows[v]["rougeL"])
+    card["best_abstractive_variant"] = SELECTABLE[gen_best][1]
+    ext_names = {"first_clause": "first_clause", "textrank_clause": "textrank_clause",
+                 "lead_clause (first informative clause)": "lead_clause"}
+    card["extractive_headline"] = ext_names[max(ext_names, key=lambda v: rows[v]["rougeL"])]
     card["default_method"], card["default_variant"] = SELECTABLE[best]
     gen_rows = [r for r in ablation["in_domain_dev"] if "guard_pass" in r]
     card["guard_pass_share"] = {r["variant"]: r["guard_pass"] for r in gen_rows}

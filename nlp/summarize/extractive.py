@@ -171,7 +171,7 @@ def extract(text: str, start: int = 0, end: int | None = None, max_chars: int = 
             if cb - a > max_chars and cut > a:
                 break
             cut = cb
-        spans = [(a, min(b, max(cut, a + max_chars)))]
+        spans = [(a, cut if cut > a else a + max_chars)]
     return spans
 
 
@@ -184,6 +184,19 @@ def first_clause(body: str) -> str:
         if c:
             return c
     return body.strip()[:30]
+
+
+#: clauses that open a body without saying anything (a year, 今年来, 近年来 …)
+_EMPTY_OPENER = re.compile(r"^(?:\d{4}\s*年(?:度|以来|来)?|今年(?:以)?来|近年来|一年来|全年|截至.{0,12}|为.{0,20}|根据.{0,30}|按照.{0,30})$")
+
+
+def lead_clause(body: str, min_len: int = 5) -> str:
+    """The first informative clause: skips openers (a year, 今年来, 根据…) and clauses under ``min_len``."""
+    clauses = [strip_punct(body[a:b]) for a, b in clause_spans(body)]
+    for c in clauses[:6]:
+        if len(c) >= min_len and not _EMPTY_OPENER.match(c):
+            return c
+    return first_clause(body)
 
 
 def lead_chars(body: str, n: int = 10) -> str:

@@ -621,3 +621,35 @@ def extract_tables(report: Report) -> ReportTables:
         out.era = ERA_2021 if ERA_2021 in eras else (ERA_2019 if eras else "")
     out.reindex()
     return out
+
+
+# ------------------------------------------------------------------ tidy output
+
+#: columns of the tidy long format (one row per cell)
+TIDY_FIELDS: tuple[str, ...] = ("report_id", "agency", "year", "era", "table", "row", "column", "value", "raw",
+                                "semantic", "uncertain", "start", "end")
+
+
+def tidy_records(tables: ReportTables) -> list[dict[str, Any]]:
+    """One record per cell in the tidy long format (:data:`TIDY_FIELDS`)."""
+    out = []
+    for t in tables.tables.values():
+        for c in t.cells:
+            out.append({"report_id": tables.report_id, "agency": tables.agency, "year": tables.year,
+                        "era": t.era or tables.era, "table": c.table, "row": c.row, "column": c.column,
+                        "value": c.value, "raw": c.raw, "semantic": c.semantic, "uncertain": c.uncertain,
+                        "start": c.start, "end": c.end})
+    return out
+
+
+def records_to_csv(records: list[dict[str, Any]]) -> str:
+    """The tidy records as CSV text (header row first)."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(TIDY_FIELDS), lineterminator="\n")
+    w.writeheader()
+    for r in records:
+        w.writerow({k: ("" if r[k] is None else r[k]) for k in TIDY_FIELDS})
+    return buf.getvalue()
