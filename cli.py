@@ -161,9 +161,280 @@ def check(
     finish(failures, strict_failed=strict and any(f.status == "fail" for f in findings))
 
 # ------------------------------------------------------------------ themes / train themes (issue 4)
+
+class ThemesLevel(str, Enum):
+    section = "section"
+    paragraph = "paragraph"
+    sentence = "sentence"
+
+
+class ThemesFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+@app.command("themes")
+@guard
+def themes_cmd(
+    paths: list[Path] = typer.Argument(..., help="report files or directories (searched recursively)"),
+    level: ThemesLevel = typer.Option(ThemesLevel.paragraph, "--level", "-l", help="units to label: section, paragraph or sentence"),
+    format: ThemesFormat = typer.Option(ThemesFormat.text, "--format", "-f", help="text, json (one object per report) or csv (one row per unit)"),
+    model: Optional[Path] = typer.Option(None, "--model", help="theme model directory (default: the shipped models/themes)"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
+) -> None:
+    """Label the narrative with themes (training, proactive, requests, management, platforms, supervision, problems, improvements, other)."""
+    from rich.progress import Progress
+
+    from nlp.themes import classify_themes
+    from nlp.themes.model import load_model
+    from nlp.themes.output import to_csv, to_json_lines, to_text
+
+    theme_model = load_model(model)
+    reports, inputs, failures = load_reports(paths)
+    results = []
+    with Progress(console=err, transient=True, disable=len(reports) <= PROGRESS_MIN_FILES) as progress:
+        task = progress.add_task("classifying themes", total=len(reports))
+        for r in reports:
+            try:
+                results.append(classify_themes(r, level.value, model=theme_model))
+            except XxgkError as e:
+                failures.append(Failure(r.source, str(e)))
+            progress.advance(task)
+    render = {ThemesFormat.text: to_text, ThemesFormat.json: to_json_lines, ThemesFormat.csv: to_csv}[format]
+    write_text(out, render(results), inputs)
+    finish(failures)
+
+
+@train_app.command("themes")
+@guard
+def train_themes_cmd(
+    corpus: Path = typer.Option(..., "--corpus", help="directory of reports whose section headings give the labels"),
+    out: Path = typer.Option(Path("models/themes"), "--out", help="artefact directory (model.joblib + card.json)"),
+    cv: bool = typer.Option(True, "--cv/--no-cv", help="run leave-one-report-out cross-validation (recorded in the card)"),
+) -> None:
+    """Train the theme classifier from the corpus's own headings (bodies without headings) and write the artefact."""
+    from rich.progress import Progress
+
+    from nlp.themes.train import train_themes
+
+    with Progress(console=err, transient=True) as progress:
+        def start(description: str, total: int):
+            task = progress.add_task(description, total=total)
+            return lambda: progress.advance(task)
+
+        run = train_themes(corpus, out, run_cv=cv, progress=start)
+    card = run.model.card
+    lines = [f"trained on {len(run.files)} files ({card['training_files_sha256'][:12]}), "
+             f"taxonomy {card['taxonomy_version']}, artefact {card['artefact_bytes'] / 1e6:.1f} MB → {run.out_dir}"]
+    if run.cv:
+        d = run.cv.to_dict()
+        lines.append(f"leave-one-report-out CV on {d['sections']} heading-labelled sections of {d['reports']} reports (headings removed):")
+        for name in ("ensemble_parts", "ensemble", "model", "baseline"):
+            per = ", ".join(f"{t} {v['f1']:.2f}" for t, v in d[name]["per_theme"].items())
+            lines.append(f"  {name:<15} macro-F1 {d[name]['macro_f1']:.3f}  accuracy {d[name]['accuracy']:.3f}  ({per})")
+        lines.append(f"  sentence accuracy (in context) {d['sentence_accuracy']}")
+    typer.echo("\n".join(lines))
+    finish(run.failures)
+
+
+@train_app.command("userdict")
+@guard
+def train_userdict_cmd(
+    corpus: Path = typer.Option(..., "--corpus", help="directory of reports to find frequent terms in"),
+    out: Optional[Path] = typer.Option(None, "--out", help="dictionary file (default: the shipped nlp/data/userdict.txt)"),
+) -> None:
+    """Build the segmenter's domain user dictionary from the format vocabulary and frequent corpus terms."""
+    from nlp.ingest import read_source
+    from nlp.segment import USER_DICT_PATH, build_user_dictionary
+
+    files, failures = expand_inputs([corpus])
+    texts = []
+    for f in files:
+        try:
+            texts.append(read_source(f).text)
+        except XxgkError as e:
+            failures.append(Failure(str(f), getattr(e, "reason", str(e))))
+    stats = build_user_dictionary(texts, out or USER_DICT_PATH)
+    typer.echo(f"{stats.path}: {stats.vocabulary_terms} vocabulary terms + {stats.corpus_terms} corpus terms "
+               f"from {stats.documents} documents")
+    finish(failures)
+
+
 # ------------------------------------------------------------------ compare / diff (issue 5)
+
+@app.command("compare")
+@guard
+def compare_cmd(
+    paths: list[Path] = typer.Argument(..., help="report files or directories (searched recursively)"),
+    out: Path = typer.Option(Path("compare-out"), "--out", "-o", help="directory for passages.jsonl, reports.csv, pairs.csv, similarity.csv"),
+    min_chars: int = typer.Option(20, "--min-chars", help="shortest reused passage (content characters)"),
+    ngram: int = typer.Option(10, "--ngram", help="character n-gram length for shingles (8–13 sensible)"),
+) -> None:
+    """Find reused passages, template and boilerplate text, and year-over-year change across reports."""
+    from rich.progress import Progress
+
+    from nlp.compare import compare
+    from nlp.compare.output import summary_text, write_outputs
+
+    if ngram < 2:
+        raise XxgkError(f"--ngram must be at least 2 (got {ngram})")
+    if min_chars < ngram:
+        raise XxgkError(f"--min-chars ({min_chars}) must be at least --ngram ({ngram})")
+    reports, inputs, failures = load_reports(paths)
+    if not reports:
+        finish(failures)
+        raise XxgkError("no readable reports to compare")
+    with Progress(console=err, transient=True, disable=len(reports) <= PROGRESS_MIN_FILES) as progress:
+        tasks: dict[str, int] = {}
+
+        def tick(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done)
+
+        result = compare(reports, progress=tick, ngram=ngram, min_chars=min_chars)
+    written = write_outputs(result, out, inputs)
+    typer.echo(summary_text(result))
+    err.print(f"wrote {', '.join(str(p) for p in written)}", highlight=False)
+    finish(failures)
+
+
+@app.command("diff")
+@guard
+def diff_cmd(
+    a: Path = typer.Argument(..., help="the earlier report"),
+    b: Path = typer.Argument(..., help="the later report"),
+    html: Optional[Path] = typer.Option(None, "--html", help="write a side-by-side HTML page here"),
+    show_template: bool = typer.Option(False, "--show-template", help="also list changed template rows (tables, preamble)"),
+) -> None:
+    """Side-by-side diff of two reports by part: copied, changed and new text, changed table cells."""
+    from nlp.compare.diff import diff_reports, render_html, render_text
+
+    reports, inputs, failures = load_reports([a, b], quiet=True)
+    if len(reports) != 2:
+        finish(failures)
+        raise XxgkError("diff needs two readable reports")
+    d = diff_reports(reports[0], reports[1])
+    if html is not None:
+        write_text(html, render_html(d), inputs)
+        err.print(f"wrote {html}", highlight=False)
+    typer.echo(render_text(d, show_template=show_template))
+    finish(failures)
+
+
 # ------------------------------------------------------------------ summarize / train summarizer (issue 7)
+
+class SummaryLevel(str, Enum):
+    report = "report"
+    part = "part"
+    section = "section"
+
+
+class SummaryMethod(str, Enum):
+    auto = "auto"
+    extractive = "extractive"
+    abstractive = "abstractive"
+
+
+class SummaryFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command("summarize")
+@guard
+def summarize_cmd(
+    paths: list[Path] = typer.Argument(..., help="report files or directories (searched recursively)"),
+    level: SummaryLevel = typer.Option(SummaryLevel.section, "--level", help="report, part or section"),
+    method: SummaryMethod = typer.Option(SummaryMethod.auto, "--method",
+                                         help="auto (the ablation's best), extractive or abstractive"),
+    max_chars: int = typer.Option(200, "--max-chars", help="character budget of the key sentences per summary"),
+    model: Optional[Path] = typer.Option(None, "--model",
+                                         help="model folder: an xxgk artefact or any local HF seq2seq checkpoint"),
+    beams: int = typer.Option(1, "--beams", help="beam size for generated headlines (1 = greedy)"),
+    format: SummaryFormat = typer.Option(SummaryFormat.text, "--format", "-f", help="text or json (one line each)"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
+) -> None:
+    """Headline + key sentences per section, part or report (spans point into the text)."""
+    from nlp.summarize import summarize as run_summarize
+
+    if model is not None and not model.exists():
+        raise XxgkError(f"{model}: model folder not found")
+    reports, inputs, failures = load_reports(paths)
+    summaries = []
+    for r in reports:
+        summaries.extend(run_summarize(r, level=level.value, method=method.value, max_chars=max_chars,
+                                       model_dir=model, num_beams=beams))
+    if format == SummaryFormat.json:
+        body = "\n".join(json.dumps(s.to_dict(), ensure_ascii=False) for s in summaries)
+    else:
+        body = "\n\n".join(s.to_text() for s in summaries)
+    write_text(out, body, inputs)
+    finish(failures)
+
+
+@train_app.command("summarizer")
+@guard
+def train_summarizer_cmd(
+    out: Path = typer.Option(Path("models/summarizer"), "--out", help="artefact folder"),
+    config: str = typer.Option("small", "--config", help="small (~5 M parameters, CPU) or base (GPU)"),
+    seed: int = typer.Option(13, "--seed"),
+    pretrain_steps: Optional[int] = typer.Option(None, "--pretrain-steps"),
+    finetune_steps: Optional[int] = typer.Option(None, "--finetune-steps"),
+    scorer_steps: Optional[int] = typer.Option(None, "--scorer-steps"),
+    plain_steps: Optional[int] = typer.Option(None, "--plain-steps", help="0: as many body->heading examples as fine-tuning"),
+    threads: int = typer.Option(1, "--threads", help="torch threads"),
+    shared: Optional[Path] = typer.Option(None, "--shared", help="the shared data folder (default ../shared)"),
+    work_dir: Optional[Path] = typer.Option(None, "--work-dir", help="where the ablation's extra model and dev pairs go"),
+    no_eval: bool = typer.Option(False, "--no-eval", help="skip the ablation / CSL evaluation"),
+) -> None:
+    """Train the headline model (pre-training, fine-tuning, clause scorer, ablation) into --out."""
+    from nlp.summarize.model import CONFIGS
+    from nlp.summarize.train import TrainPlan, train_summarizer
+
+    if config not in CONFIGS:
+        raise XxgkError(f"unknown --config {config!r} (choose one of {', '.join(c for c in CONFIGS if c != 'tiny')})")
+    plan = TrainPlan(config=config, seed=seed, threads=threads)
+    for name, value in (("pretrain_steps", pretrain_steps), ("finetune_steps", finetune_steps),
+                        ("scorer_steps", scorer_steps), ("plain_steps", plain_steps)):
+        if value is not None:
+            setattr(plan, name, value)
+    card = train_summarizer(out, plan, shared, log=lambda m: err.print(m, markup=False, highlight=False),
+                            evaluate_after=not no_eval, work_dir=work_dir)
+    err.print(f"wrote {out} ({card.get('status')}; default headline: {card.get('default_variant_row', 'n/a')})")
+
 # ------------------------------------------------------------------ analyze (issue 6)
+
+@app.command("analyze")
+@guard
+def analyze_cmd(
+    paths: Optional[list[Path]] = typer.Argument(None, help="report files or directories (default: the shipped demo corpus)"),
+    out: Path = typer.Option(Path("analysis"), "--out", "-o", help="output folder (reports.jsonl, cells.csv, findings.csv, compare/, brief.html)"),
+    no_cache: bool = typer.Option(False, "--no-cache", help="re-process every file (ignore OUT/.cache)"),
+    stages: Optional[str] = typer.Option(None, "--stages", help="comma-separated subset of parse,tables,checks,themes,summaries,compare"),
+) -> None:
+    """The main job: every stage on every report, written as data files and a self-contained brief.html."""
+    from nlp.analyze import analyze
+
+    if not paths:
+        from corpora import DEMO_DIR
+
+        paths = [DEMO_DIR]
+        err.print(f"no PATH given: analyzing the demo corpus {DEMO_DIR}", highlight=False)
+    wanted = [s.strip() for s in stages.split(",") if s.strip()] if stages else None
+    if wanted is not None and "parse" not in wanted:
+        wanted.insert(0, "parse")
+    result = analyze(paths, out, progress=True, use_cache=not no_cache, stages=wanted)
+    fails = result.failed_findings()
+    typer.echo(f"{len(result.analyses)} reports ({result.cache_hits} unchanged, from cache), "
+               f"{len({a.report.agency for a in result.analyses})} agencies, {len(fails)} failed checks "
+               f"in {len({f.report_id for f in fails})} reports")
+    for s in result.stages.values():
+        if s.status != "ok" and s.message != "not requested":
+            err.print(f"[yellow]{s.stage}: {s.status}[/] {s.message}", highlight=False)
+    typer.echo(f"wrote {out / 'brief.html'} and {len(result.files) - 1} more files in {out}")
+    finish(result.failures)
 
 
 def main() -> None:  # pragma: no cover - entry point

@@ -36,7 +36,10 @@ from nlp import vocabulary as V
 from . import phrases as P
 
 GENERATOR_VERSION = 1
+#: formats written by default (pure Python, byte-for-byte reproducible)
 FORMATS = ("txt", "md", "docx", "html")
+#: every format; 'pdf' prints the HTML rendering with headless Chromium and needs a CJK font
+ALL_FORMATS = FORMATS + ("pdf",)
 CN_DIGITS = "一二三四五六七八九十"
 
 # ---------------------------------------------------------------- agencies
@@ -473,6 +476,24 @@ def _sentences(frames: Sequence[str], k: int, rng: random.Random, slots: dict[st
     return [Segment(expand(f, rng, slots)) for f in chosen]
 
 
+def _theme_sentences(theme: str, k: int, rng: random.Random, slots: dict[str, Any]) -> list[Segment]:
+    """``k`` sentences on a theme: some whole frames, most composed of [lead，]act，result clauses."""
+    frames = list(P.THEME_FRAMES[theme])
+    pools = P.THEME_CLAUSES[theme]
+    acts = list(pools["act"])
+    rng.shuffle(frames)
+    rng.shuffle(acts)
+    out = []
+    for _ in range(k):
+        if frames and rng.random() < 0.3:
+            out.append(Segment(expand(frames.pop(), rng, slots)))
+            continue
+        clauses = [rng.choice(P.GENERIC_LEADS)] if rng.random() < 0.6 else []
+        clauses += [acts.pop() if acts else rng.choice(pools["act"]), rng.choice(pools["result"])]
+        out.append(Segment(expand("，".join(clauses) + "。", rng, slots)))
+    return out
+
+
 def _enumerate(items: list[str]) -> str:
     return "；".join(f"{CN_DIGITS[i]}是{x}" for i, x in enumerate(items)) + "。"
 
@@ -504,7 +525,7 @@ def build_report(agency: Agency, year: int, stats: Stats, rng: random.Random) ->
         themes.insert(0, "training")
     for i, theme in enumerate(themes):
         heading = f"（{CN_DIGITS[i]}）{rng.choice(P.THEME_HEADINGS[theme])}"
-        segs = _sentences(P.THEME_FRAMES[theme], rng.randint(3, 4), rng, slots)
+        segs = _theme_sentences(theme, rng.randint(3, 5), rng, slots)
         if theme == "requests":
             fact = Segment(expand(rng.choice(P.FACT_FRAMES["requests"]), rng, slots), fact="requests")
             segs.insert(0, fact)
@@ -522,8 +543,10 @@ def build_report(agency: Agency, year: int, stats: Stats, rng: random.Random) ->
 
     # part 五
     blocks.append(Heading(f"五、{_title('problems', rng)}"))
-    problems = [expand(f, rng, slots) for f in rng.sample(list(P.PROBLEM_FRAMES), rng.randint(2, 3))]
-    improvements = [expand(f, rng, slots) for f in rng.sample(list(P.IMPROVEMENT_FRAMES), rng.randint(2, 3))]
+    problems = [expand(rng.choice((f"{a}{i}", f)), rng, slots) for a, i, f in zip(
+        rng.sample(P.PROBLEM_AREAS, 3), rng.sample(P.PROBLEM_ISSUES, 3), rng.sample(P.PROBLEM_FRAMES, 3))][:rng.randint(2, 3)]
+    improvements = [expand(rng.choice((f"{a}，{g}", f)), rng, slots) for a, g, f in zip(
+        rng.sample(P.IMPROVEMENT_ACTS, 3), rng.choices(P.IMPROVEMENT_GOALS, k=3), rng.sample(P.IMPROVEMENT_FRAMES, 3))][:rng.randint(2, 3)]
     blocks.append(Paragraph("problems/problems", heading="（一）存在的主要问题",
                             segments=[Segment(f"{rng.choice(('主要存在以下不足', '工作中还存在一些问题', '对照新要求仍有差距'))}：{_enumerate(problems)}")],
                             theme="problems", part="problems"))
@@ -1001,6 +1024,29 @@ def _docx_table(doc: Any, t: dict[str, Any]) -> None:
         grid[r][c].merge(grid[r2][c2])
 
 
+def render_pdf(report: GeneratedReport) -> bytes:
+    """The HTML rendering printed to PDF by headless Chromium (dates fixed, so reruns give equal bytes)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if chromium is None:
+        raise RuntimeError("the pdf format needs headless Chromium (Debian: apt-get install chromium)")
+    fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True) if shutil.which("fc-list") else None
+    if fonts is None or not fonts.stdout.strip():
+        raise RuntimeError("the pdf format needs a CJK font (Debian: apt-get install fonts-wqy-zenhei)")
+    with tempfile.TemporaryDirectory() as d:
+        page, pdf = Path(d) / "report.html", Path(d) / "report.pdf"
+        page.write_text(render_html(report), encoding="utf-8")
+        subprocess.run([chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                        f"--print-to-pdf={pdf}", page.as_uri()], capture_output=True, timeout=120, check=False)
+        if not pdf.is_file():
+            raise RuntimeError(f"Chromium wrote no PDF for {report.id}")
+        data = pdf.read_bytes()
+    return re.sub(rb"/(CreationDate|ModDate) \(D:\d{14}", lambda m: b"/" + m.group(1) + b" (D:20200101000000", data)
+
+
 def _normalize_zip(data: bytes) -> bytes:
     """Rewrite a zip with fixed timestamps and order so equal content gives equal bytes."""
     src = zipfile.ZipFile(io.BytesIO(data))
@@ -1090,8 +1136,8 @@ def write_corpus(out_dir: str | Path, config: CorpusConfig | None = None, **kwar
     """
     config = config or CorpusConfig(**kwargs)
     for f in config.formats:
-        if f not in FORMATS:
-            raise ValueError(f"unknown format {f!r}; choose from {', '.join(FORMATS)}")
+        if f not in ALL_FORMATS:
+            raise ValueError(f"unknown format {f!r}; choose from {', '.join(ALL_FORMATS)}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     reports, copies = generate(config)
@@ -1111,6 +1157,8 @@ def write_corpus(out_dir: str | Path, config: CorpusConfig | None = None, **kwar
             data = render_md(r).encode("utf-8")
         elif f == "html":
             data = render_html(r).encode("utf-8")
+        elif f == "pdf":
+            data = render_pdf(r)
         else:
             data = render_docx(r)
         (out / name).write_bytes(data)
@@ -1227,7 +1275,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--years", type=int, default=3)
     ap.add_argument("--start-year", type=int, default=2020)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--formats", default=",".join(FORMATS), help=f"comma-separated subset of {','.join(FORMATS)}")
+    ap.add_argument("--formats", default=",".join(FORMATS),
+                    help=f"comma-separated subset of {','.join(ALL_FORMATS)} (pdf needs Chromium and a CJK font)")
     ap.add_argument("--error-rate", type=float, default=0.35)
     ap.add_argument("--cross-copies", type=int, default=2, help="cross-agency copies per year")
     a = ap.parse_args(argv)

@@ -298,8 +298,9 @@ def build_user_dictionary(texts: Sequence[str], out: Path = USER_DICT_PATH, **kw
         lines.append(f"{term} {freq}")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    global _TOKENIZER
-    _TOKENIZER = None  # the next get_tokenizer() loads the new dictionary
+    if Path(out).resolve() == USER_DICT_PATH.resolve():
+        global _TOKENIZER
+        _TOKENIZER = None  # the next get_tokenizer() loads the new shipped dictionary
     return UserDictionaryStats(str(out), len(vocab_terms), len(corpus_terms), len(texts))
 
 

@@ -468,13 +468,18 @@ CELL_UNITS: tuple[str, ...] = ("万元", "元", "件", "条", "项", "个", "%")
 
 #: narrative phrases that restate table cells (TXT-NUM). Each: an id, a regex whose group
 #: 'n' is the number, the cell expression(s) it may restate ('|' separates acceptable
-#: alternatives, '+' sums rows; a row prefix ending in '.' sums the group; block keys are
-#: table-4 blocks), and whether a mismatch is a fail ('strong') or only uncertain ('weak').
+#: alternatives, '+' sums rows; a row prefix ending in '.' sums the group; 'row@column' names a
+#: column ('@org': the five 法人或其他组织 columns); block keys are
+#: table-4 blocks), and whether a mismatch is a fail ('strong') or only uncertain ('weak';
+#: 'context': strong when the sentence speaks of applications, see NARRATIVE_CONTEXT_WORDS).
 NARRATIVE_NUMBER_RULES: tuple[tuple[str, str, str, str], ...] = (
     ("granted_partly", r"予以公开(?:及|和|、|与)部分公开[^。；，\d]{0,6}?(?P<n>\d+)\s*件", "granted+partly_granted", "strong"),
     ("received", r"(?:收到|受理|接收|新收|共收|接到)[^。；，\d]{0,16}?申请[^。；，\d]{0,6}?(?P<n>\d+)\s*件",
      "received|received+carried_over", "weak"),
     ("received_alt", r"受理(?:依申请公开|依申请|申请)?(?:共计|共|总计|合计)\s*(?P<n>\d+)\s*件", "received|received+carried_over", "weak"),
+    ("received_person", r"其中自然人(?:申请|提出)?[^。；，\d]{0,4}?(?P<n>\d+)\s*件",
+     "received@natural_person|received@natural_person+carried_over@natural_person", "weak"),
+    ("received_org", r"法人或其他组织(?:申请|提出)?[^。；，\d]{0,4}?(?P<n>\d+)\s*件", "received@org|received@org+carried_over@org", "weak"),
     ("carried_over", r"上一?年度?结转(?:的|政府信息公开)?(?:申请)?[^。；，\d]{0,8}?(?P<n>\d+)\s*件", "carried_over", "strong"),
     ("carried_forward", r"(?:结转|转)(?:至|到)?下一?年度?[^。；，\d]{0,12}?(?P<n>\d+)\s*件", "carried_forward", "strong"),
     ("carried_forward_pre", r"(?P<n>\d+)\s*件[^。；，\d]{0,4}?(?:顺延|结转|转)(?:到|至)?下一?年度?", "carried_forward", "strong"),
@@ -484,7 +489,7 @@ NARRATIVE_NUMBER_RULES: tuple[tuple[str, str, str, str], ...] = (
     ("unable", r"无法提供(?:答复)?(?:的)?\s*(?P<n>\d+)\s*件", "unable.", "strong"),
     ("not_processed", r"不予处理(?:答复)?(?:的)?\s*(?P<n>\d+)\s*件", "not_processed.", "strong"),
     ("other_processed", r"其他处理(?:答复)?(?:的)?\s*(?P<n>\d+)\s*件", "other.|other", "strong"),
-    ("total", r"(?<!公开)(?<!提供)(?<!处理)(?:办结|答复|办理|处理完成|办理完毕)(?:了)?(?:申请)?(?:共计|共|总计)?\s*(?P<n>\d+)\s*件", "total", "weak"),
+    ("total", r"(?<!公开)(?<!提供)(?<!处理)(?:办结|答复|办理|处理完成|办理完毕)(?:了)?(?:申请)?(?:共计|共|总计)?\s*(?P<n>\d+)\s*件", "total", "context"),
     ("both_zero", r"行政复议(?:和|、|及|与)(?:行政)?诉讼(?:案件)?(?:数量|数)?均为\s*(?P<n>\d+)", "review&litigation_direct+litigation_after_review", "strong"),
     ("review_pre", r"(?P<n>\d+)\s*件[^。；，\d]{0,16}?行政复议", "review", "strong"),
     ("review", r"行政复议(?:案件)?(?:数量|数)?(?:共|为|共计)?\s*(?P<n>\d+)\s*件", "review", "strong"),
@@ -496,6 +501,8 @@ NARRATIVE_NUMBER_RULES: tuple[tuple[str, str, str, str], ...] = (
      "proactive:normative_docs", "weak"),
     ("proactive_items", r"主动公开[^。；，\d]{0,16}?信息\s*(?P<n>[\d.]+)\s*万?余?条", "none", "weak"),
 )
+#: words that make a 'context' narrative rule strong when its sentence contains one
+NARRATIVE_CONTEXT_WORDS: tuple[str, ...] = ("政府信息公开申请", "依申请")
 #: inside a sentence about one table-4 block: outcome words → table-4 columns
 REVIEW_OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
     ("结果维持", "upheld"), ("维持", "upheld"), ("结果纠正", "corrected"), ("纠正", "corrected"),
@@ -653,13 +660,6 @@ REQUEST_ROW_TITLES: dict[str, str] = {
     "other.overdue_correction": "（六）1.逾期不补正", "other.overdue_fee": "（六）2.逾期未缴费",
     "other.other": "（六）3.其他", "total": "（七）总计", "carried_forward": "四、结转下年度",
 }
-REQUEST_COLUMN_TITLES: dict[str, str] = {
-    "natural_person": "自然人", "commercial": "商业企业", "research": "科研机构", "social_welfare": "社会公益组织",
-    "legal_service": "法律服务机构", "other_org": "其他", "total": "总计",
-}
-REQUEST_GROUP_TITLES: dict[str, str] = {
-    "refused": "（三）不予公开", "unable": "（四）无法提供", "not_processed": "（五）不予处理", "other": "（六）其他处理",
-}
 REVIEW_BLOCK_TITLES: dict[str, str] = {
     "review": "行政复议", "litigation_direct": "行政诉讼（未经复议直接起诉）",
     "litigation_after_review": "行政诉讼（复议后起诉）", "litigation": "行政诉讼",
@@ -678,3 +678,8 @@ PROACTIVE_COLUMN_TITLES: dict[str, str] = {
 }
 #: label of the key-numbers line in a report-level summary
 SUMMARY_KEY_NUMBERS_LABEL = "关键数字："
+#: clauses that open a section body without saying anything (a year, 今年来, 根据…): skipped by the
+#: extractive headline (first informative clause)
+SUMMARY_EMPTY_OPENER = re.compile(
+    r"^(?:\d{4}\s*年(?:度|以来|来)?|本年度|今年(?:以)?来|近年来|一年来|全年|截至.{0,16}"
+    r"|(?:我[局办委区县市厅部]|本(?:机关|单位|部门))?(?:根据|按照|依据|为了?|围绕).*)$")

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Sequence
 from ..document import Report
 from ..tables import Cell, ReportTables, extract_tables
 
-__all__ = ["Evidence", "Finding", "RuleSpec", "RULES", "rule", "check", "check_one", "STATUSES"]
+__all__ = ["Evidence", "Finding", "RuleSpec", "RULES", "rule", "check", "summarize_statuses", "STATUSES"]
 
 PASS = "pass"
 FAIL = "fail"
@@ -96,27 +96,11 @@ def rule(rule_id: str, scope: str = "report", description: str = "") -> Callable
     return register
 
 
-def _load_rules() -> None:
-    from . import narrative, series, table_rules  # noqa: F401  (registration side effect)
-
-
-def check_one(report: Report, tables: ReportTables | None = None, rules: Sequence[str] | None = None) -> list[Finding]:
-    """Findings of the per-report rules on one report."""
-    _load_rules()
-    ctx = Context(report, tables if tables is not None else extract_tables(report))
-    out: list[Finding] = []
-    for spec in RULES.values():
-        if spec.scope == "report" and (rules is None or spec.id in rules):
-            out.extend(spec.fn(ctx))
-    return out
-
-
 def check(reports: Report | Iterable[Report], rules: Sequence[str] | None = None,
           tables: Sequence[ReportTables] | None = None) -> list[Finding]:
     """Run the consistency audit on ``reports`` (one or several; several years of one agency
     also get the cross-year rules). ``rules`` restricts the rule ids; ``tables`` passes
     already extracted tables (same order as ``reports``)."""
-    _load_rules()
     if isinstance(reports, Report):
         reports = [reports]
     reports = list(reports)
@@ -143,3 +127,7 @@ def summarize_statuses(findings: Iterable[Finding]) -> dict[str, int]:
     for f in findings:
         counts[f.status] = counts.get(f.status, 0) + 1
     return counts
+
+
+# the rule modules register themselves on import (they need the names above)
+from . import narrative, series, table_rules  # noqa: E402,F401

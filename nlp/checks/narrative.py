@@ -10,9 +10,13 @@ from ..vocabulary import (
     FEE_AMOUNT,
     FEE_PART6_WORDS,
     FEE_WORDS,
+    NARRATIVE_CONTEXT_WORDS,
     NARRATIVE_NUMBER_RULES,
+    PRINTED_REQUEST_COLUMNS,
+    PRINTED_REQUEST_GROUPS,
+    PRINTED_REQUEST_LEGAL_PERSONS,
     PROACTIVE_ROW_TITLES,
-    REQUEST_GROUP_TITLES,
+    REQUEST_COLUMNS,
     REQUEST_ROW_TITLES,
     REVIEW_BLOCK_TITLES,
     REVIEW_BLOCK_WORDS,
@@ -68,13 +72,15 @@ def _term_options(term: str, tables: ReportTables) -> list[Option]:
         return [(c.value if c is not None and c.is_number else None, [c] if c is not None else [])]
     req = tables.table("requests")
     rows = req.rows if req is not None else ()
+    term, _, col = term.partition("@")
+    columns = REQUEST_COLUMNS[1:-1] if col == "org" else (col or "total",)
     if term.endswith("."):
         keys = [r for r in rows if r.startswith(term)]
     else:
         keys = [term] if term in rows else []
     if not keys:
         return [(None, [])]
-    cells = [tables.cell("requests", k, "total") for k in keys]
+    cells = [tables.cell("requests", k, c) for k in keys for c in columns]
     if any(c is None or not c.is_number for c in cells):
         return [(None, [c for c in cells if c is not None])]
     return [(sum(c.value for c in cells), cells)]  # type: ignore[misc]
@@ -92,7 +98,7 @@ def _sum_options(expr: str, tables: ReportTables) -> list[Option]:
 
 def evaluate(expr: str, tables: ReportTables) -> list[list[Option]]:
     """Alternatives of a narrative expression; each alternative is a list of conjuncts' options."""
-    return [[opt for conj in alt.split("&") for opt in [_sum_options(conj, tables)]] for alt in expr.split("|")]  # type: ignore[misc]
+    return [[_sum_options(conj, tables) for conj in alt.split("&")] for alt in expr.split("|")]
 
 
 def _judge(n: int | float, expr: str, tables: ReportTables) -> tuple[str, list[Cell], int | float | None, str]:
@@ -130,9 +136,11 @@ def _describe(alt: str) -> str:
             elif t in REVIEW_BLOCK_TITLES:
                 names.append(f"表四{REVIEW_BLOCK_TITLES[t]}总计")
             elif t.endswith("."):
-                names.append(f"表三{REQUEST_GROUP_TITLES.get(t[:-1], t)}各项之和")
+                names.append(f"表三{PRINTED_REQUEST_GROUPS.get(t[:-1], t)}各项之和")
             else:
-                names.append(f"表三{REQUEST_ROW_TITLES.get(t, t)}")
+                row, _, col = t.partition("@")
+                where = f"{PRINTED_REQUEST_LEGAL_PERSONS}各列" if col == "org" else PRINTED_REQUEST_COLUMNS.get(col, "")
+                names.append(f"表三{REQUEST_ROW_TITLES.get(row, row)}{where}")
     return "+".join(names)
 
 
@@ -146,17 +154,48 @@ def _finding(ctx: Context, rid_rule: str, strength: str, n: int | float, m: re.M
     evidence = [span_ev, num_ev] + [Evidence.of_cell(c, rid) for c in cells]
     target = _describe(alt)
     if kind == "none":
-        return Finding("TXT-NUM", NOT_ASSESSABLE, INFO, f"正文“{phrase}”：表格中没有可核对的单元格（{target}）",
-                       f"narrative {phrase!r}: no table cell to check it against ({expr})", rid, rid_rule, evidence)
+        return Finding("TXT-NUM", NOT_ASSESSABLE, INFO, f"正文“{phrase}”：表格中对应单元格（{target}）缺失或为空白，无法核对",
+                       f"narrative {phrase!r}: the table cell(s) it restates ({alt}) are missing or blank", rid, rid_rule, evidence)
     if kind == "match":
         return Finding("TXT-NUM", PASS, INFO, f"正文“{phrase}”与{target} {n:g} 一致",
-                       f"narrative {phrase!r} equals the table ({expr} = {n:g})", rid, rid_rule, evidence)
+                       f"narrative {phrase!r} equals the table ({alt} = {n:g})", rid, rid_rule, evidence)
     uncertain = strength == "weak" or any(c.uncertain for c in cells)
     status = UNCERTAIN if uncertain else FAIL
     return Finding("TXT-NUM", status, WARNING if uncertain else ERROR,
                    f"正文“{phrase}”称 {n:g}，而{target}为 {shown:g}" + ("（口径可能不同）" if uncertain else ""),
                    f"narrative {phrase!r} says {n:g} but the table ({alt}) has {shown:g}"
                    + (" (the phrase may count differently)" if uncertain else ""), rid, rid_rule, evidence)
+
+
+def _outcome_finding(ctx: Context, m: re.Match[str], block: str) -> Finding:
+    """A table-4 outcome the narrative states inside a sentence about ``block`` (结果维持72件 …)."""
+    rid = ctx.report.id
+    col = _OUTCOME_OF[m.group("w")]
+    n = _number(m.group("n"))
+    terms = ["litigation_direct", "litigation_after_review"] if block == "litigation" else [block]
+    cells = [ctx.tables.cell("review_litigation", t, col) for t in terms]
+    ev = [Evidence(m.start(), m.end(), m.group(0), "", n, rid), Evidence(m.start("n"), m.end("n"), m.group("n"), "", n, rid)]
+    ev += [Evidence.of_cell(c, rid) for c in cells if c is not None]
+    subject = f"{block}.{col}"
+    name = f"表四{REVIEW_BLOCK_TITLES[block]}{REVIEW_COLUMN_TITLES[col]}"
+    if any(c is None or not c.is_number for c in cells):
+        return Finding("TXT-NUM", NOT_ASSESSABLE, INFO, f"正文“{m.group(0)}”：{name}缺失或为空白",
+                       f"narrative {m.group(0)!r}: table 4 {subject} missing or blank", rid, subject, ev)
+    v = sum(c.value for c in cells)  # type: ignore[misc,union-attr]
+    if v == n:
+        return Finding("TXT-NUM", PASS, INFO, f"正文“{m.group(0)}”与{name} {n:g} 一致",
+                       f"narrative {m.group(0)!r} equals table 4 {subject} = {n:g}", rid, subject, ev)
+    unc = any(c.uncertain for c in cells)  # type: ignore[union-attr]
+    return Finding("TXT-NUM", UNCERTAIN if unc else FAIL, WARNING if unc else ERROR,
+                   f"正文“{m.group(0)}”称 {n:g}，而{name}为 {v:g}",
+                   f"narrative {m.group(0)!r} says {n:g} but table 4 {subject} has {v:g}", rid, subject, ev)
+
+
+def _sentence(text: str, pos: int, a: int, b: int) -> str:
+    """The sentence of ``text[a:b]`` around ``pos`` (between 。；！？ or line ends)."""
+    left = max((text.rfind(ch, a, pos) for ch in "。；！？\n"), default=-1)
+    ends = [i for i in (text.find(ch, pos, b) for ch in "。；！？\n") if i >= 0]
+    return text[max(a, left + 1):min(ends) if ends else b]
 
 
 def _number(s: str) -> int | float:
@@ -183,7 +222,10 @@ def text_numbers(ctx: Context) -> list[Finding]:
                 if expr == "none":
                     continue
                 n = _number(m.group("n"))
-                hits.append((m.start(), _finding(ctx, rid_rule, strength, n, m, expr, _judge(n, expr, tables))))
+                eff = strength
+                if strength == "context":
+                    eff = "strong" if any(w in _sentence(text, m.start(), a, b) for w in NARRATIVE_CONTEXT_WORDS) else "weak"
+                hits.append((m.start(), _finding(ctx, rid_rule, eff, n, m, expr, _judge(n, expr, tables))))
         # outcome words inside a sentence about one table-4 block: 行政复议351件，其中结果维持72件……
         pos = a
         for s_end_m in list(_SENTENCE_END.finditer(text, a, b)) + [None]:
@@ -191,35 +233,10 @@ def text_numbers(ctx: Context) -> list[Finding]:
             for m in _OUTCOME.finditer(text, pos, s_end):
                 if any(m.start() < y and x < m.end() for x, y in consumed):
                     continue
-                blocks = [bm for bm in _BLOCK.finditer(text, pos, m.start())]
-                if not blocks:
-                    continue
-                block = _BLOCK_OF[blocks[-1].group()]
-                col = _OUTCOME_OF[m.group("w")]
-                n = _number(m.group("n"))
-                terms = ["litigation_direct", "litigation_after_review"] if block == "litigation" else [block]
-                cells = [tables.cell("review_litigation", t, col) for t in terms]
-                rid = ctx.report.id
-                ev = [Evidence(m.start(), m.end(), m.group(0), "", n, rid),
-                      Evidence(m.start("n"), m.end("n"), m.group("n"), "", n, rid)]
-                ev += [Evidence.of_cell(c, rid) for c in cells if c is not None]
-                subject = f"{block}.{col}"
-                name = f"表四{REVIEW_BLOCK_TITLES[block]}{REVIEW_COLUMN_TITLES[col]}"
-                if any(c is None or not c.is_number for c in cells):
-                    f = Finding("TXT-NUM", NOT_ASSESSABLE, INFO, f"正文“{m.group(0)}”：{name}缺失或为空白",
-                                f"narrative {m.group(0)!r}: table 4 {subject} missing or blank", rid, subject, ev)
-                else:
-                    v = sum(c.value for c in cells)  # type: ignore[misc,union-attr]
-                    if v == n:
-                        f = Finding("TXT-NUM", PASS, INFO, f"正文“{m.group(0)}”与{name} {n:g} 一致",
-                                    f"narrative {m.group(0)!r} equals table 4 {subject} = {n:g}", rid, subject, ev)
-                    else:
-                        unc = any(c.uncertain for c in cells)  # type: ignore[union-attr]
-                        f = Finding("TXT-NUM", UNCERTAIN if unc else FAIL, WARNING if unc else ERROR,
-                                    f"正文“{m.group(0)}”称 {n:g}，而{name}为 {v:g}",
-                                    f"narrative {m.group(0)!r} says {n:g} but table 4 {subject} has {v:g}", rid, subject, ev)
-                consumed.append((m.start(), m.end()))
-                hits.append((m.start(), f))
+                blocks = list(_BLOCK.finditer(text, pos, m.start()))
+                if blocks:
+                    consumed.append((m.start(), m.end()))
+                    hits.append((m.start(), _outcome_finding(ctx, m, _BLOCK_OF[blocks[-1].group()])))
             pos = s_end + 1
         out.extend(f for _, f in sorted(hits, key=lambda h: h[0]))
     return out

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..agency import group_agencies
-from ..vocabulary import PROACTIVE_ROW_TITLES, REQUEST_COLUMN_TITLES, REQUEST_COLUMNS
+from ..vocabulary import PRINTED_REQUEST_COLUMNS, PROACTIVE_ROW_TITLES, REQUEST_COLUMNS
 from . import ERROR, FAIL, INFO, NOT_ASSESSABLE, PASS, WARNING, Context, Evidence, Finding, rule
 
 
@@ -41,7 +41,7 @@ def xy_carry(contexts: list[Context]) -> list[Finding]:
         for col in REQUEST_COLUMNS:
             a = cur.tables.cell("requests", "carried_over", col)
             b = prev.tables.cell("requests", "carried_forward", col)
-            name = REQUEST_COLUMN_TITLES[col]
+            name = PRINTED_REQUEST_COLUMNS[col]
             ev = [_ev(c, ctx) for c, ctx in ((a, cur), (b, prev)) if c is not None]
             subject = f"requests:carried_over:{col}"
             if a is None or b is None or not a.is_number or not b.is_number:

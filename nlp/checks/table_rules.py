@@ -4,9 +4,9 @@ from __future__ import annotations
 from ..tables import Cell
 from ..vocabulary import (
     AMOUNT_COLUMNS,
+    PRINTED_REQUEST_COLUMNS,
     PROACTIVE_COLUMN_TITLES,
     PROACTIVE_ROW_TITLES,
-    REQUEST_COLUMN_TITLES,
     REQUEST_COLUMNS,
     REQUEST_OUTCOME_GROUPS,
     REQUEST_ROW_TITLES,
@@ -90,7 +90,7 @@ def t3_balance(ctx: Context) -> list[Finding]:
     out = []
     for col in REQUEST_COLUMNS:
         out.append(equation(ctx, "T3-BALANCE", f"requests:*:{col}",
-                            f"表三“{REQUEST_COLUMN_TITLES[col]}”列 一+二 与 三（七）+四",
+                            f"表三“{PRINTED_REQUEST_COLUMNS[col]}”列 一+二 与 三（七）+四",
                             f"table 3 column {col}: received + carried_over vs total + carried_forward",
                             [_req(ctx, "received", col), _req(ctx, "carried_over", col)],
                             [_req(ctx, "total", col), _req(ctx, "carried_forward", col)]))
@@ -107,7 +107,7 @@ def t3_outcomes(ctx: Context) -> list[Finding]:
     out = []
     for col in REQUEST_COLUMNS:
         out.append(equation(ctx, "T3-OUTCOMES", f"requests:total:{col}",
-                            f"表三“{REQUEST_COLUMN_TITLES[col]}”列 （七）总计 与 各办理结果之和",
+                            f"表三“{PRINTED_REQUEST_COLUMNS[col]}”列 （七）总计 与 各办理结果之和",
                             f"table 3 column {col}: total vs the sum of outcome rows",
                             [_req(ctx, "total", col)], [_req(ctx, r, col) for r in outcome_rows]))
     return out
@@ -121,7 +121,7 @@ def t3_columns(ctx: Context) -> list[Finding]:
         return _absent(ctx, "T3-COLUMNS", "requests")
     out = []
     for row in table.rows:
-        parts = [(REQUEST_COLUMN_TITLES[c], c, ctx.tables.cell("requests", row, c)) for c in REQUEST_COLUMNS[:-1]]
+        parts = [(PRINTED_REQUEST_COLUMNS[c], c, ctx.tables.cell("requests", row, c)) for c in REQUEST_COLUMNS[:-1]]
         if all(p[2] is None for p in parts) and ctx.tables.cell("requests", row, "total") is None:
             continue  # the row is missing entirely: T3-BALANCE/T3-OUTCOMES report it
         out.append(equation(ctx, "T3-COLUMNS", f"requests:{row}:total",
@@ -149,7 +149,7 @@ def t4_sums(ctx: Context) -> list[Finding]:
 
 def _cell_name(c: Cell) -> tuple[str, str]:
     if c.table == "requests":
-        zh = f"{REQUEST_ROW_TITLES.get(c.row, c.row)}/{REQUEST_COLUMN_TITLES.get(c.column, c.column)}"
+        zh = f"{REQUEST_ROW_TITLES.get(c.row, c.row)}/{PRINTED_REQUEST_COLUMNS.get(c.column, c.column)}"
     elif c.table == "review_litigation":
         zh = f"{REVIEW_BLOCK_TITLES.get(c.row, c.row)}/{REVIEW_COLUMN_TITLES.get(c.column, c.column)}"
     elif c.table == "proactive":

@@ -33,7 +33,7 @@ from .similarity import (
     minhash_signature,
 )
 from .template import REASONS, TemplateMask, mark_frequent, vocabulary_mask
-from .textprep import ContentStream, content_stream, sentence_bounds, shingle_hashes
+from .textprep import SENTENCE_END, ContentStream, content_stream, sentence_bounds, shingle_hashes
 
 
 @dataclass
@@ -371,9 +371,15 @@ def compare(
     # 6: per-report measures
     boiler = _boilerplate_positions(docs, index, N, cfg)
     theme_spans = [(_theme_spans(r) if cfg.themes else None) for r in reps]
+    members_of: dict[str, list[tuple[Passage, PassageSpan]]] = defaultdict(list)
+    for p in passages:
+        if p.kind == "reuse":
+            for m in p.members:
+                members_of[m.report].append((p, m))
     report_rows = []
     for k, d in enumerate(docs):
-        report_rows.append(_report_measures(k, d, boiler[k] if boiler else None, reuse_cover[k], agency_of, passages,
+        report_rows.append(_report_measures(k, d, boiler[k] if boiler else None, reuse_cover[k], agency_of,
+                                            members_of.get(d.report.id, []),
                                             near_of.get(k), theme_spans[k], cfg, N))
     if N < cfg.boilerplate_min_docs:
         notes.append(f"boilerplate share needs ≥ {cfg.boilerplate_min_docs} reports ({N} given): left empty")
@@ -381,14 +387,16 @@ def compare(
     # year-over-year and similar pairs
     pairs = _year_pairs(docs, agency_of, sets, theme_spans, cfg)
     near_pairs = {(p.a, p.b) for p in similar if p.jaccard >= cfg.near_identical}
+    pos_of = {rid: k for k, rid in enumerate(ids)}
     for pm in pairs:
-        a, b = ids.index(pm.report_a), ids.index(pm.report_b)
+        a, b = pos_of[pm.report_a], pos_of[pm.report_b]
         pm.near_identical = (min(a, b), max(a, b)) in near_pairs
     top = sorted(similar, key=lambda p: (-p.jaccard, p.a, p.b))[:cfg.top_pairs]
     for p in top:
         ra, rb = reps[p.a], reps[p.b]
         pairs.append(PairMeasures("similar", ra.id, rb.id, agency_of[p.a] if agency_of[p.a] == agency_of[p.b] else "",
-                                  ra.year, rb.year, p.jaccard, near_identical=p.jaccard >= cfg.near_identical))
+                                  ra.year, rb.year, p.jaccard, near_identical=p.jaccard >= cfg.near_identical,
+                                  theme_similarity=theme_similarity(docs[p.a], docs[p.b], theme_spans[p.a], theme_spans[p.b])))
 
     matrix = None
     if N <= cfg.dense_matrix_max:
@@ -444,11 +452,22 @@ def _reuse_passages(docs: list[_Doc], aligned: list[AlignedPair], agency_of: lis
 
 
 def _template_passages(docs: list[_Doc], agency_of: list[str], cfg: CompareConfig) -> list[Passage]:
-    """Template runs (≥ min_chars) grouped by identical content (listed, never scored)."""
+    """Template text (listed, never scored): masked runs cut into sentences, pieces of at least
+    ``min_chars`` grouped by content with digits folded (the same mandated sentence with
+    another year or figure is the same template passage)."""
+    import re
+
+    digits = re.compile(r"\d")
     by_text: dict[str, list[tuple[int, int, int, str]]] = defaultdict(list)
     for k, d in enumerate(docs):
+        chars = d.stream.chars
         for s, e, reason in d.template.runs(cfg.min_chars):
-            by_text[d.stream.chars[s:e]].append((k, s, e, reason))
+            start = s
+            for pos in range(s, e):
+                if chars[pos] in SENTENCE_END or pos == e - 1:
+                    if pos + 1 - start >= cfg.min_chars:
+                        by_text[digits.sub("0", chars[start:pos + 1])].append((k, start, pos + 1, reason))
+                    start = pos + 1
     out = []
     for content, occ in by_text.items():
         doc_set = sorted({k for k, _, _, _ in occ})
@@ -497,7 +516,7 @@ def _boilerplate_positions(docs: list[_Doc], index: ShingleIndex, N: int, cfg: C
 
 
 def _report_measures(k: int, d: _Doc, boiler_starts: np.ndarray | None, cover: np.ndarray,
-                     agency_of: list[str], passages: list[Passage], near_group: int | None,
+                     agency_of: list[str], passages: list[tuple[Passage, PassageSpan]], near_group: int | None,
                      themes: list[tuple[int, int, str]] | None, cfg: CompareConfig, N: int) -> ReportMeasures:
     n = cfg.ngram
     r = d.report
@@ -507,18 +526,19 @@ def _report_measures(k: int, d: _Doc, boiler_starts: np.ndarray | None, cover: n
     scored = total - tmpl
     reused = int(((cover > 0) & ~mask).sum())
     other_cover = np.zeros(total, dtype=bool)
-    n_pass = 0
     own = agency_of[k] or f"?{r.id}"
-    for p in passages:
-        if p.kind != "reuse":
+    mine_by_passage: dict[int, list[PassageSpan]] = defaultdict(list)
+    for p, m in passages:
+        mine_by_passage[id(p)].append(m)
+    n_pass = len(mine_by_passage)
+    seen: set[int] = set()
+    for p, _ in passages:
+        if id(p) in seen:
             continue
-        mine = [m for m in p.members if m.report == r.id]
-        if not mine:
-            continue
-        n_pass += 1
-        if any(a != own for a in p.agencies) or (not own.startswith("?") and p.n_agencies > 1) or \
-                (own.startswith("?") and p.n_reports > 1 and len(p.agencies) > 0):
-            for m in mine:
+        seen.add(id(p))
+        # found at another agency: another agency named, or several agencies counted
+        if p.n_agencies > 1 or any(a != own for a in p.agencies):
+            for m in mine_by_passage[id(p)]:
                 s, e = d.stream.to_stream_pos(m.start), d.stream.to_stream_pos(m.end)
                 other_cover[s:e] = True
     other = int((other_cover & ~mask).sum())
@@ -627,17 +647,27 @@ def year_over_year(a: _Doc, b: _Doc, set_a: np.ndarray, set_b: np.ndarray, agenc
             pa = a.report.part(part.key)
             if pa is None or part.key == "unknown":
                 continue
-            pm.part_similarity[part.key] = round(M.dice_lcs(_scored_span(a, pa.start, pa.end),
-                                                            _scored_span(b, part.start, part.end)), 4)
-    if themes_a and themes_b:
-        ga, gb = defaultdict(str), defaultdict(str)
-        for s, e, t in themes_a:
-            ga[t] += _scored_span(a, s, e)
-        for s, e, t in themes_b:
-            gb[t] += _scored_span(b, s, e)
-        for t in sorted(set(ga) & set(gb)):
-            pm.theme_similarity[t] = round(M.cosine_tf(M.bigrams(ga[t]), M.bigrams(gb[t])), 4)
+            xa, xb = _scored_span(a, pa.start, pa.end), _scored_span(b, part.start, part.end)
+            if xa or xb:  # a part that is all template (a table) has nothing to score
+                pm.part_similarity[part.key] = round(M.dice_lcs(xa, xb), 4)
+    pm.theme_similarity = theme_similarity(a, b, themes_a, themes_b)
     return pm
+
+
+def theme_similarity(a: _Doc, b: _Doc, themes_a, themes_b) -> dict[str, float]:
+    """Per theme both reports cover: cosine of the character-bigram TF of their scored text on it."""
+    out: dict[str, float] = {}
+    if not themes_a or not themes_b:
+        return out
+    ga, gb = defaultdict(str), defaultdict(str)
+    for s, e, t in themes_a:
+        ga[t] += _scored_span(a, s, e)
+    for s, e, t in themes_b:
+        gb[t] += _scored_span(b, s, e)
+    for t in sorted(set(ga) & set(gb)):
+        if ga[t] and gb[t]:
+            out[t] = round(M.cosine_tf(M.bigrams(ga[t]), M.bigrams(gb[t])), 4)
+    return out
 
 
 def _scored_span(d: _Doc, start: int, end: int) -> str:

@@ -19,6 +19,7 @@ still gather every holder.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,24 +83,52 @@ def _chain_breaks(i: np.ndarray, j: np.ndarray, n: int, max_gap: int, max_shift:
     return np.flatnonzero((gap > max_gap) | (shift > max_shift) | back) + 1
 
 
-def _align_piece(i: np.ndarray, j: np.ndarray, n: int, a_chars: str, b_chars: str) -> tuple[int, int, int, int, int]:
-    """Spans and matched characters of one seed chain (seeds sorted by i)."""
+def _trim_weak_ends(i: np.ndarray, j: np.ndarray, n: int, min_run: int, min_gap: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Drop a first or last exact run shorter than ``min_run`` characters that is cut off from
+    the rest by ≥ ``min_gap`` unaligned characters: a common phrase just past a passage's
+    end (the next sentence opening alike in both reports) is not part of the passage."""
+    while len(i) > 1:
+        di, dj = np.diff(i), np.diff(j)
+        cut = np.flatnonzero((di != dj) | (di > n)) + 1
+        if len(cut) == 0:
+            break
+        first_len = int(i[cut[0] - 1]) + n - int(i[0])
+        gap_first = max(int(i[cut[0]]) - (int(i[cut[0] - 1]) + n), int(j[cut[0]]) - (int(j[cut[0] - 1]) + n))
+        last_len = int(i[-1]) + n - int(i[cut[-1]])
+        gap_last = max(int(i[cut[-1]]) - (int(i[cut[-1] - 1]) + n), int(j[cut[-1]]) - (int(j[cut[-1] - 1]) + n))
+        if last_len < min_run and gap_last >= min_gap and last_len <= first_len:
+            i, j = i[:cut[-1]], j[:cut[-1]]
+        elif first_len < min_run and gap_first >= min_gap:
+            i, j = i[cut[0]:], j[cut[0]:]
+        else:
+            break
+    return i, j
+
+
+def _align_piece(i: np.ndarray, j: np.ndarray, n: int, a_chars: str, b_chars: str,
+                 a_cps: np.ndarray, b_cps: np.ndarray) -> tuple[int, int, int, int, int]:
+    """Spans and matched characters of one seed chain (seeds sorted by i).
+
+    Seeds on one diagonal with overlapping windows form exact runs; characters inside
+    runs are compared one by one (seeds fold digits, so a changed figure is a mismatch
+    here); the gaps between runs are aligned with an exact LCS."""
     a_start, a_end = int(i[0]), int(i[-1]) + n
     b_start, b_end = int(j.min()), int(j.max()) + n
+    di, dj = np.diff(i), np.diff(j)
+    cut = np.flatnonzero((di != dj) | (di > n)) + 1
     matched = 0
-    for k in range(len(i)):
-        if k + 1 < len(i):
-            step_a = int(i[k + 1] - i[k])
-            step_b = int(j[k + 1] - j[k])
-            if step_a <= n and step_b <= n:
-                matched += min(step_a, step_b)
-            else:
-                matched += n
-                ga = a_chars[int(i[k]) + n:int(i[k + 1])]
-                gb = b_chars[int(j[k]) + n:int(j[k + 1])]
-                matched += lcs_length(ga, gb)
-        else:
-            matched += n
+    prev_a = prev_b = None
+    for ri, rj in zip(np.split(i, cut), np.split(j, cut)):
+        ra0, ra1, rb0 = int(ri[0]), int(ri[-1]) + n, int(rj[0])
+        if prev_a is not None:
+            shift = max(0, prev_a - ra0, prev_b - rb0)
+            ra0, rb0 = ra0 + shift, rb0 + shift
+            if ra0 < ra1:
+                matched += lcs_length(a_chars[prev_a:ra0], b_chars[prev_b:rb0])
+        if ra0 < ra1:
+            length = ra1 - ra0
+            matched += int(np.count_nonzero(a_cps[ra0:ra1] == b_cps[rb0:rb0 + length]))
+            prev_a, prev_b = ra1, rb0 + length
     return a_start, a_end, b_start, b_end, matched
 
 
@@ -108,10 +137,39 @@ _LEADING_TRIM = frozenset("。；！？，、：;!?,:)]）】」』”’")
 _TRAILING_TRIM = frozenset("([（【「『“‘《")
 
 
-def _trim_edges(a: str, b: str, a0: int, a1: int, b0: int, b1: int, min_chars: int) -> tuple[int, int, int, int]:
-    """Drop punctuation that belongs to the neighbouring sentence from both ends of an aligned pair."""
+_NUMERIC = frozenset("0123456789.%")
+#: a section number at a span's end opens the next section: not part of the passage
+_TRAILING_MARKER = re.compile(r"(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.]|\d{1,2}[、.])$")
+
+
+def _trim_edges(a: str, b: str, a0: int, a1: int, b0: int, b1: int, min_chars: int,
+                n: int = 10) -> tuple[int, int, int, int]:
+    """Tidy both ends of an aligned pair: cut an end that runs past a mismatch by only a few
+    characters (seeds fold digits, so ``…。2020年，`` and ``…。2024年，`` seed alike), then
+    the partial number left there, then punctuation that belongs to the neighbouring sentence."""
+    short = max(2, n // 2)
+    for _ in range(4):
+        w = min(n, a1 - a0, b1 - b0)
+        tail = [q for q in range(w) if a[a1 - w + q] != b[b1 - w + q]]
+        if tail and w - tail[-1] - 1 < short:
+            cut = w - tail[-1]
+            a1, b1 = a1 - cut, b1 - cut
+            while a1 > a0 and b1 > b0 and a[a1 - 1] in _NUMERIC and a[a1 - 1] == b[b1 - 1]:
+                a1, b1 = a1 - 1, b1 - 1
+            continue
+        head = [q for q in range(w) if a[a0 + q] != b[b0 + q]]
+        if head and head[0] < short:
+            cut = head[0] + 1
+            a0, b0 = a0 + cut, b0 + cut
+            while a0 < a1 and b0 < b1 and a[a0] in _NUMERIC and a[a0] == b[b0]:
+                a0, b0 = a0 + 1, b0 + 1
+            continue
+        break
     while a1 - a0 > min_chars and b1 - b0 > min_chars and a[a0] in _LEADING_TRIM and a[a0] == b[b0]:
         a0, b0 = a0 + 1, b0 + 1
+    m = _TRAILING_MARKER.search(a, max(a0, a1 - 5), a1)
+    if m and a1 - a0 - len(m.group(0)) >= min_chars and a[m.start():a1] == b[b1 - len(m.group(0)):b1]:
+        a1, b1 = a1 - len(m.group(0)), b1 - len(m.group(0))
     while a1 - a0 > min_chars and b1 - b0 > min_chars and a[a1 - 1] in _TRAILING_TRIM and a[a1 - 1] == b[b1 - 1]:
         a1, b1 = a1 - 1, b1 - 1
     return a0, a1, b0, b1
@@ -130,6 +188,8 @@ def find_aligned_pairs(
     progress=None,
 ) -> list[AlignedPair]:
     """Aligned span pairs between each report and its partners (see module docstring)."""
+    from .textprep import codepoints
+
     pairs: list[AlignedPair] = []
     for r, d in enumerate(docs):
         if progress is not None:
@@ -145,27 +205,41 @@ def find_aligned_pairs(
         vp, hv, k = vp[shared], hv[shared], k[shared]
         if len(vp) == 0:
             continue
+        r_cps = codepoints(streams[r])
         m1, m2 = index.min1[k], index.min2[k]
         partner = np.where(m1 == r, m2, m1)
+        margin = 2 * n + max_gap
         for p in np.unique(partner[partner >= 0]).tolist():
             if p == r:
                 continue
-            j = docs[p].resolve_positions(vp, hv)
+            # seeds: every shared n-gram of r found in p, between (a margin around) the first
+            # and last n-gram whose lowest other holder is p
+            where_p = np.flatnonzero(partner == p)
+            lo = int(np.searchsorted(vp, vp[where_p[0]] - margin))
+            hi = int(np.searchsorted(vp, vp[where_p[-1]] + margin, side="right"))
+            vq, hq = vp[lo:hi], hv[lo:hi]
+            j = docs[p].resolve_positions(vq, hq)
             sel = j >= 0
             if not sel.any():
                 continue
-            i_s, j_s = vp[sel], j[sel]
+            i_s, j_s = vq[sel], j[sel]
             okp = ok[p]
             keep = okp[j_s]
             i_s, j_s = i_s[keep], j_s[keep]
             if len(i_s) == 0:
                 continue
             cuts = _chain_breaks(i_s, j_s, n, max_gap, max_shift)
+            p_cps = None
             for ci, cj in zip(np.split(i_s, cuts), np.split(j_s, cuts)):
                 if int(ci[-1]) + n - int(ci[0]) < min_chars:
                     continue
-                a0, a1, b0, b1, matched = _align_piece(ci, cj, n, streams[r], streams[p])
-                a0, a1, b0, b1 = _trim_edges(streams[r], streams[p], a0, a1, b0, b1, min_chars)
+                ci, cj = _trim_weak_ends(ci, cj, n, n + 5)
+                if int(ci[-1]) + n - int(ci[0]) < min_chars:
+                    continue
+                if p_cps is None:
+                    p_cps = codepoints(streams[p])
+                a0, a1, b0, b1, matched = _align_piece(ci, cj, n, streams[r], streams[p], r_cps, p_cps)
+                a0, a1, b0, b1 = _trim_edges(streams[r], streams[p], a0, a1, b0, b1, min_chars, n)
                 if min(a1 - a0, b1 - b0) < min_chars:
                     continue
                 identity = matched / max(a1 - a0, b1 - b0)
@@ -186,7 +260,14 @@ class Node:
 
 def cluster_pairs(pairs: list[AlignedPair], min_overlap: float = 0.5) -> tuple[list[Node], list[list[int]]]:
     """Single-link clusters of spans: returns the nodes and, per cluster, its node indexes
-    (clusters and members in a stable order: by first report, then start)."""
+    (clusters and members in a stable order: by first report, then start).
+
+    Spans of one report are one node when their overlap covers ≥ ``min_overlap`` of the
+    *longer* span (the same stretch of text): a short phrase inside a long passage stays
+    its own node, so a formula shared by many different passages does not chain them
+    all into one cluster."""
+    from bisect import bisect_left
+
     by_doc: dict[int, list[tuple[int, int, int]]] = {}
     for e, p in enumerate(pairs):
         by_doc.setdefault(p.a, []).append((p.a_start, p.a_end, 2 * e))
@@ -195,17 +276,28 @@ def cluster_pairs(pairs: list[AlignedPair], min_overlap: float = 0.5) -> tuple[l
     end_node = [0] * (2 * len(pairs))
     for doc in sorted(by_doc):
         spans = sorted(by_doc[doc])
-        cur: Node | None = None
+        first = len(nodes)
+        starts: list[int] = []  # starts of this doc's nodes (non-decreasing: spans come sorted)
         for s, e, ref in spans:
-            if cur is not None:
-                overlap = min(cur.end, e) - max(cur.start, s)
-                if overlap >= min_overlap * min(e - s, cur.end - cur.start):
-                    cur.end = max(cur.end, e)
-                    end_node[ref] = len(nodes) - 1
-                    continue
-            cur = Node(doc, s, e)
-            nodes.append(cur)
-            end_node[ref] = len(nodes) - 1
+            length = e - s
+            best, best_k = 0.0, -1
+            k = bisect_left(starts, s - length)
+            while k < len(starts) and starts[k] < e:
+                nd = nodes[first + k]
+                overlap = min(nd.end, e) - max(nd.start, s)
+                if overlap > 0:
+                    ratio = overlap / max(length, nd.end - nd.start)
+                    if ratio > best:
+                        best, best_k = ratio, k
+                k += 1
+            if best_k >= 0 and best >= min_overlap:
+                nd = nodes[first + best_k]
+                nd.end = max(nd.end, e)
+                end_node[ref] = first + best_k
+            else:
+                nodes.append(Node(doc, s, e))
+                starts.append(s)
+                end_node[ref] = len(nodes) - 1
     uf = UnionFind(len(nodes))
     for e in range(len(pairs)):
         uf.union(end_node[2 * e], end_node[2 * e + 1])

@@ -83,8 +83,40 @@ def plant_passages(base: list[Report], n_cases: int, rng: random.Random,
         cases.append(PlantedCase(d.id, s, e, r.id, at, at + len(passage), snap))
     reports = []
     for r in base:
-        reports.append(Report(id=r.id, source=r.source, format=r.format, text=texts[r.id], agency=r.agency, year=r.year))
+        if r.id in inserts:
+            at, length = inserts[r.id]
+            reports.append(shifted_copy(r, texts[r.id], at, length))
+        else:
+            reports.append(r)
     return PlantedCorpus(reports, cases, inserts)
+
+
+_OFFSET_KEYS = ("start", "end", "title_end", "heading_start", "heading_end", "body_start")
+
+
+def _shift(obj, at: int, length: int):
+    if isinstance(obj, dict):
+        out = {}
+        for k, v in obj.items():
+            if k in _OFFSET_KEYS and isinstance(v, int) and v >= at:
+                out[k] = v + length
+            elif k == "preamble" and isinstance(v, (list, tuple)):
+                out[k] = [x + length if x >= at else x for x in v]
+            else:
+                out[k] = _shift(v, at, length)
+        return out
+    if isinstance(obj, list):
+        return [_shift(x, at, length) for x in obj]
+    return obj
+
+
+def shifted_copy(report: Report, new_text: str, at: int, length: int) -> Report:
+    """``report`` with ``length`` characters inserted at ``at``: the parser's structure kept,
+    every offset at or after the insertion moved (the insertion joins the node ending there)."""
+    d = _shift(report.to_dict(), at, length)
+    d["text"] = new_text
+    d.pop("original_text", None)
+    return Report.from_dict(d)
 
 
 def _pick_donor_span(text: str, blocked: list[tuple[int, int]], rng: random.Random, snap: str,
@@ -111,6 +143,10 @@ def _pick_donor_span(text: str, blocked: list[tuple[int, int]], rng: random.Rand
                 return None
             s = rng.randrange(0, len(text) - length)
             e = s + length
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
         seg = text[s:e]
         if "\n" in seg.strip() or len(seg.strip()) < min_len:
             continue  # one line of running text: no table cells, no headings

@@ -55,6 +55,9 @@ def _fragments() -> tuple[list[str], set[str]]:
 
 
 _TABLE_WORDS = None
+#: a line that may hold a contact line (prefilter for CONTACT_PATTERN)
+_CONTACT_WORD = re.compile(r"联系|电话|地址|邮编|电子邮箱")
+_LINE = re.compile(r"[^\n]+")
 
 
 def _table_words() -> re.Pattern[str]:
@@ -159,9 +162,13 @@ def vocabulary_mask(report: Report, stream: ContentStream, sentences: list[tuple
             tm.mark(m.start(), m.end(), "heading")
 
     # contact lines
-    for m in V.CONTACT_PATTERN.finditer(text):
-        s, e = _text_span_to_stream(stream, m.start(), m.end())
-        tm.mark(s, e, "contact")
+    # (the pattern is run line by line, only on lines holding a contact word: it is slow on long text)
+    for line in _LINE.finditer(text):
+        if not _CONTACT_WORD.search(line.group()):
+            continue
+        for m in V.CONTACT_PATTERN.finditer(text, line.start(), line.end()):
+            s, e = _text_span_to_stream(stream, m.start(), m.end())
+            tm.mark(s, e, "contact")
 
     # fragments: the fragment itself, or its whole sentence for sentence-level fragments,
     # in the preamble and inside tables

@@ -86,7 +86,9 @@ class HFHeadliner:
 
     def __init__(self, path: Path):
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
             self.model = AutoModelForSeq2SeqLM.from_pretrained(str(path), local_files_only=True)
@@ -98,11 +100,10 @@ class HFHeadliner:
         tok_limit = getattr(self.tokenizer, "model_max_length", 512) or 512
         self.max_tokens = max(16, min(int(limit), int(tok_limit) if tok_limit < 100000 else 512, 512))
 
-    def chunks(self, text: str) -> list[list[int]]:
-        ids = self.tokenizer(text, add_special_tokens=False)["input_ids"]
-        step = self.max_tokens - 2
-        out = [ids[k:k + step] for k in range(0, max(1, len(ids)), step)] or [[]]
-        return [self.tokenizer.build_inputs_with_special_tokens(c) for c in out[:4]]
+    def chunks(self, text: str, max_chunks: int = 4) -> list[str]:
+        """Character windows of at most ``max_tokens - 2`` characters (each tokenized with truncation)."""
+        size = self.max_tokens - 2
+        return [text[k:k + size] for k in range(0, max(1, len(text)), size)][:max_chunks]
 
     def headlines(self, bodies: list[str], num_beams: int = 1, max_new_tokens: int = 32) -> list[str]:
         import torch
@@ -113,9 +114,10 @@ class HFHeadliner:
             for body in bodies:
                 parts = []
                 for c in self.chunks(body):
-                    ids = torch.tensor([c])
-                    g = self.model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), num_beams=num_beams,
-                                            do_sample=False, max_new_tokens=max_new_tokens, pad_token_id=pad)
+                    enc = self.tokenizer(c, truncation=True, max_length=self.max_tokens, return_tensors="pt")
+                    g = self.model.generate(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"],
+                                            num_beams=num_beams, do_sample=False, max_new_tokens=max_new_tokens,
+                                            pad_token_id=pad)
                     parts.append(self.tokenizer.decode(g[0], skip_special_tokens=True).replace(" ", "").strip())
                 out.append("；".join(p for p in parts if p)[:60])
         return out
@@ -187,8 +189,7 @@ def _units(report: Report, level: str) -> list[_Unit]:
             continue
         for i, sec in enumerate(part.sections, 1):
             a = sec.body_start if sec.body_start >= 0 else sec.start
-            body = text[a:sec.end]
-            if any(ta <= a and sec.end <= tb for ta, tb in tables) or not _has_prose(body):
+            if not _has_prose(_body_for_model(report, a, sec.end, tables)):
                 continue
             units.append(_Unit(f"{part.key}.{i}", sec.start, sec.end, a, _sentences_in(report, a, sec.end)))
     return units
@@ -196,7 +197,7 @@ def _units(report: Report, level: str) -> list[_Unit]:
 
 def _key_numbers(report: Report, spans: list[tuple[int, int]], limit: int = 6) -> list[dict]:
     """Clauses stating a number with a unit (…公开申请1295件), cut after the first such number."""
-    from .clauses import clause_spans
+    from nlp.sentences import split_clauses as clause_spans
 
     out, seen = [], set()
     for a, b in spans:

@@ -13,9 +13,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from nlp.vocabulary import SUMMARY_BOILERPLATE_FRAGMENTS, TEMPLATE_FRAGMENTS
+from nlp.vocabulary import SUMMARY_BOILERPLATE_FRAGMENTS, SUMMARY_EMPTY_OPENER, TEMPLATE_FRAGMENTS
 
-from .clauses import clause_spans, sentence_spans, strip_punct
+from nlp.sentences import split_clauses as clause_spans
+from nlp.sentences import split_sentences as sentence_spans
 
 _SPECIFIC = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|件|条|次|个|人|项|万|余)?|《[^》]{2,40}》")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -29,6 +30,11 @@ class ScoredSentence:
     centrality: float
     specificity: float
     boilerplate: bool
+
+
+def strip_punct(clause: str) -> str:
+    """A clause without its trailing delimiter and surrounding whitespace."""
+    return clause.strip().rstrip("，,。；;：:！!？?、").strip()
 
 
 def bigrams(text: str) -> list[str]:
@@ -186,15 +192,11 @@ def first_clause(body: str) -> str:
     return body.strip()[:30]
 
 
-#: clauses that open a body without saying anything (a year, 今年来, 近年来 …)
-_EMPTY_OPENER = re.compile(r"^(?:\d{4}\s*年(?:度|以来|来)?|今年(?:以)?来|近年来|一年来|全年|截至.{0,12}|为.{0,20}|根据.{0,30}|按照.{0,30})$")
-
-
 def lead_clause(body: str, min_len: int = 5) -> str:
     """The first informative clause: skips openers (a year, 今年来, 根据…) and clauses under ``min_len``."""
     clauses = [strip_punct(body[a:b]) for a, b in clause_spans(body)]
     for c in clauses[:6]:
-        if len(c) >= min_len and not _EMPTY_OPENER.match(c):
+        if len(c) >= min_len and not SUMMARY_EMPTY_OPENER.match(c):
             return c
     return first_clause(body)
 

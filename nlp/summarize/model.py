@@ -14,7 +14,6 @@ from typing import Any
 from nlp.errors import ModelLoadError
 
 from .charvocab import SPECIALS, CharVocab
-from .clauses import clause_spans, strip_punct
 
 #: model sizes: small (~5 M parameters, trains on 2 CPU cores) and base (for a GPU)
 CONFIGS: dict[str, dict[str, int]] = {
@@ -92,8 +91,12 @@ def scorer_input(vocab: CharVocab, clause: str, position: int) -> list[int]:
 
 def body_clauses(body: str, limit: int = MAX_CLAUSES) -> list[str]:
     """The first ``limit`` clauses of a body, without trailing punctuation (empties dropped)."""
+    from nlp.sentences import split_clauses
+
+    from .extractive import strip_punct
+
     out = []
-    for a, b in clause_spans(body):
+    for a, b in split_clauses(body):
         c = strip_punct(body[a:b])
         if len(c) >= 2:
             out.append(c)
@@ -192,6 +195,11 @@ def score_clauses(scorer, vocab: CharVocab, clause_lists: list[list[str]]) -> li
 
 # ------------------------------------------------------------------ artefact
 
+#: headline variants of the model: body -> heading without / with copy bias, the scorer's clause,
+#: extract-then-compress with / without copy bias
+VARIANTS = ("plain", "copy", "extract", "extract_compress", "extract_compress_nocopy")
+
+
 @dataclass
 class HeadlineModel:
     """The shipped headline model: generator, clause scorer, vocabulary and card."""
@@ -204,8 +212,14 @@ class HeadlineModel:
 
     @property
     def default_variant(self) -> str:
-        """The headline variant the ablation chose (see card.json)."""
-        return self.card.get("default_variant", "extract_compress")
+        """The model variant the ablation chose (see card.json); when the ablation chose an
+        extractive baseline, the best generated variant."""
+        v = self.card.get("default_variant", "extract_compress")
+        if v not in VARIANTS:
+            v = self.card.get("best_abstractive_variant") or "extract_compress"
+        if v.startswith("extract") and self.scorer is None:  # a partial run (stopped before the scorer)
+            v = "copy"
+        return v
 
     @property
     def copy_bias(self) -> float:
@@ -215,7 +229,7 @@ class HeadlineModel:
         """Headline per body with a variant: 'plain', 'copy', 'extract', 'extract_compress' or
         'extract_compress_nocopy' (the same without the copy bias)."""
         variant = variant or self.default_variant
-        if variant not in ("plain", "copy", "extract", "extract_compress", "extract_compress_nocopy"):
+        if variant not in VARIANTS:
             raise ModelLoadError(f"{self.path}: unknown headline variant {variant!r}")
         clause_lists = [body_clauses(b) or [b[:CLAUSE_LEN]] for b in bodies]
         results: list[dict] = [{} for _ in bodies]

@@ -37,7 +37,7 @@ _LINE_MARKER = re.compile(
 #: inline enumerations 一是… 二是…
 #: lines that end a body without starting a heading (articles of a law)
 _BOUNDARY = re.compile(r"^[\s#>*]*第[一二三四五六七八九十百零\d]+条")
-_SHI_MARKER = re.compile(r"(?:^|[。；;！\s])([一二三四五六七八九十])是")
+_SHI_MARKER = re.compile(r"(?:^|[。；;！：:，,\s])([一二三四五六七八九十])是")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SENT_END = "。！？；!?;"
 #: a heading line ends at the first of these (inline heading + body)
@@ -169,12 +169,12 @@ def read_shared_text(path: Path) -> str:
     return _t2s().convert(text)
 
 
-def in_domain_pairs(corpus_dir: Path) -> list[Pair]:
+def in_domain_pairs(corpus_dir: Path, suffixes: Iterable[str] | None = None) -> list[Pair]:
     """Heading -> body pairs from the shared reports and excerpts (one doc id per file)."""
     pairs: list[Pair] = []
     for sub, source in (("reports", "report"), ("excerpts", "excerpt")):
         for p in sorted((corpus_dir / sub).glob("*")):
-            if not p.is_file():
+            if not p.is_file() or (suffixes is not None and p.suffix.lower() not in suffixes):
                 continue
             try:
                 text = read_shared_text(p)
@@ -184,6 +184,33 @@ def in_domain_pairs(corpus_dir: Path) -> list[Pair]:
             if p.suffix.lower() == ".pdf":
                 text = _unwrap(text)
             pairs.extend(mine_text(text, f"{sub}/{p.name}", source, in_domain=True))
+    return pairs
+
+
+def parser_pairs(corpus_dir: Path, suffixes: Iterable[str] | None = None) -> list[Pair]:
+    """Heading -> body pairs from the project's parser (``Section.heading`` / ``Section.body``).
+
+    Measured on the shared corpus: 153 pairs, 131 of them also found by :func:`in_domain_pairs`
+    (168). The shipped model was trained with the line miner (its run started before the
+    parser existed); ``TrainPlan(in_domain_miner="parser")`` uses this instead.
+    """
+    from nlp.errors import XxgkError
+    from nlp.structure import read_report
+
+    pairs: list[Pair] = []
+    for sub, source in (("reports", "report"), ("excerpts", "excerpt")):
+        for p in sorted((corpus_dir / sub).glob("*")):
+            if not p.is_file() or (suffixes is not None and p.suffix.lower() not in suffixes):
+                continue
+            try:
+                report = read_report(p)
+            except XxgkError:
+                continue
+            for sec in report.sections():
+                heading = sec.heading.strip().rstrip("。：:；;")
+                body = "".join(sec.body.split())
+                if good_heading(heading) and good_body(body):
+                    pairs.append(Pair(heading, body[:MAX_BODY], f"{sub}/{p.name}", source, True))
     return pairs
 
 
@@ -212,6 +239,11 @@ def iter_pretrain_docs(pretrain_dir: Path, names: Iterable[str] | None = None) -
                     continue
                 d = json.loads(line)
                 yield f"{name}/{d.get('id', k)}", name, d.get("text", "")
+
+
+def pretrain_sources(pretrain_dir: Path) -> list[str]:
+    """Names of the pre-training files (CSL excluded)."""
+    return [f.name.split(".")[0] for f in sorted(pretrain_dir.glob("*.jsonl.gz")) if not f.name.startswith("csl")]
 
 
 #: pretrain files mined for pairs: laws are left out (their numbered items are legal

@@ -41,10 +41,12 @@ from .model import (
     scorer_input,
 )
 from .pairs import (
+    PAIR_SOURCES,
     Pair,
     dedupe,
     in_domain_pairs,
     iter_pretrain_docs,
+    parser_pairs,
     pretrain_pairs,
     sha256_file,
     split_by_document,
@@ -76,6 +78,9 @@ class TrainPlan:
     max_pretrain_windows: int = 60000
     pretrain_len: int = 128
     max_train_pairs: int | None = None  # tiny slices for tests
+    pretrain_sources: tuple[str, ...] | None = None  # None: every ../shared/pretrain file (CSL excluded)
+    corpus_suffixes: tuple[str, ...] | None = None  # None: every report/excerpt file
+    in_domain_miner: str = "lines"  # "lines" (pairs.in_domain_pairs, the shipped run) or "parser"
     eval_limit: int | None = None
     csl_limit: int | None = 300
     checkpoint_every: int = 250
@@ -106,8 +111,9 @@ class Data:
 def build_data(shared: Path, plan: TrainPlan, log: Log = _log_default) -> Data:
     """Mine pairs, split by document, build the vocabulary and the pre-training windows."""
     rng = random.Random(plan.seed)
-    ind = dedupe(in_domain_pairs(shared / "corpus"))
-    ood = dedupe(pretrain_pairs(shared / "pretrain"))
+    miner = parser_pairs if plan.in_domain_miner == "parser" else in_domain_pairs
+    ind = dedupe(miner(shared / "corpus", plan.corpus_suffixes))
+    ood = dedupe(pretrain_pairs(shared / "pretrain", plan.pretrain_sources or PAIR_SOURCES))
     ind_train, ind_dev = split_by_document(ind, plan.dev_share)
     ood_train, ood_dev = split_by_document(ood, 0.08)
     if plan.max_train_pairs:
@@ -117,7 +123,7 @@ def build_data(shared: Path, plan: TrainPlan, log: Log = _log_default) -> Data:
         f"official prose {len(ood_train)} train / {len(ood_dev)} dev")
     windows: list[str] = []
     texts_for_vocab: list[str] = []
-    for doc, name, text in iter_pretrain_docs(shared / "pretrain"):
+    for doc, name, text in iter_pretrain_docs(shared / "pretrain", plan.pretrain_sources):
         t = "".join(text.split())
         keep = 0.25 if name == "laws" else 1.0
         for k in range(0, max(0, len(t) - 32), plan.pretrain_len):
@@ -129,10 +135,12 @@ def build_data(shared: Path, plan: TrainPlan, log: Log = _log_default) -> Data:
     windows = windows[: plan.max_pretrain_windows]
     texts_for_vocab.extend(p.heading + p.body for p in ind + ood)
     vocab = CharVocab.build(texts_for_vocab, max_size=5000, min_count=3)
-    hashes = {str(f.relative_to(shared)): sha256_file(f) for f in sorted((shared / "pretrain").glob("*.jsonl.gz"))}
+    used = [f for f in sorted((shared / "pretrain").glob("*.jsonl.gz")) if not f.name.startswith("csl")
+            and (plan.pretrain_sources is None or f.name.split(".")[0] in plan.pretrain_sources)]
     for sub in ("reports", "excerpts"):
-        for f in sorted((shared / "corpus" / sub).glob("*")):
-            hashes[str(f.relative_to(shared))] = sha256_file(f)
+        used += [f for f in sorted((shared / "corpus" / sub).glob("*"))
+                 if plan.corpus_suffixes is None or f.suffix.lower() in plan.corpus_suffixes]
+    hashes = {str(f.relative_to(shared)): sha256_file(f) for f in used}
     counts = {"in_domain_train": len(ind_train), "in_domain_dev": len(ind_dev),
               "in_domain_dev_docs": len({p.doc for p in ind_dev}), "prose_train": len(ood_train),
               "prose_dev": len(ood_dev), "pretrain_windows": len(windows), "vocab": len(vocab)}

@@ -12,13 +12,13 @@ table ``old_era`` with the printed labels as rows.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from itertools import product
+from math import prod
 from typing import Any, Iterator
 
 from ..document import Report
 from ..vocabulary import (
-    AMOUNT_COLUMNS,
     ERA_2008,
     ERA_2019,
     ERA_2021,
@@ -41,7 +41,7 @@ from ..vocabulary import (
 )
 from .glued import block_total_check, decode, row_total_check
 from .labels import clean_label, proactive_label_key, request_label_keys
-from .lines import BLANK, NA, NUM, TEXT, Line, RawRow, Token, group_rows, read_lines
+from .lines import BLANK, NA, NUM, Line, RawRow, Token, group_rows, read_lines
 
 __all__ = ["Cell", "Table", "ReportTables", "extract_tables", "cell_key"]
 
@@ -49,6 +49,8 @@ SEMANTIC_NUMBER = "number"
 SEMANTIC_BLANK = "blank"
 SEMANTIC_NA = "na"
 SEMANTIC_INFERRED = "inferred"
+#: beyond this many combinations of glued-row decodings, column sums are not used to choose
+MAX_GLUED_COMBINATIONS = 20000
 
 
 def cell_key(table: str, row: str, column: str) -> str:
@@ -154,6 +156,20 @@ class ReportTables:
         return {"report_id": self.report_id, "agency": self.agency, "year": self.year, "era": self.era,
                 "warnings": list(self.warnings), "tables": {k: t.to_dict() for k, t in self.tables.items()}}
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "ReportTables":
+        """Rebuild tables saved with :meth:`to_dict`."""
+        cell_fields = {f.name for f in fields(Cell)}
+        tables = {}
+        for kind, td in d.get("tables", {}).items():
+            t = Table(td["kind"], td.get("era", ""), td.get("shape", ""), td["start"], td["end"], tuple(td.get("rows", ())),
+                      tuple(td.get("columns", ())), missing_rows=list(td.get("missing_rows", [])),
+                      warnings=list(td.get("warnings", [])))
+            t.cells = [Cell(**{k: v for k, v in cd.items() if k in cell_fields}) for cd in td.get("cells", [])]
+            tables[kind] = t
+        return cls(d["report_id"], d.get("agency", ""), d.get("year"), d.get("era", ""), tables,
+                   list(d.get("warnings", [])))
+
 
 # ------------------------------------------------------------------ regions
 
@@ -177,6 +193,9 @@ _START = {k: _marker_pattern(v) for k, v in TABLE_START_MARKERS.items()}
 _PROACTIVE_FIRST = _marker_pattern(TABLE_START_MARKERS["proactive"][:2])
 _CARRIED_FORWARD = _marker_pattern(REQUEST_ROW_FRAGMENTS["carried_forward"])
 _NARRATIVE_LINE = re.compile(r"[。！？]")
+#: a line holding only a numeral and its comma (vertical header text such as 三、)
+_BARE_NUMERAL_LINE = re.compile(r"^\s*[一二三四五六七八九十]+[、.．]\s*$")
+_NUMBER_RUN = re.compile(r"(?<![\d.])\d+")
 
 
 def _line_at(text: str, pos: int) -> tuple[int, int]:
@@ -203,10 +222,9 @@ def _region_end(text: str, start: int, limit: int, need_values: int = 1) -> int:
         line = text[pos:le]
         if _is_narrative(line):
             return pos
-        if seen >= need_values and PART_HEADING.match(line) and not re.match(r"^\s*[一二三四五六七八九十]+[、.．]\s*$", line):
+        if seen >= need_values and PART_HEADING.match(line) and not _BARE_NUMERAL_LINE.match(line):
             return pos
-        if re.search(r"(?<![\d.])\d", line) and not _is_narrative(line):
-            seen += len(re.findall(r"(?<![\d.])\d+", line))
+        seen += len(_NUMBER_RUN.findall(line))
         pos = le + 1
     return limit
 
@@ -233,6 +251,13 @@ def find_regions(report: Report) -> dict[str, tuple[int, int]]:
         if part is not None:
             m = _START["review_litigation"].search(text, part.start, part.end)
             v_start = _line_at(text, m.start())[0] if m else -1
+    # the parser's table spans fill in a table whose markers were not found
+    starts = {"proactive": p_start, "requests": r_start, "review_litigation": v_start}
+    for kind, start in starts.items():
+        span = report.table(kind)
+        if start < 0 and span is not None:
+            starts[kind] = span.start
+    p_start, r_start, v_start = starts.values()
     if p_start >= 0:
         end = r_start if r_start > p_start else _region_end(text, p_start, n)
         regions["proactive"] = (p_start, end)
@@ -298,10 +323,15 @@ def _shape(lines: list[Line], glued: bool) -> str:
 
 # ------------------------------------------------------------------ table 3
 
+def _row_label_keys(r: RawRow) -> frozenset[str]:
+    """Row keys named by the row's label: the line right before it when that names one, else the whole label."""
+    return request_label_keys(r.near_label) or request_label_keys(r.label)
+
+
 def _align(rows: list[RawRow], keys: tuple[str, ...]) -> list[int | None]:
     """Order-preserving assignment of rows to keys: most rows matched first, then label agreement."""
     n, m = len(rows), len(keys)
-    labels = [request_label_keys(r.label) for r in rows]
+    labels = [_row_label_keys(r) for r in rows]
 
     def score(i: int, j: int) -> int:
         ks = labels[i]
@@ -341,7 +371,7 @@ def _request_candidates(rows: list[RawRow], width: int) -> list[tuple[RawRow, li
                 out.append((r, vals, None))
             continue
         if len(vals) == 2 * width and not r.inline_label:
-            out.append((RawRow(vals[:width], r.label, r.label_start, r.label_end, False, r.line_start), vals[:width], None))
+            out.append((RawRow(vals[:width], r.label, r.label_start, r.label_end, False, r.line_start, r.near_label), vals[:width], None))
             out.append((RawRow(vals[width:], "", -1, -1, False, r.line_start), vals[width:], None))
             continue
         if len(vals) > width:
@@ -371,6 +401,30 @@ def _column_score(values: dict[str, list[int | float | None]], rows: tuple[str, 
     return ok
 
 
+def _plausible_decodings(cands: list, assign: list[int | None], keys: tuple[str, ...]) -> tuple[dict[int, list[int]], str]:
+    """For each placed glued row, the decodings that satisfy the most column identities of table 3
+    (several left = ambiguous). Returns ({candidate index: decoding indices}, a warning or '')."""
+    glued = [(i, c[2]) for i, c in enumerate(cands) if c[2] and assign[i] is not None]
+    if not glued:
+        return {}, ""
+    options = [range(len(decs)) for _, decs in glued]
+    if prod(len(o) for o in options) > MAX_GLUED_COMBINATIONS:
+        return {i: list(range(len(decs))) for i, decs in glued}, "too many glued decodings to resolve by column sums"
+    fixed: dict[str, list] = {}
+    for i, (r, vals, decs) in enumerate(cands):
+        if assign[i] is not None and not decs:
+            fixed[keys[assign[i]]] = [t.value if t.kind == NUM else None for t in vals]
+    scored = []
+    for combo in product(*options):
+        values = dict(fixed)
+        for (i, decs), k in zip(glued, combo):
+            values[keys[assign[i]]] = [d[0] for d in decs[k]]
+        scored.append((_column_score(values, keys), combo))
+    top = max(score for score, _ in scored)
+    best = [combo for score, combo in scored if score == top]
+    return {i: sorted({combo[pos] for combo in best}) for pos, (i, _) in enumerate(glued)}, ""
+
+
 def _requests_table(text: str, start: int, end: int, report_era: str) -> Table:
     lines = read_lines(text, start, end)
     width = len(REQUEST_COLUMNS)
@@ -381,42 +435,15 @@ def _requests_table(text: str, start: int, end: int, report_era: str) -> Table:
     era = ERA_2021 if is_2021 else ERA_2019
     glued = any(c[2] for c in cands)
     table = Table("requests", era, _shape(lines, glued), start, end, keys, REQUEST_COLUMNS)
+    if report_era == ERA_2021 and not is_2021:
+        table.warnings.append("table 3 printed with the 2019 rows (one （六）其他处理 row) in a 2021-layout report")
     assign = _align([c[0] for c in cands], keys)
     exact = len(cands) == len(keys)
     if not exact:
         table.warnings.append(f"found {len(cands)} rows where the {era} layout has {len(keys)}; rows placed by label and order")
-    # choose decodings of glued rows with the column identities
-    glued_rows = [(i, c) for i, c in enumerate(cands) if c[2] and assign[i] is not None]
-    choice: dict[int, int] = {}
-    ambiguous: set[int] = set()
-    if glued_rows:
-        fixed: dict[str, list] = {}
-        for i, (r, vals, decs) in enumerate(cands):
-            if assign[i] is not None and not decs:
-                fixed[keys[assign[i]]] = [t.value if t.kind == NUM else None for t in vals]
-        options = [range(len(c[2])) for _, c in glued_rows]
-        combos = 1
-        for o in options:
-            combos *= len(o)
-        if combos <= 20000:
-            scored = []
-            for combo in product(*options):
-                vals = dict(fixed)
-                for (i, c), k in zip(glued_rows, combo):
-                    vals[keys[assign[i]]] = [d[0] for d in c[2][k]]
-                scored.append((_column_score(vals, keys), combo))
-            top = max(s for s, _ in scored)
-            best = [cmb for s, cmb in scored if s == top]
-            for pos, (i, c) in enumerate(glued_rows):
-                picks = {cmb[pos] for cmb in best}
-                choice[i] = min(picks)
-                if len(picks) > 1:
-                    ambiguous.add(i)
-        else:
-            table.warnings.append("too many glued decodings to resolve by column sums; first decoding kept")
-            for i, _ in glued_rows:
-                choice[i] = 0
-                ambiguous.add(i)
+    plausible, note = _plausible_decodings(cands, assign, keys)
+    if note:
+        table.warnings.append(note)
     matched: set[str] = set()
     for i, (r, vals, decs) in enumerate(cands):
         j = assign[i]
@@ -426,14 +453,10 @@ def _requests_table(text: str, start: int, end: int, report_era: str) -> Table:
         key = keys[j]
         matched.add(key)
         label = clean_label(r.label)
-        confirmed = key in request_label_keys(r.label)
+        confirmed = key in _row_label_keys(r)
         if decs:
-            chosen = choice.get(i, 0)
-            if i in ambiguous:
-                kept = decs
-            else:
-                kept = [decs[chosen]]
-            cells = _glued_cells("requests", key, REQUEST_COLUMNS, vals, kept, kept.index(decs[chosen]), label)
+            kept = [decs[k] for k in plausible.get(i, [0])]
+            cells = _glued_cells("requests", key, REQUEST_COLUMNS, vals, kept, 0, label)
         else:
             cells = [_cell("requests", key, col, tok, label) for col, tok in zip(REQUEST_COLUMNS, vals)]
         if not exact and not confirmed:
@@ -563,7 +586,7 @@ def _proactive_table(text: str, start: int, end: int, report_era: str) -> Table:
 
 # ------------------------------------------------------------------ old era
 
-def _old_era_table(text: str, report: Report) -> Table | None:
+def _old_era_table(text: str) -> Table | None:
     """Free-form value rows of a 2008–2018 report: printed label as the row, v1… as columns."""
     lines = read_lines(text, 0, len(text))
     cells: list[Cell] = []
@@ -613,7 +636,7 @@ def extract_tables(report: Report) -> ReportTables:
         t.era = out.tables["requests"].era if "requests" in out.tables else era
         out.tables["review_litigation"] = t
     if era == ERA_2008 and not any(t.cells for t in out.tables.values()):
-        old = _old_era_table(text, report)
+        old = _old_era_table(text)
         out.tables = {"old_era": old} if old else {}
         out.warnings.append("old-era (2008–2018) report: free-form tables, rows keyed by their printed labels")
     if not era and out.tables:
@@ -636,7 +659,7 @@ def tidy_records(tables: ReportTables) -> list[dict[str, Any]]:
     for t in tables.tables.values():
         for c in t.cells:
             out.append({"report_id": tables.report_id, "agency": tables.agency, "year": tables.year,
-                        "era": t.era or tables.era, "table": c.table, "row": c.row, "column": c.column,
+                        "era": tables.era or t.era, "table": c.table, "row": c.row, "column": c.column,
                         "value": c.value, "raw": c.raw, "semantic": c.semantic, "uncertain": c.uncertain,
                         "start": c.start, "end": c.end})
     return out

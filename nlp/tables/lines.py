@@ -27,6 +27,7 @@ _GLUED_TAIL = re.compile(r"(?<=[\u3400-\u9fff”）)])(?P<digits>\d+)$")
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _PAGE_LINE = re.compile(r"^\s*(?:[-—–－─]+\s*\d{1,4}\s*[-—–－─]+|第\s*\d{1,4}\s*页(?:\s*[/，,共]\s*共?\s*\d{1,4}\s*页)?)\s*$")
 _SPACE_CELL = re.compile(r"\S+")
+_UNIT_LAST = {u[-1] for u in CELL_UNITS}
 
 
 @dataclass
@@ -74,6 +75,8 @@ class RawRow:
     label_end: int = -1
     inline_label: bool = False
     line_start: int = -1
+    #: the text line printed right before the row (the likeliest label of a one-cell-a-line row)
+    near_label: str = ""
 
     @property
     def start(self) -> int:
@@ -103,6 +106,8 @@ def classify(text: str, start: int, end: int) -> Token:
     t = text.strip()
     if not t:
         return Token(BLANK, "", start, end)
+    if not (t[0].isdigit() or t[0] in "+-") or not t[-1].isdigit() and t[-1] not in _UNIT_LAST:
+        return Token(NA if t in NA_MARKERS else TEXT, t, start, end)
     v = parse_number(t)
     if v is not None:
         digits = t if t.isdigit() else ""
@@ -212,6 +217,12 @@ def _trim(values: list[Token]) -> list[Token]:
     return values
 
 
+def _glued_like(values: list[Token], width: int) -> bool:
+    """A single bare number with at least ``width`` digits in a wide table: a whole row printed glued."""
+    vals = _trim(values)
+    return width >= 7 and len(vals) == 1 and vals[0].kind == NUM and len(vals[0].digits) >= width
+
+
 def group_rows(lines: list[Line], width: int) -> list[RawRow]:
     """Merge value lines into rows of up to ``width`` cells.
 
@@ -230,7 +241,8 @@ def group_rows(lines: list[Line], width: int) -> list[RawRow]:
                 current = None
             continue
         vals = ln.values
-        if (current is not None and not ln.has_text and not pending
+        if (current is not None and not ln.has_text and not pending and not _glued_like(vals, width)
+                and not _glued_like(current.values, width)
                 and len(_trim(current.values)) < width and len(_trim(current.values)) + len(_trim(vals)) <= width):
             current.values = _trim(current.values) + vals
             continue
@@ -240,7 +252,7 @@ def group_rows(lines: list[Line], width: int) -> list[RawRow]:
             tail = pending[-3:]
             label = "".join(p.label for p in tail)
             row = RawRow(list(vals), label, tail[0].label_start if tail else -1, tail[-1].label_end if tail else -1,
-                         False, ln.start)
+                         False, ln.start, tail[-1].label if tail else "")
         rows.append(row)
         pending = []
         current = row

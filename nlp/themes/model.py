@@ -1,5 +1,11 @@
-"""The theme classifier: TF-IDF over jieba words + character n-grams → linear SVM with
-sigmoid-calibrated probabilities (scikit-learn), its artefact and its cross-validation.
+"""The theme classifier, its artefact and its cross-validation.
+
+Model: TF-IDF over jieba words + character n-grams → linear SVM with sigmoid-calibrated
+probabilities (scikit-learn). At prediction the calibrated probabilities are averaged
+with the keyword dictionary's normalized scores (weight :data:`KEYWORD_WEIGHT`; a text
+with no keyword hit keeps the model's probabilities), and, where the part a text sits
+in is known, restricted to the themes that part allows
+(``taxonomy.PART_ALLOWED_THEMES``) and renormalized.
 
 Artefact layout (``models/themes/``): ``model.joblib`` (the fitted pipeline) and
 ``card.json`` (format version, taxonomy version, library versions, training files
@@ -18,13 +24,15 @@ from typing import Any, Sequence
 
 from ..errors import ModelLoadError
 from .labels import LabelledText
-from .taxonomy import THEME_KEYS, TAXONOMY_VERSION
+from .taxonomy import PART_ALLOWED_THEMES, THEME_KEYS, TAXONOMY_VERSION
 
 MODEL_FORMAT = 1
 MODEL_FILE = "model.joblib"
 CARD_FILE = "card.json"
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "themes"
 SEED = 0
+#: weight of the keyword dictionary's distribution in the prediction (fixed, stored in the card)
+KEYWORD_WEIGHT = 0.5
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _SPACE = re.compile(r"\s+")
@@ -96,12 +104,31 @@ class ThemeModel:
     def classes(self) -> list[str]:
         return [str(c) for c in self.pipeline.classes_]
 
-    def predict_proba(self, texts: Sequence[str]):
-        """Probabilities, one row per text, columns in :attr:`classes` order."""
-        return self.pipeline.predict_proba(list(texts))
+    @property
+    def keyword_weight(self) -> float:
+        return float(self.card.get("keyword_weight", KEYWORD_WEIGHT))
 
-    def predict(self, texts: Sequence[str]) -> list[str]:
-        return [str(c) for c in self.pipeline.predict(list(texts))]
+    def predict_proba(self, texts: Sequence[str], parts: Sequence[str] | None = None, keywords: bool = True):
+        """Probabilities (rows: texts, columns: :attr:`classes`). ``parts``: the part key of each
+        text (restricts themes); ``keywords=False``: the calibrated model alone."""
+        import numpy as np
+
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, len(self.classes)))
+        probs = self.pipeline.predict_proba(texts)
+        classes = self.classes
+        if keywords and self.keyword_weight > 0:
+            probs = mix_keywords(probs, texts, classes, self.keyword_weight)
+        if parts is not None:
+            probs = restrict_to_parts(probs, parts, classes)
+        return probs
+
+    def predict(self, texts: Sequence[str], parts: Sequence[str] | None = None, keywords: bool = True) -> list[str]:
+        """The most probable theme of each text."""
+        probs = self.predict_proba(texts, parts, keywords)
+        classes = self.classes
+        return [classes[int(i)] for i in probs.argmax(axis=1)] if len(texts) else []
 
     # ------------------------------------------------------------ artefact
     def save(self, out_dir: Path) -> Path:
@@ -150,6 +177,38 @@ class ThemeModel:
         return cls(pipeline, card)
 
 
+def mix_keywords(probs, texts: Sequence[str], classes: Sequence[str], weight: float):
+    """(1 - weight) × model probabilities + weight × the keyword dictionary's normalized scores."""
+    import numpy as np
+
+    from .baseline import KeywordBaseline
+
+    base = KeywordBaseline()
+    out = probs.copy()
+    for i, text in enumerate(texts):
+        scores = base.scores(text)
+        k = np.array([scores.get(c, 0.0) for c in classes])
+        if k.sum() > 0:
+            out[i] = (1 - weight) * probs[i] + weight * k / k.sum()
+    return out
+
+
+def restrict_to_parts(probs, parts: Sequence[str], classes: Sequence[str]):
+    """Zero the themes a text's part does not allow and renormalize (unknown parts: unchanged)."""
+    import numpy as np
+
+    out = probs.copy()
+    for i, part in enumerate(parts):
+        allowed = PART_ALLOWED_THEMES.get(part or "")
+        if not allowed:
+            continue
+        mask = np.array([c in allowed for c in classes], dtype=float)
+        row = out[i] * mask
+        if row.sum() > 0:
+            out[i] = row / row.sum()
+    return out
+
+
 _LOADED: dict[str, ThemeModel] = {}
 
 
@@ -164,25 +223,49 @@ def load_model(model_dir: Path | str | None = None) -> ThemeModel:
 # ---------------------------------------------------------------- evaluation
 
 @dataclass
-class CVResult:
-    """Leave-one-report-out scores on heading-labelled sections."""
+class CVScores:
+    """Macro-F1, accuracy and per-theme precision/recall/F1/support of one predictor."""
 
     macro_f1: float
+    accuracy: float
     per_theme: dict[str, dict[str, float]]
-    baseline_macro_f1: float
-    baseline_per_theme: dict[str, dict[str, float]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"macro_f1": self.macro_f1, "accuracy": self.accuracy, "per_theme": self.per_theme}
+
+
+@dataclass
+class CVResult:
+    """Leave-one-report-out scores on heading-labelled sections (headings removed).
+
+    ``model``: the calibrated TF-IDF model alone (content only); ``ensemble``: model +
+    keyword dictionary; ``ensemble_parts``: the shipped predictor, also knowing each
+    section's part (as classify_themes does); ``baseline``: the keyword dictionary alone.
+    ``sentence_accuracy``: heading-labelled sentences of the held-out report labelled as
+    classify_themes does (in context), scored against their section's theme.
+    """
+
     sections: int
     reports: int
-    accuracy: float
-    baseline_accuracy: float
+    model: CVScores
+    ensemble: CVScores
+    ensemble_parts: CVScores
+    baseline: CVScores
     sentence_accuracy: float | None = None
     confusion: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items()}
+        return {
+            "protocol": "leave-one-report-out over reports with heading-labelled sections; train on all labelled "
+                        "units of the other reports; score the held-out report's section bodies (headings removed)",
+            "sections": self.sections, "reports": self.reports,
+            "model": self.model.to_dict(), "ensemble": self.ensemble.to_dict(),
+            "ensemble_parts": self.ensemble_parts.to_dict(), "baseline": self.baseline.to_dict(),
+            "sentence_accuracy": self.sentence_accuracy, "confusion": self.confusion,
+        }
 
 
-def _scores(y_true: list[str], y_pred: list[str]) -> tuple[float, dict[str, dict[str, float]], float]:
+def _scores(y_true: list[str], y_pred: list[str]) -> CVScores:
     from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 
     labels = [t for t in THEME_KEYS if t in set(y_true)]
@@ -190,7 +273,7 @@ def _scores(y_true: list[str], y_pred: list[str]) -> tuple[float, dict[str, dict
     per = {t: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4), "f1": round(float(f[i]), 4),
                "support": int(s[i])} for i, t in enumerate(labels)}
     macro = float(sum(f) / len(f)) if len(f) else 0.0
-    return round(macro, 4), per, round(float(accuracy_score(y_true, y_pred)), 4)
+    return CVScores(round(macro, 4), round(float(accuracy_score(y_true, y_pred)), 4), per)
 
 
 def cross_validate(units: Sequence[LabelledText], seed: int = SEED, progress=None) -> CVResult:
@@ -200,31 +283,54 @@ def cross_validate(units: Sequence[LabelledText], seed: int = SEED, progress=Non
 
     groups = sorted({u.report for u in units if u.evaluable})
     y_true: list[str] = []
-    y_pred: list[str] = []
+    preds: dict[str, list[str]] = {"model": [], "ensemble": [], "ensemble_parts": []}
     sent_true: list[str] = []
     sent_pred: list[str] = []
     for g in groups:
         train = [u for u in units if u.report != g]
         test = [u for u in units if u.report == g and u.evaluable]
-        tests_sent = [u for u in units if u.report == g and u.unit == "sentence" and u.source != "weak"]
-        pipe = _fit(train, seed)
+        test_sentences = [u for u in units if u.report == g and u.unit == "sentence" and u.source != "weak"]
+        model = ThemeModel(_fit(train, seed), {"keyword_weight": KEYWORD_WEIGHT})
+        texts, parts = [u.text for u in test], [u.part for u in test]
         y_true.extend(u.theme for u in test)
-        y_pred.extend(str(c) for c in pipe.predict([u.text for u in test]))
-        if tests_sent:
-            sent_true.extend(u.theme for u in tests_sent)
-            sent_pred.extend(str(c) for c in pipe.predict([u.text for u in tests_sent]))
+        preds["model"].extend(model.predict(texts, keywords=False))
+        preds["ensemble"].extend(model.predict(texts))
+        preds["ensemble_parts"].extend(model.predict(texts, parts))
+        if test_sentences:
+            sent_true.extend(u.theme for u in test_sentences)
+            sent_pred.extend(_predict_sentences_in_context(model, test_sentences, test))
         if progress is not None:
             progress()
     evaluable = [u for u in units if u.evaluable]
-    base_pred = KeywordBaseline().predict([u.text for u in evaluable])
-    macro, per, acc = _scores(y_true, y_pred)
-    b_macro, b_per, b_acc = _scores([u.theme for u in evaluable], base_pred)
+    baseline = _scores([u.theme for u in evaluable], KeywordBaseline().predict([u.text for u in evaluable]))
     confusion: dict[str, dict[str, int]] = {}
-    for t, p in zip(y_true, y_pred):
+    for t, p in zip(y_true, preds["ensemble_parts"]):
         confusion.setdefault(t, {}).setdefault(p, 0)
         confusion[t][p] += 1
     sent_acc = round(sum(a == b for a, b in zip(sent_true, sent_pred)) / len(sent_true), 4) if sent_true else None
-    return CVResult(macro, per, b_macro, b_per, len(y_true), len(groups), acc, b_acc, sent_acc, confusion)
+    return CVResult(len(y_true), len(groups), _scores(y_true, preds["model"]), _scores(y_true, preds["ensemble"]),
+                    _scores(y_true, preds["ensemble_parts"]), baseline, sent_acc,
+                    {t: dict(sorted(v.items())) for t, v in sorted(confusion.items())})
+
+
+def _predict_sentences_in_context(model: ThemeModel, sentences: Sequence[LabelledText],
+                                  sections: Sequence[LabelledText]) -> list[str]:
+    """Sentence labels as classify_themes gives them: sentence probabilities blended with
+    those of the section around them (weight ``SENTENCE_CONTEXT_WEIGHT``)."""
+    from .classify import MIN_SENTENCE_CHARS, SENTENCE_CONTEXT_WEIGHT
+
+    probs = model.predict_proba([u.text for u in sentences], [u.part for u in sentences])
+    if sections:
+        sec_probs = model.predict_proba([u.text for u in sections], [u.part for u in sections])
+        for i, u in enumerate(sentences):
+            for j, sec in enumerate(sections):
+                if sec.start <= u.start and u.end <= sec.end:
+                    n = sum(1 for c in u.text if not c.isspace())
+                    w = 1.0 if n < MIN_SENTENCE_CHARS else SENTENCE_CONTEXT_WEIGHT
+                    probs[i] = (1 - w) * probs[i] + w * sec_probs[j]
+                    break
+    classes = model.classes
+    return [classes[int(k)] for k in probs.argmax(axis=1)]
 
 
 def label_counts(units: Sequence[LabelledText]) -> dict[str, dict[str, int]]:
@@ -254,6 +360,9 @@ def train_model(units: Sequence[LabelledText], training_files: Sequence[Path], c
         "seed": seed,
         "features": "tf-idf over jieba content words (user dictionary) + character 1-3-grams",
         "classifier": "LinearSVC(C=0.5, class_weight=balanced) + sigmoid calibration (3-fold)",
+        "keyword_weight": KEYWORD_WEIGHT,
+        "prediction": "(1 - keyword_weight) * calibrated model + keyword_weight * keyword dictionary; "
+                      "restricted to the themes the text's part allows when the part is known",
         "cv": cv.to_dict() if cv else None,
     }
     return ThemeModel(pipe, card)

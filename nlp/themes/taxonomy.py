@@ -40,6 +40,17 @@ THEME_KEYS: tuple[str, ...] = tuple(t.key for t in THEMES)
 THEME_NAMES: dict[str, str] = {t.key: t.name for t in THEMES}
 assert THEME_KEYS == V.THEME_KEYS, "taxonomy and vocabulary disagree on the theme keys"
 
+#: themes a text can have given the part it sits in (structure, not headings): part 五 is
+#: problems/improvements only; the narrative of 总体情况/主动公开/依申请 parts never is.
+#: Parts not listed (四, 六, fees, unknown — parsers put part 五 text under 四 when its
+#: title is lost) allow every theme.
+PART_ALLOWED_THEMES: dict[str, tuple[str, ...]] = {
+    "problems": ("problems", "improvements"),
+    "overview": tuple(k for k in V.THEME_KEYS if k not in ("problems", "improvements")),
+    "proactive": tuple(k for k in V.THEME_KEYS if k not in ("problems", "improvements")),
+    "requests": tuple(k for k in V.THEME_KEYS if k not in ("problems", "improvements")),
+}
+
 _MARKER = re.compile(
     r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}\s*是|第[一二三四五六七八九十]{1,3}\s*[，,、：:．.]?"
     r"|[一二三四五六七八九十]{1,3}\s*[、，,．.：:]|\d{1,2}\s*[.．、])\s*"

@@ -1,0 +1,216 @@
+"""Benchmark of nlp.compare (issue 5): scale, a naive baseline, and planted-passage accuracy.
+
+    python benchmarks/compare.py                       # everything (sizes 1000 5000 10000)
+    python benchmarks/compare.py --sizes 1000 5000     # fewer sizes
+    python benchmarks/compare.py --skip-scale --planted-rounds 12
+
+1. **Scale** — reports built by recombining paragraphs of the shared corpus (6–14 random
+   paragraphs each, half of them with their figures redrawn), compared with
+   ``nlp.compare.compare``; each size runs in a fresh process and prints wall time and
+   peak resident memory (``ru_maxrss``; also the growth over the process's memory just
+   before the comparison). Near-linear growth shows as a flat time per report.
+2. **Naive baseline** — all pairs through ``difflib.SequenceMatcher`` (matching blocks of
+   ≥ min_chars), on sizes it can finish within ``--baseline-budget`` seconds; larger sizes
+   are projected from the measured time per pair (marked as projected).
+3. **Planted passages** — passages of real shared reports spliced into other real reports
+   (``nlp.compare.synthetic``), ~25 per round: recall (both spans within ±5 characters),
+   precision (reported spans that are planted or pre-existing), span error.
+
+Reads ../shared at run time (XXGK_SHARED overrides). Prints figures; asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SHARED = Path(os.environ.get("XXGK_SHARED", ROOT.parent / "shared"))
+
+
+def corpus_reports():
+    """Every shared report and excerpt, parsed, with the index's agency and year."""
+    from nlp.structure import read_report
+
+    corpus = SHARED / "corpus"
+    out = []
+    for line in open(corpus / "index.jsonl", encoding="utf-8"):
+        d = json.loads(line)
+        r = read_report(corpus / d["file"])
+        r.agency, r.year = d["agency_norm"], d["year"]
+        out.append(r)
+    return sorted(out, key=lambda r: r.id)
+
+
+def paragraph_pool() -> list[str]:
+    from nlp.compare.synthetic import paragraphs_of
+
+    pool = []
+    for r in corpus_reports():
+        pool += paragraphs_of(r.text)
+    return pool
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+# ------------------------------------------------------------------ 1. scale (one size per process)
+
+def worker(n: int, seed: int) -> dict:
+    from nlp.compare import compare
+    from nlp.compare.synthetic import recombine_paragraphs
+
+    reports = recombine_paragraphs(paragraph_pool(), n, random.Random(seed))
+    chars = sum(len(r.text) for r in reports)
+    before = rss_mb()
+    t0 = time.perf_counter()
+    res = compare(reports)
+    seconds = time.perf_counter() - t0
+    peak = rss_mb()
+    return {"reports": n, "chars": chars, "seconds": round(seconds, 2), "peak_rss_mb": round(peak, 1),
+            "growth_mb": round(peak - before, 1), "passages": len(res.reuse_passages),
+            "template_passages": len(res.template_passages), "similar_pairs": len(res.similar_pairs),
+            "year_pairs": sum(1 for p in res.pairs if p.kind == "year_over_year")}
+
+
+def run_scale(sizes: list[int], seed: int) -> list[dict]:
+    rows = []
+    for n in sizes:
+        proc = subprocess.run([sys.executable, __file__, "--worker", str(n), "--seed", str(seed)],
+                              capture_output=True, text=True, cwd=ROOT)
+        if proc.returncode != 0:
+            print(f"  size {n}: worker failed\n{proc.stderr[-2000:]}")
+            continue
+        row = json.loads(proc.stdout.strip().splitlines()[-1])
+        rows.append(row)
+        print(f"  {row['reports']:>6} reports  {row['chars'] / 1e6:6.2f} M chars  {row['seconds']:8.1f} s  "
+              f"{1000 * row['seconds'] / row['reports']:6.2f} ms/report  peak RSS {row['peak_rss_mb']:7.1f} MB "
+              f"(+{row['growth_mb']:.1f} MB during compare)  passages {row['passages']}", flush=True)
+    return rows
+
+
+# ------------------------------------------------------------------ 2. naive baseline
+
+def naive_all_pairs(texts: list[str], min_chars: int, budget: float) -> tuple[int, float, int]:
+    """All pairs through difflib; returns (pairs done, seconds, blocks found); stops at the budget."""
+    import difflib
+
+    t0 = time.perf_counter()
+    done = found = 0
+    for a in range(len(texts)):
+        sm = difflib.SequenceMatcher(None, autojunk=False)
+        sm.set_seq2(texts[a])
+        for b in range(a + 1, len(texts)):
+            sm.set_seq1(texts[b])
+            found += sum(1 for blk in sm.get_matching_blocks() if blk.size >= min_chars)
+            done += 1
+            if time.perf_counter() - t0 > budget:
+                return done, time.perf_counter() - t0, found
+    return done, time.perf_counter() - t0, found
+
+
+def run_baseline(sizes: list[int], scale_sizes: list[int], seed: int, budget: float) -> None:
+    from nlp.compare import compare
+    from nlp.compare.synthetic import recombine_paragraphs
+
+    pool = paragraph_pool()
+    per_pair = None
+    for n in sizes:
+        reports = recombine_paragraphs(pool, n, random.Random(seed))
+        texts = ["".join(r.text.split()) for r in reports]
+        total_pairs = n * (n - 1) // 2
+        t0 = time.perf_counter()
+        compare(reports)
+        ours = time.perf_counter() - t0
+        done, secs, found = naive_all_pairs(texts, 20, budget)
+        per_pair = secs / max(1, done)
+        status = "finished" if done == total_pairs else f"stopped at budget after {done} of {total_pairs} pairs"
+        print(f"  {n:>6} reports: compare {ours:7.1f} s | difflib all pairs "
+              f"{secs if done == total_pairs else per_pair * total_pairs:9.1f} s "
+              f"({'measured' if done == total_pairs else 'projected'}; {status}; {per_pair * 1000:.2f} ms/pair)", flush=True)
+    if per_pair:
+        for n in scale_sizes:
+            print(f"  {n:>6} reports: difflib all pairs projected {per_pair * n * (n - 1) / 2 / 3600:9.1f} h "
+                  f"({n * (n - 1) // 2} pairs × {per_pair * 1000:.2f} ms)")
+
+
+# ------------------------------------------------------------------ 3. planted passages
+
+def run_planted(rounds: int, per_round: int) -> None:
+    from nlp.compare import compare
+    from nlp.compare.synthetic import plant_passages, score_planted
+
+    base = corpus_reports()
+    res = compare(base)
+    before: dict[str, list[tuple[int, int]]] = {}
+    for p in res.reuse_passages:
+        for m in p.members:
+            before.setdefault(m.report, []).append((m.start, m.end))
+    blocked = {rid: [(s, e) for s, e, _ in spans] + before.get(rid, []) for rid, spans in res.template_spans.items()}
+    cases = found = reported = true = 0
+    errors: list[int] = []
+    by_snap = {"sentence": [0, 0], "free": [0, 0]}
+    t0 = time.perf_counter()
+    for k in range(rounds):
+        planted = plant_passages(base, per_round, random.Random(1000 + k), blocked)
+        score = score_planted(compare(planted.reports), planted, before)
+        cases += score.cases
+        found += score.found
+        reported += score.reported_spans
+        true += score.true_spans
+        errors += score.span_errors
+        missed = {id(c) for c in score.misses}
+        for c in planted.cases:
+            by_snap[c.snap][0] += 1
+            by_snap[c.snap][1] += id(c) not in missed
+    print(f"  {cases} planted cases in {rounds} rounds ({time.perf_counter() - t0:.1f} s)")
+    print(f"  recall {found / cases:.4f} ({found}/{cases}; both spans within ±5 chars)")
+    print(f"  precision {true / max(1, reported):.4f} ({true}/{reported} reported spans planted or pre-existing)")
+    for snap, (n, f) in by_snap.items():
+        print(f"    {snap:>8} passages: {f}/{n} found")
+    if errors:
+        print(f"  span error: mean {sum(errors) / len(errors):.2f} chars, max {max(errors)} chars")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
+    ap.add_argument("--baseline-sizes", type=int, nargs="+", default=[100, 300, 1000])
+    ap.add_argument("--baseline-budget", type=float, default=60.0, help="seconds per baseline size")
+    ap.add_argument("--planted-rounds", type=int, default=12)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--skip-scale", action="store_true")
+    ap.add_argument("--skip-baseline", action="store_true")
+    ap.add_argument("--skip-planted", action="store_true")
+    ap.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.seed)))
+        return
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}")
+    if not args.skip_planted:
+        print("\n[planted passages: ground truth by construction]")
+        run_planted(args.planted_rounds, 25)
+    if not args.skip_baseline:
+        print("\n[naive all-pairs difflib baseline vs compare]")
+        run_baseline(args.baseline_sizes, args.sizes, args.seed, args.baseline_budget)
+    if not args.skip_scale:
+        print("\n[scale: recombined reports, one fresh process per size]")
+        rows = run_scale(args.sizes, args.seed)
+        if len(rows) >= 2:
+            a, b = rows[0], rows[-1]
+            print(f"  growth {a['reports']}→{b['reports']} reports (×{b['reports'] / a['reports']:.0f}): "
+                  f"time ×{b['seconds'] / a['seconds']:.1f}, memory growth ×{b['growth_mb'] / max(a['growth_mb'], 1e-9):.1f}")
+
+
+if __name__ == "__main__":
+    main()

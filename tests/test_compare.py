@@ -1,0 +1,406 @@
+"""Tests of nlp.compare (issue 5): reused passages, template masking, measures, diff, CLI.
+
+Ground truth by construction: passages of real shared reports are spliced into other
+real reports at test time; every planted passage must be found with both spans within
+±5 characters, and nothing may be reported that was neither planted nor already there.
+(The benchmark script measures the same over several hundred cases.)
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from conftest import CORPUS, REPORTS_DIR, SHARED, corpus_index
+from nlp.agency import group_agencies, normalize_agency, same_agency
+from nlp.compare import CompareConfig, compare
+from nlp.compare.diff import diff_reports, render_html, render_text
+from nlp.compare.measures import dice_lcs, edit_similarity, lcs_length, levenshtein, specific_items
+from nlp.compare.synthetic import plant_passages, score_planted
+from nlp.compare.textprep import content_stream, shingle_hashes
+from nlp.document import Report
+
+HONGZE_2023 = REPORTS_DIR / "hongze-district-2023.pdf"
+HONGZE_2024 = REPORTS_DIR / "hongze-district-2024.pdf"
+
+
+# ------------------------------------------------------------------ fixtures
+
+@pytest.fixture(scope="module")
+def corpus_reports() -> list[Report]:
+    """Every shared report and excerpt, parsed, with the index's agency and year."""
+    from nlp.structure import read_report
+
+    meta = {(CORPUS / d["file"]).resolve(): d for d in corpus_index()}
+    out = []
+    for path in sorted(meta):
+        r = read_report(path)
+        r.agency = meta[path]["agency_norm"]
+        r.year = meta[path]["year"]
+        out.append(r)
+    return out
+
+
+@pytest.fixture(scope="module")
+def hongze() -> tuple[Report, Report]:
+    from nlp.structure import read_report
+
+    return read_report(HONGZE_2023), read_report(HONGZE_2024)
+
+
+@pytest.fixture(scope="module")
+def corpus_result(corpus_reports):
+    return compare(corpus_reports)
+
+
+def _plain(rid: str, text: str, agency: str = "", year: int | None = None) -> Report:
+    return Report(id=rid, source="<test>", format="txt", text=text, agency=agency, year=year)
+
+
+# ------------------------------------------------------------------ building blocks
+
+def test_content_stream_maps_back_to_text():
+    text = "2023 年，\n 我局  主动公开（一）"
+    s = content_stream(text)
+    assert " " not in s.chars and "\n" not in s.chars
+    assert s.chars.startswith("2023年,")  # NFKC folds the full-width comma
+    for k, ch in enumerate(s.chars):
+        assert text[s.offsets[k]] in (ch, "，", "（", "）")
+    a, b = s.to_text_span(0, 5)
+    assert text[a:b] == "2023 年"
+
+
+def test_shingle_hashes_deterministic_and_positional():
+    h1 = shingle_hashes("abcdefabcdef", 6)
+    assert len(h1) == 7
+    assert h1[0] == h1[6] and h1[0] != h1[1]
+    assert np.array_equal(h1, shingle_hashes("abcdefabcdef", 6))
+
+
+def test_lcs_and_levenshtein_match_dynamic_programming():
+    def lcs_dp(a, b):
+        prev = [0] * (len(b) + 1)
+        for x in a:
+            cur = [0]
+            for j, y in enumerate(b):
+                cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
+            prev = cur
+        return prev[-1]
+
+    def lev_dp(a, b):
+        prev = list(range(len(b) + 1))
+        for i, x in enumerate(a, 1):
+            cur = [i]
+            for j, y in enumerate(b, 1):
+                cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+            prev = cur
+        return prev[-1]
+
+    rng = random.Random(7)
+    for _ in range(400):
+        a = "".join(rng.choice("公开政府信息") for _ in range(rng.randint(0, 70)))
+        b = "".join(rng.choice("公开政府信息") for _ in range(rng.randint(0, 70)))
+        assert lcs_length(a, b) == lcs_dp(a, b)
+        assert levenshtein(a, b) == lev_dp(a, b)
+    assert dice_lcs("政府信息", "政府信息") == 1.0
+    assert edit_similarity("", "") == 1.0 and edit_similarity("abc", "xyz") == 0.0
+
+
+def test_minhash_signature_equals_datasketch():
+    from datasketch import MinHash
+
+    from nlp.compare.similarity import minhash_permutations, minhash_signature
+
+    hashes = shingle_hashes("根据条例要求现将本机关年度报告公布如下统计期限", 8)
+    m = MinHash(num_perm=64, seed=3, scheme="legacy", hashfunc=lambda x: x)
+    m.update_batch([int(h) & 0xFFFFFFFF for h in np.unique(hashes)])
+    ours = minhash_signature(np.unique(hashes), minhash_permutations(64, 3))
+    assert np.array_equal(ours, m.hashvalues.astype(np.uint64))
+
+
+def test_specific_items_counts_kinds():
+    c = specific_items("2023年1月5日，洪泽区人民政府主动公开信息1136条，占50%，依据《政府信息公开条例》。")
+    assert c["dates"] == 1 and c["numbers"] == 2 and c["named_documents"] == 1 and c["named_bodies"] >= 1
+
+
+# ------------------------------------------------------------------ agency names
+
+def test_agency_names_across_years_and_scripts():
+    assert normalize_agency("乌拉特前旗（旗政府办公室）") == "乌拉特前旗人民政府"
+    assert normalize_agency("（未标明，页面称“我局”）") == ""
+    assert normalize_agency("商務部") == "商务部"
+    assert same_agency("洪泽区人民政府", "淮安市洪泽区人民政府")
+    assert same_agency("河包镇", "重庆市荣昌区河包镇人民政府")
+    assert not same_agency("南京市鼓楼区人民政府", "福州市鼓楼区人民政府")
+    assert not same_agency("淮安市人民政府", "淮安市人民政府办公室")  # the office's own report is another body's
+    groups = group_agencies(["洪泽区人民政府", "淮安市洪泽区人民政府", "鼓楼区人民政府", "南京市鼓楼区人民政府",
+                             "福州市鼓楼区人民政府"])
+    assert groups["洪泽区人民政府"] == groups["淮安市洪泽区人民政府"]
+    assert groups["鼓楼区人民政府"] == "鼓楼区人民政府"  # ambiguous: left on its own
+
+
+def test_agency_names_agree_with_the_corpus_index():
+    rows = [d for d in corpus_index() if normalize_agency(d["agency"])]
+    agree = sum(1 for d in rows if same_agency(d["agency"], d["agency_norm"]) or normalize_agency(d["agency"]) == d["agency_norm"])
+    assert agree / len(rows) >= 0.8, f"{agree}/{len(rows)}"
+
+
+# ------------------------------------------------------------------ planted passages (ground truth)
+
+def test_planted_passages_found_with_both_spans(corpus_reports, corpus_result):
+    before: dict[str, list[tuple[int, int]]] = {}
+    for p in corpus_result.reuse_passages:
+        for m in p.members:
+            before.setdefault(m.report, []).append((m.start, m.end))
+    blocked = {rid: [(s, e) for s, e, _ in spans] + before.get(rid, [])
+               for rid, spans in corpus_result.template_spans.items()}
+    cases = found = reported = true = 0
+    errors: list[int] = []
+    for seed in (11, 12):
+        planted = plant_passages(corpus_reports, 25, random.Random(seed), blocked)
+        assert len(planted.cases) >= 15
+        score = score_planted(compare(planted.reports), planted, before, tolerance=5)
+        cases += score.cases
+        found += score.found
+        reported += score.reported_spans
+        true += score.true_spans
+        errors += score.span_errors
+    recall, precision = found / cases, true / reported
+    print(f"planted: {cases} cases, recall {recall:.3f}, precision {precision:.3f}, "
+          f"mean span error {sum(errors) / len(errors):.2f} chars")
+    assert recall >= 0.95
+    assert precision >= 0.95
+    assert max(errors) <= 5
+
+
+def test_nothing_reported_between_unrelated_texts(corpus_reports):
+    """Paper abstracts (CSL) share no passage with disclosure reports, nor with each other."""
+    with gzip.open(SHARED / "pretrain" / "csl-title-dev.jsonl.gz", "rt", encoding="utf-8") as fh:
+        abstracts = [json.loads(line)["src"] for _, line in zip(range(40), fh)]
+    papers = [_plain(f"csl-{k}", t, agency=f"paper {k}") for k, t in enumerate(abstracts)]
+    reports = [r for r in corpus_reports if r.parts][:20]
+    res = compare(papers + reports)
+    paper_ids = {p.id for p in papers}
+    for p in res.reuse_passages:
+        assert not any(m.report in paper_ids for m in p.members), p.text
+
+
+def test_plain_strings_and_exact_offsets():
+    """A passage copied between two strings: both spans exact, text as printed, one cluster."""
+    shared = "各部门要把政务公开作为转变政府职能的重要抓手，完善制度、压实责任、强化考核"
+    a = "本局全年受理申请二十件。" + shared + "。下一步将加强培训。"
+    b = "我县多措并举推进依法行政工作。\n" + shared[:20] + "\n" + shared[20:] + "。全年未发生复议。"
+    res = compare([a, b])
+    assert len(res.reuse_passages) == 1
+    p = res.reuse_passages[0]
+    spans = {m.report: (m.start, m.end) for m in p.members}
+    sa, ea = spans["text-1"]
+    # both copies end with 。: the maximal exact match takes it along
+    assert (sa, ea) == (a.index(shared), a.index(shared) + len(shared) + 1)
+    sb, eb = spans["text-2"]
+    assert b[sb:eb].replace("\n", "") == shared + "。"  # a line break inside the copy is not a difference
+    assert p.n_reports == 2
+
+
+def test_near_copy_with_changed_number_is_one_passage():
+    base = "主动公开政府信息{}条，其中政策文件{}件，政策解读{}篇，依申请公开办理规范高效，确保答复及时准确到位"
+    a = "甲乡概况。" + base.format(1136, 25, 8) + "。"
+    b = "乙镇情况。" + base.format(2428, 31, 9) + "。"
+    res = compare([a, b], min_identity=0.8)
+    assert len(res.reuse_passages) == 1
+    assert res.reuse_passages[0].identity < 1.0
+
+
+def test_sub_minimum_and_empty_inputs():
+    res = compare(["短文本", "", "短文本"])
+    assert res.reuse_passages == []
+    assert len(res.reports) == 3
+    with pytest.raises(ValueError):
+        compare(["a"], min_chars=5, ngram=10)
+    with pytest.raises(TypeError):
+        compare(["a"], no_such_option=1)
+
+
+def test_near_identical_reports_cluster(corpus_reports):
+    r = next(x for x in corpus_reports if x.source.endswith("shuyang-county-2025.txt"))
+    edited = r.text.replace("2025", "2024", 3)
+    copy = Report(id="copy", source="<edited copy>", format="txt", text=edited, agency="另一县人民政府", year=2025)
+    res = compare([r, copy] + [x for x in corpus_reports if x.id != r.id][:8])
+    assert [r.id, "copy"] in res.near_identical_clusters or sorted([r.id, "copy"]) in [sorted(c) for c in res.near_identical_clusters]
+    m = res.similarity
+    assert m is not None and np.allclose(m, m.T) and np.allclose(np.diag(m)[[0, 1]], 1.0)
+    assert m[0, 1] > 0.95
+
+
+# ------------------------------------------------------------------ template masking
+
+def test_template_masked_but_listed(hongze, corpus_reports):
+    a, b = hongze
+    res = compare([a, b])
+    spans = res.template_spans[a.id]
+    masked = np.zeros(len(a.text) + 1, dtype=bool)
+    for s, e, _ in spans:
+        masked[s:e] = True
+    # the statutory preamble and the statistics tables are template
+    pre = a.text.index("国政府信息公开条例")
+    assert masked[pre]
+    t3 = a.text.index("本年新收政府信息公开申请数量")
+    assert masked[t3]
+    # reused passages never consist of template text
+    for p in res.reuse_passages:
+        for m in p.members:
+            if m.report == a.id:
+                assert masked[m.start:m.end].mean() < 0.5, p.text
+    # but the template is listed, with its reason
+    reasons = {p.reason for p in res.template_passages}
+    assert {"table", "preamble"} <= reasons or {"table", "vocabulary"} <= reasons
+    assert any(p.n_reports == 2 for p in res.template_passages)
+
+
+def test_frequency_based_template_needs_enough_reports(corpus_result):
+    assert not any("frequency-based" in n for n in corpus_result.notes)
+    res = compare(["甲" * 30, "乙" * 30])
+    assert any("frequency-based" in n for n in res.notes)
+    assert all(r.boilerplate_share is None for r in res.reports)
+
+
+# ------------------------------------------------------------------ measures on the corpus
+
+def test_corpus_measures_in_range(corpus_result):
+    rows = corpus_result.reports
+    assert len(rows) == 68
+    for r in rows:
+        for v in (r.template_share, r.reused_share, r.reused_other_agency_share, r.redundancy):
+            assert 0.0 <= v <= 1.0
+        assert r.boilerplate_share is not None and 0.0 <= r.boilerplate_share <= 1.0
+        assert r.reused_chars <= r.scored_chars
+    # the common political formula is found across many agencies
+    widest = max(corpus_result.reuse_passages, key=lambda p: p.n_agencies)
+    assert widest.n_agencies >= 5
+    # every passage member's text is a slice of its report
+    texts = {r.report: r for r in rows}
+    assert all(m.report in texts for p in corpus_result.passages for m in p.members)
+
+
+def test_identical_year_pair_is_flagged():
+    text = ("2023年我局主动公开政府信息一百余条，完善公开目录，规范依申请公开办理流程，"
+            "加强政务新媒体管理，开展业务培训两次，全年未收取信息处理费。")
+    a = _plain("a", text, "某市某局", 2023)
+    b = _plain("b", text.replace("2023", "2024"), "某市某局", 2024)
+    res = compare([a, b])
+    (pm,) = [p for p in res.pairs if p.kind == "year_over_year"]
+    assert (pm.report_a, pm.report_b) == ("a", "b")
+    assert pm.text_repeat_rate > 0.95 and pm.stickiness > 0.8 and pm.cosine > 0.95
+    assert pm.repeated_share > 0.9 and pm.repeated_over_limit
+    assert pm.modification == pytest.approx(1 - pm.cosine, abs=1e-3)
+
+
+def test_hongze_year_over_year(hongze):
+    a, b = hongze
+    res = compare([b, a])  # order of input does not matter
+    (pm,) = [p for p in res.pairs if p.kind == "year_over_year"]
+    assert (pm.year_a, pm.year_b) == (2023, 2024)
+    assert pm.report_a == a.id and pm.report_b == b.id
+    for v in (pm.stickiness, pm.cosine, pm.jaccard, pm.text_repeat_rate, pm.edit_similarity, pm.repeated_share):
+        assert 0.0 < v < 1.0
+    # measured on the template-masked text: tables and preamble do not count
+    assert "requests" not in pm.part_similarity and "proactive" not in pm.part_similarity
+    assert pm.part_similarity["other"] > 0.9       # part 六 is the same sentence with a new year
+    assert pm.part_similarity["overview"] < 0.8    # part 一 was rewritten in large part
+    assert pm.repeated_over_limit == (pm.repeated_share > 0.5)
+    assert pm.changed_a_lot == (pm.text_repeat_rate < 0.6)
+    if pm.theme_similarity:
+        assert all(0.0 <= v <= 1.0 for v in pm.theme_similarity.values())
+    rm = res.report(b.id)
+    assert rm.template_share > 0.2 and rm.reused_share > 0.2
+
+
+# ------------------------------------------------------------------ diff
+
+def test_hongze_diff_readable(hongze):
+    a, b = hongze
+    d = diff_reports(a, b)
+    keys = [p.key for p in d.parts]
+    assert "overview" in keys and "problems" in keys
+    t = d.totals()
+    assert t["copied"] > 0 and t["new"] > 0 and t["changed"] > 0
+    page = render_html(d)
+    assert "<del" in page and "<ins" in page and "改 changed" in page and "新 new" in page
+    text = render_text(d)
+    assert "{+" in text and "[-" in text
+    assert d.cells is not None
+    changed = {c.key: (c.a, c.b) for c in d.cells}
+    assert changed.get("proactive:licensing:decisions") == ("550", "9487")
+
+
+def test_diff_html_escapes_text():
+    a = _plain("a", "一、总体情况\n我局<script>alert(1)</script>公开信息一百条。")
+    b = _plain("b", "一、总体情况\n我局<b>公开</b>信息二百条。")
+    page = render_html(diff_reports(a, b))
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "<b>公开</b>" not in page
+
+
+# ------------------------------------------------------------------ CLI
+
+def test_cli_compare_writes_files(tmp_path):
+    from cli import app
+
+    out = tmp_path / "cmp"
+    files = [str(HONGZE_2023), str(HONGZE_2024), str(REPORTS_DIR / "huaian-office-2019.txt")]
+    res = CliRunner().invoke(app, ["compare", *files, "--out", str(out), "--min-chars", "25", "--ngram", "9"])
+    assert res.exit_code == 0, res.output
+    assert "Year over year" in res.output
+    for name in ("passages.jsonl", "reports.csv", "pairs.csv", "similarity.csv"):
+        assert (out / name).exists()
+    rows = list(csv.DictReader(open(out / "reports.csv", encoding="utf-8")))
+    assert len(rows) == 3
+    pairs = list(csv.DictReader(open(out / "pairs.csv", encoding="utf-8")))
+    assert any(p["kind"] == "year_over_year" for p in pairs)
+    for line in open(out / "passages.jsonl", encoding="utf-8"):
+        p = json.loads(line)
+        assert p["kind"] in ("reuse", "template")
+        assert all(m["end"] > m["start"] for m in p["members"])
+    sim = list(csv.reader(open(out / "similarity.csv", encoding="utf-8")))
+    assert len(sim) == 4 and len(sim[0]) == 4
+
+
+def test_cli_compare_bad_inputs(tmp_path):
+    from cli import app
+
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"not a pdf at all")
+    out = tmp_path / "o"
+    res = CliRunner().invoke(app, ["compare", str(HONGZE_2023), str(HONGZE_2024), str(bad), str(tmp_path / "missing.txt"),
+                                   "--out", str(out)])
+    assert res.exit_code == 2
+    assert "broken.pdf" in res.output and "missing.txt" in res.output
+    assert (out / "reports.csv").exists()  # the batch went on past the bad files
+    res = CliRunner().invoke(app, ["compare", str(HONGZE_2023), "--ngram", "1"])
+    assert res.exit_code == 2 and "--ngram" in res.output
+
+
+def test_cli_diff_html(tmp_path):
+    from cli import app
+
+    page = tmp_path / "d.html"
+    res = CliRunner().invoke(app, ["diff", str(HONGZE_2023), str(HONGZE_2024), "--html", str(page)])
+    assert res.exit_code == 0, res.output
+    assert "== overview" in res.output
+    assert "<ins" in page.read_text(encoding="utf-8")
+
+
+def test_nlp_compare_is_callable_and_takes_dicts(hongze):
+    import nlp
+    import nlp.compare as package
+
+    a, b = hongze
+    res = nlp.compare([a.to_dict(), b.to_dict()])
+    assert res.report_ids == [a.id, b.id]
+    assert package([a, b]).report_ids == [a.id, b.id]  # the package is the function too

@@ -1,0 +1,443 @@
+"""Cell-level tests of the table extractor on every complete report of the shared corpus,
+plus constructed shapes (glued cells, HTML tables, one cell a line, old era).
+
+Expected numbers were read by hand from each report (tables 2, 3 and 4 as printed).
+"""
+from __future__ import annotations
+
+import pytest
+
+from conftest import REPORTS_DIR
+from nlp.document import Report
+from nlp.structure import parse_text, read_report
+from nlp.tables import extract_tables, records_to_csv, tidy_records
+from nlp.tables.glued import decode, row_total_check
+from nlp.tables.labels import proactive_label_key, request_label_keys
+from nlp.vocabulary import (
+    REQUEST_COLUMNS,
+    REQUEST_ROW_TITLES,
+    REQUEST_ROWS_2019,
+    REQUEST_ROWS_2021,
+    REVIEW_BLOCKS,
+    REVIEW_COLUMNS,
+)
+
+Z = (0, 0, 0, 0, 0, 0, 0)
+
+
+def one(n: int) -> tuple[int, ...]:
+    """A table-3 row with n natural-person applications and nothing else."""
+    return (n, 0, 0, 0, 0, 0, n)
+
+
+# table 3 rows in printed order (2019 layout: 23 rows, 2021 layout: 25 rows)
+EXPECTED = {
+    "huaian-office-2019.txt": {
+        "shape": "cell_per_line", "layout": "2019",
+        "requests": [one(54), Z, one(31), Z, Z, Z, Z, Z, Z, Z, Z, one(1), one(21), one(1), Z,
+                     Z, Z, Z, Z, Z, Z, one(54), Z],
+        "review": (0,) * 15,
+        "proactive": {"rules": (2, 2, 8), "normative_docs": (0, 0, 58), "licensing": (3, 0, 199),
+                      "other_services": (1, 0, 0), "penalty": (0, 0, 0), "coercion": (0, 0, 0), "fees": (0, 0),
+                      "procurement": (4, 97.8)},
+    },
+    "hongze-district-2023.pdf": {
+        "shape": "rows", "layout": "2019",  # a 2021 report whose table 3 keeps one （六） row
+        "requests": [one(21), Z, Z, one(4), one(1), Z, Z, Z, Z, one(1), one(1), Z, one(10), one(3), Z,
+                     one(1), Z, Z, Z, Z, Z, one(21), Z],
+        "review": (10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0),
+        "proactive": {"rules": (0, 0, 0), "normative_docs": (0, 5, 5), "licensing": (550,), "penalty": (4119,),
+                      "coercion": (195,), "fees": (7730.28,)},
+    },
+    "hongze-district-2024.pdf": {
+        "shape": "rows", "layout": "2019",
+        "requests": [one(95), Z, one(50), one(9), Z, Z, one(1), Z, Z, one(1), one(1), Z, one(31), one(1), Z,
+                     one(1), Z, Z, Z, Z, Z, one(95), Z],
+        "review": (1, 1, 0, 0, 2, 1, 0, 0, 0, 1, 2, 0, 1, 0, 3),
+        "proactive": {"rules": (0, 0, 0), "normative_docs": (3, 0, 8), "licensing": (9487,), "penalty": (2776,),
+                      "coercion": (84,), "fees": (7545,)},
+    },
+    "huaian-city-2024.pdf": {
+        "shape": "rows", "layout": "2021",
+        "requests": [(3001, 53, 0, 0, 61, 4, 3119), one(34), (1288, 21, 0, 0, 50, 3, 1362), (447, 7, 0, 0, 0, 0, 454),
+                     one(2), (30, 1, 0, 0, 0, 0, 31), one(5), one(6), (7, 1, 0, 0, 0, 0, 8), one(12), one(9), one(105),
+                     (746, 12, 0, 0, 10, 1, 769), one(11), one(1),
+                     (56, 6, 0, 0, 0, 0, 62), one(25), Z, Z, one(1),
+                     (67, 3, 0, 0, 1, 0, 71), one(6), (108, 2, 0, 0, 0, 0, 110),
+                     (2932, 53, 0, 0, 61, 4, 3050), one(103)],
+        "review": (72, 64, 178, 37, 351, 13, 4, 8, 1, 26, 12, 1, 1, 6, 20),
+        "proactive": {"rules": (1, 0, 11), "normative_docs": (8, 26, 66), "licensing": (447228,),
+                      "penalty": (3985758,), "coercion": (88283,), "fees": (96171.6,)},
+    },
+    "shanghai-stcsm-2024.md": {
+        "shape": "pipes", "layout": "2021",  # table 3 shredded: labels away from their numbers
+        "requests": [(32, 2, 0, 0, 0, 0, 34), one(2), one(9), Z, Z, Z, Z, Z, one(1), one(1), Z, Z, one(4), one(6), Z,
+                     Z, Z, Z, Z, Z, (8, 2, 0, 0, 0, 0, 10), Z, one(4), (33, 2, 0, 0, 0, 0, 35),
+                     (1, 0, 0, 0, 0, 0, None)],  # the total of 四 is printed blank
+        "review": (1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+        "proactive": {"rules": (0, 0, 0), "normative_docs": (13, 0, 55), "licensing": (97,), "penalty": (0,),
+                      "coercion": (0,), "fees": (0,)},
+    },
+    "shanghai-office-2025.md": {
+        "shape": "pipes", "layout": "2021",
+        "requests": [(1259, 36, 0, 0, 0, 0, 1295), (170, 15, 0, 0, 4, 0, 189), (201, 5, 0, 0, 0, 0, 206), one(2),
+                     one(4), Z, one(1), Z, (8, 0, 0, 0, 1, 0, 9), one(1), Z, one(5),
+                     (484, 28, 0, 0, 1, 0, 513), (47, 1, 0, 0, 0, 0, 48), one(3),
+                     (61, 1, 0, 0, 0, 0, 62), one(16), one(1), one(1), Z,
+                     (40, 1, 0, 0, 2, 0, 43), Z, (264, 12, 0, 0, 0, 0, 276),
+                     (1139, 48, 0, 0, 4, 0, 1191), (290, 3, 0, 0, 0, 0, 293)],
+        "review": (40, 0, 10, 5, 55, 2, 0, 4, 6, 12, 6, 0, 9, 7, 22),
+        # the 废止 cells are printed outside the table rows (with 其中修订/含自然失效 notes)
+        "proactive": {"rules": (22, 22, 235), "normative_docs": (34, 55, 189), "licensing": (0,), "penalty": (0,),
+                      "coercion": (0,), "fees": (0,)},
+    },
+    "shuyang-county-2025.txt": {
+        "shape": "pipes", "layout": "2021",  # OCR text, one markdown table per row group
+        "requests": [(705, 3, 0, 0, 5, 0, 713), one(36), (290, 1, 0, 0, 3, 0, 294), (99, 0, 0, 0, 2, 0, 101),
+                     Z, Z, one(2), one(2), one(13), one(2), one(4), one(9), one(111), one(2), Z,
+                     one(12), (6, 1, 0, 0, 0, 0, 7), Z, Z, Z, one(9), one(7), (142, 1, 0, 0, 0, 0, 143),
+                     (710, 3, 0, 0, 5, 0, 718), one(31)],
+        "review": (27, 10, 9, 15, 61, 3, 0, 0, 0, 3, 8, 0, 1, 1, 10),
+        "proactive": {"rules": (0, 0, 0), "normative_docs": (6, 1, 32), "licensing": (517645,), "penalty": (693957,),
+                      "coercion": (2154,), "fees": (4068.208,)},
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def reports() -> dict[str, Report]:
+    return {name: read_report(REPORTS_DIR / name) for name in EXPECTED}
+
+
+@pytest.fixture(scope="module")
+def extracted(reports):
+    return {name: extract_tables(r) for name, r in reports.items()}
+
+
+def test_every_complete_report_is_covered(index):
+    complete = {d["file"].split("/")[-1] for d in index if d.get("complete") and d.get("year", 0) >= 2019}
+    assert complete == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_requests_cells_equal_printed_numbers(name, extracted):
+    exp = EXPECTED[name]
+    t = extracted[name].table("requests")
+    assert t is not None
+    rows = REQUEST_ROWS_2021 if exp["layout"] == "2021" else REQUEST_ROWS_2019
+    assert t.rows == rows and not t.missing_rows
+    got = [tuple(extracted[name].value("requests", r, c) for c in REQUEST_COLUMNS) for r in rows]
+    assert got == exp["requests"]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_review_litigation_cells_equal_printed_numbers(name, extracted):
+    got = tuple(extracted[name].value("review_litigation", b, c) for b in REVIEW_BLOCKS for c in REVIEW_COLUMNS)
+    assert got == EXPECTED[name]["review"]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_proactive_cells_equal_printed_numbers(name, extracted):
+    t = extracted[name].table("proactive")
+    rows: dict[str, list] = {}
+    for c in t.cells:
+        rows.setdefault(c.row, []).append(c.value)
+    assert {k: tuple(v) for k, v in rows.items()} == EXPECTED[name]["proactive"]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_spans_point_at_the_printed_text(name, reports, extracted):
+    text = reports[name].text
+    cells = extracted[name].cells()
+    assert len(cells) >= 23 * 7 + 15
+    for c in cells:
+        if c.semantic == "blank":
+            assert c.start == c.end and c.raw == ""
+        else:
+            assert text[c.start:c.end] == c.raw, c.key
+            assert c.raw.startswith(str(c.value).split(".")[0]) or c.raw == str(c.value)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_shape_is_recognised(name, extracted):
+    assert extracted[name].table("requests").shape == EXPECTED[name]["shape"]
+
+
+def test_blank_is_not_zero(extracted):
+    c = extracted["shanghai-stcsm-2024.md"].cell("requests", "carried_forward", "total")
+    assert c.semantic == "blank" and c.value is None
+    assert extracted["shanghai-stcsm-2024.md"].value("requests", "carried_forward", "total") is None
+
+
+def test_loose_repealed_cells_are_marked_inferred(extracted):
+    t = extracted["shanghai-office-2025.md"]
+    for row in ("rules", "normative_docs"):
+        c = t.cell("proactive", row, "repealed")
+        assert c.semantic == "inferred" and not c.uncertain
+        assert t.cell("proactive", row, "made").semantic == "number"
+
+
+def test_eras(extracted):
+    assert extracted["huaian-office-2019.txt"].table("proactive").era == "2019"
+    assert extracted["huaian-city-2024.pdf"].table("proactive").era == "2021"
+    assert extracted["huaian-city-2024.pdf"].era == "2021"
+
+
+# ------------------------------------------------------------------ labels
+
+@pytest.mark.parametrize("label,key", [
+    ("2.其他法律行政止公开", "refused.prohibited_by_law"),          # typo in the 2019 DOCX
+    ("三 2.其他法律行政法规禁止公开", "refused.prohibited_by_law"),
+    ("（四）无 1.本机关不掌握相关政府信息", "unable.not_held"),
+    ("缴纳费用、行政机关不再处理其政", "other.overdue_fee"),
+    ("3、其他", "other.other"),
+    ("（七）总计", "total"),
+    ("四、结转下年度继续办理", "carried_forward"),
+    ("5.要求行政机关确认或重 新出具", "not_processed.confirmation"),
+    # OCR slips: no fragment survives, the standard label is still the nearest
+    ("1.本机关不掌捂相关政府信息", "unable.not_held"),
+    ("7.属于行政执沄案卷", "refused.enforcement_file"),
+    ("二、上年结砖政府信息公开申请数量", "carried_over"),
+])
+def test_fuzzy_request_labels(label, key):
+    assert key in request_label_keys(label)
+
+
+def test_unrelated_label_names_no_row():
+    for header in ("申请人情况", "自然人", "法人或其他组织", "商业企业"):
+        assert request_label_keys(header) == frozenset()
+    assert proactive_label_key("信息内容") == ""
+    assert proactive_label_key("行政规范性文件") == "normative_docs"
+
+
+# ------------------------------------------------------------------ glued cells
+
+def test_glued_row_decodes_uniquely():
+    decs = decode(["801000081"], 7, row_total_check)
+    assert [[v for v, _, _ in d] for d in decs] == [[80, 1, 0, 0, 0, 0, 81]]
+
+
+def test_glued_row_with_two_readings():
+    # 10,1,0,0,0,0,11 and 1,0,10,0,0,0,11 print the same digits
+    vals = sorted([v for v, _, _ in d] for d in decode(["101000011"], 7, row_total_check))
+    assert vals == [[1, 0, 10, 0, 0, 0, 11], [10, 1, 0, 0, 0, 0, 11]]
+
+
+def _table3_text(rows: dict[str, tuple], glue: set[str], keys=REQUEST_ROWS_2019, sep: str = " ") -> str:
+    """A constructed table 3: labels from the vocabulary's display titles, cells glued for ``glue`` rows."""
+    lines = ["三、收到和处理政府信息公开申请情况", "申请人情况"]
+    for k in keys:
+        vals = rows.get(k, Z)
+        cells = "".join(map(str, vals)) if k in glue else sep.join(map(str, vals))
+        title = REQUEST_ROW_TITLES[k]
+        lines.append(f"{title}{cells}" if k in glue else f"{title}{sep}{cells}")
+    lines.append("四、政府信息公开行政复议、行政诉讼情况")
+    lines.append(" ".join(["0"] * 15))
+    return "\n".join(lines) + "\n"
+
+
+def test_glued_table_is_decoded_and_marked_inferred():
+    rows = {"received": (80, 1, 0, 0, 0, 0, 81), "granted": (70, 1, 0, 0, 0, 0, 71), "unable.not_held": one(10),
+            "total": (80, 1, 0, 0, 0, 0, 81)}
+    text = _table3_text(rows, glue={"received", "granted", "unable.not_held", "total"})
+    t = extract_tables(parse_text(text))
+    req = t.table("requests")
+    assert req.shape == "glued" and not req.missing_rows
+    for key, vals in rows.items():
+        got = tuple(t.value("requests", key, c) for c in REQUEST_COLUMNS)
+        assert got == vals
+        for c in REQUEST_COLUMNS:
+            cell = t.cell("requests", key, c)
+            assert cell.semantic == "inferred" and not cell.uncertain
+            assert text[cell.start:cell.end] == str(cell.value)
+    assert t.cell("requests", "carried_over", "total").semantic == "number"
+
+
+def test_glued_ambiguity_resolved_by_column_sums():
+    rows = {"received": (10, 1, 0, 0, 0, 0, 11), "granted": (10, 1, 0, 0, 0, 0, 11), "total": (10, 1, 0, 0, 0, 0, 11)}
+    t = extract_tables(parse_text(_table3_text(rows, glue={"received"})))
+    assert tuple(t.value("requests", "received", c) for c in REQUEST_COLUMNS) == rows["received"]
+    assert not t.cell("requests", "received", "natural_person").uncertain
+
+
+def test_glued_ambiguity_left_uncertain():
+    rows = {"received": (10, 1, 0, 0, 0, 0, 11), "granted": (10, 1, 0, 0, 0, 0, 11), "total": (10, 1, 0, 0, 0, 0, 11)}
+    t = extract_tables(parse_text(_table3_text(rows, glue={"received", "granted", "total"})))
+    c = t.cell("requests", "received", "natural_person")
+    assert c.semantic == "inferred" and c.uncertain and c.alternatives
+
+
+def test_tab_separated_rows_with_na_and_blank_cells():
+    rows = {"received": (5, 0, 0, 0, 0, 0, 5), "granted": (5, 0, 0, 0, 0, 0, 5), "total": (5, 0, 0, 0, 0, 0, 5)}
+    text = _table3_text(rows, glue=set(), sep="\t")
+    text = text.replace(REQUEST_ROW_TITLES["carried_over"] + "\t0\t0", REQUEST_ROW_TITLES["carried_over"] + "\t/\t")
+    t = extract_tables(parse_text(text))
+    assert t.cell("requests", "carried_over", "natural_person").semantic == "na"
+    assert t.cell("requests", "carried_over", "commercial").semantic == "blank"
+    assert t.value("requests", "carried_over", "commercial") is None
+    assert t.value("requests", "total", "total") == 5
+
+
+def test_html_table_through_the_reader(tmp_path, extracted):
+    """An HTML report: the reader renders table rows as tab-separated cells."""
+    src = extracted["huaian-city-2024.pdf"]
+    trs = []
+    for k in REQUEST_ROWS_2021:
+        tds = "".join(f"<td>{src.value('requests', k, c)}</td>" for c in REQUEST_COLUMNS)
+        trs.append(f"<tr><td>{REQUEST_ROW_TITLES[k]}</td>{tds}</tr>")
+    body = ("<h2>三、收到和处理政府信息公开申请情况</h2><table><tr><td>申请人情况</td></tr>" + "".join(trs) + "</table>"
+            "<h2>四、政府信息公开行政复议、行政诉讼情况</h2><table><tr>"
+            + "".join(f"<td>{src.value('review_litigation', b, c)}</td>" for b in REVIEW_BLOCKS for c in REVIEW_COLUMNS)
+            + "</tr></table><p>五、存在的主要问题及改进情况</p>")
+    p = tmp_path / "report.html"
+    p.write_text(f"<html><body><h1>某市人民政府2024年政府信息公开工作年度报告</h1>{body}</body></html>", encoding="utf-8")
+    t = extract_tables(read_report(p))
+    for k in REQUEST_ROWS_2021:
+        assert [t.value("requests", k, c) for c in REQUEST_COLUMNS] == [src.value("requests", k, c) for c in REQUEST_COLUMNS]
+    assert t.value("review_litigation", "review", "total") == 351
+
+
+def test_one_cell_a_line_with_page_break_inside_a_row():
+    rows = {"received": (3, 1, 0, 0, 0, 0, 4), "granted": (3, 1, 0, 0, 0, 0, 4), "total": (3, 1, 0, 0, 0, 0, 4)}
+    text = _table3_text(rows, glue=set(), sep="\n")
+    # a page footer between two cells of the received row
+    text = text.replace(REQUEST_ROW_TITLES["received"] + "\n3\n1\n0", REQUEST_ROW_TITLES["received"] + "\n3\n1\n- 2 -\n0")
+    t = extract_tables(parse_text(text))
+    assert tuple(t.value("requests", "received", c) for c in REQUEST_COLUMNS) == rows["received"]
+
+
+def test_old_era_report_extracts_what_is_there_and_says_the_era():
+    text = ("某县人民政府2012年政府信息公开工作年度报告\n一、概述\n本年度工作情况如下。\n"
+            "二、主动公开政府信息的情况\n主动公开信息 120 35 85\n依申请公开 4 3 1\n三、复议、诉讼和申诉的情况\n无。\n")
+    t = extract_tables(parse_text(text))
+    assert t.era == "2008"
+    old = t.table("old_era")
+    assert old is not None and old.era == "2008"
+    assert [c.value for c in old.cells if c.row == old.rows[0]] == [120, 35, 85]
+    assert any("old-era" in w for w in t.warnings)
+
+
+def test_report_without_tables_gives_no_cells():
+    t = extract_tables(parse_text("某局2022年政府信息公开工作年度报告\n一、总体情况\n本年度无统计表。\n"))
+    assert len(t) == 0
+
+
+def test_tidy_records_and_csv(extracted):
+    recs = tidy_records(extracted["huaian-office-2019.txt"])
+    assert len(recs) == len(extracted["huaian-office-2019.txt"])
+    csv_text = records_to_csv(recs)
+    header = csv_text.splitlines()[0].split(",")
+    assert header[:7] == ["report_id", "agency", "year", "era", "table", "row", "column"]
+    assert len(csv_text.splitlines()) == len(recs) + 1
+
+
+def glue_requests_rows(report: Report) -> tuple[str, int]:
+    """The report's text with every table-3 row printed on one line re-printed without separators."""
+    t = extract_tables(report).table("requests")
+    rows: dict[str, list] = {}
+    for c in t.cells:
+        rows.setdefault(c.row, []).append(c)
+    text, glued = report.text, 0
+    for cells in sorted(rows.values(), key=lambda cs: -cs[0].start):
+        a, b = cells[0].start, cells[-1].end
+        if all(c.semantic == "number" for c in cells) and "\n" not in text[a:b]:
+            text = text[:a] + "".join(c.raw for c in cells) + text[b:]
+            glued += 1
+    return text, glued
+
+
+@pytest.mark.parametrize("name", [n for n in sorted(EXPECTED) if EXPECTED[n]["shape"] != "cell_per_line"])
+def test_real_table3_printed_glued_is_decoded(name, reports):
+    """Every row of a real table 3 glued (``3001530061...``): decoded back with the row and column sums."""
+    text, glued = glue_requests_rows(reports[name])
+    assert glued >= 23
+    t = extract_tables(parse_text(text))
+    exp = EXPECTED[name]
+    rows = REQUEST_ROWS_2021 if exp["layout"] == "2021" else REQUEST_ROWS_2019
+    assert t.table("requests").shape == "glued"
+    assert [tuple(t.value("requests", r, c) for c in REQUEST_COLUMNS) for r in rows] == exp["requests"]
+    inferred = [c for c in t.table("requests").cells if c.semantic == "inferred"]
+    assert len(inferred) == 7 * glued and not any(c.uncertain for c in inferred)
+    for c in inferred:
+        assert text[c.start:c.end] == str(c.value)
+
+
+def test_docx_table_with_merged_label_cells(tmp_path, extracted):
+    """A DOCX report whose table 3 has the merged 三、本年度办理结果 / （三）不予公开 label cells."""
+    import docx
+
+    src = extracted["shanghai-office-2025.md"]
+    d = docx.Document()
+    d.add_paragraph("三、收到和处理政府信息公开申请情况")
+    table = d.add_table(rows=len(REQUEST_ROWS_2021) + 1, cols=3 + len(REQUEST_COLUMNS))
+    table.cell(0, 0).merge(table.cell(0, 2)).text = "申请人情况"
+    for i, k in enumerate(REQUEST_ROWS_2021, start=1):
+        table.cell(i, 2).text = REQUEST_ROW_TITLES[k]
+        for j, c in enumerate(REQUEST_COLUMNS):
+            table.cell(i, 3 + j).text = str(src.value("requests", k, c))
+    table.cell(3, 0).merge(table.cell(23, 0)).text = "三、本年度办理结果"
+    table.cell(5, 1).merge(table.cell(12, 1)).text = "（三）不予公开"
+    d.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
+    t4 = d.add_table(rows=1, cols=15)
+    for j, (b, c) in enumerate((b, c) for b in REVIEW_BLOCKS for c in REVIEW_COLUMNS):
+        t4.cell(0, j).text = str(src.value("review_litigation", b, c))
+    d.add_paragraph("五、存在的主要问题及改进情况")
+    p = tmp_path / "report.docx"
+    d.save(p)
+    t = extract_tables(read_report(p))
+    for k in REQUEST_ROWS_2021:
+        assert [t.value("requests", k, c) for c in REQUEST_COLUMNS] == [src.value("requests", k, c) for c in REQUEST_COLUMNS], k
+    assert [t.value("review_litigation", b, "total") for b in REVIEW_BLOCKS] == [55, 12, 22]
+
+
+@pytest.mark.parametrize("values,unique", [
+    ((40, 0, 10, 5, 55, 2, 0, 4, 6, 12, 6, 0, 9, 7, 22), True),
+    ((0,) * 15, True),
+    ((72, 64, 178, 37, 351, 13, 4, 8, 1, 26, 12, 1, 1, 6, 20), False),   # several block splits fit
+])
+def test_glued_table4(values, unique):
+    rows = {"received": one(1), "granted": one(1), "total": one(1)}
+    text = _table3_text(rows, glue=set()).replace(" ".join(["0"] * 15), "".join(map(str, values)))
+    t = extract_tables(parse_text(text))
+    cells = t.table("review_litigation").cells
+    assert len(cells) == 15 and all(c.semantic == "inferred" for c in cells)
+    if unique:
+        assert tuple(c.value for c in cells) == values and not any(c.uncertain for c in cells)
+    else:
+        assert any(c.uncertain for c in cells)
+        for b in REVIEW_BLOCKS:  # whatever reading is kept satisfies the block sums
+            vals = [t.value("review_litigation", b, c) for c in REVIEW_COLUMNS]
+            assert vals[-1] == sum(vals[:-1])
+
+
+def test_excerpt_with_pipe_separator_lines(index):
+    """HTML page text (an excerpt) printing table 2 one cell a line with '|' lines between."""
+    from conftest import EXCERPTS_DIR
+
+    t = extract_tables(read_report(EXCERPTS_DIR / "2019-department-c4db01e1.txt"))
+    p = t.table("proactive")
+    assert p.era == "2019" and not p.missing_rows
+    assert [t.value("proactive", "normative_docs", c) for c in ("new_made", "new_published", "total_published")] == [30, 30, 30]
+    assert [t.value("proactive", "procurement", c) for c in ("count", "amount")] == [8, 160.5964]
+
+
+def test_excerpt_cut_inside_a_row_marks_the_guess():
+    """An excerpt that stops after two cells of the 行政强制 row: read, but uncertain and warned."""
+    from conftest import EXCERPTS_DIR
+
+    t = extract_tables(read_report(EXCERPTS_DIR / "2019-department-d30f4001.txt"))
+    cells = [c for c in t.table("proactive").cells if c.row == "coercion"]
+    assert len(cells) == 2 and all(c.uncertain for c in cells)
+    assert any("coercion" in w for w in t.table("proactive").warnings)
+
+
+def test_tables_round_trip_through_dict(extracted):
+    import json
+
+    from nlp.tables import ReportTables
+
+    t = extracted["shanghai-office-2025.md"]
+    back = ReportTables.from_dict(json.loads(json.dumps(t.to_dict(), ensure_ascii=False)))
+    assert back.cells() == t.cells() and back.era == t.era
+    assert back.value("requests", "total", "total") == 1191
+    assert back.cell("proactive", "rules", "repealed").semantic == "inferred"
