@@ -59,42 +59,57 @@ def paragraph_pool() -> list[str]:
     return pool
 
 
-def rss_mb() -> float:
+def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def current_rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2 ** 20
 
 
 # ------------------------------------------------------------------ 1. scale (one size per process)
 
-def worker(n: int, seed: int) -> dict:
+def worker(n: int, seed: int, pool_file: str) -> dict:
+    """One size in a fresh process (the paragraph pool comes from a file: the worker never
+    parses PDFs, so its peak memory is the comparison's)."""
     from nlp.compare import compare
     from nlp.compare.synthetic import recombine_paragraphs
 
-    reports = recombine_paragraphs(paragraph_pool(), n, random.Random(seed))
+    pool = json.loads(Path(pool_file).read_text(encoding="utf-8"))
+    reports = recombine_paragraphs(pool, n, random.Random(seed))
     chars = sum(len(r.text) for r in reports)
-    before = rss_mb()
-    t0 = time.perf_counter()
+    before = current_rss_mb()
+    t0, c0 = time.perf_counter(), time.process_time()
     res = compare(reports)
-    seconds = time.perf_counter() - t0
-    peak = rss_mb()
-    return {"reports": n, "chars": chars, "seconds": round(seconds, 2), "peak_rss_mb": round(peak, 1),
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    peak = peak_rss_mb()
+    return {"reports": n, "chars": chars, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
+            "peak_rss_mb": round(peak, 1),
             "growth_mb": round(peak - before, 1), "passages": len(res.reuse_passages),
             "template_passages": len(res.template_passages), "similar_pairs": len(res.similar_pairs),
             "year_pairs": sum(1 for p in res.pairs if p.kind == "year_over_year")}
 
 
 def run_scale(sizes: list[int], seed: int) -> list[dict]:
+    import tempfile
+
     rows = []
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
+        json.dump(paragraph_pool(), fh, ensure_ascii=False)
+        pool_file = fh.name
     for n in sizes:
-        proc = subprocess.run([sys.executable, __file__, "--worker", str(n), "--seed", str(seed)],
+        proc = subprocess.run([sys.executable, __file__, "--worker", str(n), "--seed", str(seed), "--pool", pool_file],
                               capture_output=True, text=True, cwd=ROOT)
         if proc.returncode != 0:
             print(f"  size {n}: worker failed\n{proc.stderr[-2000:]}")
             continue
         row = json.loads(proc.stdout.strip().splitlines()[-1])
         rows.append(row)
-        print(f"  {row['reports']:>6} reports  {row['chars'] / 1e6:6.2f} M chars  {row['seconds']:8.1f} s  "
-              f"{1000 * row['seconds'] / row['reports']:6.2f} ms/report  peak RSS {row['peak_rss_mb']:7.1f} MB "
+        print(f"  {row['reports']:>6} reports  {row['chars'] / 1e6:6.2f} M chars  wall {row['seconds']:7.1f} s  "
+              f"CPU {row['cpu_seconds']:7.1f} s ({1000 * row['cpu_seconds'] / row['reports']:5.2f} ms/report)  peak RSS {row['peak_rss_mb']:7.1f} MB "
               f"(+{row['growth_mb']:.1f} MB during compare)  passages {row['passages']}", flush=True)
+    os.unlink(pool_file)
     return rows
 
 
@@ -192,9 +207,10 @@ def main() -> None:
     ap.add_argument("--skip-baseline", action="store_true")
     ap.add_argument("--skip-planted", action="store_true")
     ap.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--pool", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.seed)))
+        print(json.dumps(worker(args.worker, args.seed, args.pool)))
         return
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}")
     if not args.skip_planted:
@@ -209,7 +225,8 @@ def main() -> None:
         if len(rows) >= 2:
             a, b = rows[0], rows[-1]
             print(f"  growth {a['reports']}→{b['reports']} reports (×{b['reports'] / a['reports']:.0f}): "
-                  f"time ×{b['seconds'] / a['seconds']:.1f}, memory growth ×{b['growth_mb'] / max(a['growth_mb'], 1e-9):.1f}")
+                  f"CPU time ×{b['cpu_seconds'] / a['cpu_seconds']:.1f}, wall ×{b['seconds'] / a['seconds']:.1f}, "
+                  f"memory growth ×{b['growth_mb'] / max(a['growth_mb'], 1e-9):.1f}")
 
 
 if __name__ == "__main__":

@@ -1144,7 +1144,6 @@ def write_corpus(out_dir: str | Path, config: CorpusConfig | None = None, **kwar
     fmt = _formats_for(reports, config.formats, config.seed)
     builders: dict[str, TextBuilder] = {}
     entries = []
-    prev_of: dict[str, GeneratedReport] = {}
     by_agency_year = {(r.agency.id, r.year): r for r in reports}
     for r in reports:
         tb = render_txt(r)
@@ -1163,8 +1162,6 @@ def write_corpus(out_dir: str | Path, config: CorpusConfig | None = None, **kwar
             data = render_docx(r)
         (out / name).write_bytes(data)
         prev = by_agency_year.get((r.agency.id, r.year - 1))
-        if prev:
-            prev_of[r.id] = prev
         has_fee_line = any(s.fact == "fee" for b in r.blocks if isinstance(b, Paragraph) for s in b.segments)
         failures = expected_failures(r.printed, prev.printed if prev else None, r.facts,
                                      part6_reports_fee=has_fee_line and r.printed.fee_count > 0)

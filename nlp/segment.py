@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import threading
+import types
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -215,8 +217,18 @@ class UserDictionaryStats:
     documents: int
 
 
+def _base_jieba():
+    """A jieba tokenizer with its own dictionary only (no user words)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    base = jieba.Tokenizer()
+    base.initialize()
+    return base
+
+
 def frequent_terms(texts: Sequence[str], min_docs: int = 4, min_count: int = 6, max_terms: int = 400,
-                   min_len: int = 3, max_len: int = 8) -> list[str]:
+                   min_len: int = 3, max_len: int = 8, base=None) -> list[str]:
     """Word sequences (2–3 jieba words of 2+ characters, Han only) frequent across documents and cohesive.
 
     A candidate must occur in ``min_docs`` documents, ``min_count`` times in all, and
@@ -224,11 +236,7 @@ def frequent_terms(texts: Sequence[str], min_docs: int = 4, min_count: int = 6, 
     word >= 0.4), and it must not be a fragment of a longer unit (the same neighbouring
     word in >= 60% of its occurrences). Only the terms are returned — no context.
     """
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    base = jieba.Tokenizer()
-    base.initialize()
+    base = base or _base_jieba()
     stop = frozenset(read_word_list(STOPWORDS_PATH)) if STOPWORDS_PATH.exists() else frozenset()
     word_count: Counter[str] = Counter()
     seq_count: Counter[str] = Counter()
@@ -281,15 +289,11 @@ def frequent_terms(texts: Sequence[str], min_docs: int = 4, min_count: int = 6, 
 def build_user_dictionary(texts: Sequence[str], out: Path = USER_DICT_PATH, **kwargs) -> UserDictionaryStats:
     """Write the jieba user dictionary: vocabulary terms + corpus-frequent terms, each with a
     frequency high enough to keep it whole (jieba's suggested frequency, floored)."""
-    import jieba
-
     from .vocabulary import SEGMENT_TERMS
 
-    jieba.setLogLevel(logging.WARNING)
-    base = jieba.Tokenizer()
-    base.initialize()
+    base = _base_jieba()
     vocab_terms = sorted(set(SEGMENT_TERMS))
-    corpus_terms = [t for t in frequent_terms(texts, **kwargs) if t not in set(vocab_terms)]
+    corpus_terms = [t for t in frequent_terms(texts, base=base, **kwargs) if t not in set(vocab_terms)]
     lines = ["# xxgk domain user dictionary for jieba: word frequency",
              "# built by nlp.segment.build_user_dictionary (xxgk train userdict) from",
              "# nlp.vocabulary.SEGMENT_TERMS and word sequences frequent across the corpus"]
@@ -309,3 +313,15 @@ def texts_of(paths: Iterable[Path]) -> list[str]:
     from .ingest import read_source
 
     return [read_source(p).text for p in paths]
+
+
+class _CallableModule(types.ModuleType):
+    """``nlp.segment`` names both this module and its :func:`segment` function. Once the module
+    is imported, Python binds the package attribute ``nlp.segment`` to the module, so the module
+    itself is callable and delegates to :func:`segment`: ``nlp.segment(text)`` always works."""
+
+    def __call__(self, text: str, offset: int = 0, backend: str = "auto") -> list[Token]:
+        return segment(text, offset=offset, backend=backend)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -271,3 +271,11 @@ def test_exported_as_nlp_analyze(tmp_path):
     result = nlp.analyze([DEMO_DIR / "qinghe-edu-2020.txt"], tmp_path, stages=["parse"])
     assert [a.report.year for a in result.analyses] == [2020]
     assert (tmp_path / "reports.jsonl").is_file()
+
+
+def test_outputs_inside_the_input_folder_are_not_read_back(tmp_path):
+    shutil.copy(DEMO_DIR / "qinghe-edu-2020.txt", tmp_path)
+    for _ in range(2):  # the second run finds OUT/brief.html under the input folder and leaves it out
+        result = analyze([tmp_path], tmp_path / "out", stages=["parse", "tables"])
+        assert len(result.analyses) == 1 and not result.failures
+    assert any("inside the output folder" in w for w in result.warnings)

@@ -11,7 +11,6 @@ import csv
 import gzip
 import json
 import random
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,7 +18,7 @@ from typer.testing import CliRunner
 
 from conftest import CORPUS, REPORTS_DIR, SHARED, corpus_index
 from nlp.agency import group_agencies, normalize_agency, same_agency
-from nlp.compare import CompareConfig, compare
+from nlp.compare import compare
 from nlp.compare.diff import diff_reports, render_html, render_text
 from nlp.compare.measures import dice_lcs, edit_similarity, lcs_length, levenshtein, specific_items
 from nlp.compare.synthetic import plant_passages, score_planted

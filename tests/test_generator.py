@@ -256,8 +256,6 @@ def test_planted_copies_appear_in_the_reuse_output(demo_manifest, demo_reports):
 
 def test_pdf_format_reads_back(tmp_path):
     """PDF (printed by headless Chromium; skipped where Chromium or a CJK font is missing): tables read back."""
-    from corpora.generate import render_pdf  # noqa: F401
-
     try:
         m = write_corpus(tmp_path, CorpusConfig(agencies=1, years=1, start_year=2021, seed=2, formats=("pdf",)))
     except RuntimeError as e:

@@ -146,3 +146,13 @@ def test_token_is_a_plain_record():
     t = segment("政务公开", offset=10)[0]
     assert t == Token("政务公开", 10, 14) and t.to_dict() == {"word": "政务公开", "start": 10, "end": 14}
     assert REPORTS_DIR.exists()
+
+
+def test_nlp_segment_is_callable_before_and_after_the_module_is_imported():
+    import importlib
+
+    import nlp
+
+    importlib.import_module("nlp.segment")  # binds the package attribute to the module
+    assert [t.word for t in nlp.segment("政务新媒体和依申请公开")] == ["政务新媒体", "和", "依申请公开"]
+    assert nlp.segment("政务公开", offset=2) == [Token("政务公开", 2, 6)]

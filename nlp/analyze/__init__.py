@@ -276,6 +276,25 @@ def _cache_key(path: Path, data: bytes) -> str:
     return hashlib.sha256(path.name.encode() + b"\0" + data).hexdigest()
 
 
+def _analyse_file(path: Path, funcs: dict[str, Any], status: dict[str, StageStatus], warnings: list[str],
+                  summary_options: dict[str, Any], cache_dir: Path | None, fingerprint: str) -> ReportAnalysis:
+    """One input file: from the cache when unchanged, else through the per-report stages (then cached)."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise XxgkError(f"cannot read: {e.strerror or e}") from e
+    key = _cache_key(path, data)
+    cached = _read_cache(cache_dir, key, fingerprint) if cache_dir is not None else None
+    a = _from_cache(path, cached, funcs) if cached else None
+    if a is not None:
+        a.report.source = str(path)
+        return a
+    a, entry = _run_report_stages(path, funcs, status, warnings, summary_options)
+    if cache_dir is not None:
+        _write_cache(cache_dir, key, fingerprint, entry)
+    return a
+
+
 # ------------------------------------------------------------------ the job
 
 def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str], *,
@@ -291,17 +310,15 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
     """
     out = Path(out_dir)
     files, failures = expand_inputs(paths)
+    ours = [f for f in files if f.resolve().is_relative_to(out.resolve())]   # e.g. OUT/brief.html of an earlier run
+    files = [f for f in files if f not in ours]
     if not files and not failures:
-        raise XxgkError("no input files")
-    for f in files:
-        try:
-            if f.resolve().is_relative_to(out.resolve()):
-                raise XxgkError(f"{f}: input lies inside the output folder {out}; choose another --out")
-        except OSError:
-            continue
+        raise XxgkError("no input files" + (f" outside the output folder {out}" if ours else ""))
     funcs, status = _load_stages(stages)
     warnings: list[str] = [f"{s.stage}: {s.message}" for s in status.values() if s.status == "skipped"
                            and s.message != "not requested"]
+    if ours:
+        warnings.append(f"inputs: {len(ours)} file(s) inside the output folder {out} left out")
     summary_options = dict(summary_options or {})
     cache_dir = out / CACHE_DIR
     fingerprint = _fingerprint() if use_cache else ""
@@ -311,31 +328,14 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
         hits = 0
         for i, path in enumerate(files):
             try:
-                data = path.read_bytes()
-            except OSError as e:
-                failures.append(Failure(str(path), f"cannot read: {e.strerror or e}"))
-                tick("reports", i + 1, len(files))
-                continue
-            key = _cache_key(path, data)
-            cached = _read_cache(cache_dir, key, fingerprint) if use_cache else None
-            a = _from_cache(path, cached, funcs) if cached else None
-            if a is not None:
-                a.report.source = str(path)
-                hits += 1
-            else:
-                try:
-                    a, entry = _run_report_stages(path, funcs, status, warnings, summary_options)
-                except XxgkError as e:
-                    failures.append(Failure(str(path), getattr(e, "reason", str(e))))
-                    tick("reports", i + 1, len(files))
-                    continue
-                except Exception as e:  # a parser bug must not stop the batch
-                    failures.append(Failure(str(path), f"internal error while reading: {type(e).__name__}: {e}"))
-                    tick("reports", i + 1, len(files))
-                    continue
-                if use_cache:
-                    _write_cache(cache_dir, key, fingerprint, entry)
-            analyses.append(a)
+                a = _analyse_file(path, funcs, status, warnings, summary_options, cache_dir if use_cache else None,
+                                  fingerprint)
+                hits += a.cached
+                analyses.append(a)
+            except XxgkError as e:
+                failures.append(Failure(str(path), getattr(e, "reason", str(e))))
+            except Exception as e:  # a parser bug must not stop the batch
+                failures.append(Failure(str(path), f"internal error while reading: {type(e).__name__}: {e}"))
             tick("reports", i + 1, len(files))
 
         findings: list[Any] = []

@@ -148,9 +148,9 @@ def heatmap_svg(labels: Sequence[str], matrix: Any, anchors: Sequence[str] = ())
 
 def theme_bars_svg(rows: Sequence[tuple[str, dict[str, float]]], names: dict[str, str], width: int = 900) -> str:
     """Stacked horizontal bars: one per report, segments = theme shares."""
-    themes = [k for k in names if any(k in s for _, s in rows)] + sorted(
-        {k for _, s in rows for k in s} - set(names))
-    colour = {k: PALETTE[i % len(PALETTE)] for i, k in enumerate(themes)}
+    every = list(names) + sorted({k for _, s in rows for k in s} - set(names))
+    colour = {k: PALETTE[i % len(PALETTE)] for i, k in enumerate(every)}   # same colour for a theme on every chart
+    themes = [k for k in every if any(s.get(k) for _, s in rows)]
     left, bar_h, gap = 230, 16, 6
     span = width - left - 10
     h = len(rows) * (bar_h + gap) + 10
@@ -322,7 +322,9 @@ def _card(a: "ReportAnalysis", findings: list[Any], measures: Any, names: dict[s
         parts.append(f'<h4>{UI["key_numbers"]}</h4><table><tr>{cells}</tr><tr>{vals}</tr></table>')
     parts.append(_checks_block(a, findings, others))
     if a.theme_shares:
-        parts.append(f'<h4>{UI["theme_shares"]}</h4>' + theme_bars_svg([("", a.theme_shares)], names, width=700))
+        spec = ("" if a.problem_specificity is None else
+                f'<p class="muted">问题与改进表述的具体性：{a.problem_specificity:.2f}（具体事项 ÷（具体事项 + 笼统表述））</p>')
+        parts.append(f'<h4>{UI["theme_shares"]}</h4>' + theme_bars_svg([("", a.theme_shares)], names, width=700) + spec)
     report_summary = next((s for s in a.summaries if s.get("level") == "report"), None)
     if report_summary:
         lines = [ln for ln in str(report_summary.get("summary", "")).splitlines() if ln.strip()]

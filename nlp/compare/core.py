@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
@@ -32,7 +32,7 @@ from .similarity import (
     minhash_permutations,
     minhash_signature,
 )
-from .template import REASONS, TemplateMask, mark_frequent, vocabulary_mask
+from .template import TemplateMask, mark_frequent, vocabulary_mask
 from .textprep import SENTENCE_END, ContentStream, content_stream, sentence_bounds, shingle_hashes
 
 
@@ -251,24 +251,32 @@ def _prepare(report: Report, n: int) -> _Doc:
 
 # ------------------------------------------------------------------ themes (optional)
 
-def _theme_spans(report: Report) -> list[tuple[int, int, str]] | None:
-    """(start, end, theme) text spans of a parsed report, from nlp.themes when available:
-    the trained classifier's ``classify_themes`` if it works, else the heading rules."""
+def _theme_model():
+    """The trained theme classifier (nlp.themes), or None when it or its model is unavailable."""
+    try:
+        from ..themes.model import load_model
+
+        return load_model()
+    except Exception:
+        return None
+
+
+def _theme_spans(report: Report, model) -> list[tuple[int, int, str]] | None:
+    """(start, end, theme) text spans of a parsed report: paragraph labels of the trained
+    classifier (``nlp.themes.classify_themes``) when ``model`` is given and works, else the
+    themes the section headings announce (``nlp.themes.taxonomy``); None when neither is available."""
     if not report.parts:
         return None
-    try:
-        from ..themes import classify_themes  # type: ignore[attr-defined]
+    if model is not None:
+        try:
+            from ..themes import classify_themes
 
-        out = []
-        for item in classify_themes(report):
-            get = item.get if isinstance(item, dict) else (lambda k, d=None, _i=item: getattr(_i, k, d))
-            theme = get("theme") or get("label")
-            if theme is not None and get("start") is not None:
-                out.append((int(get("start")), int(get("end")), str(theme)))
-        if out:
-            return out
-    except Exception:
-        pass
+            units = classify_themes(report, level="paragraph", model=model).units
+            out = [(u.start, u.end, u.theme) for u in units if u.level == "paragraph"]
+            if out:
+                return out
+        except Exception:
+            pass
     try:
         from ..themes.taxonomy import theme_for_heading, theme_for_part
     except Exception:
@@ -297,11 +305,10 @@ def compare(
     :class:`CompareConfig` (e.g. ``ngram=12, min_chars=30``). ``progress(stage, done, total)``
     is called as work advances. All offsets in the result index ``Report.text``.
     """
-    cfg = config or CompareConfig()
-    for k, v in options.items():
-        if not hasattr(cfg, k):
-            raise TypeError(f"compare() got an unknown option {k!r}")
-        setattr(cfg, k, v)
+    unknown = sorted(set(options) - set(CompareConfig.__dataclass_fields__))
+    if unknown:
+        raise TypeError(f"compare() got unknown option(s): {', '.join(unknown)}")
+    cfg = replace(config or CompareConfig(), **options)
     if cfg.ngram < 2:
         raise ValueError("ngram must be at least 2")
     if cfg.min_chars < cfg.ngram:
@@ -370,7 +377,11 @@ def compare(
 
     # 6: per-report measures
     boiler = _boilerplate_positions(docs, index, N, cfg)
-    theme_spans = [(_theme_spans(r) if cfg.themes else None) for r in reps]
+    model = _theme_model() if cfg.themes and any(r.parts for r in reps) else None
+    if cfg.themes and any(r.parts for r in reps):
+        notes.append("themes: " + ("paragraph labels of the trained classifier (nlp.themes)" if model is not None
+                                   else "the section headings' themes (no trained theme model found)"))
+    theme_spans = [(_theme_spans(r, model) if cfg.themes else None) for r in reps]
     members_of: dict[str, list[tuple[Passage, PassageSpan]]] = defaultdict(list)
     for p in passages:
         if p.kind == "reuse":
@@ -380,7 +391,7 @@ def compare(
     for k, d in enumerate(docs):
         report_rows.append(_report_measures(k, d, boiler[k] if boiler else None, reuse_cover[k], agency_of,
                                             members_of.get(d.report.id, []),
-                                            near_of.get(k), theme_spans[k], cfg, N))
+                                            near_of.get(k), theme_spans[k], cfg))
     if N < cfg.boilerplate_min_docs:
         notes.append(f"boilerplate share needs ≥ {cfg.boilerplate_min_docs} reports ({N} given): left empty")
 
@@ -517,7 +528,7 @@ def _boilerplate_positions(docs: list[_Doc], index: ShingleIndex, N: int, cfg: C
 
 def _report_measures(k: int, d: _Doc, boiler_starts: np.ndarray | None, cover: np.ndarray,
                      agency_of: list[str], passages: list[tuple[Passage, PassageSpan]], near_group: int | None,
-                     themes: list[tuple[int, int, str]] | None, cfg: CompareConfig, N: int) -> ReportMeasures:
+                     themes: list[tuple[int, int, str]] | None, cfg: CompareConfig) -> ReportMeasures:
     n = cfg.ngram
     r = d.report
     mask = d.template.mask

@@ -44,6 +44,7 @@ class DiffRow:
     a_segments: list[Segment] = field(default_factory=list)
     b_segments: list[Segment] = field(default_factory=list)
     template: bool = False
+    section: str = ""             # heading of the section it stands in (B's, else A's)
 
 
 @dataclass
@@ -219,6 +220,7 @@ def diff_reports(a: Report, b: Report, similar: float = 0.5) -> ReportDiff:
         sort_keys = [(r.b[0] if r.b else _anchor(pd.rows, k), 0 if r.b else 1, k) for k, r in enumerate(pd.rows)]
         pd.rows = [pd.rows[k] for *_, k in sorted(sort_keys)]
         for row in pd.rows:
+            row.section = _section_heading(b, row.b[0]) if row.b else _section_heading(a, row.a[0])
             ta_ = _scored(fa, a.text, *row.a) if row.a else 0
             tb_ = _scored(fb, b.text, *row.b) if row.b else 0
             total_a = sum(1 for k in range(*row.a) if not a.text[k].isspace()) if row.a else 0
@@ -238,6 +240,17 @@ def diff_reports(a: Report, b: Report, similar: float = 0.5) -> ReportDiff:
                 pd.changed += max(0, tb_ - same)
         out.append(pd)
     return ReportDiff(a, b, out, _cell_changes(a, b))
+
+
+def _section_heading(report: Report, offset: int) -> str:
+    """The printed heading (marker + heading) of the section holding ``offset``, or ''."""
+    for part in report.parts:
+        if part.start <= offset < part.end:
+            for sec in part.sections:
+                if sec.start <= offset < sec.end and sec.heading:
+                    return f"{sec.marker}{sec.heading}"
+            return ""
+    return ""
 
 
 def _anchor(rows: list[DiffRow], k: int) -> int:
@@ -291,12 +304,16 @@ def render_text(d: ReportDiff, show_same: bool = False, show_template: bool = Fa
         lines.append("")
         lines.append(f"== {p.key} {p.title_b or p.title_a}  (copied {p.copied} · changed {p.changed} · new {p.new} · removed {p.removed})")
         hidden = 0
+        section = ""
         for r in p.rows:
             if r.op == "same" and not show_same:
                 continue
             if r.template and not show_template:
                 hidden += 1
                 continue
+            if r.section and r.section != section:
+                section = r.section
+                lines.append(f"  -- {section}")
             tag = LABELS[r.op].split()[0] + (" (template)" if r.template else "")
             if r.op == "changed":
                 lines.append(f"  {tag} A: {_seg_text(r.a_segments)}")
@@ -355,7 +372,11 @@ def render_html(d: ReportDiff) -> str:
         h.append(f"<h2>{esc(p.key)} {esc(p.title_b or p.title_a)}</h2>")
         h.append(f"<p>copied {p.copied} · changed {p.changed} · new {p.new} · removed {p.removed} characters</p>")
         h.append(f'<table><tr><th class="label">row</th><th>A: {esc(d.a.id)}</th><th>B: {esc(d.b.id)}</th></tr>')
+        section = ""
         for r in p.rows:
+            if r.section and r.section != section:
+                section = r.section
+                h.append(f'<tr><th colspan="3" class="section">{esc(section)}</th></tr>')
             label = LABELS[r.op] + (" · template" if r.template else "")
             cls = ' class="template"' if r.template else ""
             h.append(f"<tr{cls}><th class=\"label\">{esc(label)}</th><td>{_seg_html(r.a_segments)}</td>"

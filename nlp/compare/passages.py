@@ -242,6 +242,7 @@ def find_aligned_pairs(
                 a0, a1, b0, b1 = _trim_edges(streams[r], streams[p], a0, a1, b0, b1, min_chars, n)
                 if min(a1 - a0, b1 - b0) < min_chars:
                     continue
+                matched = min(matched, a1 - a0, b1 - b0)  # the trimmed ends held no matches to speak of
                 identity = matched / max(a1 - a0, b1 - b0)
                 if identity < min_identity:
                     continue

@@ -243,3 +243,24 @@ def evaluate_artefact(out: Path, shared: Path, plan, log: Log, plain_model=None,
     (out / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=1), encoding="utf-8")
     log(f"default: {best} -> {SELECTABLE[best]}")
     return card
+
+
+def main(argv: list[str] | None = None) -> None:  # pragma: no cover - re-run the ablation on a trained artefact
+    import argparse
+
+    from .train import DEFAULT_SHARED, TrainPlan, _log_default
+
+    ap = argparse.ArgumentParser(description="re-run the headline ablation on a trained artefact")
+    ap.add_argument("--out", default="models/summarizer")
+    ap.add_argument("--work-dir", default=None)
+    ap.add_argument("--shared", default=str(DEFAULT_SHARED))
+    ap.add_argument("--csl-limit", type=int, default=None)
+    ap.add_argument("--threads", type=int, default=1)
+    a = ap.parse_args(argv)
+    plan = TrainPlan(csl_limit=a.csl_limit, threads=a.threads)
+    evaluate_artefact(Path(a.out), Path(a.shared), plan, _log_default,
+                      work_dir=Path(a.work_dir) if a.work_dir else None)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
