@@ -227,8 +227,21 @@ def _section_markers(text: str, lines: list[Line], start: int, end: int,
     return []
 
 
+#: where an inline heading without punctuation runs into its body: an enumeration or a year
+HEADING_RUNS_INTO_BODY = re.compile(r"[一二三四五六七八九十]是|[（(]1[）)]|1[.、．]|(?:19|20)\d{2}年")
+
+
 def _section_heading(text: str, pos: int, marker: str, end: int) -> tuple[str, int, int, int]:
     """(heading, heading_start, heading_end, body_start) for a section starting at ``pos``."""
+    h, hs, he, bs = _section_heading_raw(text, pos, marker, end)
+    if he > hs and bs <= he:  # inline heading cut at a comma: it may run into its body
+        m = HEADING_RUNS_INTO_BODY.search(h, 4)
+        if m:
+            return h[:m.start()], hs, hs + m.start(), hs + m.start()
+    return h, hs, he, bs
+
+
+def _section_heading_raw(text: str, pos: int, marker: str, end: int) -> tuple[str, int, int, int]:
     hs = pos + len(marker)
     while hs < end and text[hs] in " \t":
         hs += 1

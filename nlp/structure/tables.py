@@ -10,6 +10,8 @@ from ..vocabulary import TABLE_REGION_WORDS, TABLE_KIND_WORDS
 NUMERIC_TAIL = re.compile(r"(?:^|[\s\u4e00-\u9fff）)、.])[-\d.,/]+(?:\s+[-\d.,/]+|\s+[—/-])*\s*$")
 ONLY_NUMBERS = re.compile(r"^\s*(?:[-\d.,/%]+|/|—|-|无)(?:\s+(?:[-\d.,/%]+|/|—|-|无))*\s*$")
 SENTENCE_PUNCT = re.compile(r"[。；！？]")
+#: short label lines (a row label wrapped over lines) allowed between two table lines
+MAX_LABEL_GAP = 4
 
 
 @dataclass
@@ -102,7 +104,7 @@ def find_table_regions(text: str, start: int = 0, end: int | None = None,
                 continue
             s = lines[j].text.strip()
             # allow a blank line or a short label fragment between table lines
-            if (not s or (len(s) <= 30 and "。" not in s)) and j + 1 < n and any(flags[j + 1:j + 3]):
+            if (not s or (len(s) <= 30 and "。" not in s)) and j + 1 < n and any(flags[j + 1:j + 1 + MAX_LABEL_GAP]):
                 j += 1
                 continue
             break
