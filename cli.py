@@ -230,7 +230,9 @@ def train_themes_cmd(
     if run.cv:
         d = run.cv.to_dict()
         lines.append(f"leave-one-report-out CV on {d['sections']} heading-labelled sections of {d['reports']} reports (headings removed):")
-        for name in ("ensemble_parts", "ensemble", "model", "baseline"):
+        for name in ("ordered", "ensemble_parts", "ensemble", "model", "baseline"):
+            if not d.get(name):
+                continue
             per = ", ".join(f"{t} {v['f1']:.2f}" for t, v in d[name]["per_theme"].items())
             lines.append(f"  {name:<15} macro-F1 {d[name]['macro_f1']:.3f}  accuracy {d[name]['accuracy']:.3f}  ({per})")
         lines.append(f"  sentence accuracy (in context) {d['sentence_accuracy']}")

@@ -55,7 +55,7 @@ def main() -> None:
         for r in reports:
             classify_themes(r, "sentence", model=model)
         best = min(best, time.perf_counter() - t0)
-    print(f"classify_themes (sections + paragraphs + sentences): {len(reports) / best:.1f} reports/s, "
+    print(f"classify_themes (sections decoded per part + paragraphs + sentences): {len(reports) / best:.1f} reports/s, "
           f"{len(sentences) / best:,.0f} sentences/s end to end")
 
 

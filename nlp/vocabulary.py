@@ -315,6 +315,13 @@ PART_THEMES: dict[str, str] = {
     "other": "other",
 }
 
+#: the order in which part 一 (总体情况) of the 2019 and 2021 layouts presents its themed
+#: sections (宣传培训 first where a report has it; themes may be left out, rarely repeated):
+#: the section decoder (nlp.themes.sequence) prefers label sequences that follow it
+OVERVIEW_THEME_ORDER: tuple[str, ...] = ("training", "proactive", "requests", "management", "platforms", "supervision")
+#: report eras (``Report.era``) whose part 一 follows OVERVIEW_THEME_ORDER (the 2008 layout has no such template)
+OVERVIEW_ORDER_ERAS: tuple[str, ...] = ("2019", "2021")
+
 #: marks where the improvements half of an unheaded part 五 begins
 IMPROVEMENT_TURN = re.compile(r"下一步|今后|下阶段|新的一年|\d{4}\s*年[，,]?\s*(?:我|本)[^。]{0,6}将|改进(?:情况|措施|方向)|将(?:进一步|继续|持续)")
 

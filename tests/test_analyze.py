@@ -255,6 +255,15 @@ def test_brief_opens_in_headless_chromium(demo_run, hostile_brief):
         shots.mkdir(exist_ok=True)
         assert browser.save_screenshot(str(shots / "brief.png"))
         assert (shots / "brief.png").stat().st_size > 10_000
+        # print layout: the navigation is hidden and the page prints to a multi-page PDF
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        assert browser.execute_script("return getComputedStyle(document.querySelector('nav')).display") == "none"
+        import base64
+
+        pdf = base64.b64decode(browser.print_page())
+        (shots / "brief.pdf").write_bytes(pdf)
+        assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") > 3
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
         # a report carrying markup: it shows as text and nothing runs
         browser.get(hostile_brief.resolve().as_uri())
         assert browser.execute_script("return document.title") == "政府信息公开工作年度报告分析简报"

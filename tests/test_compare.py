@@ -314,10 +314,12 @@ def test_hongze_year_over_year(hongze):
     assert pm.part_similarity["overview"] < 0.8    # part 一 was rewritten in large part
     assert pm.repeated_over_limit == (pm.repeated_share > 0.5)
     assert pm.changed_a_lot == (pm.text_repeat_rate < 0.6)
-    if pm.theme_similarity:
-        assert all(0.0 <= v <= 1.0 for v in pm.theme_similarity.values())
+    # per theme (trained classifier when its model is present, else the headings' themes)
+    assert pm.theme_similarity and all(0.0 <= v <= 1.0 for v in pm.theme_similarity.values())
+    assert any(n.startswith("themes:") for n in res.notes)
     rm = res.report(b.id)
     assert rm.template_share > 0.2 and rm.reused_share > 0.2
+    assert sum(rm.theme_shares.values()) == pytest.approx(1.0, abs=0.01)
 
 
 # ------------------------------------------------------------------ diff

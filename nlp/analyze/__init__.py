@@ -132,13 +132,21 @@ def _load_stages(stages: Sequence[str] | None) -> tuple[dict[str, Any], dict[str
     return funcs, status
 
 
+#: code whose output is cached per file (checks, compare and this package run every time)
+_CACHED_CODE = ("ingest", "structure", "tables", "themes", "summarize", "document.py", "vocabulary.py",
+                "sentences.py", "segment.py", "agency.py", "errors.py", "data")
+
+
 def _fingerprint() -> str:
-    """A hash of the library code and model cards: a cached result is reused only under the same one."""
+    """A hash of the cached stages' code, data and model cards: a cached result is reused only under the same one."""
     h = hashlib.sha256(f"cache-{CACHE_VERSION}".encode())
     root = Path(__file__).resolve().parents[1]
-    for p in sorted(root.rglob("*.py")):
-        h.update(str(p.relative_to(root)).encode())
-        h.update(p.read_bytes())
+    for name in _CACHED_CODE:
+        p = root / name
+        for f in sorted(p.rglob("*") if p.is_dir() else [p]):
+            if f.is_file() and f.suffix in (".py", ".txt", ".json"):
+                h.update(str(f.relative_to(root)).encode())
+                h.update(f.read_bytes())
     models = root.parent / "models"
     if models.is_dir():
         for p in sorted(models.glob("*/card.json")):

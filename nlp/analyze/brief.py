@@ -151,7 +151,7 @@ def theme_bars_svg(rows: Sequence[tuple[str, dict[str, float]]], names: dict[str
     every = list(names) + sorted({k for _, s in rows for k in s} - set(names))
     colour = {k: PALETTE[i % len(PALETTE)] for i, k in enumerate(every)}   # same colour for a theme on every chart
     themes = [k for k in every if any(s.get(k) for _, s in rows)]
-    left, bar_h, gap = 230, 16, 6
+    left, bar_h, gap = (230 if any(label for label, _ in rows) else 4), 16, 6
     span = width - left - 10
     h = len(rows) * (bar_h + gap) + 10
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{h}" viewBox="0 0 {width} {h}" role="img" '

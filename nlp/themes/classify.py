@@ -2,7 +2,8 @@
 
 :func:`classify_themes` classifies every section body (heading excluded), paragraph and
 sentence of the report's parts (tables and table debris are skipped), gives each
-section a distribution, counts characters per theme for the whole report (from the
+section a distribution (its label decoded with the other sections of its part where the
+part follows the template order: ``nlp.themes.sequence``), counts characters per theme for the whole report (from the
 sentence labels) and scores the specificity of the problems/improvements text. Every
 label carries ``start``/``end`` offsets into ``Report.text``.
 """
@@ -16,7 +17,7 @@ from .. import vocabulary as V
 from ..document import Report
 from ..errors import XxgkError
 from ..sentences import split_sentences
-from .labels import body_spans, is_narrative
+from .labels import body_spans, is_narrative, top_level_sections
 from .model import ThemeModel, load_model
 from .taxonomy import THEME_KEYS, theme_for_heading
 
@@ -193,6 +194,7 @@ class _Unit:
     start: int
     end: int
     parent: int = -1     # index of the paragraph unit a sentence belongs to
+    position: int = -1   # sections: ordinal among the part's top-level headed sections
 
 
 def _units(report: Report) -> tuple[list[_Unit], list[tuple[int, str, str, str, int, int]]]:
@@ -201,13 +203,15 @@ def _units(report: Report) -> tuple[list[_Unit], list[tuple[int, str, str, str, 
     sections: list[tuple[int, str, str, str, int, int]] = []
     index = -1
     for part in report.parts:
+        positions = {id(s): i for i, s in enumerate(top_level_sections(part))}
         for section in part.sections:
             index += 1
             spans = [(s, e) for s, e in body_spans(report, section) if is_narrative(report.text[s:e])]
             if not spans:
                 continue
             sections.append((index, part.key, section.heading, part.title, spans[0][0], spans[-1][1]))
-            units.append(_Unit("section", part.key, index, spans[0][0], spans[-1][1]))
+            units.append(_Unit("section", part.key, index, spans[0][0], spans[-1][1],
+                               position=positions.get(id(section), -1)))
             for s, e in spans:
                 units.append(_Unit("paragraph", part.key, index, s, e))
                 p_index = len(units) - 1
@@ -251,9 +255,14 @@ def classify_themes(report: Report, level: str = "paragraph", model: ThemeModel 
     def as_dict(row) -> dict[str, float]:
         return {c: round(float(row[j]), 4) for j, c in enumerate(classes)}
 
+    # sections: decoded as a sequence within their part (template order), others argmax
+    section_units = [i for i, u in enumerate(units) if u.level == "section"]
+    decoded = dict(zip(section_units, model.decode_sections(
+        probs[section_units], [units[i].part for i in section_units], [report.era] * len(section_units),
+        [units[i].position for i in section_units]))) if section_units else {}
     spans: list[ThemeSpan] = []
     for i, u in enumerate(units):
-        j = int(probs[i].argmax())
+        j = classes.index(decoded[i]) if i in decoded else int(probs[i].argmax())
         spans.append(ThemeSpan(u.level, u.part, u.section, u.start, u.end, classes[j], round(float(probs[i][j]), 4),
                                as_dict(probs[i]), texts[i]))
     shares = {t: 0 for t in THEME_KEYS}

@@ -7,6 +7,12 @@ unheaded text is split at the turn to improvements (下一步 …) into a proble
 and an improvements half: those are *weak* labels, used for training only and never
 for evaluation. Paragraphs and sentences of a labelled section inherit its theme
 (training only).
+
+Top-level headed sections whose heading matches no rule become *context* units
+(theme ``""``, source ``'context'``): never trained on or scored, but predicted in
+the cross-validation so that the held-out part's section sequence is decoded as
+``classify_themes`` decodes it (``nlp.themes.sequence``). ``position`` is a section's
+ordinal among its part's top-level headed sections (-1 for other units).
 """
 from __future__ import annotations
 
@@ -37,6 +43,13 @@ class LabelledText:
     source: str       # 'heading' | 'part' | 'weak'
     part: str = ""
     heading: str = ""
+    era: str = ""     # Report.era of the report (structure for the section decoder)
+    position: int = -1  # ordinal among the part's top-level headed sections; -1: not one
+
+    @property
+    def trainable(self) -> bool:
+        """Has a theme (context units have none)."""
+        return bool(self.theme)
 
     @property
     def evaluable(self) -> bool:
@@ -110,6 +123,12 @@ def _marker_kind(marker: str) -> str:
     return "other"
 
 
+def top_level_sections(part: Part) -> list[Section]:
+    """The part's headed sections at the top numbering level (sub-headings like 一是…/1. under （一）… excluded)."""
+    top_kind = next((_marker_kind(s.marker) for s in part.sections if s.heading.strip() and s.marker), "")
+    return [s for s in part.sections if s.heading.strip() and not _is_sub_marker(s, top_kind)]
+
+
 def labelled_units(report: Report, units: Iterable[str] = ("section", "paragraph", "sentence")) -> Iterator[LabelledText]:
     """Every labelled text of ``report``: sections (bodies without headings), their paragraphs, sentences."""
     units = tuple(units)
@@ -117,6 +136,7 @@ def labelled_units(report: Report, units: Iterable[str] = ("section", "paragraph
     for part in report.parts:
         top_kind = next((_marker_kind(s.marker) for s in part.sections if s.heading.strip() and s.marker), "")
         parent_theme: str | None = None
+        positions = {id(s): i for i, s in enumerate(top_level_sections(part))}
         for section in part.sections:
             inherited = parent_theme if _is_sub_marker(section, top_kind) else None
             theme, source = _section_theme(part, section, inherited)
@@ -128,13 +148,18 @@ def labelled_units(report: Report, units: Iterable[str] = ("section", "paragraph
             if theme is None and part.key == "problems" and not section.heading.strip():
                 yield from _problem_halves(report, part, section, spans, units, group)
                 continue
-            if theme is None:
-                continue
+            position = positions.get(id(section), -1)
             body = _join(report, spans)
+            if theme is None:
+                if "section" in units and position >= 0 and _chars(body) >= MIN_BODY_CHARS:
+                    yield LabelledText(group, "", body, spans[0][0], spans[-1][1], "section", "context", part.key,
+                                       section.heading, report.era, position)
+                continue
             if _chars(body) < MIN_BODY_CHARS or (source == "part" and not is_narrative(body)):
                 continue
             if "section" in units:
-                yield LabelledText(group, theme, body, spans[0][0], spans[-1][1], "section", source, part.key, section.heading)
+                yield LabelledText(group, theme, body, spans[0][0], spans[-1][1], "section", source, part.key,
+                                   section.heading, report.era, position)
             yield from _smaller_units(report, spans, theme, "weak" if source == "weak" else source, part.key,
                                       section.heading, units, group, single=len(spans) == 1)
 

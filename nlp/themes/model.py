@@ -5,7 +5,10 @@ probabilities (scikit-learn). At prediction the calibrated probabilities are ave
 with the keyword dictionary's normalized scores (weight :data:`KEYWORD_WEIGHT`; a text
 with no keyword hit keeps the model's probabilities), and, where the part a text sits
 in is known, restricted to the themes that part allows
-(``taxonomy.PART_ALLOWED_THEMES``) and renormalized.
+(``taxonomy.PART_ALLOWED_THEMES``) and renormalized. Sections are then decoded per
+part: in part 一 of 2019/2021-layout reports the top-level headed sections take the
+label sequence that best follows the template order (``nlp.themes.sequence``; section
+order only, never heading text).
 
 Artefact layout (``models/themes/``): ``model.joblib`` (the fitted pipeline) and
 ``card.json`` (format version, taxonomy version, library versions, training files
@@ -24,6 +27,7 @@ from typing import Any, Sequence
 
 from ..errors import ModelLoadError
 from .labels import LabelledText
+from .sequence import ORDER_PENALTY, decode_sections
 from .taxonomy import PART_ALLOWED_THEMES, THEME_KEYS, TAXONOMY_VERSION
 
 MODEL_FORMAT = 1
@@ -69,6 +73,7 @@ def build_pipeline(seed: int = SEED, c: float = 0.5):
 
 
 def _fit(units: Sequence[LabelledText], seed: int = SEED):
+    units = [u for u in units if u.trainable]
     pipe = build_pipeline(seed)
     pipe.fit([u.text for u in units], [u.theme for u in units])
     return pipe
@@ -107,6 +112,14 @@ class ThemeModel:
     @property
     def keyword_weight(self) -> float:
         return float(self.card.get("keyword_weight", KEYWORD_WEIGHT))
+
+    @property
+    def order_penalty(self) -> float:
+        return float(self.card.get("order_penalty", ORDER_PENALTY))
+
+    def decode_sections(self, probs, parts: Sequence[str], eras: Sequence[str], positions: Sequence[int]) -> list[str]:
+        """Section themes of one report from their probabilities (see ``nlp.themes.sequence``)."""
+        return decode_sections(probs, self.classes, parts, eras, positions, self.order_penalty)
 
     def predict_proba(self, texts: Sequence[str], parts: Sequence[str] | None = None, keywords: bool = True):
         """Probabilities (rows: texts, columns: :attr:`classes`). ``parts``: the part key of each
@@ -239,8 +252,11 @@ class CVResult:
     """Leave-one-report-out scores on heading-labelled sections (headings removed).
 
     ``model``: the calibrated TF-IDF model alone (content only); ``ensemble``: model +
-    keyword dictionary; ``ensemble_parts``: the shipped predictor, also knowing each
-    section's part (as classify_themes does); ``baseline``: the keyword dictionary alone.
+    keyword dictionary; ``ensemble_parts``: also knowing each section's part;
+    ``ordered``: the shipped predictor, ``ensemble_parts`` plus the decoding of part 一's
+    section sequence in 2019/2021-layout reports (as classify_themes does; the held-out
+    report's unlabelled top-level sections take part in the decoding, unscored);
+    ``baseline``: the keyword dictionary alone.
     ``sentence_accuracy``: heading-labelled sentences of the held-out report labelled as
     classify_themes does (in context), scored against their section's theme.
     """
@@ -251,6 +267,7 @@ class CVResult:
     ensemble: CVScores
     ensemble_parts: CVScores
     baseline: CVScores
+    ordered: CVScores | None = None
     sentence_accuracy: float | None = None
     confusion: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -261,6 +278,7 @@ class CVResult:
             "sections": self.sections, "reports": self.reports,
             "model": self.model.to_dict(), "ensemble": self.ensemble.to_dict(),
             "ensemble_parts": self.ensemble_parts.to_dict(), "baseline": self.baseline.to_dict(),
+            "ordered": self.ordered.to_dict() if self.ordered else None, "order_penalty": ORDER_PENALTY,
             "sentence_accuracy": self.sentence_accuracy, "confusion": self.confusion,
         }
 
@@ -283,7 +301,7 @@ def cross_validate(units: Sequence[LabelledText], seed: int = SEED, progress=Non
 
     groups = sorted({u.report for u in units if u.evaluable})
     y_true: list[str] = []
-    preds: dict[str, list[str]] = {"model": [], "ensemble": [], "ensemble_parts": []}
+    preds: dict[str, list[str]] = {"model": [], "ensemble": [], "ensemble_parts": [], "ordered": []}
     sent_true: list[str] = []
     sent_pred: list[str] = []
     for g in groups:
@@ -296,6 +314,12 @@ def cross_validate(units: Sequence[LabelledText], seed: int = SEED, progress=Non
         preds["model"].extend(model.predict(texts, keywords=False))
         preds["ensemble"].extend(model.predict(texts))
         preds["ensemble_parts"].extend(model.predict(texts, parts))
+        # the part's section sequence: scored sections plus unlabelled top-level ones (context)
+        seq = test + [u for u in units if u.report == g and u.source == "context"]
+        seq_probs = model.predict_proba([u.text for u in seq], [u.part for u in seq])
+        decoded = model.decode_sections(seq_probs, [u.part for u in seq], [u.era for u in seq],
+                                        [u.position for u in seq])
+        preds["ordered"].extend(decoded[:len(test)])
         if test_sentences:
             sent_true.extend(u.theme for u in test_sentences)
             sent_pred.extend(_predict_sentences_in_context(model, test_sentences, test))
@@ -304,12 +328,12 @@ def cross_validate(units: Sequence[LabelledText], seed: int = SEED, progress=Non
     evaluable = [u for u in units if u.evaluable]
     baseline = _scores([u.theme for u in evaluable], KeywordBaseline().predict([u.text for u in evaluable]))
     confusion: dict[str, dict[str, int]] = {}
-    for t, p in zip(y_true, preds["ensemble_parts"]):
+    for t, p in zip(y_true, preds["ordered"]):
         confusion.setdefault(t, {}).setdefault(p, 0)
         confusion[t][p] += 1
     sent_acc = round(sum(a == b for a, b in zip(sent_true, sent_pred)) / len(sent_true), 4) if sent_true else None
     return CVResult(len(y_true), len(groups), _scores(y_true, preds["model"]), _scores(y_true, preds["ensemble"]),
-                    _scores(y_true, preds["ensemble_parts"]), baseline, sent_acc,
+                    _scores(y_true, preds["ensemble_parts"]), baseline, _scores(y_true, preds["ordered"]), sent_acc,
                     {t: dict(sorted(v.items())) for t, v in sorted(confusion.items())})
 
 
@@ -337,6 +361,8 @@ def label_counts(units: Sequence[LabelledText]) -> dict[str, dict[str, int]]:
     """Counts of labelled units by unit kind and theme (for the card)."""
     out: dict[str, dict[str, int]] = {}
     for u in units:
+        if not u.trainable:
+            continue
         key = f"{u.unit}/{u.source}"
         out.setdefault(key, {}).setdefault(u.theme, 0)
         out[key][u.theme] += 1
@@ -361,8 +387,11 @@ def train_model(units: Sequence[LabelledText], training_files: Sequence[Path], c
         "features": "tf-idf over jieba content words (user dictionary) + character 1-3-grams",
         "classifier": "LinearSVC(C=0.5, class_weight=balanced) + sigmoid calibration (3-fold)",
         "keyword_weight": KEYWORD_WEIGHT,
+        "order_penalty": ORDER_PENALTY,
         "prediction": "(1 - keyword_weight) * calibrated model + keyword_weight * keyword dictionary; "
-                      "restricted to the themes the text's part allows when the part is known",
+                      "restricted to the themes the text's part allows when the part is known; sections of "
+                      "part 一 in 2019/2021-layout reports decoded as a sequence (Viterbi, order_penalty per step "
+                      "against the template order)",
         "cv": cv.to_dict() if cv else None,
     }
     return ThemeModel(pipe, card)
