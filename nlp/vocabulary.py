@@ -126,7 +126,8 @@ TITLE_PATTERN = re.compile(
 YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:报告|年报)")
 STAT_PERIOD = re.compile(r"(?:统计期限|统计时限|统计期)[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 DATE_PATTERN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-CONTACT_PATTERN = re.compile(r"[^。\n]*(?:联系|电话|地址|邮编|电子邮箱)[^。\n]*(?:\d{3,4}-?\d{7,8}|@)[^。\n]*[。]?")
+#: a contact sentence (starts at a sentence or line start, so the search stays linear)
+CONTACT_PATTERN = re.compile(r"(?:(?<=[。\n])|^)[^。\n]*(?:联系|电话|地址|邮编|电子邮箱)[^。\n]*(?:\d{3,4}-?\d{7,8}|@)[^。\n]*[。]?", re.M)
 AGENCY_SUFFIXES = ("人民政府办公室", "人民政府办公厅", "人民政府", "办公室", "办公厅", "委员会", "局", "厅", "部", "署",
                    "中心", "办事处", "街道", "镇", "乡", "委", "办", "院", "所", "站", "处", "会")
 
