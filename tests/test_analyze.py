@@ -65,6 +65,12 @@ def test_demo_analysis_writes_every_output(demo_run, manifest):
     status = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
     assert status["stages"]["parse"]["status"] == "ok" and status["failures"] == []
     assert len(status["reports"]) == 12
+    for stage in ("tables", "checks", "summaries", "compare"):
+        assert status["stages"][stage]["status"] == "ok", status["stages"][stage]
+    for a in result.analyses:
+        assert any(s["level"] == "report" for s in a.summaries)
+        if status["stages"]["themes"]["status"] == "ok":  # the themes model ships in models/themes
+            assert abs(sum(a.theme_shares.values()) - 1) < 0.01 and a.themes
 
 
 def test_planted_errors_are_failed_checks_in_findings_csv(demo_run, manifest):

@@ -48,6 +48,7 @@ YOY_ZH = (
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f", "#bab0ac")
 HEATMAP_MAX = 60
 REUSED_TOP = 10
+MEMBERS_SHOWN = 12
 
 CSS = """
 :root { --ink:#1f2328; --muted:#59636e; --line:#d0d7de; --fail:#b42318; --warn:#9a6700; --ok:#1a7f37; }
@@ -229,16 +230,20 @@ def _ordered(analyses: Iterable["ReportAnalysis"]) -> list["ReportAnalysis"]:
 
 def _reused(result: "AnalyzeResult", labels: dict[str, str]) -> str:
     comp = result.comparison
-    passages = sorted(comp.reuse_passages, key=lambda p: (-p.n_agencies, -p.n_reports, -p.chars, p.id))[:REUSED_TOP]
+    # most repeated characters first: length × (copies beyond the first)
+    passages = sorted(comp.reuse_passages, key=lambda p: (-p.chars * (p.n_reports - 1), -p.n_agencies, p.id))[:REUSED_TOP]
     if not passages:
         return f'<h3 id="reused">{UI["reused"]}</h3><p class="muted">{UI["none"]}</p>'
     items = []
     for p in passages:
         members = sorted({labels.get(m.report, m.report) for m in p.members})
+        if len(members) > MEMBERS_SHOWN:
+            members = members[:MEMBERS_SHOWN] + [f"等 {len(members)} 份"]
         text = p.text if len(p.text) <= 300 else p.text[:300] + "…"
         items.append(f'<li><blockquote>{esc(text)}</blockquote><div class="muted">{UI["appears_in"]} {p.n_reports} '
                      f'{UI["n_reports"]}、{p.n_agencies} {UI["n_agencies"]}（{p.chars} 字）：{esc("、".join(members))}</div></li>')
-    return f'<h3 id="reused">{UI["reused"]}</h3><ol>{"".join(items)}</ol>'
+    return (f'<h3 id="reused">{UI["reused"]}</h3><p class="muted">按重复字数排序（段落字数 ×（出现次数 − 1））。</p>'
+            f'<ol>{"".join(items)}</ol>')
 
 
 def _boilerplate(result: "AnalyzeResult", labels: dict[str, str]) -> str:
