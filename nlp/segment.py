@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 import threading
-import types
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
+
+from ._callable import make_module_callable
 
 from .errors import XxgkError
 
@@ -315,13 +315,4 @@ def texts_of(paths: Iterable[Path]) -> list[str]:
     return [read_source(p).text for p in paths]
 
 
-class _CallableModule(types.ModuleType):
-    """``nlp.segment`` names both this module and its :func:`segment` function. Once the module
-    is imported, Python binds the package attribute ``nlp.segment`` to the module, so the module
-    itself is callable and delegates to :func:`segment`: ``nlp.segment(text)`` always works."""
-
-    def __call__(self, text: str, offset: int = 0, backend: str = "auto") -> list[Token]:
-        return segment(text, offset=offset, backend=backend)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+make_module_callable(__name__, "segment")  # ``nlp.segment(text)`` works after the module is imported

@@ -569,14 +569,6 @@ def write_outputs(result: AnalyzeResult) -> list[Path]:
     return written
 
 
-class _CallableModule(type(json)):
-    """``nlp.analyze`` is both this package and its main function: once the package is imported,
-    Python binds the attribute ``nlp.analyze`` to it, so the package forwards calls to :func:`analyze`."""
+from .._callable import make_module_callable  # noqa: E402
 
-    def __call__(self, *args: Any, **kwargs: Any) -> AnalyzeResult:
-        return analyze(*args, **kwargs)
-
-
-import sys as _sys  # noqa: E402
-
-_sys.modules[__name__].__class__ = _CallableModule
+make_module_callable(__name__, "analyze")  # ``nlp.analyze(...)`` works after the package is imported

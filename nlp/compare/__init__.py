@@ -25,16 +25,6 @@ from .core import CompareConfig, CompareResult, Passage, PassageSpan, PairMeasur
 __all__ = ["compare", "CompareConfig", "CompareResult", "Passage", "PassageSpan", "PairMeasures", "ReportMeasures"]
 
 
-# ``nlp.compare`` is both this package and the public function: once the package is
-# imported, Python binds ``nlp.compare`` to the module, so the module itself is made
-# callable (``nlp.compare(reports)`` works whichever was touched first).
-import sys as _sys
-import types as _types
+from .._callable import make_module_callable  # noqa: E402
 
-
-class _CallableModule(_types.ModuleType):
-    def __call__(self, *args, **kwargs):
-        return compare(*args, **kwargs)
-
-
-_sys.modules[__name__].__class__ = _CallableModule
+make_module_callable(__name__, "compare")  # ``nlp.compare(reports)`` works after the package is imported

@@ -61,6 +61,9 @@ def read_pdf(data: bytes, path: str, changes: list[str], warnings: list[str]) ->
         import pdfplumber
     except ImportError as e:  # pragma: no cover
         raise ReportReadError(path, f"pdfplumber is not installed: {e}") from None
+    import logging
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font warnings flood stderr otherwise
     pages: list[list[tuple[str, bool]]] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
