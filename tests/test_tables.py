@@ -441,3 +441,18 @@ def test_tables_round_trip_through_dict(extracted):
     assert back.cells() == t.cells() and back.era == t.era
     assert back.value("requests", "total", "total") == 1191
     assert back.cell("proactive", "rules", "repealed").semantic == "inferred"
+
+
+def test_table4_after_a_narrative_note_and_part_heading_is_read():
+    """A note naming the table (…行政复议和行政诉讼…见下表) before table 4 is not taken for the table."""
+    text = ("三、收到和处理政府信息公开申请情况\n本年度共收到申请3件。\n"
+            "四、政府信息公开行政复议、行政诉讼情况\n"
+            "本年度本机关发生因政府信息公开引起的行政复议和行政诉讼案件各一件，具体数据见下表。\n"
+            "行政复议 行政诉讼\n结果维持 结果纠正 其他结果 尚未审结 总计\n"
+            "1 0 0 0 1 0 0 0 0 0 1 0 0 0 1\n"
+            "五、存在的主要问题及改进情况\n培训不够。\n")
+    t = extract_tables(parse_text(text))
+    assert t.value("review_litigation", "review", "upheld") == 1
+    assert t.value("review_litigation", "litigation_after_review", "total") == 1
+    cell = t.cell("review_litigation", "review", "total")
+    assert text[cell.start:cell.end] == "1"

@@ -229,28 +229,52 @@ def _region_end(text: str, start: int, limit: int, need_values: int = 1) -> int:
     return limit
 
 
+def _search_marker(pattern: re.Pattern[str], text: str, start: int, end: int | None = None,
+                   headings: frozenset[int] = frozenset()) -> re.Match[str] | None:
+    """The first table marker at or after ``start`` that is neither inside a narrative sentence
+    (a note such as 具体数据见下表 may name the table before it) nor on a part heading line
+    (``headings``: the lines where the parser found part headings)."""
+    end = len(text) if end is None else end
+    while True:
+        m = pattern.search(text, start, end)
+        if m is None:
+            return None
+        a, b = _line_at(text, m.start())
+        if not _is_narrative(text[a:b]) and not any(a <= h < b for h in headings):
+            return m
+        start = b + 1
+
+
 def find_regions(report: Report) -> dict[str, tuple[int, int]]:
     """Spans of tables 2, 3 and 4 in ``report.text`` (only those whose markers are found)."""
     text = report.text
     n = len(text)
     regions: dict[str, tuple[int, int]] = {}
-    m = _PROACTIVE_FIRST.search(text) or _START["proactive"].search(text)
+    heads = frozenset(p.start for p in report.parts if not p.inferred)
+    m = _search_marker(_PROACTIVE_FIRST, text, 0, None, heads) or _search_marker(_START["proactive"], text, 0, None, heads)
     p_start = _line_at(text, m.start())[0] if m else -1
     search_from = p_start if p_start >= 0 else 0
-    m = _START["requests"].search(text, search_from)
+    m = _search_marker(_START["requests"], text, search_from, None, heads)
     r_start = _line_at(text, m.start())[0] if m else -1
     v_start = -1
     if r_start >= 0:
         cf = _CARRIED_FORWARD.search(text, r_start)
         after = _line_at(text, cf.start())[1] if cf else r_start
-        m = _START["review_litigation"].search(text, after)
+        m = _search_marker(_START["review_litigation"], text, after, None, heads)
         if m:
             v_start = _line_at(text, m.start())[0]
     else:
         part = report.part("review_litigation")
         if part is not None:
-            m = _START["review_litigation"].search(text, part.start, part.end)
+            m = _search_marker(_START["review_litigation"], text, part.start, part.end, heads)
             v_start = _line_at(text, m.start())[0] if m else -1
+    review_part = report.part("review_litigation")
+    if v_start < 0 and review_part is not None and not review_part.inferred and review_part.start > r_start:
+        # table 4 printed without its header: its values follow the part heading directly
+        body = review_part.title_end if review_part.title_end > review_part.start else review_part.start
+        nl = text.find("\n", body, review_part.end)
+        if nl >= 0 and _NUMBER_RUN.search(text, nl, review_part.end):
+            v_start = nl + 1
     # the parser's table spans fill in a table whose markers were not found
     starts = {"proactive": p_start, "requests": r_start, "review_litigation": v_start}
     for kind, start in starts.items():
