@@ -15,6 +15,8 @@ from .normalize import PAGE_NUMBER_LINE, normalize_text, remove_running_lines
 #: fewer characters than this per page on average means there is no usable text layer
 MIN_CHARS_PER_PAGE = 20
 SENTENCE_FINAL = set("。！？；：!?;:")
+#: characters on one text line may sit this fraction of the median character size above or below each other
+LINE_TOLERANCE = 0.45
 #: a table row: two or more numbers at the end of the line
 BARE_PAGE_NUMBER = re.compile(r"^\s*[（(]?\d{1,3}[）)]?\s*$")
 NUMERIC_TAIL = re.compile(r"(?:\s+[-\d.,/]+){2,}\s*$")
@@ -23,7 +25,11 @@ NUMERIC_TAIL = re.compile(r"(?:\s+[-\d.,/]+){2,}\s*$")
 def _page_lines(page) -> list[tuple[str, bool]]:
     """(text, reaches_right_margin) for each text line of a page."""
     try:
-        lines = page.extract_text_lines(strip=True, return_chars=False)
+        sizes = sorted(c.get("size", 0) for c in page.chars)
+        # a baseline shift (digits in another font, a large title) must not split a line:
+        # the vertical tolerance follows the page's typical character size
+        y_tol = max(3.0, LINE_TOLERANCE * sizes[len(sizes) // 2]) if sizes else 3.0
+        lines = page.extract_text_lines(strip=True, return_chars=False, y_tolerance=y_tol)
     except Exception:
         return [(ln, False) for ln in (page.extract_text() or "").split("\n")]
     if not lines:
