@@ -266,6 +266,8 @@ def test_pdf_format_reads_back(tmp_path):
     e = m["reports"][0]
     report = read_report(tmp_path / e["file"])
     assert report.format == "pdf" and report.year == 2021
+    # the title's digits sit on another baseline: still one line, so year and agency come from the title
+    assert report.metadata_sources["year"] == "title" and report.metadata_sources["agency"] == "title"
     assert [p.key for p in report.parts] == list(V.REQUIRED_PARTS_2019)
     tables = extract_tables(report)
     t3 = e["tables"]["printed"]["t3"]
