@@ -35,7 +35,7 @@ from nlp import vocabulary as V
 
 from . import phrases as P
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 #: formats written by default (pure Python, byte-for-byte reproducible)
 FORMATS = ("txt", "md", "docx", "html")
 #: every format; 'pdf' prints the HTML rendering with headless Chromium and needs a CJK font
@@ -43,6 +43,28 @@ ALL_FORMATS = FORMATS + ("pdf",)
 CN_DIGITS = "一二三四五六七八九十"
 
 # ---------------------------------------------------------------- agencies
+
+
+@dataclass
+class PrintHabits:
+    """How an agency prints its tables (choices among the variants in ``nlp.vocabulary``)."""
+
+    number_mark: str = V.PRINTED_NUMBER_MARKS[0]
+    request_note: str = V.PRINTED_REQUEST_NOTES[0]
+    table_unit: str = V.PRINTED_TABLE_UNITS[0]
+    legal_persons: str = V.PRINTED_REQUEST_LEGAL_PERSONS_VARIANTS[0]
+    review_total: str = V.PRINTED_REVIEW_TOTAL_VARIANTS[0]
+    request_rows: dict[str, str] = field(default_factory=dict)   # row key -> printed label, where it varies
+
+    @classmethod
+    def draw(cls, agency_id: str) -> "PrintHabits":
+        """The habits of an agency, seeded by its id only (other random draws are unaffected)."""
+        rng = random.Random(f"print-habits:{agency_id}")
+        return cls(number_mark=rng.choice(V.PRINTED_NUMBER_MARKS), request_note=rng.choice(V.PRINTED_REQUEST_NOTES),
+                   table_unit=rng.choice(V.PRINTED_TABLE_UNITS),
+                   legal_persons=rng.choice(V.PRINTED_REQUEST_LEGAL_PERSONS_VARIANTS),
+                   review_total=rng.choice(V.PRINTED_REVIEW_TOTAL_VARIANTS),
+                   request_rows={k: rng.choice(v) for k, v in V.PRINTED_REQUEST_ROW_VARIANTS.items()})
 
 
 @dataclass
@@ -64,6 +86,7 @@ class Agency:
     heading_inline: bool     # "（一）主动公开情况。正文…" versus a heading line
     txt_table_shape: str     # 'rows' (label and numbers on a line) or 'cells' (one cell a line)
     training_section: bool   # a 宣传培训 section in part 一
+    print_habits: PrintHabits = field(default_factory=PrintHabits)
 
 
 def make_agencies(n: int, rng: random.Random) -> list[Agency]:
@@ -90,6 +113,7 @@ def make_agencies(n: int, rng: random.Random) -> list[Agency]:
             fields=dept["fields"], platform=fill(dept["platform"]), scale=dept["scale"], makes_rules=dept["rules"],
             laziness=round(rng.choice((0.15, 0.3, 0.5, 0.7)), 2), heading_inline=rng.random() < 0.6,
             txt_table_shape=rng.choice(("rows", "cells")), training_section=rng.random() < 0.5,
+            print_habits=PrintHabits.draw(f"{slug}-{dept['slug']}"),
         ))
     return agencies
 
@@ -683,6 +707,7 @@ def _num(v: float | int | None) -> str:
 def table_rows(report: GeneratedReport, kind: str) -> dict[str, Any]:
     """A neutral description of a printed table (labels from nlp.vocabulary), rendered by every writer."""
     p = report.printed
+    habits = report.agency.print_habits
     if kind == "proactive":
         blocks = []
         column_labels = dict(V.PRINTED_PROACTIVE_COLUMNS)
@@ -697,25 +722,32 @@ def table_rows(report: GeneratedReport, kind: str) -> dict[str, Any]:
                 if rk == "procurement":
                     vals[1] = f"{vals[1]}万元"
                 rows.append((V.PRINTED_PROACTIVE_ROWS[p.era][rk], vals))
-            blocks.append({"title": title, "columns": [V.PRINTED_PROACTIVE_ITEM] + [column_labels[c] for c in cols],
+            headers = [column_labels[c] + ("" if c in V.AMOUNT_COLUMNS else V.PRINTED_COUNT_UNIT) for c in cols]
+            blocks.append({"title": title, "columns": [V.PRINTED_PROACTIVE_ITEM] + headers,
                            "rows": rows})
-        return {"kind": kind, "blocks": blocks}
+        return {"kind": kind, "unit": habits.table_unit, "blocks": blocks}
     if kind == "requests":
         outcomes = set(outcome_rows(p.era)) | {"total"}
         rows = []
         for key in request_rows(p.era):
             group = V.PRINTED_REQUEST_GROUPS[key.split(".")[0]] if "." in key else ""
+            label = re.sub(r"^(\d+)\.", lambda m: m.group(1) + habits.number_mark,
+                           habits.request_rows.get(key, V.PRINTED_REQUEST_ROWS[key]))
             rows.append({"key": key, "section": V.PRINTED_REQUEST_RESULTS if key in outcomes else "", "group": group,
-                         "label": V.PRINTED_REQUEST_ROWS[key], "values": [_num(v) for v in p.t3[key]]})
-        return {"kind": kind, "note": V.PRINTED_REQUEST_NOTE, "header": V.PRINTED_REQUEST_HEADER,
+                         "label": label, "values": [_num(v) for v in p.t3[key]]})
+        return {"kind": kind, "unit": habits.table_unit, "note": habits.request_note, "header": V.PRINTED_REQUEST_HEADER,
                 "columns": [V.PRINTED_REQUEST_COLUMNS[c] for c in V.REQUEST_COLUMNS],
-                "legal_persons": V.PRINTED_REQUEST_LEGAL_PERSONS, "results": V.PRINTED_REQUEST_RESULTS, "rows": rows}
+                "legal_persons": habits.legal_persons, "results": V.PRINTED_REQUEST_RESULTS, "rows": rows}
     values: list[str] = []
     for bk in V.REVIEW_BLOCKS:
         values += [_num(v) for v in p.t4[bk]]
-    return {"kind": kind, "blocks": [V.PRINTED_REVIEW_BLOCKS[b] for b in V.REVIEW_BLOCKS],
-            "litigation": V.PRINTED_REVIEW_LITIGATION, "columns": [V.PRINTED_REVIEW_COLUMNS[c] for c in V.REVIEW_COLUMNS],
-            "values": values}
+    columns = [V.PRINTED_REVIEW_COLUMNS[c] for c in V.REVIEW_COLUMNS[:-1]] + [habits.review_total]
+    blocks = [V.PRINTED_REVIEW_BLOCKS[b] for b in V.REVIEW_BLOCKS]
+    # text renderings print the table one block a row (行政复议 / 行政诉讼（…）), the results as columns
+    block_rows = [(blocks[0], values[:5])] + [(f"{V.PRINTED_REVIEW_LITIGATION}（{label}）", values[5 * i:5 * i + 5])
+                                             for i, label in enumerate(blocks[1:], 1)]
+    return {"kind": kind, "unit": habits.table_unit, "blocks": blocks, "litigation": V.PRINTED_REVIEW_LITIGATION,
+            "columns": columns, "values": values, "block_rows": block_rows}
 
 
 # ---------------------------------------------------------------- renderers
@@ -774,6 +806,7 @@ def _txt_table(tb: TextBuilder, t: dict[str, Any], shape: str) -> None:
         else:
             tb.line("\t".join(cells))
 
+    tb.line(t["unit"])
     if t["kind"] == "proactive":
         for block in t["blocks"]:
             tb.line(block["title"])
@@ -782,8 +815,9 @@ def _txt_table(tb: TextBuilder, t: dict[str, Any], shape: str) -> None:
                 row([label] + vals)
     elif t["kind"] == "requests":
         tb.line(t["note"])
-        row([t["header"]] + t["columns"][:1] + [t["legal_persons"]] + [t["columns"][6]])
-        row([c for c in t["columns"][1:6]])
+        # two header rows: the group heads, then the applicant columns with the total last
+        row([t["header"]] + t["columns"][:1] + [t["legal_persons"]])
+        row(t["columns"][1:])
         seen: set[str] = set()
         for r in t["rows"]:
             for head in (r["section"], r["group"]):
@@ -792,10 +826,9 @@ def _txt_table(tb: TextBuilder, t: dict[str, Any], shape: str) -> None:
                     tb.line(head)
             row([r["label"]] + r["values"])
     else:
-        row([t["blocks"][0], t["litigation"]])
-        row([t["blocks"][1], t["blocks"][2]])
-        row(t["columns"] * 3)
-        row(t["values"])
+        row([V.PRINTED_REVIEW_ITEM] + t["columns"])
+        for label, vals in t["block_rows"]:
+            row([label] + vals)
 
 
 def render_txt(report: GeneratedReport) -> TextBuilder:
@@ -814,11 +847,16 @@ def render_txt(report: GeneratedReport) -> TextBuilder:
     return tb
 
 
+#: the delimiter cell of a Markdown table (centred columns, as most reports print them)
+_MD_RULE = ":---:"
+
+
 def render_md(report: GeneratedReport) -> str:
     out = [f"# {report.title}", ""]
 
     def pipe(cells: Sequence[str]) -> str:
-        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+        # rows without outer pipes (valid GFM), as several converters write them
+        return " | ".join(c.replace("|", "\\|") or " " for c in cells)
 
     for b in report.blocks:
         if isinstance(b, Heading):
@@ -828,32 +866,31 @@ def render_md(report: GeneratedReport) -> str:
                 out += [line, ""]
         else:
             t = table_rows(report, b.kind)
+            out += [t["unit"], ""]
             if t["kind"] == "proactive":
                 for block in t["blocks"]:
-                    out += [f"**{block['title']}**", "", pipe(block["columns"]), pipe(["---"] * len(block["columns"]))]
+                    out += [f"**{block['title']}**", "", pipe(block["columns"]), pipe([_MD_RULE] * len(block["columns"]))]
                     out += [pipe([label] + vals) for label, vals in block["rows"]]
                     out.append("")
             elif t["kind"] == "requests":
                 out += [t["note"], ""]
                 head = [t["header"], ""] + t["columns"]
-                out += [pipe(head), pipe(["---"] * len(head))]
+                out += [pipe(head), pipe([_MD_RULE] * len(head))]
                 seen: set[str] = set()
                 for r in t["rows"]:
                     first = r["section"] if r["section"] and r["section"] not in seen else ""
                     if first:
                         seen.add(first)
                     if r["group"]:
-                        label1 = r["group"] if r["group"] not in seen else ""
-                        seen.add(r["group"])
-                        out.append(pipe([label1 or first, r["label"]] + r["values"]))
+                        # the merged group cell repeated on each of its rows, as converters expand it
+                        out.append(pipe([r["group"], r["label"]] + r["values"]))
                     else:
                         out.append(pipe([first or r["label"], r["label"] if first else ""] + r["values"]))
                 out.append("")
             else:
-                head = [f"{t['blocks'][0]}·{c}" for c in t["columns"]]
-                for label in t["blocks"][1:]:
-                    head += [f"{t['litigation']}·{label}·{c}" for c in t["columns"]]
-                out += [pipe(head), pipe(["---"] * len(head)), pipe(t["values"]), ""]
+                head = [V.PRINTED_REVIEW_ITEM] + t["columns"]
+                out += [pipe(head), pipe([_MD_RULE] * len(head))]
+                out += [pipe([label] + vals) for label, vals in t["block_rows"]] + [""]
     out += [report.agency.name, "", report.publication_date, ""]
     return "\n".join(out)
 
@@ -861,6 +898,7 @@ def render_md(report: GeneratedReport) -> str:
 def _html_table(t: dict[str, Any]) -> str:
     e = html.escape
     rows: list[str] = []
+    unit = f'<p>{e(t["unit"])}</p>\n'
     if t["kind"] == "proactive":
         width = max(len(b["columns"]) for b in t["blocks"])
         for block in t["blocks"]:
@@ -901,7 +939,7 @@ def _html_table(t: dict[str, Any]) -> str:
         rows.append("<tr>" + "".join(f'<td colspan="5">{e(label)}</td>' for label in t["blocks"][1:]) + "</tr>")
         rows.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in t["columns"]) * 3 + "</tr>")
         rows.append("<tr>" + "".join(f"<td>{e(v)}</td>" for v in t["values"]) + "</tr>")
-    return '<table border="1">\n' + "\n".join(rows) + "\n</table>"
+    return unit + '<table border="1">\n' + "\n".join(rows) + "\n</table>"
 
 
 def render_html(report: GeneratedReport) -> str:
@@ -943,7 +981,9 @@ def render_docx(report: GeneratedReport) -> bytes:
             for line in _para_text(b, report.agency.heading_inline):
                 doc.add_paragraph(line)
         else:
-            _docx_table(doc, table_rows(report, b.kind))
+            t = table_rows(report, b.kind)
+            doc.add_paragraph(t["unit"])
+            _docx_table(doc, t)
     doc.add_paragraph(report.agency.name)
     doc.add_paragraph(report.publication_date)
     buf = io.BytesIO()
@@ -1185,7 +1225,8 @@ def write_corpus(out_dir: str | Path, config: CorpusConfig | None = None, **kwar
             "canonical_sha256": hashlib.sha256(tb.text.encode("utf-8")).hexdigest(),
             "file_sha256": hashlib.sha256(data).hexdigest(),
             "style": {"heading_inline": r.agency.heading_inline, "txt_table_shape": r.agency.txt_table_shape,
-                      "laziness": r.agency.laziness, "training_section": r.agency.training_section},
+                      "laziness": r.agency.laziness, "training_section": r.agency.training_section,
+                      "print_habits": asdict(r.agency.print_habits)},
             "sections": sections,
             "facts": {"stated": dict(r.facts), "spans": facts},
             "tables": {"true": _stats_dict(r.stats), "printed": _stats_dict(r.printed)},

@@ -585,7 +585,6 @@ PRINTED_REQUEST_COLUMNS: dict[str, str] = {
 }
 PRINTED_REQUEST_HEADER = "申请人情况"
 PRINTED_REQUEST_LEGAL_PERSONS = "法人或其他组织"
-PRINTED_REQUEST_NOTE = "（勾稽关系：第一项加第二项之和，等于第三项加第四项之和）"
 PRINTED_REQUEST_RESULTS = "三、本年度办理结果"
 #: outcome groups with numbered sub-rows (row-key prefix → printed group label)
 PRINTED_REQUEST_GROUPS: dict[str, str] = {
@@ -640,13 +639,41 @@ PRINTED_PROACTIVE_COLUMNS: dict[str, str] = {
     "amount": "采购总金额", "made": "本年制发件数", "repealed": "本年废止件数", "valid": "现行有效件数",
 }
 #: 2021 wording where it differs from the 2019 one (by column key)
-PRINTED_PROACTIVE_COLUMNS_2021: dict[str, str] = {"decisions": "本年处理决定数量", "amount": "本年收费金额（单位：万元）"}
+PRINTED_PROACTIVE_COLUMNS_2021: dict[str, str] = {"decisions": "本年处理决定数量", "amount": "本年度收费金额（万元）"}
 PRINTED_REVIEW_BLOCKS: dict[str, str] = {
     "review": "行政复议", "litigation_direct": "未经复议直接起诉", "litigation_after_review": "复议后起诉",
 }
 PRINTED_REVIEW_LITIGATION = "行政诉讼"
+#: the corner cell of table 4 printed one block a row (as text renderings of the demo corpus do)
+PRINTED_REVIEW_ITEM = "案件类型"
 PRINTED_REVIEW_COLUMNS: dict[str, str] = {
     "upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结", "total": "总计",
+}
+# Printing habits that vary between agencies (each generated agency picks one of each):
+#: the mark after a sub-row number of table 3 (1．属于国家秘密 / 1、属于国家秘密)
+PRINTED_NUMBER_MARKS: tuple[str, ...] = ("．", "、")
+#: the 勾稽关系 note of table 3 as printed in shortened forms
+PRINTED_REQUEST_NOTES: tuple[str, ...] = (
+    "（勾稽关系：第一项＋第二项＝第三项＋第四项）",
+    "（勾稽关系：一加二之和等于三加四之和）",
+    "（注：勾稽关系为第一项与第二项之和，等于第三项与第四项之和）",
+)
+#: the unit line printed between a part heading and its table
+PRINTED_TABLE_UNITS: tuple[str, ...] = ("单位：件", "（单位：件）", "计量单位：件")
+#: how the 法人或其他组织 group of table 3 is headed
+PRINTED_REQUEST_LEGAL_PERSONS_VARIANTS: tuple[str, ...] = ("法人或其他组织", "法人或者其他组织")
+#: the unit a count column of table 2 carries in its header
+PRINTED_COUNT_UNIT = "（件）"
+#: the total column of table 4 as some reports print it
+PRINTED_REVIEW_TOTAL_VARIANTS: tuple[str, ...] = ("总计", "合计")
+#: table 3 rows whose wording varies between reports (the law's 或者, a 、 in a list, shortened forms)
+PRINTED_REQUEST_ROW_VARIANTS: dict[str, tuple[str, ...]] = {
+    "refused.prohibited_by_law": ("2.其他法律、行政法规禁止公开", "2.其他法律法规禁止公开"),
+    "refused.three_safeties": ("3.危及三安全一稳定", "3.危及‘三安全一稳定’"),
+    "unable.needs_creation": ("2.没有现成信息，需要另行制作", "2.没有现成信息需另行制作"),
+    "unable.unclear": ("3.补正后申请内容仍然不明确", "3.申请内容经补正后仍不明确"),
+    "not_processed.mass_repeated": ("4.无正当理由大量反复提出申请", "4.无正当理由，大量反复申请"),
+    "not_processed.confirmation": ("5.要求行政机关确认或者重新出具已获取信息", "5.要求确认或者重新出具已获取的信息"),
 }
 
 #: display names (for audit messages) of tables, rows and columns — short forms of the printed labels
