@@ -190,33 +190,6 @@ def theme_shares(segments: Iterable[dict]) -> dict[str, float]:
     return {k: round(v / total, 4) for k, v in sorted(chars.items())} if total else {}
 
 
-def _tables_to_dict(tables: Any) -> dict:
-    """``ReportTables`` as plain data for the cache (field by field: ``dataclasses.asdict`` is slow here)."""
-    out = {"report_id": tables.report_id, "agency": tables.agency, "year": tables.year, "era": tables.era,
-           "warnings": list(tables.warnings), "tables": {}}
-    for kind, t in tables.tables.items():
-        td = {k: v for k, v in vars(t).items() if k != "cells" and not k.startswith("_")}
-        td["rows"], td["columns"] = list(t.rows), list(t.columns)
-        td["cells"] = [{k: v for k, v in vars(c).items() if not k.startswith("_")} for c in t.cells]
-        out["tables"][kind] = td
-    return out
-
-
-def _tables_from_dict(d: dict) -> Any:
-    """Rebuild ``nlp.tables.ReportTables`` from its ``to_dict()`` (cached entries)."""
-    from ..tables import Cell, ReportTables, Table
-
-    cell_fields = {f.name for f in dataclasses.fields(Cell)}
-    table_fields = {f.name for f in dataclasses.fields(Table)} - {"cells"}
-    tables = {}
-    for kind, td in d.get("tables", {}).items():
-        t = Table(**{k: (tuple(v) if k in ("rows", "columns") else v) for k, v in td.items() if k in table_fields})
-        t.cells = [Cell(**{k: v for k, v in cd.items() if k in cell_fields}) for cd in td.get("cells", [])]
-        tables[kind] = t
-    return ReportTables(d["report_id"], d.get("agency", ""), d.get("year"), d.get("era", ""), tables=tables,
-                        warnings=list(d.get("warnings", [])))
-
-
 def _run_report_stages(path: Path, funcs: dict[str, Any], status: dict[str, StageStatus], warnings: list[str],
                        summary_options: dict[str, Any]) -> tuple[ReportAnalysis, dict]:
     """Parse one file and run tables, themes and summaries on it; returns the analysis and its cache entry."""
@@ -226,7 +199,7 @@ def _run_report_stages(path: Path, funcs: dict[str, Any], status: dict[str, Stag
     if "tables" in funcs:
         try:
             a.tables = funcs["tables"](report)
-            entry["tables"] = _tables_to_dict(a.tables)
+            entry["tables"] = a.tables.to_dict()
         except Exception as e:  # a stage bug on one report must not stop the batch
             _stage_error(status, warnings, "tables", path, e)
     if "themes" in funcs:
@@ -269,7 +242,9 @@ def _from_cache(path: Path, entry: dict, funcs: dict[str, Any]) -> ReportAnalysi
     report = Report.from_dict(entry["report"])
     a = ReportAnalysis(str(path), report, cached=True)
     if "tables" in funcs:
-        a.tables = _tables_from_dict(entry["tables"])
+        from ..tables import ReportTables
+
+        a.tables = ReportTables.from_dict(entry["tables"])
     if "themes" in funcs:
         a.themes = entry["themes"]["segments"]
         a.theme_shares = entry["themes"]["shares"]

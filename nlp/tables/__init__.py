@@ -12,7 +12,7 @@ table ``old_era`` with the printed labels as rows.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from itertools import product
 from math import prod
 from typing import Any, Iterator
@@ -88,9 +88,14 @@ class Cell:
         return self.value is not None and self.semantic in (SEMANTIC_NUMBER, SEMANTIC_INFERRED)
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        # field by field: dataclasses.asdict deep-copies and is slow over thousands of cells
+        d = {f: getattr(self, f) for f in _CELL_FIELDS}
+        d["alternatives"] = list(self.alternatives)
         d["key"] = self.key
         return d
+
+
+_CELL_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Cell))
 
 
 @dataclass
@@ -159,7 +164,7 @@ class ReportTables:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "ReportTables":
         """Rebuild tables saved with :meth:`to_dict`."""
-        cell_fields = {f.name for f in fields(Cell)}
+        cell_fields = set(_CELL_FIELDS)
         tables = {}
         for kind, td in d.get("tables", {}).items():
             t = Table(td["kind"], td.get("era", ""), td.get("shape", ""), td["start"], td["end"], tuple(td.get("rows", ())),
