@@ -402,6 +402,8 @@ def train_summarizer_cmd(
                         ("scorer_steps", scorer_steps), ("plain_steps", plain_steps)):
         if value is not None:
             setattr(plan, name, value)
+            if name != "plain_steps":  # an explicit step count gets its own learning-rate schedule
+                setattr(plan, name.replace("_steps", "_schedule"), None)
     card = train_summarizer(out, plan, shared, log=lambda m: err.print(m, markup=False, highlight=False),
                             evaluate_after=not no_eval, work_dir=work_dir)
     err.print(f"wrote {out} ({card.get('status')}; default headline: {card.get('default_variant_row', 'n/a')})")

@@ -28,7 +28,6 @@ from typing import Callable
 
 from .charvocab import N_SENTINELS, CharVocab
 from .model import (
-    CLAUSE_LEN,
     SRC_LEN,
     TGT_LEN,
     body_clauses,
@@ -63,9 +62,14 @@ class TrainPlan:
     config: str = "small"
     seed: int = 13
     batch_size: int = 32
-    pretrain_steps: int = 750
-    finetune_steps: int = 1200
-    scorer_steps: int = 1000
+    # the shipped run: steps actually done (its wall-clock caps stopped pretrain, finetune and
+    # scorer early) and the schedule lengths its learning-rate curves were planned for
+    pretrain_steps: int = 706
+    finetune_steps: int = 1170
+    scorer_steps: int = 797
+    pretrain_schedule: int | None = 900  # None: the stage's steps
+    finetune_schedule: int | None = 1400
+    scorer_schedule: int | None = 1000
     plain_steps: int = 0  # 0: half the fine-tune steps (the same number of body -> heading examples)
     pretrain_seconds: float | None = None
     finetune_seconds: float | None = None
@@ -197,7 +201,8 @@ def _lr_at(step: int, total: int, base: float, warmup: int = 100) -> float:
 
 def run_seq2seq(model, make_batch: Callable[[int], tuple[list[list[int]], list[list[int]]]], steps: int,
                 lr: float, seconds: float | None, name: str, log: Log,
-                checkpoint: Callable[[int], None] | None = None, checkpoint_every: int = 250) -> dict:
+                checkpoint: Callable[[int], None] | None = None, checkpoint_every: int = 250,
+                schedule: int | None = None) -> dict:
     """Generic teacher-forced training loop; stops at ``steps`` or after ``seconds``."""
     import torch
 
@@ -211,7 +216,7 @@ def run_seq2seq(model, make_batch: Callable[[int], tuple[list[list[int]], list[l
             log(f"{name}: time cap reached at step {step}")
             break
         for g in opt.param_groups:
-            g["lr"] = _lr_at(step, steps, lr)
+            g["lr"] = _lr_at(step, max(steps, schedule or 0), lr)
         src, tgt = make_batch(step)
         ids, mask = pad_batch(src)
         labels, _ = pad_batch(tgt, pad=-100)
@@ -272,7 +277,7 @@ def train_scorer(scorer, vocab: CharVocab, pairs: list[Pair], plan: TrainPlan, l
             log(f"scorer: time cap reached at step {step}")
             break
         for g in opt.param_groups:
-            g["lr"] = _lr_at(step, steps, plan.finetune_lr, warmup=50)
+            g["lr"] = _lr_at(step, max(steps, plan.scorer_schedule or 0), plan.finetune_lr, warmup=50)
         batch = [pool[rng.randrange(len(pool))] for _ in range(bodies_per_step)]
         flat = [scorer_input(vocab, c, i) for cl, _, _ in batch for i, c in enumerate(cl)]
         ids, mask = pad_batch(flat)
@@ -353,7 +358,7 @@ def train_summarizer(out: Path, plan: TrainPlan | None = None, shared: Path | No
         return [p[0] for p in pairs], [p[1] for p in pairs]
 
     card["stages"]["pretrain"] = run_seq2seq(gen, pre_batch, plan.pretrain_steps, plan.pretrain_lr,
-                                             plan.pretrain_seconds, "pretrain", log)
+                                             plan.pretrain_seconds, "pretrain", log, schedule=plan.pretrain_schedule)
     # 2. fine-tuning on body -> heading and clause -> heading
     pool = _weighted_pool(data.train, plan.in_domain_weight)
     counters = {"full": 0}
@@ -375,7 +380,7 @@ def train_summarizer(out: Path, plan: TrainPlan | None = None, shared: Path | No
 
     card["stages"]["finetune"] = run_seq2seq(gen, ft_batch, plan.finetune_steps, plan.finetune_lr,
                                              plan.finetune_seconds, "finetune", log, ckpt("finetune"),
-                                             plan.checkpoint_every)
+                                             plan.checkpoint_every, schedule=plan.finetune_schedule)
     card["stages"]["finetune"]["full_examples"] = counters["full"]
     _write_artefact(out, gen, scorer, vocab, card)
     # 3. clause scorer, encoder initialised from the fine-tuned generator
@@ -432,6 +437,8 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - backgroun
               "finetune_seconds", "scorer_seconds", "plain_seconds"):
         if getattr(a, k) is not None:
             setattr(plan, k, getattr(a, k))
+            if k in ("pretrain_steps", "finetune_steps", "scorer_steps"):
+                setattr(plan, k.replace("_steps", "_schedule"), None)
     train_summarizer(Path(a.out), plan, Path(a.shared) if a.shared else None,
                      work_dir=Path(a.work_dir) if a.work_dir else None)
 
