@@ -713,6 +713,21 @@ PROACTIVE_COLUMN_TITLES: dict[str, str] = {
 }
 #: label of the key-numbers line in a report-level summary
 SUMMARY_KEY_NUMBERS_LABEL = "关键数字："
+#: table cells a report summary quotes as key numbers: (table, row, column, label, unit)
+SUMMARY_TABLE_KEY_NUMBERS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("requests", "received", "total", "本年新收申请", "件"),
+    ("requests", "carried_over", "total", "上年结转", "件"),
+    ("requests", "granted", "total", "予以公开", "件"),
+    ("requests", "partly_granted", "total", "部分公开", "件"),
+    ("requests", "total", "total", "办理合计", "件"),
+    ("requests", "carried_forward", "total", "结转下年", "件"),
+    ("review_litigation", "review", "total", "行政复议", "件"),
+    ("review_litigation", "litigation_direct", "total", "行政诉讼（直接起诉）", "件"),
+    ("review_litigation", "litigation_after_review", "total", "行政诉讼（复议后起诉）", "件"),
+)
+#: rows of those cells that also go on the report summary's key-numbers line
+SUMMARY_HEADLINE_ROWS: frozenset[str] = frozenset({"received", "granted", "review", "litigation_direct",
+                                                   "litigation_after_review"})
 #: clauses that open a section body without saying anything (a year, 今年来, 根据…): skipped by the
 #: extractive headline (first informative clause)
 SUMMARY_EMPTY_OPENER = re.compile(

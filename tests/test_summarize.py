@@ -132,7 +132,10 @@ def test_part_and_report_levels(seed_report):
     lines = rep[0].summary.split("\n")
     assert lines[0].startswith("一、") and len(lines) >= 3
     nums = rep[0].key_numbers
-    assert nums and all(_squash(seed_report.text[k["start"]:k["end"]]) == k["text"] for k in nums)
+    quoted = [k for k in nums if "cell" not in k]  # narrative clauses are quoted as printed
+    cells = [k for k in nums if "cell" in k]  # table cells: the span is the printed value
+    assert quoted and all(_squash(seed_report.text[k["start"]:k["end"]]) == k["text"] for k in quoted)
+    assert cells and all(seed_report.text[k["start"]:k["end"]] + "件" in k["text"] for k in cells)
     assert any("1.24" in k["text"] for k in nums)
 
 
@@ -268,3 +271,21 @@ def test_cli_summarize_text_json_and_bad_input(tmp_path):
     assert res.exit_code == 2 and "not found" in res.output
     res = runner.invoke(app, ["train", "summarizer", "--config", "huge", "--out", str(tmp_path / "x")])
     assert res.exit_code == 2 and "huge" in res.output
+
+
+def test_report_summary_quotes_table_cells_with_their_spans():
+    """A report summary's key numbers come from the statistics tables, each pointing at its cell."""
+    from nlp.structure import read_report
+    from nlp.summarize import summarize
+
+    report = read_report(SEED)
+    (s,) = summarize(report, level="report", method="extractive")
+    by_cell = {k["cell"]: k for k in s.key_numbers if "cell" in k}
+    received = by_cell["requests:received:total"]
+    granted = by_cell["requests:granted:total"]
+    assert report.text[received["start"]:received["end"]] == "54"
+    assert report.text[granted["start"]:granted["end"]] == "31"
+    assert "54件" in s.summary and "31件" in s.summary
+    assert (received["start"], received["end"]) in [tuple(x) for x in s.source_spans]
+    # table-only parts get a line made of their cells
+    assert any(line.startswith("三、") and "本年新收申请54件" in line for line in s.summary.splitlines())

@@ -18,7 +18,7 @@ from typing import Any
 
 from nlp.document import Report
 from nlp.errors import ModelLoadError, XxgkError
-from nlp.vocabulary import SUMMARY_KEY_NUMBERS_LABEL
+from nlp.vocabulary import STANDARD_PART_TITLES, SUMMARY_HEADLINE_ROWS, SUMMARY_KEY_NUMBERS_LABEL, SUMMARY_TABLE_KEY_NUMBERS
 
 from .extractive import extract, first_clause, lead_clause, textrank_clause
 from .guard import GuardResult, check_faithful
@@ -218,6 +218,26 @@ def _key_numbers(report: Report, spans: list[tuple[int, int]], limit: int = 6) -
     return out
 
 
+def _table_key_numbers(report: Report) -> list[dict]:
+    """The statistics cells a briefing quotes (new requests, granted, reconsideration, litigation …),
+    each with its cell key and text span; empty when the tables stage finds no such cell."""
+    try:
+        from nlp.tables import extract_tables
+
+        tables = extract_tables(report)
+    except Exception:  # the tables stage is optional here: a summary must not fail because of it
+        return []
+    out = []
+    for table, row, column, label, unit in SUMMARY_TABLE_KEY_NUMBERS:
+        cell = tables.cell(table, row, column)
+        if cell is None or not cell.is_number:
+            continue
+        value = int(cell.value) if float(cell.value).is_integer() else cell.value
+        out.append({"text": f"{label}{value}{unit}", "start": cell.start, "end": cell.end, "cell": cell.key,
+                    "table": table})
+    return out
+
+
 # ------------------------------------------------------------------ summarize
 
 def _body_for_model(report: Report, a: int, b: int, tables: list[tuple[int, int]]) -> str:
@@ -343,18 +363,26 @@ def _report_summary(report: Report, max_chars: int, tables, model_name) -> Summa
     """One line per part (its most central sentence, cut to a share of the budget) plus key numbers."""
     lines, spans = [], []
     per_part = max(40, max_chars // max(1, len(report.parts)))
+    table_numbers = _table_key_numbers(report)
     for part in report.parts:
         a = part.title_end if part.title_end > 0 else part.start
         s = extract(report.text, a, part.end, max_chars=per_part, exclude=tables,
                     sentences=_sentences_in(report, a, part.end))
-        if not s:
-            continue
-        spans.append(s[0])
-        title = part.title or part.key
-        lines.append(f"{part.number}、{title}：" + re.sub(r"\s+", "", report.text[s[0][0]:s[0][1]]))
+        title = part.title or STANDARD_PART_TITLES.get(part.key, part.key)
+        head = f"{part.number}、{title}：" if part.number else f"{title}："
+        if s:
+            spans.append(s[0])
+            lines.append(head + re.sub(r"\s+", "", report.text[s[0][0]:s[0][1]]))
+        else:  # a part that is only a table: its key cells stand for it
+            own = [k for k in table_numbers if k["table"] == part.key]
+            if own:
+                lines.append(head + "，".join(k["text"] for k in own))
+                spans.extend((k["start"], k["end"]) for k in own)
     prose = [(se.start, se.end) for se in report.sentences()
              if not any(ta <= se.start < tb for ta, tb in tables)]
-    key_numbers = _key_numbers(report, prose)
+    headline_numbers = [k for k in table_numbers if k["cell"].split(":")[1] in SUMMARY_HEADLINE_ROWS]
+    room = 6 - len(headline_numbers)
+    key_numbers = headline_numbers + (_key_numbers(report, prose, limit=room) if room > 0 else [])
     if key_numbers:
         lines.append(SUMMARY_KEY_NUMBERS_LABEL + "；".join(k["text"] for k in key_numbers))
     headline = report.title or (f"{report.agency}{report.year}" if report.agency else report.id)
