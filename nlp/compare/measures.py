@@ -20,56 +20,7 @@ import re
 from collections import Counter
 
 from .. import vocabulary as V
-
-
-def _peq(a: str) -> dict[str, int]:
-    masks: dict[str, int] = {}
-    for i, ch in enumerate(a):
-        masks[ch] = masks.get(ch, 0) | (1 << i)
-    return masks
-
-
-def lcs_length(a: str, b: str) -> int:
-    """Length of the longest common subsequence of ``a`` and ``b`` (exact)."""
-    if not a or not b:
-        return 0
-    if len(a) < len(b):
-        a, b = b, a
-    peq = _peq(a)
-    full = (1 << len(a)) - 1
-    v = full
-    for ch in b:
-        u = v & peq.get(ch, 0)
-        v = ((v + u) | (v - u)) & full
-    return len(a) - bin(v).count("1")
-
-
-def levenshtein(a: str, b: str) -> int:
-    """Levenshtein distance (unit costs) between ``a`` and ``b`` (exact, bit-parallel)."""
-    if not a:
-        return len(b)
-    if not b:
-        return len(a)
-    m = len(a)
-    peq = _peq(a)
-    full = (1 << m) - 1
-    top = 1 << (m - 1)
-    pv, mv, score = full, 0, m
-    for ch in b:
-        eq = peq.get(ch, 0)
-        xv = eq | mv
-        xh = ((((eq & pv) + pv) & full) ^ pv) | eq
-        ph = mv | (~(xh | pv) & full)
-        mh = pv & xh
-        if ph & top:
-            score += 1
-        elif mh & top:
-            score -= 1
-        ph = ((ph << 1) | 1) & full
-        mh = (mh << 1) & full
-        pv = mh | (~(xv | ph) & full)
-        mv = ph & xv
-    return score
+from ..textmetrics import lcs_length, levenshtein  # noqa: F401  (part of this module's API)
 
 
 def dice_lcs(a: str, b: str) -> float:

@@ -388,3 +388,8 @@ def _report_summary(report: Report, max_chars: int, tables, model_name) -> Summa
     headline = report.title or (f"{report.agency}{report.year}" if report.agency else report.id)
     return Summary(report.id, "report", "report", 0, len(report.text), "extractive", headline, "\n".join(lines),
                    spans + [(k["start"], k["end"]) for k in key_numbers], None, None, None, model_name, key_numbers)
+
+
+from nlp._callable import make_module_callable  # noqa: E402
+
+make_module_callable(__name__, "summarize")  # ``nlp.summarize(report)`` works after the package is imported

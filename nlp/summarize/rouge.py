@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from nlp.textmetrics import lcs_length  # noqa: F401  (re-exported: part of this module's API)
+
 
 def _chars(text: str) -> list[str]:
     return [c for c in text if not c.isspace()]
@@ -26,19 +28,6 @@ def rouge_n(pred: str, ref: str, n: int) -> float:
     ga = Counter(tuple(a[i:i + n]) for i in range(len(a) - n + 1))
     gb = Counter(tuple(b[i:i + n]) for i in range(len(b) - n + 1))
     return _f1(sum((ga & gb).values()), sum(ga.values()), sum(gb.values()))
-
-
-def lcs_length(a: list[str] | str, b: list[str] | str) -> int:
-    """Length of the longest common subsequence (O(len(a)*len(b)) dynamic programme, one row)."""
-    if not a or not b:
-        return 0
-    prev = [0] * (len(b) + 1)
-    for x in a:
-        cur = [0]
-        for j, y in enumerate(b):
-            cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
-        prev = cur
-    return prev[-1]
 
 
 def rouge_l(pred: str, ref: str) -> float:
