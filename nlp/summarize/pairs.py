@@ -172,19 +172,24 @@ def read_shared_text(path: Path) -> str:
 def in_domain_pairs(corpus_dir: Path, suffixes: Iterable[str] | None = None) -> list[Pair]:
     """Heading -> body pairs from the shared reports and excerpts (one doc id per file)."""
     pairs: list[Pair] = []
+    for sub, source, p in _corpus_files(corpus_dir, suffixes):
+        try:
+            text = read_shared_text(p)
+        except Exception:  # an unreadable file just gives no pairs
+            continue
+        # PDF text layers wrap lines: join lines that do not end a sentence or a heading
+        if p.suffix.lower() == ".pdf":
+            text = _unwrap(text)
+        pairs.extend(mine_text(text, f"{sub}/{p.name}", source, in_domain=True))
+    return pairs
+
+
+def _corpus_files(corpus_dir: Path, suffixes: Iterable[str] | None) -> Iterator[tuple[str, str, Path]]:
+    """(sub-folder, source kind, path) of the shared corpus's reports and excerpts, sorted."""
     for sub, source in (("reports", "report"), ("excerpts", "excerpt")):
         for p in sorted((corpus_dir / sub).glob("*")):
-            if not p.is_file() or (suffixes is not None and p.suffix.lower() not in suffixes):
-                continue
-            try:
-                text = read_shared_text(p)
-            except Exception:  # an unreadable file just gives no pairs
-                continue
-            # PDF text layers wrap lines: join lines that do not end a sentence or a heading
-            if p.suffix.lower() == ".pdf":
-                text = _unwrap(text)
-            pairs.extend(mine_text(text, f"{sub}/{p.name}", source, in_domain=True))
-    return pairs
+            if p.is_file() and (suffixes is None or p.suffix.lower() in suffixes):
+                yield sub, source, p
 
 
 def parser_pairs(corpus_dir: Path, suffixes: Iterable[str] | None = None) -> list[Pair]:
@@ -198,19 +203,16 @@ def parser_pairs(corpus_dir: Path, suffixes: Iterable[str] | None = None) -> lis
     from nlp.structure import read_report
 
     pairs: list[Pair] = []
-    for sub, source in (("reports", "report"), ("excerpts", "excerpt")):
-        for p in sorted((corpus_dir / sub).glob("*")):
-            if not p.is_file() or (suffixes is not None and p.suffix.lower() not in suffixes):
-                continue
-            try:
-                report = read_report(p)
-            except XxgkError:
-                continue
-            for sec in report.sections():
-                heading = sec.heading.strip().rstrip("。：:；;")
-                body = "".join(sec.body.split())
-                if good_heading(heading) and good_body(body):
-                    pairs.append(Pair(heading, body[:MAX_BODY], f"{sub}/{p.name}", source, True))
+    for sub, source, p in _corpus_files(corpus_dir, suffixes):
+        try:
+            report = read_report(p)
+        except XxgkError:
+            continue
+        for sec in report.sections():
+            heading = sec.heading.strip().rstrip("。：:；;")
+            body = "".join(sec.body.split())
+            if good_heading(heading) and good_body(body):
+                pairs.append(Pair(heading, body[:MAX_BODY], f"{sub}/{p.name}", source, True))
     return pairs
 
 
