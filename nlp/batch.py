@@ -37,6 +37,9 @@ def expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], 
         if p.is_dir():
             found = sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in READABLE_SUFFIXES
                            and not any(part.startswith(".") for part in q.relative_to(p).parts))
+            if not found:
+                failures.append(Failure(str(p), "no report files in this directory (looked for "
+                                                + " ".join(READABLE_SUFFIXES) + ")"))
             for q in found:
                 if q.resolve() not in seen:
                     seen.add(q.resolve())

@@ -208,3 +208,10 @@ def test_cli_parse_text_outline_and_no_overwrite(tmp_path):
     res = CliRunner().invoke(app, ["parse", str(src), "--out", str(src)])
     assert res.exit_code == 2 and "overwrite" in res.output
     assert src.read_bytes() == before
+
+
+def test_cli_empty_directory_is_reported(tmp_path):
+    from cli import app
+
+    res = CliRunner().invoke(app, ["parse", str(tmp_path)])
+    assert res.exit_code == 2 and "no report files" in " ".join(res.output.split())
