@@ -29,7 +29,9 @@ err = Console(stderr=True)
 PROGRESS_MIN_FILES = 3
 
 
-class ParseFormat(str, Enum):
+class TextOrJson(str, Enum):
+    """Output as a readable text listing or as JSON (parse, check, summarize)."""
+
     json = "json"
     text = "text"
 
@@ -90,14 +92,14 @@ def guard(fn):
 @guard
 def parse(
     paths: list[Path] = typer.Argument(..., help="report files or directories (searched recursively)"),
-    format: ParseFormat = typer.Option(ParseFormat.json, "--format", "-f", help="json or text outline"),
+    format: TextOrJson = typer.Option(TextOrJson.json, "--format", "-f", help="json or text outline"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
 ) -> None:
     """Read and parse reports into parts, sections, paragraphs, sentences and tables."""
     from nlp.report_text import outline
 
     reports, inputs, failures = load_reports(paths)
-    if format == ParseFormat.json:
+    if format == TextOrJson.json:
         body = "\n".join(json.dumps(r.to_dict(), ensure_ascii=False) for r in reports)
     else:
         body = "\n\n".join(outline(r) for r in reports)
@@ -109,11 +111,6 @@ def parse(
 
 class TablesFormat(str, Enum):
     csv = "csv"
-    json = "json"
-
-
-class CheckFormat(str, Enum):
-    text = "text"
     json = "json"
 
 
@@ -141,7 +138,7 @@ def tables(
 @guard
 def check(
     paths: list[Path] = typer.Argument(..., help="report files or directories; several years of one agency get cross-year rules"),
-    format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text or json"),
+    format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="text or json"),
     strict: bool = typer.Option(False, "--strict", help="exit 1 if any rule fails"),
     show_pass: bool = typer.Option(False, "--show-pass", help="text: list passing findings too"),
     rule: Optional[list[str]] = typer.Option(None, "--rule", help="run only these rule ids (repeatable)"),
@@ -153,7 +150,7 @@ def check(
 
     reports, inputs, failures = load_reports(paths)
     findings = run_checks(reports, rules=rule or None)
-    if format == CheckFormat.json:
+    if format == TextOrJson.json:
         body = json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=1)
     else:
         body = render_text(reports, findings, show_pass=show_pass)
@@ -339,11 +336,6 @@ class SummaryMethod(str, Enum):
     abstractive = "abstractive"
 
 
-class SummaryFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
 @app.command("summarize")
 @guard
 def summarize_cmd(
@@ -355,7 +347,7 @@ def summarize_cmd(
     model: Optional[Path] = typer.Option(None, "--model",
                                          help="model folder: an xxgk artefact or any local HF seq2seq checkpoint"),
     beams: int = typer.Option(1, "--beams", help="beam size for generated headlines (1 = greedy)"),
-    format: SummaryFormat = typer.Option(SummaryFormat.text, "--format", "-f", help="text or json (one line each)"),
+    format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="text or json (one line each)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
 ) -> None:
     """Headline + key sentences per section, part or report (spans point into the text)."""
@@ -368,7 +360,7 @@ def summarize_cmd(
     for r in reports:
         summaries.extend(run_summarize(r, level=level.value, method=method.value, max_chars=max_chars,
                                        model_dir=model, num_beams=beams))
-    if format == SummaryFormat.json:
+    if format == TextOrJson.json:
         body = "\n".join(json.dumps(s.to_dict(), ensure_ascii=False) for s in summaries)
     else:
         body = "\n\n".join(s.to_text() for s in summaries)

@@ -199,6 +199,35 @@ def _lr_at(step: int, total: int, base: float, warmup: int = 100) -> float:
     return base * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac)))
 
 
+
+#: training loss is logged (averaged) every this many steps
+LOG_EVERY = 50
+
+
+def _optimizer_step(name: str, loss, model, opt, losses: list[float], step: int, steps: int, t0: float,
+                    checkpoint, checkpoint_every: int) -> int:
+    """Backward, clip, step; record and log the loss; checkpoint on schedule. Returns the steps done."""
+    import torch
+
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    losses.append(float(loss.detach()))
+    done = step + 1
+    if done % LOG_EVERY == 0:
+        log(f"{name}: step {done}/{steps} loss {sum(losses[-LOG_EVERY:]) / LOG_EVERY:.3f} "
+            f"({(time.time() - t0) / done:.2f} s/step)")
+    if checkpoint and done % checkpoint_every == 0:
+        checkpoint(done)
+    return done
+
+
+def _final_loss(losses: list[float]) -> float | None:
+    """Mean of the last logging window's losses (None before any step)."""
+    tail = losses[-LOG_EVERY:]
+    return round(sum(tail) / len(tail), 4) if tail else None
+
 def run_seq2seq(model, make_batch: Callable[[int], tuple[list[list[int]], list[list[int]]]], steps: int,
                 lr: float, seconds: float | None, name: str, log: Log,
                 checkpoint: Callable[[int], None] | None = None, checkpoint_every: int = 250,
@@ -221,20 +250,9 @@ def run_seq2seq(model, make_batch: Callable[[int], tuple[list[list[int]], list[l
         ids, mask = pad_batch(src)
         labels, _ = pad_batch(tgt, pad=-100)
         loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        losses.append(float(loss.detach()))
-        done = step + 1
-        if done % 50 == 0:
-            log(f"{name}: step {done}/{steps} loss {sum(losses[-50:]) / 50:.3f} "
-                f"({(time.time() - t0) / done:.2f} s/step)")
-        if checkpoint and done % checkpoint_every == 0:
-            checkpoint(done)
+        done = _optimizer_step(name, loss, model, opt, losses, step, steps, t0, checkpoint, checkpoint_every)
     model.eval()
-    return {"steps": done, "seconds": round(time.time() - t0, 1),
-            "final_loss": round(sum(losses[-50:]) / max(1, len(losses[-50:])), 4) if losses else None}
+    return {"steps": done, "seconds": round(time.time() - t0, 1), "final_loss": _final_loss(losses)}
 
 
 def _weighted_pool(pairs: list[Pair], in_domain_weight: int) -> list[Pair]:
@@ -290,19 +308,9 @@ def train_scorer(scorer, vocab: CharVocab, pairs: list[Pair], plan: TrainPlan, l
             loss = loss - (target * torch.log_softmax(lg, 0)).sum()
             pos += len(cl)
         loss = loss / len(batch)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(scorer.parameters(), 1.0)
-        opt.step()
-        losses.append(float(loss.detach()))
-        done = step + 1
-        if done % 50 == 0:
-            log(f"scorer: step {done}/{steps} loss {sum(losses[-50:]) / 50:.3f} ({(time.time() - t0) / done:.2f} s/step)")
-        if checkpoint and done % plan.checkpoint_every == 0:
-            checkpoint(done)
+        done = _optimizer_step("scorer", loss, scorer, opt, losses, step, steps, t0, checkpoint, plan.checkpoint_every)
     scorer.eval()
-    return {"steps": done, "seconds": round(time.time() - t0, 1), "items": len(items),
-            "final_loss": round(sum(losses[-50:]) / max(1, len(losses[-50:])), 4) if losses else None}
+    return {"steps": done, "seconds": round(time.time() - t0, 1), "items": len(items), "final_loss": _final_loss(losses)}
 
 
 # ------------------------------------------------------------------ orchestration
