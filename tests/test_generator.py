@@ -178,6 +178,12 @@ def test_no_file_of_the_demo_holds_a_run_copied_from_the_corpus():
     probe = "".join(("申请人情况", V.PRINTED_REQUEST_COLUMNS["natural_person"], V.PRINTED_REQUEST_LEGAL_PERSONS,
                      V.PRINTED_REQUEST_COLUMNS["total"], *(V.PRINTED_REQUEST_COLUMNS[c] for c in V.REQUEST_COLUMNS[1:6])))
     assert any(probe[i:i + n] in grams for i in range(len(probe) - n + 1))
+    # as in the hook, a run holding a printed table-row label is mandated wording, not a copy
+    mandated = [label.split("、", 1)[-1][:8] for label in V.PRINTED_REQUEST_ROWS.values()]
+
+    def is_mandated(gram: str) -> bool:
+        return any(m in gram for m in mandated)
+
     files = sorted(DEMO_DIR.iterdir()) + [Path(__file__).resolve().parent.parent / "corpora" / "phrases.py"]
     read = 0
     for path in files:
@@ -186,7 +192,7 @@ def test_no_file_of_the_demo_holds_a_run_copied_from_the_corpus():
         except UnicodeDecodeError:      # .docx: a zip, which the hook cannot read either
             continue
         read += 1
-        copied = [t[i:i + n] for i in range(len(t) - n) if t[i:i + n] in grams]
+        copied = [g for g in (t[i:i + n] for i in range(len(t) - n)) if g in grams and not is_mandated(g)]
         assert copied == [], (path.name, copied[:5])
     assert read >= 10
 

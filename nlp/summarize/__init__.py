@@ -18,6 +18,7 @@ from typing import Any
 
 from nlp.document import Report
 from nlp.errors import ModelLoadError, XxgkError
+from nlp.resources import model_dir
 from nlp.vocabulary import STANDARD_PART_TITLES, SUMMARY_HEADLINE_ROWS, SUMMARY_KEY_NUMBERS_LABEL, SUMMARY_TABLE_KEY_NUMBERS
 
 from .extractive import extract, first_clause, lead_clause, textrank_clause
@@ -25,7 +26,7 @@ from .guard import GuardResult, check_faithful
 
 __all__ = ["summarize", "Summary", "DEFAULT_MODEL_DIR", "LEVELS", "METHODS", "check_faithful", "load_model"]
 
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "summarizer"
+DEFAULT_MODEL_DIR = model_dir("summarizer")
 LEVELS = ("section", "part", "report")
 METHODS = ("auto", "extractive", "abstractive")
 #: a number with a unit (1295件, 1.24万余条, 12%)

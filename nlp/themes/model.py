@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..errors import ModelLoadError
+from ..resources import model_dir
 from .labels import LabelledText
 from .sequence import ORDER_PENALTY, decode_sections
 from .taxonomy import PART_ALLOWED_THEMES, THEME_KEYS, TAXONOMY_VERSION
@@ -33,7 +34,7 @@ from .taxonomy import PART_ALLOWED_THEMES, THEME_KEYS, TAXONOMY_VERSION
 MODEL_FORMAT = 1
 MODEL_FILE = "model.joblib"
 CARD_FILE = "card.json"
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "themes"
+DEFAULT_MODEL_DIR = model_dir("themes")
 SEED = 0
 #: weight of the keyword dictionary's distribution in the prediction (fixed, stored in the card)
 KEYWORD_WEIGHT = 0.5
