@@ -163,8 +163,18 @@ class Report:
     metadata_sources: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     sha256: str = ""
+    #: offsets into ``text`` where each source page begins (PDF input); empty when unpaged
+    page_starts: list[int] = field(default_factory=list)
 
     # ------------------------------------------------------------ navigation
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based source page holding character ``offset``, or None when unpaged."""
+        if not self.page_starts:
+            return None
+        from bisect import bisect_right
+
+        return max(1, bisect_right(self.page_starts, offset))
+
     def part(self, key: str) -> Part | None:
         """The first part with this canonical key, or None."""
         for p in self.parts:
@@ -229,6 +239,8 @@ class Report:
             "tables": [t.to_dict() for t in self.tables],
             "warnings": list(self.warnings),
         }
+        if self.page_starts:
+            d["page_starts"] = list(self.page_starts)
         if include_text:
             d["text"] = self.text
             if self.original_text is not None:
@@ -262,6 +274,6 @@ class Report:
             original_text=d.get("original_text"), parts=parts, tables=tables,
             preamble=tuple(d.get("preamble", (0, 0))), missing_parts=list(d.get("missing_parts", [])),
             metadata_sources=dict(d.get("metadata_sources", {})), warnings=list(d.get("warnings", [])),
-            sha256=d.get("sha256", ""),
+            sha256=d.get("sha256", ""), page_starts=[int(x) for x in d.get("page_starts", [])],
         )
         return r.attach()
