@@ -154,6 +154,39 @@ PART_HEADING = re.compile(
     r"^[#>*\s]*(?:第([一二三四五六七八九十]{1,3})部分[、，,：:．.\s]*|([一二三四五六七八九十]{1,3})\s*[、，,．.：:]\s*)"
 )
 
+# ---------------------------------------------------------------- flattened text (web pages on one line)
+# Words that let the parser break a report saved as one line back into its printed lines:
+# part titles glued to the sentence before them, crawler headers, table rows glued together.
+
+#: how a part title may begin (2008-era and 2019+ wording), right after its numeral 一、
+PART_TITLE_STARTS = re.compile(
+    r"总体情况|概述|概况|基本情况|主动公开|收到和处理|政府信息公开行政|政府信息公开的?收费|收费及减免|收费和减免|"
+    r"行政复议|因政府信息公开|政府信息依申请公开|依申请公开|政府信息公开工作存在|存在的?主要问题|存在(?:的)?问题|"
+    r"主要问题|其他需要报告|其它需要报告|其他事项|需要说明的|下一步|改进措施|工作打算|"
+    r"(?:19|20)\d{2}年度?(?:政府信息公开|政务公开)|政府信息公开(?:工作)?(?:情况)?统计|[^。，；\s]{2,24}统计表|附表|附件"
+)
+#: words a part title ends with (the last one before the body starts decides)
+PART_TITLE_ENDS = re.compile(r"情况|事项|概述|概况|措施|计划|打算|不足|方向|统计表|附表|说明|问题|举措|思路")
+#: a crawler's metadata header: ``标题: … 发布时间: … 原文链接: … ==== 正文 ====``
+CRAWLER_HEADER_KEY = re.compile(
+    r"(?:标题|题目|发布时间|发布日期|发文日期|成文日期|文号|发布机构|发文机关|来源|信息来源|栏目|所属栏目|原文链接|"
+    r"本地目录|索引号|主题分类|访问量|页面链接与图片详见)\s*[:：]"
+)
+CRAWLER_BODY_MARK = re.compile(r"=+\s*正文\s*=+")
+#: where a row of a flattened statistics table starts (searched inside the table's zone)
+TABLE_ROW_STARTS: dict[str, re.Pattern[str]] = {
+    "proactive": re.compile(
+        r"第二十条第?[（(][一二三四五六七八九十][）)]项?|(?:行政)?规范性文件(?!清理)|(?<!行政)(?<!规范性文件)规章|"
+        r"其他对外管理服务事项|行政许可|行政处罚|行政强制|行政事业性收费|政府集中采购"),
+    "requests": re.compile(
+        r"申请人情况|[一二三四][、.．](?=\s*(?:本年新收|上年结转|本年度办理结果|结转下年度))|"
+        r"[（(][一二三四五六七][）)](?=\s*[\u4e00-\u9fff])"),
+}
+#: a table-3 sub-row number (1. … 8.), possibly glued to the digits of the row before
+TABLE_SUBROW_NUMBER = re.compile(r"([1-9])\s*[.．、](?=\s*[\u4e00-\u9fff“\"])")
+#: labels after which table 4 prints its values (the last header word)
+REVIEW_HEADER_WORDS = re.compile(r"总计|合计|尚未审结")
+
 # ---------------------------------------------------------------- table regions (structure)
 
 #: words of the statistics tables' labels; a short line holding one is part of a table

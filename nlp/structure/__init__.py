@@ -20,6 +20,7 @@ from ..vocabulary import (
     CN_NUMERALS,
     EMPTY_PART_BODY,
     PART_HEADING,
+    PART_TITLE_ENDS,
     PROBLEMS_SECTION_HEADING,
     REQUIRED_PARTS_2019,
     SECTION_KINDS_ANY_START,
@@ -30,6 +31,7 @@ from ..vocabulary import (
     part_key_for_title,
 )
 from .metadata import infer_metadata
+from .reflow import reflow
 from .tables import Line, find_table_regions, split_lines, table_kind, table_shape
 
 #: a part title longer than this is an inline heading followed by its body
@@ -66,6 +68,11 @@ def _heading_title(text: str, pos: int, line_end: int) -> tuple[str, int]:
     return "", -1
 
 
+def _titled_like_a_part(title: str) -> bool:
+    """A heading inside a table region that still reads as a part title: no digits, a title ending."""
+    return not re.search(r"\d", title) and bool(PART_TITLE_ENDS.search(title[-4:]))
+
+
 def _part_candidates(text: str, lines: list[Line], tables: list[tuple[int, int]]) -> list[_Candidate]:
     out: list[_Candidate] = []
     seen: set[int] = set()
@@ -91,7 +98,7 @@ def _part_candidates(text: str, lines: list[Line], tables: list[tuple[int, int]]
         if TABLE_ROW_HEADINGS.search(compact) or re.search(r"\s\d+(\s+\d+)+\s*$", title):
             continue
         strong_key = next((k for k, pat in STANDARD_PART_PATTERNS.items() if pat.search(compact)), None)
-        if in_table(start) and not strong_key:
+        if in_table(start) and not strong_key and not _titled_like_a_part(compact):
             continue
         key = strong_key or part_key_for_title(compact)
         out.append(_Candidate(start, ln.end, number, value, compact, title_end, key, strong_key is not None))
@@ -313,11 +320,22 @@ def _build_sections(text: str, lines: list[Line], part: Part, tables: list[tuple
 
 
 def parse_text(text: str, source: str = "<text>", format: str = "txt", report_id: str | None = None,
-               filename: str | None = None) -> Report:
-    """Parse already-normalized text into a :class:`Report` (never raises on odd text)."""
+               filename: str | None = None, original_text: str | None = None) -> Report:
+    """Parse already-normalized text into a :class:`Report` (never raises on odd text).
+
+    Flattened lines (a web page saved as one line) get their line breaks back first
+    (:func:`~nlp.structure.reflow.reflow`); ``Report.text`` is that reflowed text, and
+    ``original_text`` (same length as ``text``) receives the same breaks.
+    """
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     rid = report_id or f"{_slug(Path(filename or source).stem)}-{sha[:8]}"
+    rf = reflow(text)
+    text = rf.text
     doc = Report(id=rid, source=source, format=format, text=text, sha256=sha)
+    if original_text is not None:
+        doc.original_text = rf.apply(original_text) if rf.changed else original_text
+    if rf.changed:
+        doc.metadata_sources["reflow"] = f"{len(rf.inserted) + len(rf.replaced)} line breaks restored in flattened text"
     lines = split_lines(text)
     regions = find_table_regions(text)
     cands = _part_candidates(text, lines, regions)
@@ -409,10 +427,9 @@ def read_report(path: str | os.PathLike[str]) -> Report:
             raise ReportReadError(str(p), f"not a saved xxgk report (JSON): {e}") from None
     src = read_source(p)
     doc = parse_text(src.text, source=str(p), format=src.format,
-                     report_id=f"{_slug(p.stem)}-{src.sha256[:8]}", filename=p.name)
+                     report_id=f"{_slug(p.stem)}-{src.sha256[:8]}", filename=p.name, original_text=src.original_text)
     doc.encoding = src.encoding
     doc.script = src.script
-    doc.original_text = src.original_text
     doc.sha256 = src.sha256
     doc.warnings = src.warnings + doc.warnings
     doc.metadata_sources.setdefault("normalization", "; ".join(src.changes))
