@@ -165,6 +165,13 @@ PART_TITLE_STARTS = re.compile(
     r"主要问题|其他需要报告|其它需要报告|其他事项|需要说明的|下一步|改进措施|工作打算|"
     r"(?:19|20)\d{2}年度?(?:政府信息公开|政务公开)|政府信息公开(?:工作)?(?:情况)?统计|[^。，；\s]{2,24}统计表|附表|附件"
 )
+#: a looser part-title opening: a few words, then a word only part titles hold (2008-era wording varies)
+PART_TITLE_KEYWORDS = re.compile(
+    r"[^。，,；;：:\s]{0,14}?(?:基本情况|基本概况|概述|概况|主动公开|依申请公开|收费|减免|复议|诉讼|存在的?问题|主要问题|"
+    r"改进|其他需要|其它需要|统计)"
+)
+#: strong part-title openings: a heading with one of these opens a part even glued to the text before it
+PART_TITLE_STRONG = re.compile(r"总体情况|概述|主动公开政府信息|收到和处理政府信息公开申请|政府信息公开行政复议|存在的主要问题|其他需要报告的事项")
 #: words a part title ends with (the last one before the body starts decides)
 PART_TITLE_ENDS = re.compile(r"情况|事项|概述|概况|措施|计划|打算|不足|方向|统计表|附表|说明|问题|举措|思路")
 #: a crawler's metadata header: ``标题: … 发布时间: … 原文链接: … ==== 正文 ====``
@@ -182,6 +189,9 @@ TABLE_ROW_STARTS: dict[str, re.Pattern[str]] = {
         r"申请人情况|[一二三四][、.．](?=\s*(?:本年新收|上年结转|本年度办理结果|结转下年度))|"
         r"[（(][一二三四五六七][）)](?=\s*[\u4e00-\u9fff])"),
 }
+#: a row of table 4 printed one block a line: its label, then its values
+REVIEW_ROW_START = re.compile(
+    r"(?:行政复议|行政诉讼\s*[|（(]?\s*(?:未经复议直接起诉|复议后起诉)\s*[）)]?)(?=\s*\|?\s*(?:\d|[/—－-]\s))")
 #: a table-3 sub-row number (1. … 8.), possibly glued to the digits of the row before
 TABLE_SUBROW_NUMBER = re.compile(r"([1-9])\s*[.．、](?=\s*[\u4e00-\u9fff“\"])")
 #: labels after which table 4 prints its values (the last header word)

@@ -27,8 +27,11 @@ from ..vocabulary import (
     CRAWLER_BODY_MARK,
     CRAWLER_HEADER_KEY,
     PART_TITLE_ENDS,
+    PART_TITLE_KEYWORDS,
     PART_TITLE_STARTS,
+    PART_TITLE_STRONG,
     REVIEW_HEADER_WORDS,
+    REVIEW_ROW_START,
     TABLE_ROW_STARTS,
     TABLE_START_MARKERS,
     TABLE_SUBROW_NUMBER,
@@ -40,16 +43,19 @@ MIN_FLAT_LINE = 80
 #: the longest part title (characters after its numeral)
 MAX_TITLE = 40
 _SPACES = " \u3000\t\xa0"
-_INLINE_PART = re.compile(r"([一二三四五六七八九十]{1,2})\s*[、．.]\s*(?=" + PART_TITLE_STARTS.pattern + ")")
+_INLINE_PART = re.compile(r"([一二三四五六七八九十]{1,2})\s*[、．.]\s*(?=" + PART_TITLE_STARTS.pattern + "|"
+                          + PART_TITLE_KEYWORDS.pattern + ")")
 _ATTACHMENT = re.compile(r"附件\s*\d{0,2}\s*[:：]?\s*(?=[^。，；\s]{2,30}统计表)")
 _SECTION = re.compile(r"[（(]([一二三四五六七八九十]{1,2})[）)]")
 _TITLE_STOP = re.compile(r"[。，,；;：:！？!?（(\s]")
 _YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
 _SENTENCE_END = "。；！？!?;：:"
 _VALUE_RUN = re.compile(r"(?:[\d.]+|[/—－\-|]|\s)+$")
-_TABLE_START = {k: re.compile("|".join(re.escape(m) for m in v)) for k, v in TABLE_START_MARKERS.items()}
 _REQUESTS_START = re.compile(r"勾稽关系|申请人情况|本年新收")
 _PROACTIVE_START = re.compile(r"第二十条")
+_REVIEW_START = re.compile(r"案件类型|" + "|".join(re.escape(m) for m in TABLE_START_MARKERS["review_litigation"]))
+#: a sentence of narrative (no cell separators) ending in a full stop
+_SENTENCE = re.compile(r"[\u4e00-\u9fff“《（(][^|\t\n。！？]{6,300}?[。！？]")
 
 
 @dataclass(frozen=True)
@@ -176,7 +182,7 @@ def _part_chain(line: str) -> list[_Part]:
         # a single heading inside a line must follow a sentence end (or open the line)
         p = chain[0]
         before = line[:p.start].rstrip(_SPACES)
-        if before and before[-1] not in _SENTENCE_END + "）)":
+        if before and before[-1] not in _SENTENCE_END + "）)" and not PART_TITLE_STRONG.match(line, p.title_start):
             return []
     last = chain[-1].start
     for m in _ATTACHMENT.finditer(line, last):
@@ -223,9 +229,16 @@ def _segment_breaks(line: str, a: int, b: int) -> list[int]:
             out.append(m.start())
     for za, zb, kind in zones:
         out.append(za)
+        tail = _narrative_tail(line, za, zb)
+        if tail < zb:
+            out.append(tail)
+            zb = tail
         if kind == "review_litigation":
+            rows = [m.start() for m in REVIEW_ROW_START.finditer(line, za, zb) if m.start() > za]
             run = _VALUE_RUN.search(line, za, zb)
-            if run and run.start() > za:
+            if rows:
+                out += rows
+            elif run and run.start() > za:
                 k = run.start()
                 while k < zb and line[k] in _SPACES + "|":
                     k += 1
@@ -252,22 +265,37 @@ def _table_zones(line: str, a: int, b: int) -> list[tuple[int, int, str]]:
             s = k if k >= 0 and s - k <= 8 else s
         starts.append((s, "requests"))
     if not starts:
-        m = _TABLE_START["review_litigation"].search(line, a, b)
-        tail = _VALUE_RUN.search(line, a, b)
-        if m and tail and REVIEW_HEADER_WORDS.search(line, m.start(), tail.start()) and len(re.findall(r"\d+", tail.group())) >= 5:
-            starts.append((m.start(), "review_litigation"))
+        m = _REVIEW_START.search(line, a, b)
+        if m and REVIEW_HEADER_WORDS.search(line, m.start(), b):
+            end = _narrative_tail(line, m.start(), b)
+            if len(re.findall(r"(?<![\d.])\d+(?![\d.])", line[m.start():end])) >= 5:
+                starts.append((m.start(), "review_litigation"))
     starts.sort()
     return [(s, starts[i + 1][0] if i + 1 < len(starts) else b, kind) for i, (s, kind) in enumerate(starts)]
 
 
 def _subrow_breaks(line: str, a: int, b: int) -> list[int]:
-    """Table-3 sub-rows 1. 2. … numbered from 1 after each （N） group label."""
+    """Table-3 sub-rows 1. 2. …, numbered from 1 in each outcome group."""
     out: list[int] = []
-    groups = [m.start() for m in _SECTION.finditer(line, a, b)] + [b]
-    for g, g_end in zip(groups, groups[1:]):
-        expect = 1
-        for m in TABLE_SUBROW_NUMBER.finditer(line, g, g_end):
-            if int(m.group(1)) == expect:
-                out.append(m.start())
-                expect += 1
+    expect = 1
+    for m in TABLE_SUBROW_NUMBER.finditer(line, a, b):
+        k = int(m.group(1))
+        # numbering goes on, or restarts at 1 in the next group (whose label may be printed anywhere)
+        if k == expect or k == 1:
+            out.append(m.start())
+            expect = k + 1
     return out
+
+
+def _narrative_tail(line: str, a: int, b: int) -> int:
+    """Where the narrative after a table starts in ``line[a:b]`` (``b`` when the zone ends on cells):
+    the earliest of the full sentences that run, one after another, to the zone's end."""
+    sentences = list(_SENTENCE.finditer(line, a, b))
+    tail = b
+    for m in reversed(sentences):
+        if line[m.end():tail].strip(_SPACES):
+            break
+        tail = m.start()
+    if tail < b and not re.search(r"\d", line[a:tail]):
+        return b  # no cells before the sentences: nothing to split off
+    return tail
