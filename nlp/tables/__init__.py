@@ -396,7 +396,8 @@ def _request_candidates(rows: list[RawRow], width: int) -> list[tuple[RawRow, li
         while len(vals) > width and vals and vals[0].kind == BLANK:
             vals = vals[1:]
         if len(vals) == width:
-            if any(t.kind in (NUM, NA) for t in vals):
+            # a row of blank cells is a row too when its label names one
+            if any(t.kind in (NUM, NA) for t in vals) or _row_label_keys(r):
                 out.append((r, vals, None))
             continue
         if len(vals) == 2 * width and not r.inline_label:
@@ -508,8 +509,11 @@ def _review_table(text: str, start: int, end: int) -> Table:
         if not any(t.kind in (NUM, NA) for t in vals):
             continue
         toks.extend(vals)
-        while toks and toks[-1].kind == BLANK:
+        while len(toks) > width and toks[-1].kind == BLANK:
             toks.pop()
+        if len(toks) < width:
+            while toks and toks[-1].kind == BLANK:
+                toks.pop()
         if len(toks) >= width:
             break
     glued = False
