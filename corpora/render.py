@@ -38,7 +38,7 @@ from nlp.document import Report
 from nlp.tables import Cell, ReportTables, Table
 
 from . import phrases as P
-from .generate import TextBuilder, _html_table, _num, _txt_table
+from .generate import TextBuilder, _html_table, _txt_table
 
 FORMS: tuple[str, ...] = ("reprint", "oneline_drop", "oneline_space", "glued", "glued_spaced", "pipes", "crawler",
                           "chrome_html", "era2008", "era2008_oneline")
@@ -155,7 +155,8 @@ def _value_text(cell: Cell | None) -> str:
     if cell is None or cell.semantic == "blank":
         return ""
     if cell.is_number:
-        return _num(cell.value)
+        v = cell.value
+        return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
     return cell.raw
 
 
