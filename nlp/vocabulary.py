@@ -776,3 +776,27 @@ SUMMARY_HEADLINE_ROWS: frozenset[str] = frozenset({"received", "granted", "revie
 SUMMARY_EMPTY_OPENER = re.compile(
     r"^(?:\d{4}\s*年(?:度|以来|来)?|本年度|今年(?:以)?来|近年来|一年来|全年|截至.{0,16}"
     r"|(?:我[局办委区县市厅部]|本(?:机关|单位|部门))?(?:根据|按照|依据|为了?|围绕).*)$")
+
+# ---------------------------------------------------------------- 2008-era part titles (issue 16: corpora.render)
+# Part titles of the 2008–2018 layouts (old regulation) in the wordings reports used, by part key.
+# corpora.render composes its 2008-era renderings from them. A statistics-table appendix
+# (…统计表) has no part key of its own: it is keyed 'unknown', as in ../shared/corpus/web/gold.jsonl.
+
+#: 2008-era part titles by part key ({year} is the report's year)
+ERA_2008_PART_TITLES: dict[str, tuple[str, ...]] = {
+    "overview": ("概述", "基本情况", "政府信息公开工作概述", "工作概述"),
+    "proactive": ("主动公开政府信息情况", "主动公开政府信息的情况", "政府信息主动公开情况"),
+    "requests": ("政府信息依申请公开情况", "依申请公开政府信息情况", "政府信息依申请公开工作情况",
+                 "依申请公开政府信息和不予公开政府信息的情况"),
+    "fees": ("政府信息公开的收费及减免情况", "政府信息公开收费及减免情况", "信息公开收费及减免情况"),
+    "review_litigation": ("因政府信息公开申请行政复议、提起行政诉讼的情况", "因政府信息公开申请行政复议和提起行政诉讼情况",
+                          "政府信息公开申请行政复议、行政诉讼情况"),
+    "problems": ("存在的主要问题及改进措施", "政府信息公开工作存在的主要问题和改进措施", "存在的不足及改进措施"),
+    "other": ("其他需要报告的事项", "其他需要说明的事项"),
+    "unknown": ("政府信息公开情况统计表", "{year}年度政府信息公开工作统计表", "附表：{year}年政府信息公开情况统计表"),
+}
+#: one number holding two 2008-era parts: fees and reconsideration/litigation (keyed review_litigation)
+ERA_2008_FEES_WITH_REVIEW_TITLES: tuple[str, ...] = (
+    "政府信息公开的收费及减免情况和因政府信息公开申请行政复议、提起行政诉讼的情况",
+    "政府信息公开收费及减免、行政复议和行政诉讼情况",
+)
