@@ -60,6 +60,8 @@ class PartRule:
 
 #: tried in order; the first match wins. Patterns cover 2008-era variants too.
 PART_RULES: tuple[PartRule, ...] = (
+    # a statistics-table appendix is not one of the narrative parts
+    PartRule("unknown", re.compile(r"统计表|^附表|^附件")),
     PartRule("review_litigation", re.compile(r"(行政)?复议|(行政)?诉讼|申诉")),
     PartRule("fees", re.compile(r"收费|减免|费用|收支")),
     PartRule("problems", re.compile(r"问题|不足|改进|努力方向|下一步|工作(打算|计划|思路)|措施")),
@@ -174,6 +176,10 @@ PART_TITLE_KEYWORDS = re.compile(
 PART_TITLE_STRONG = re.compile(r"总体情况|概述|主动公开政府信息|收到和处理政府信息公开申请|政府信息公开行政复议|存在的主要问题|其他需要报告的事项")
 #: words a part title ends with (the last one before the body starts decides)
 PART_TITLE_ENDS = re.compile(r"情况|事项|概述|概况|措施|计划|打算|不足|方向|统计表|附表|说明|问题|举措|思路")
+#: how the body of a part may open right after its title (glued flattened text): a year, 本年度, 我局, 无 …
+PART_BODY_OPENING = re.compile(
+    r"(?:19|20)\d{2}|本年|今年|全年|我[局委办厅区县市省镇乡院部署]|本(?:局|机关|单位|部门|委|办|区|县|市|镇|乡)|"
+    r"目前|近年来|一年来|按照|根据|截至|无|没有|未")
 #: a crawler's metadata header: ``标题: … 发布时间: … 原文链接: … ==== 正文 ====``
 CRAWLER_HEADER_KEY = re.compile(
     r"(?:标题|题目|发布时间|发布日期|发文日期|成文日期|文号|发布机构|发文机关|来源|信息来源|栏目|所属栏目|原文链接|"

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from ..vocabulary import (
     CRAWLER_BODY_MARK,
     CRAWLER_HEADER_KEY,
+    PART_BODY_OPENING,
     PART_TITLE_ENDS,
     PART_TITLE_KEYWORDS,
     PART_TITLE_STARTS,
@@ -182,7 +183,8 @@ def _part_chain(line: str) -> list[_Part]:
         # a single heading inside a line must follow a sentence end (or open the line)
         p = chain[0]
         before = line[:p.start].rstrip(_SPACES)
-        if before and before[-1] not in _SENTENCE_END + "）)" and not PART_TITLE_STRONG.match(line, p.title_start):
+        if (before and before[-1] not in _SENTENCE_END + "）)" and p.value != 1
+                and not PART_TITLE_STRONG.match(line, p.title_start)):
             return []
     last = chain[-1].start
     for m in _ATTACHMENT.finditer(line, last):
@@ -203,7 +205,8 @@ def _title_end(line: str, start: int, limit: int) -> int:
         stop = y.start()
     ends = [e.end() for e in PART_TITLE_ENDS.finditer(window, 0, stop)]
     if ends:
-        end = max(ends)
+        # the first title ending that the body's opening words follow, else the last one
+        end = next((e for e in ends if PART_BODY_OPENING.match(window, e)), ends[-1])
     elif stop < len(window):
         end = stop
     else:
