@@ -40,7 +40,7 @@ from ..vocabulary import (
 )
 
 #: a line shorter than this is never treated as flattened
-MIN_FLAT_LINE = 80
+MIN_FLAT_LINE = 30
 #: the longest part title (characters after its numeral)
 MAX_TITLE = 40
 _SPACES = " \u3000\t\xa0"
@@ -127,8 +127,11 @@ def reflow(text: str) -> Reflowed:
 
 def _line_breaks(line: str) -> list[int]:
     parts = _part_chain(line)
-    if not parts and not _has_table_rows(line) and len(CRAWLER_HEADER_KEY.findall(line)) < 2:
-        return []
+    if len(parts) == 1 and parts[0].start == 0:
+        parts = []  # a heading that opens its own line: printed as it should be
+    if not parts and len(CRAWLER_HEADER_KEY.findall(line)) < 2:
+        # no headings: only a statistics table printed on one line gets its rows back
+        return _segment_breaks(line, 0, len(line)) if _table_zones(line, 0, len(line)) else []
     breaks: list[int] = []
     body_from = 0
     mark = CRAWLER_BODY_MARK.search(line)
@@ -217,10 +220,6 @@ def _title_end(line: str, start: int, limit: int) -> int:
     return start + end
 
 
-def _has_table_rows(line: str) -> bool:
-    return len(TABLE_ROW_STARTS["requests"].findall(line)) >= 3
-
-
 def _segment_breaks(line: str, a: int, b: int) -> list[int]:
     """Section headings and table rows inside one part's text ``line[a:b]``."""
     out: list[int] = []
@@ -271,7 +270,7 @@ def _table_zones(line: str, a: int, b: int) -> list[tuple[int, int, str]]:
         m = _REVIEW_START.search(line, a, b)
         if m and REVIEW_HEADER_WORDS.search(line, m.start(), b):
             end = _narrative_tail(line, m.start(), b)
-            if len(re.findall(r"(?<![\d.])\d+(?![\d.])", line[m.start():end])) >= 5:
+            if len(re.findall(r"\d", line[m.start():end])) >= 5:
                 starts.append((m.start(), "review_litigation"))
     starts.sort()
     return [(s, starts[i + 1][0] if i + 1 < len(starts) else b, kind) for i, (s, kind) in enumerate(starts)]

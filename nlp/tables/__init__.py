@@ -553,6 +553,14 @@ def _proactive_era(region_text: str, report_era: str) -> str:
     return report_era if report_era in (ERA_2019, ERA_2021) else ERA_2021
 
 
+def _proactive_plausibility(decoding: list[tuple[int, int, int]]) -> tuple[int, int]:
+    """Sort key of a glued table-2 row's splits: the last column (a stock or a total) is rarely
+    below the others; then cells of even length (no long number beside one digit)."""
+    values = [v for v, _, _ in decoding]
+    widths = [len(str(v)) for v in values]
+    return (0 if values[-1] >= max(values) else 1, max(widths) - min(widths))
+
+
 def _proactive_table(text: str, start: int, end: int, report_era: str) -> Table:
     region = text[start:end]
     compact = re.sub(r"\s+", "", region)
@@ -585,8 +593,11 @@ def _proactive_table(text: str, start: int, end: int, report_era: str) -> Table:
         label = clean_label(r.label)
         if len(vals) == len(cols):
             table.cells.extend(_cell("proactive", key, c, t, label) for c, t in zip(cols, vals))
-        elif len(vals) < len(cols) and (strings := _glued_strings(vals)) and sum(map(len, strings)) == len(cols):
-            decs = decode(strings, len(cols))
+        elif (len(vals) < len(cols) and (strings := _glued_strings(vals)) and sum(map(len, strings)) >= len(cols)
+              and (decs := decode(strings, len(cols)))):
+            # no identity ties these cells together: every split is kept, the likeliest first,
+            # and the cells are uncertain whenever more than one split exists
+            decs.sort(key=_proactive_plausibility)
             glued = True
             table.cells.extend(_glued_cells("proactive", key, cols, [t for t in vals if t.kind != BLANK], decs, 0, label))
         elif len(cols) == 3 and len(vals) == 2:

@@ -23,7 +23,7 @@ TEXT = "text"
 _NUMBER = re.compile(r"^[+\-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[+\-]?\d+(?:\.\d+)?$")
 _UNIT_SUFFIX = re.compile(r"^(?P<num>[+\-]?[\d,]*\d(?:\.\d+)?)\s*(?P<unit>" + "|".join(map(re.escape, CELL_UNITS)) + r")$")
 #: label text with digits glued to its end (HTML page text): ``本年新收政府信息公开申请数量801000081``
-_GLUED_TAIL = re.compile(r"(?<=[\u3400-\u9fff”）)])(?P<digits>\d+)$")
+_GLUED_TAIL = re.compile(r"(?<=[\u3400-\u9fff”）)])(?P<digits>\d+(?:\.\d+)?)$")
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _PAGE_LINE = re.compile(r"^\s*(?:[-—–－─]+\s*\d{1,4}\s*[-—–－─]+|第\s*\d{1,4}\s*页(?:\s*[/，,共]\s*共?\s*\d{1,4}\s*页)?)\s*$")
 _SPACE_CELL = re.compile(r"\S+")
@@ -170,7 +170,7 @@ def read_line(text: str, ls: int, le: int, edges: bool = True) -> Line | None:
                 d = m.group("digits")
                 cut = b - len(d)
                 tokens.append(Token(TEXT, t[: len(t) - len(d)], a, cut))
-                tokens.append(Token(NUM, d, cut, b, int(d), d))
+                tokens.append(Token(NUM, d, cut, b, parse_number(d), d if d.isdigit() else ""))
                 continue
         tokens.append(tok)
     line = Line(ls, le, mode, tokens)
