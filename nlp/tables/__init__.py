@@ -593,7 +593,8 @@ def _proactive_table(text: str, start: int, end: int, report_era: str) -> Table:
         label = clean_label(r.label)
         if len(vals) == len(cols):
             table.cells.extend(_cell("proactive", key, c, t, label) for c, t in zip(cols, vals))
-        elif (len(vals) < len(cols) and (strings := _glued_strings(vals)) and sum(map(len, strings)) >= len(cols)
+        elif (len(vals) < len(cols) and (strings := _glued_strings(vals))
+              and (sum(map(len, strings)) == len(cols) or len(strings) == 1 and len(strings[0]) > len(cols))
               and (decs := decode(strings, len(cols)))):
             # no identity ties these cells together: every split is kept, the likeliest first,
             # and the cells are uncertain whenever more than one split exists
