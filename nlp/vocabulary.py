@@ -130,6 +130,25 @@ STAT_PERIOD = re.compile(r"(?:统计期限|统计时限|统计期)[^。]{0,12}?(
 DATE_PATTERN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 #: a contact sentence (starts at a sentence or line start, so the search stays linear)
 CONTACT_PATTERN = re.compile(r"(?:(?<=[。\n])|^)[^。\n]*(?:联系|电话|地址|邮编|电子邮箱)[^。\n]*(?:\d{3,4}-?\d{7,8}|@)[^。\n]*[。]?", re.M)
+#: how an agency's name ends (a candidate that does not is a phrase, never an agency)
+AGENCY_NAME_END = re.compile(
+    r"(?:人民政府|政府|办公室|办公厅|委员会|管委会|管理委员会|局|委|办|厅|部|署|中心|院|所|站|处|镇|乡|街道|街|办事处|"
+    r"区|县|市|旗|州|盟)$")
+#: words an agency's name never holds (their presence means a phrase was caught)
+AGENCY_NAME_STOP = re.compile(r"[的和及与在对是为了等将把被从向以按据]|我|本|各|全|该|此|有关|相关|下属|所属|上级|部分|其他|工作|情况|报告|公开|"
+                              r"认真|做好|通过|加强|推进|开展|进行|落实|组织|实现|不断|持续|深入|积极")
+#: a place in a name (an agency named after itself alone, 监督局, is too vague to keep)
+AGENCY_PLACE = re.compile(r"[省市区县州旗盟镇乡村]|街道|国家|国务院|中央|中国")
+#: a sentence subject that names the agency: ``2022年，春城街道办事处按照…``
+AGENCY_AS_SUBJECT = re.compile(
+    r"(?:(?:19|20)\d{2}\s*年度?|一年来|今年以来|近年来)\s*[，,]?\s*"
+    r"(?P<agency>[\u4e00-\u9fff]{2,24}?(?:人民政府|政府|办公室|办公厅|委员会|管委会|局|委|办|厅|部|中心|院|镇|乡|街道|街|办事处|区|县|市|旗))"
+    r"(?=以|按照|坚持|在|认真|深入|紧紧|围绕|始终|严格|全面|进一步|持续|不断|高度|积极|扎实|立足|根据|继续|强化|共|全年|主动|切实|聚焦|牢固)")
+#: the reporting body referring to itself (我局, 我办, 本机关 …): its suffix finds its printed name nearby
+AGENCY_SELF_REFERENCE = re.compile(r"(?:我|本)(局|委|办|部|厅|院|中心|区|县|市|镇|乡|街道|署)")
+#: a signature line at the end: the agency's name, then the date (digits or Chinese numerals)
+SIGNATURE_DATE = re.compile(r"(?P<agency>[\u4e00-\u9fff（）()]{3,30})\s*(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|"
+                            r"[二〇○零一三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)(?:\s*[^\n。]{0,10})?\s*$")
 AGENCY_SUFFIXES = ("人民政府办公室", "人民政府办公厅", "人民政府", "办公室", "办公厅", "委员会", "局", "厅", "部", "署",
                    "中心", "办事处", "街道", "镇", "乡", "委", "办", "院", "所", "站", "处", "会")
 

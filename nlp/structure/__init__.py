@@ -320,12 +320,15 @@ def _build_sections(text: str, lines: list[Line], part: Part, tables: list[tuple
 
 
 def parse_text(text: str, source: str = "<text>", format: str = "txt", report_id: str | None = None,
-               filename: str | None = None, original_text: str | None = None) -> Report:
+               filename: str | None = None, original_text: str | None = None,
+               hints: dict[str, str] | None = None) -> Report:
     """Parse already-normalized text into a :class:`Report` (never raises on odd text).
 
     Flattened lines (a web page saved as one line) get their line breaks back first
     (:func:`~nlp.structure.reflow.reflow`); ``Report.text`` is that reflowed text, and
-    ``original_text`` (same length as ``text``) receives the same breaks.
+    ``original_text`` (same length as ``text``) receives the same breaks. ``hints``: what
+    the file says about itself outside the text (a page's ``page_title``, ``publisher``,
+    ``published``), used for metadata the text does not give.
     """
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     rid = report_id or f"{_slug(Path(filename or source).stem)}-{sha[:8]}"
@@ -367,7 +370,7 @@ def parse_text(text: str, source: str = "<text>", format: str = "txt", report_id
         if kind == "unknown" and part is not None and part.key in ("proactive", "requests", "review_litigation"):
             kind = part.key
         doc.tables.append(TableSpan(a, b, kind=kind, shape=table_shape(text[a:b]), part=part.key if part else "", _doc=doc))
-    infer_metadata(doc, filename or source)
+    infer_metadata(doc, filename or source, hints or {})
     if doc.era in ("2019", "2021"):
         have = {p.key for p in parts}
         doc.missing_parts = [k for k in REQUIRED_PARTS_2019 if k not in have]
@@ -427,7 +430,8 @@ def read_report(path: str | os.PathLike[str]) -> Report:
             raise ReportReadError(str(p), f"not a saved xxgk report (JSON): {e}") from None
     src = read_source(p)
     doc = parse_text(src.text, source=str(p), format=src.format,
-                     report_id=f"{_slug(p.stem)}-{src.sha256[:8]}", filename=p.name, original_text=src.original_text)
+                     report_id=f"{_slug(p.stem)}-{src.sha256[:8]}", filename=p.name, original_text=src.original_text,
+                     hints=src.metadata)
     doc.encoding = src.encoding
     doc.script = src.script
     doc.sha256 = src.sha256
