@@ -68,8 +68,8 @@ def infer_metadata(doc: Report, filename: str, hints: dict[str, str] | None = No
     src = doc.metadata_sources
     m = None
     first_lines = [ln.strip() for ln in text[:1500].split("\n") if ln.strip()][:12]
-    first_lines += [hints[k] for k in ("title", "page_title") if hints.get(k)]
     windows = [ln for i in range(len(first_lines)) for ln in (first_lines[i], first_lines[i] + "".join(first_lines[i + 1:i + 2]))]
+    windows += [hints[k] for k in ("title", "page_title") if hints.get(k)]
     for w in windows:
         w = re.sub(r"\s+", "", w)[:300]
         a = TITLE_AGENCY_FIRST.search(w)
@@ -77,7 +77,7 @@ def infer_metadata(doc: Report, filename: str, hints: dict[str, str] | None = No
         if b and b.group("agency").startswith(("政府", "度", "政务")):
             b = None
         cand = min((x for x in (a, b) if x), key=lambda x: x.start(), default=None)
-        if cand and len(_clean_agency(cand.group("agency"))) >= 2 and not _clean_agency(cand.group("agency")).startswith(("我", "本")):
+        if cand and looks_like_agency(_clean_agency(cand.group("agency"))):
             m = cand
             break
     if m:

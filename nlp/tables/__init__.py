@@ -409,7 +409,9 @@ def _request_candidates(rows: list[RawRow], width: int) -> list[tuple[RawRow, li
             continue
         strings = _glued_strings(vals)
         if strings and sum(map(len, strings)) >= width:
-            decs = decode(strings, width, row_total_check)
+            # the row's total is the sum of its cells — unless the report misprinted it: then every
+            # split is kept and the column identities choose (the cells stay uncertain)
+            decs = decode(strings, width, row_total_check) or decode(strings, width)
             if decs:
                 out.append((r, [t for t in vals if t.kind != BLANK], decs))
     return out
@@ -487,6 +489,11 @@ def _requests_table(text: str, start: int, end: int, report_era: str) -> Table:
         if decs:
             kept = [decs[k] for k in plausible.get(i, [0])]
             cells = _glued_cells("requests", key, REQUEST_COLUMNS, vals, kept, 0, label)
+            if not row_total_check([c.value for c in cells]):
+                # no split makes the row add up: whichever was chosen is a guess
+                for c in cells:
+                    c.uncertain = True
+                table.warnings.append(f"{key}: no split of the glued digits makes the row add up; cells uncertain")
         else:
             cells = [_cell("requests", key, col, tok, label) for col, tok in zip(REQUEST_COLUMNS, vals)]
         if not exact and not confirmed:

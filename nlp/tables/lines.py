@@ -287,6 +287,6 @@ def group_rows(lines: list[Line], width: int) -> list[RawRow]:
         # too many cells: an empty label column comes first, then blank edges at the end
         while len(r.values) > width and r.values[0].kind == BLANK:
             r.values = r.values[1:]
-        if len(r.values) > width:
-            r.values = _trim(r.values)
+        while len(r.values) > width and r.values[-1].kind == BLANK:
+            r.values = r.values[:-1]
     return rows
