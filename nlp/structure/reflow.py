@@ -55,8 +55,10 @@ _VALUE_RUN = re.compile(r"(?:[\d.]+|[/—－\-|]|\s)+$")
 _REQUESTS_START = re.compile(r"勾稽关系|申请人情况|本年新收")
 _PROACTIVE_START = re.compile(r"第二十条")
 _REVIEW_START = re.compile(r"案件类型|" + "|".join(re.escape(m) for m in TABLE_START_MARKERS["review_litigation"]))
-#: a sentence of narrative (no cell separators) ending in a full stop
-_SENTENCE = re.compile(r"[\u4e00-\u9fff“《（(][^|\t\n。！？]{6,300}?[。！？]")
+#: the end of a cell followed by text: where narrative after a table may begin
+_AFTER_CELL = re.compile(r"[\d|/—]\s*(?=[\u4e00-\u9fff“《])")
+#: what narrative never holds: cell separators, glued digit runs, numbers side by side
+_CELL_LIKE = re.compile(r"[|\t]|\d{5,}|\d\s+\d")
 
 
 @dataclass(frozen=True)
@@ -291,13 +293,11 @@ def _subrow_breaks(line: str, a: int, b: int) -> list[int]:
 
 def _narrative_tail(line: str, a: int, b: int) -> int:
     """Where the narrative after a table starts in ``line[a:b]`` (``b`` when the zone ends on cells):
-    the earliest of the full sentences that run, one after another, to the zone's end."""
-    sentences = list(_SENTENCE.finditer(line, a, b))
-    tail = b
-    for m in reversed(sentences):
-        if line[m.end():tail].strip(_SPACES):
-            break
-        tail = m.start()
-    if tail < b and not re.search(r"\d", line[a:tail]):
-        return b  # no cells before the sentences: nothing to split off
-    return tail
+    the earliest point right after a cell from which only full sentences, free of cells and row
+    labels, run to the zone's end."""
+    for m in _AFTER_CELL.finditer(line, a, b):
+        rest = line[m.end():b].rstrip(_SPACES)
+        if rest and rest[-1] in "。！？" and not _CELL_LIKE.search(rest) and not REVIEW_ROW_START.search(rest) \
+                and not any(p.search(rest) for p in TABLE_ROW_STARTS.values()):
+            return m.end()
+    return b
