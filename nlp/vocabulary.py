@@ -216,7 +216,8 @@ TABLE_ROW_STARTS: dict[str, re.Pattern[str]] = {
 }
 #: a row of table 4 printed one block a line: its label, then its values
 REVIEW_ROW_START = re.compile(
-    r"(?:行政复议|行政诉讼\s*[|（(]?\s*(?:未经复议直接起诉|复议后起诉)\s*[）)]?)(?=\s*\|?\s*(?:\d|[/—－-]\s))")
+    r"(?:行政复议|行政诉讼\s*[|（(]?\s*(?:未经复议直接起诉|复议后起诉)\s*[）)]?)"
+    r"(?=\s*\|?\s*(?:\d+(?![\d.]*\s*[件次起个项条])|[/—－-]\s))")
 #: a table-3 sub-row number (1. … 8.), possibly glued to the digits of the row before
 TABLE_SUBROW_NUMBER = re.compile(r"([1-9])\s*[.．、](?=\s*[\u4e00-\u9fff“\"])")
 #: labels after which table 4 prints its values (the last header word)
