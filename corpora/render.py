@@ -31,7 +31,7 @@ import random
 import re
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from nlp import vocabulary as V
 from nlp.document import Report
@@ -421,20 +421,24 @@ _APPENDIX_NOTES: tuple[str, ...] = (
 )
 
 
-def _lines(pieces: Sequence[str | _Heading | _Table], table_lines) -> str:
-    """Text with lines kept: narrative as printed, headings re-printed, tables by ``table_lines``."""
+def _lines(pieces: Sequence[str | _Heading | _Table], table_lines: Callable[[dict[str, Any]], list[str]]) -> str:
+    """Text with lines kept: narrative as printed, headings re-printed, tables by ``table_lines``
+    (one string a line; an empty line is a blank cell)."""
     out: list[str] = []
+    after_table = False
     for p in pieces:
-        if isinstance(p, str):
-            out.append(p)
-        elif isinstance(p, _Heading):
-            out.append(p.text)
-        else:
+        if isinstance(p, _Table):
             if out and not out[-1].endswith("\n"):
                 out.append("\n")
             out.append("\n".join(table_lines(p.layout)) + "\n")
-    text = "".join(out)
-    return re.sub(r"\n{3,}", "\n\n", text)
+            after_table = True
+            continue
+        chunk = p.text if isinstance(p, _Heading) else p
+        if after_table and chunk.startswith("\n"):  # the newline that ended the table's last line in the source
+            chunk = chunk[1:]
+        out.append(chunk)
+        after_table = False
+    return "".join(out)
 
 
 def _one_line(text: str, joiner: str) -> str:
