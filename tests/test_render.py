@@ -259,3 +259,40 @@ def test_parse_of_a_rendering_agrees_with_the_parse_of_the_report(form, index, s
     assert a.wrong == 0 and a.missing == 0, (report.id, a.wrong_keys[:5], a.missing)
     if form not in GLUED_FORMS:
         assert a.uncertain == 0, report.id
+
+
+# ------------------------------------------------------------------ the generator's web print habit
+
+def test_generator_prints_agencies_in_web_forms_recorded_in_the_manifest(tmp_path):
+    from corpora import load_manifest, write_corpus
+    from corpora.generate import CorpusConfig
+    from nlp.structure import read_report
+
+    cfg = CorpusConfig(agencies=2, years=1, start_year=2021, seed=3, web_forms=("pipes", "chrome_html"))
+    manifest = write_corpus(tmp_path / "a", cfg)
+    assert manifest["config"]["web_forms"] == ["pipes", "chrome_html"]
+    entries = manifest["reports"]
+    assert sorted(e["style"]["web_form"] for e in entries) == ["chrome_html", "pipes"]
+    for e in entries:
+        path = tmp_path / "a" / e["file"]
+        assert path.suffix == (".html" if e["style"]["web_form"] == "chrome_html" else ".txt")
+        assert e["rendering"]["form"] == e["style"]["web_form"] and e["rendering"]["parts"][0] == "overview"
+        data = path.read_bytes()
+        if e["style"]["web_form"] == "chrome_html":
+            assert len(data) > 250_000
+        else:
+            assert " | " in data.decode("utf-8")
+        # both forms are read back today: the cells are the table as printed
+        tables = extract_tables(read_report(path))
+        printed = e["tables"]["printed"]
+        assert e["rendering"]["cells"] == len(tables)
+        for row, values in printed["t3"].items():
+            assert [tables.value("requests", row, c) for c in V.REQUEST_COLUMNS] == values, (e["file"], row)
+        for block, values in printed["t4"].items():
+            assert [tables.value("review_litigation", block, c) for c in V.REVIEW_COLUMNS] == values
+    # same config, same bytes; a manifest without web forms does not mention them
+    write_corpus(tmp_path / "b", cfg)
+    assert [p.read_bytes() for p in sorted((tmp_path / "a").iterdir())] == \
+        [p.read_bytes() for p in sorted((tmp_path / "b").iterdir())]
+    plain = load_manifest(DEMO_DIR)
+    assert "web_forms" not in plain["config"] and all("rendering" not in e for e in plain["reports"])
