@@ -13,7 +13,8 @@ again in one of :data:`FORMS`:
 - ``pipes`` — tables as `` | ``-joined rows: a row label split over two cells (group and
   sub-row), blank cells kept, header rows spread over several lines, table 4 as its
   header lines and one line of 15 values;
-- ``crawler`` — a site crawler's metadata header, then the ``oneline_drop`` text;
+- ``crawler`` — a site crawler's metadata header, then the text on one line (newlines dropped
+  or turned into spaces, seeded);
 - ``chrome_html`` — the article inside ~300 KB of invented site chrome (menus, search form,
   login links, breadcrumbs, related links, footer, scripts, styles, ``ms-*``/template
   attributes), tables as ``<table>`` with ``colspan``/``rowspan``;
@@ -458,7 +459,7 @@ def _publication(src: _Source, rng: random.Random) -> tuple[str, str]:
     return f"{y:04d}-{mo:02d}-{d:02d}", f"{rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}"
 
 
-def _site(src: _Source, rng: random.Random) -> tuple[str, str, str]:
+def _site(rng: random.Random) -> tuple[str, str, str]:
     """An invented site: (place, site name, host)."""
     place, slug, level = rng.choice(P.PLACES)
     return place, f"{place}{level}人民政府", f"www.{slug}.gov.cn"
@@ -476,7 +477,7 @@ def _title(src: _Source) -> str:
 def crawler_header(src: _Source, rng: random.Random) -> str:
     """A site crawler's metadata lines (invented values) and the rule before the article text."""
     date, clock = _publication(src, rng)
-    _, site, host = _site(src, rng)
+    _, site, host = _site(rng)
     column = rng.choice(("政府信息公开年报", "信息公开年度报告", "年度报告", "政务公开 > 年报"))
     path = f"xxgk/ndbg/{date[:4]}{date[5:7]}/t{date.replace('-', '')}_{rng.randint(10000, 999999)}.html"
     agency = src.agency if rng.random() < 0.5 else ""
@@ -536,7 +537,7 @@ def _article_html(pieces: Sequence[str | _Heading | _Table]) -> str:
 def chrome_page(src: _Source, pieces: Sequence[str | _Heading | _Table], rng: random.Random,
                 size: int = CHROME_BYTES) -> str:
     """The article inside an invented government site page of about ``size`` bytes."""
-    place, site, host = _site(src, rng)
+    place, site, host = _site(rng)
     date, clock = _publication(src, rng)
     title = _title(src)
     related = "".join(f'<li><a href="https://{host}/art/{rng.randint(1000, 9999)}.html">{escape(t)}</a>'
@@ -694,8 +695,8 @@ def render(report: Report, tables: ReportTables, form: str, seed: int = 0) -> Re
         text = _one_line(text, "") + "\n"
     elif form == "oneline_space":
         text = _one_line(text, " ") + "\n"
-    elif form == "crawler":
-        text = crawler_header(src, rng) + _one_line(text, "") + "\n"
+    elif form == "crawler":  # the article joined on one line, its line breaks dropped or turned into spaces
+        text = crawler_header(src, rng) + _one_line(text, rng.choice(("", " "))) + "\n"
     return Rendering(form, seed, text.encode("utf-8"), ".txt", truth)
 
 
