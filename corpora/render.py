@@ -118,11 +118,6 @@ def section_count(report: Report) -> int:
     return sum(len(p.sections) for p in report.parts)
 
 
-def source_truth(report: Report, tables: ReportTables) -> Truth:
-    """The truth of a report as printed: its own parse."""
-    return Truth(tuple(p.key for p in report.parts), section_count(report), tuple(truth_cell(c) for c in tables))
-
-
 # ---------------------------------------------------------------- taking the report apart
 
 
@@ -700,9 +695,5 @@ def render(report: Report, tables: ReportTables, form: str, seed: int = 0) -> Re
     return Rendering(form, seed, text.encode("utf-8"), ".txt", truth)
 
 
-def render_all(report: Report, tables: ReportTables, forms: Sequence[str] = FORMS, seed: int = 0) -> list[Rendering]:
-    """Every form in ``forms`` of one report."""
-    return [render(report, tables, f, seed) for f in forms]
-
-
-__all__ = ["FORMS", "Agreement", "Rendering", "cell_is_uncertain", "compare", "known_parts", "read_back", "Truth", "TruthCell", "render", "render_all", "source_truth", "take_apart", "truth_cell"]
+__all__ = ["FORMS", "Agreement", "Rendering", "Truth", "TruthCell", "cell_is_uncertain", "compare", "known_parts",
+           "read_back", "render", "truth_cell"]
