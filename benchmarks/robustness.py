@@ -189,9 +189,14 @@ def main(argv: list[str] | None = None) -> int:
         if s not in SETS:
             ap.error(f"unknown source set {s!r}; choose from {', '.join(SETS)}")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    have_shared = (CORPUS / "index.jsonl").is_file()
+    if not have_shared and set(sets) - {"demo"}:
+        print(f"{CORPUS}: shared corpus not found (set XXGK_SHARED, or use --sets demo)", file=sys.stderr)
+        return 2
     t0 = time.time()
     result = {"seed": a.seed, "forms": forms, "sets": sets,
-              "renderings": measure(forms, sets, a.seed, a.limit, a.verbose), "web_gold": gold_score()}
+              "renderings": measure(forms, sets, a.seed, a.limit, a.verbose),
+              "web_gold": gold_score() if have_shared else None}
     result["seconds"] = round(time.time() - t0, 1)
     print(json.dumps(result, ensure_ascii=False, indent=1) if a.json else text_table(result, forms, sets))
     return 0

@@ -13,7 +13,8 @@ again in one of :data:`FORMS`:
 - ``pipes`` — tables as `` | ``-joined rows: a row label split over two cells (group and
   sub-row), blank cells kept, header rows spread over several lines, table 4 as its
   header lines and one line of 15 values;
-- ``crawler`` — a site crawler's metadata header, then the ``oneline_drop`` text;
+- ``crawler`` — a site crawler's metadata header, then the text on one line (newlines dropped
+  or turned into spaces, seeded);
 - ``chrome_html`` — the article inside ~300 KB of invented site chrome (menus, search form,
   login links, breadcrumbs, related links, footer, scripts, styles, ``ms-*``/template
   attributes), tables as ``<table>`` with ``colspan``/``rowspan``;
@@ -31,7 +32,7 @@ import random
 import re
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from nlp import vocabulary as V
 from nlp.document import Report
@@ -115,11 +116,6 @@ def truth_cell(cell: Cell) -> TruthCell:
 
 def section_count(report: Report) -> int:
     return sum(len(p.sections) for p in report.parts)
-
-
-def source_truth(report: Report, tables: ReportTables) -> Truth:
-    """The truth of a report as printed: its own parse."""
-    return Truth(tuple(p.key for p in report.parts), section_count(report), tuple(truth_cell(c) for c in tables))
 
 
 # ---------------------------------------------------------------- taking the report apart
@@ -208,16 +204,17 @@ def _table_layout(t: Table, rng: random.Random) -> dict[str, Any] | None:
 
 
 def _cut_end(text: str, pos: int) -> int:
-    """The end of the line holding offset ``pos - 1`` (a table's cut runs to the end of its last cell's line)."""
+    """The offset of the line break at or after ``pos`` (a table's cut runs to the end of its last cell's line)."""
     nl = text.find("\n", pos)
     return len(text) if nl < 0 else nl
 
 
-#: a line before a table's first cell that belongs to the table: tabs or pipes, or a short line with a table word
+#: a section or part heading's numbering at a line start (such a line never belongs to a table's header)
 _SECTION_OR_PART_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、．.])")
 
 
 def _is_header_line(line: str) -> bool:
+    """A line before a table's first cell that belongs to the table: tabs or pipes, or a short line with a table word."""
     s = line.strip()
     if not s or _SECTION_OR_PART_START.match(s) or "。" in s:
         return False
@@ -421,20 +418,24 @@ _APPENDIX_NOTES: tuple[str, ...] = (
 )
 
 
-def _lines(pieces: Sequence[str | _Heading | _Table], table_lines) -> str:
-    """Text with lines kept: narrative as printed, headings re-printed, tables by ``table_lines``."""
+def _lines(pieces: Sequence[str | _Heading | _Table], table_lines: Callable[[dict[str, Any]], list[str]]) -> str:
+    """Text with lines kept: narrative as printed, headings re-printed, tables by ``table_lines``
+    (one string a line; an empty line is a blank cell)."""
     out: list[str] = []
+    after_table = False
     for p in pieces:
-        if isinstance(p, str):
-            out.append(p)
-        elif isinstance(p, _Heading):
-            out.append(p.text)
-        else:
+        if isinstance(p, _Table):
             if out and not out[-1].endswith("\n"):
                 out.append("\n")
             out.append("\n".join(table_lines(p.layout)) + "\n")
-    text = "".join(out)
-    return re.sub(r"\n{3,}", "\n\n", text)
+            after_table = True
+            continue
+        chunk = p.text if isinstance(p, _Heading) else p
+        if after_table and chunk.startswith("\n"):  # the newline that ended the table's last line in the source
+            chunk = chunk[1:]
+        out.append(chunk)
+        after_table = False
+    return "".join(out)
 
 
 def _one_line(text: str, joiner: str) -> str:
@@ -454,7 +455,7 @@ def _publication(src: _Source, rng: random.Random) -> tuple[str, str]:
     return f"{y:04d}-{mo:02d}-{d:02d}", f"{rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}"
 
 
-def _site(src: _Source, rng: random.Random) -> tuple[str, str, str]:
+def _site(rng: random.Random) -> tuple[str, str, str]:
     """An invented site: (place, site name, host)."""
     place, slug, level = rng.choice(P.PLACES)
     return place, f"{place}{level}人民政府", f"www.{slug}.gov.cn"
@@ -472,7 +473,7 @@ def _title(src: _Source) -> str:
 def crawler_header(src: _Source, rng: random.Random) -> str:
     """A site crawler's metadata lines (invented values) and the rule before the article text."""
     date, clock = _publication(src, rng)
-    _, site, host = _site(src, rng)
+    _, site, host = _site(rng)
     column = rng.choice(("政府信息公开年报", "信息公开年度报告", "年度报告", "政务公开 > 年报"))
     path = f"xxgk/ndbg/{date[:4]}{date[5:7]}/t{date.replace('-', '')}_{rng.randint(10000, 999999)}.html"
     agency = src.agency if rng.random() < 0.5 else ""
@@ -506,62 +507,104 @@ def _chrome_js(rng: random.Random, n: int) -> str:
     return "\n".join(lines)
 
 
-def _nav(rng: random.Random, host: str) -> str:
+#: how the page is built: block class names that say what a block is, opaque ones, or an old site's layout tables
+SITE_STYLES: tuple[str, ...] = ("semantic", "opaque", "layout_table")
+_CLASSES: dict[str, dict[str, str]] = {
+    "semantic": {"top": "top-bar", "head": "header", "nav": "nav", "crumbs": "breadcrumb", "box": "article-box",
+                 "info": "article-info", "body": "article-content TRS_Editor", "tools": "article-tools",
+                 "side": "related-links", "foot": "footer"},
+    "opaque": {"top": "t-a", "head": "w1200 hd0", "nav": "dh clearfix", "crumbs": "wz", "box": "xl-box",
+               "info": "xl-xx", "body": "xl-nr", "tools": "xl-gj", "side": "xg-xx", "foot": "bt w1200"},
+}
+#: how the article's lines are marked up: a <p> each, indented <p> with &nbsp;, or lines split by <br>
+ARTICLE_STYLES: tuple[str, ...] = ("p", "indent", "br")
+
+
+def _nav(rng: random.Random, host: str, cls: str) -> str:
     items = []
     for i, name in enumerate(_MENU):
         subs = rng.sample(_SUBMENU, 8)
         sub = "".join(f'<li ms-class="active:cur==={i}{j}"><a href="https://{host}/c{i}{j}/index.html" '
                       f'title="{s}">{s}</a></li>' for j, s in enumerate(subs))
-        items.append(f'<li class="nav-item" ms-hover="on"><a href="https://{host}/c{i}/">{name}</a>'
-                     f'<ul class="sub-menu">{sub}</ul></li>')
-    return f'<div class="nav"><ul class="menu" ms-controller="nav">{"".join(items)}</ul></div>'
+        items.append(f'<li class="{cls}-item" ms-hover="on"><a href="https://{host}/c{i}/">{name}</a>'
+                     f'<ul class="{cls}-sub">{sub}</ul></li>')
+    return f'<div class="{cls}"><ul ms-controller="nav">{"".join(items)}</ul></div>'
 
 
-def _article_html(pieces: Sequence[str | _Heading | _Table]) -> str:
-    out = []
+def _article_html(pieces: Sequence[str | _Heading | _Table], style: str, rng: random.Random) -> str:
+    """The article's markup: narrative lines, part headings in bold or <h3>, tables as <table>."""
+    out: list[str] = []
+    lines: list[str] = []   # narrative lines waiting to be written (joined by <br> in the 'br' style)
+
+    def flush() -> None:
+        if style == "br" and lines:
+            out.append("<div>" + "<br/>\n".join(lines) + "</div>")
+        elif style == "indent":
+            out.extend(f'<p style="text-indent:2em">&nbsp;&nbsp;{line}</p>' for line in lines)
+        else:
+            out.extend(f"<p>{line}</p>" for line in lines)
+        lines.clear()
+
     for p in pieces:
         if isinstance(p, str):
-            out += [f"<p>{escape(line)}</p>" for line in p.split("\n") if line.strip()]
+            lines += [escape(line) for line in p.split("\n") if line.strip()]
         elif isinstance(p, _Heading):
-            out.append(f"<p><strong>{escape(p.text)}</strong></p>")
+            heading = escape(p.text)
+            if style == "br":
+                lines.append(f"<strong>{heading}</strong>")
+            else:
+                flush()
+                out.append(f"<h3>{heading}</h3>" if rng.random() < 0.3 else f"<p><strong>{heading}</strong></p>")
         else:
+            flush()
             out.append(_html_table(p.layout))
+    flush()
     return "\n".join(out)
 
 
 def chrome_page(src: _Source, pieces: Sequence[str | _Heading | _Table], rng: random.Random,
                 size: int = CHROME_BYTES) -> str:
-    """The article inside an invented government site page of about ``size`` bytes."""
-    place, site, host = _site(src, rng)
+    """The article inside an invented government site page of about ``size`` bytes (site and article
+    styles seeded: :data:`SITE_STYLES`, :data:`ARTICLE_STYLES`)."""
+    place, site, host = _site(rng)
     date, clock = _publication(src, rng)
     title = _title(src)
+    site_style = rng.choice(SITE_STYLES)
+    c = _CLASSES["semantic" if site_style == "semantic" else "opaque"]
     related = "".join(f'<li><a href="https://{host}/art/{rng.randint(1000, 9999)}.html">{escape(t)}</a>'
                       f'<span>{date[:4]}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}</span></li>' for t in _RELATED)
     head = (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
             f'<meta name="SiteName" content="{site}"><meta name="ColumnName" content="政府信息公开年报">'
             f'<meta name="ArticleTitle" content="{escape(title)}"><meta name="PubDate" content="{date} {clock}">'
             f"<title>{escape(title)}_{site}</title>")
-    top = (f'<div class="top-bar" ms-controller="top"><a href="https://{host}/login">登录</a> | '
+    top = (f'<div class="{c["top"]}" ms-controller="top"><a href="https://{host}/login">登录</a> | '
            f'<a href="https://{host}/register">注册</a> | <a href="#" ms-click="toggleElder">长者模式</a> | '
            f'<a href="#" ms-click="toggleBarrier">无障碍浏览</a></div>'
-           f'<div class="header"><a class="logo" href="https://{host}/">{site}</a>'
-           f'<form class="search-form" action="https://{host}/search" method="get">'
+           f'<div class="{c["head"]}"><a class="logo" href="https://{host}/">{site}</a>'
+           f'<form action="https://{host}/search" method="get">'
            f'<input type="text" name="q" placeholder="请输入搜索关键词"><button type="submit">搜索</button></form></div>')
-    crumbs = (f'<div class="breadcrumb">当前位置：<a href="https://{host}/">首页</a> &gt; '
+    crumbs = (f'<div class="{c["crumbs"]}">当前位置：<a href="https://{host}/">首页</a> &gt; '
               f'<a href="https://{host}/zwgk/">政务公开</a> &gt; <a href="https://{host}/zwgk/ndbg/">政府信息公开年报</a></div>')
-    article = (f'<div class="article-box" ms-controller="article"><h1 class="article-title">{escape(title)}</h1>'
-               f'<div class="article-info">发布时间：{date} {clock} 来源：{site} 浏览次数：<span ms-text="hits">'
+    article = (f'<div class="{c["box"]}" ms-controller="article"><h1>{escape(title)}</h1>'
+               f'<div class="{c["info"]}">发布时间：{date} {clock} 来源：{site} 浏览次数：<span ms-text="hits">'
                f'{rng.randint(100, 9999)}</span> 字号：<a href="#">大</a> <a href="#">中</a> <a href="#">小</a></div>'
-               f'<div class="article-content TRS_Editor">\n{_article_html(pieces)}\n</div>'
-               f'<div class="article-tools"><a href="javascript:window.print()">打印本页</a> '
+               f'<div class="{c["body"]}">\n{_article_html(pieces, rng.choice(ARTICLE_STYLES), rng)}\n</div>'
+               f'<div class="{c["tools"]}"><a href="javascript:window.print()">打印本页</a> '
                f'<a href="javascript:window.close()">关闭窗口</a></div></div>')
-    side = (f'<div class="related-links"><h3>相关链接</h3><ul>{related}</ul></div>'
+    side = (f'<div class="{c["side"]}"><h3>相关链接</h3><ul>{related}</ul></div>'
             f'<script type="text/template" id="tpl-list"><li ms-repeat="list"><a ms-attr="{{href:el.url}}">'
             "{{el.title}}</a></li></script>")
-    foot = (f'<div class="footer"><p>主办单位：{site}办公室 承办单位：{place}大数据中心</p>'
+    foot = (f'<div class="{c["foot"]}"><p>主办单位：{site}办公室 承办单位：{place}大数据中心</p>'
             f'<p>网站标识码：{rng.randint(10**9, 10**10 - 1)} 备案号：某ICP备{rng.randint(10**7, 10**8 - 1)}号</p>'
             f'<p><a href="https://{host}/sitemap">网站地图</a> | <a href="https://{host}/contact">联系我们</a></p></div>')
-    body = top + _nav(rng, host) + crumbs + article + side + foot
+    nav = _nav(rng, host, c["nav"])
+    if site_style == "layout_table":
+        body = (f'<table width="1002" align="center" cellpadding="0" cellspacing="0"><tr><td colspan="2">{top}{nav}</td></tr>'
+                f'<tr><td colspan="2">{crumbs}</td></tr><tr><td valign="top"><table width="100%"><tr><td>{article}'
+                f'</td></tr></table></td><td width="260" valign="top">{side}</td></tr>'
+                f'<tr><td colspan="2">{foot}</td></tr></table>')
+    else:
+        body = top + nav + crumbs + article + side + foot
     base = len((head + body).encode("utf-8"))
     # styles and scripts fill the page up to the chrome size
     css_rules = max(0, (size - base) // 2 // 80)
@@ -690,14 +733,10 @@ def render(report: Report, tables: ReportTables, form: str, seed: int = 0) -> Re
         text = _one_line(text, "") + "\n"
     elif form == "oneline_space":
         text = _one_line(text, " ") + "\n"
-    elif form == "crawler":
-        text = crawler_header(src, rng) + _one_line(text, "") + "\n"
+    elif form == "crawler":  # the article joined on one line, its line breaks dropped or turned into spaces
+        text = crawler_header(src, rng) + _one_line(text, rng.choice(("", " "))) + "\n"
     return Rendering(form, seed, text.encode("utf-8"), ".txt", truth)
 
 
-def render_all(report: Report, tables: ReportTables, forms: Sequence[str] = FORMS, seed: int = 0) -> list[Rendering]:
-    """Every form in ``forms`` of one report."""
-    return [render(report, tables, f, seed) for f in forms]
-
-
-__all__ = ["FORMS", "Agreement", "Rendering", "cell_is_uncertain", "compare", "known_parts", "read_back", "Truth", "TruthCell", "render", "render_all", "source_truth", "take_apart", "truth_cell"]
+__all__ = ["FORMS", "Agreement", "Rendering", "Truth", "TruthCell", "cell_is_uncertain", "compare", "known_parts",
+           "read_back", "render", "truth_cell"]
