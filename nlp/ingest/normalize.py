@@ -11,6 +11,8 @@ from collections import Counter
 
 #: zero-width and BOM characters removed everywhere
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+#: control characters (NUL and the other C0 codes but tab and newline) removed everywhere
+CONTROL_CHARS = dict.fromkeys([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F], None)
 #: spaces turned into ASCII space
 SPACES = dict.fromkeys(map(ord, "\u00a0\u3000\u2002\u2003\u2009\u202f\u2007\u2008\u200a\u205f"), " ")
 #: DOCX conversion artefacts such as ``[bookmark: _GoBack]``
@@ -49,6 +51,10 @@ def basic_normalize(text: str, changes: list[str]) -> str:
     t = t.translate(ZERO_WIDTH)
     if len(t) != n0:
         changes.append(f"removed {n0 - len(t)} zero-width characters")
+    n0 = len(t)
+    t = t.translate(CONTROL_CHARS)
+    if len(t) != n0:
+        changes.append(f"removed {n0 - len(t)} control characters (NUL and others)")
     t2 = t.translate(SPACES)
     if t2 != t:
         changes.append("replaced non-breaking and ideographic spaces")
