@@ -217,8 +217,8 @@ def check_output_dir(out: str | os.PathLike[str], inputs: Sequence[Path] = (), f
     _check_parent(o / "x")
     if o.is_dir() and not os.access(o, os.W_OK | os.X_OK):
         raise XxgkError(f"cannot write {o}: the directory is not writable")
-    if (marker is not None and not force and o.is_dir() and any(o.iterdir())
-            and not (o / marker).exists()):
+    if (marker is not None and not force and o.is_dir() and not (o / marker).exists()
+            and any(not e.name.startswith(".") for e in o.iterdir())):
         raise XxgkError(f"cannot write {o}: the directory holds other files and no earlier output "
                         f"(no {marker}); use --force to write into it")
     return o

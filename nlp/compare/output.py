@@ -46,17 +46,21 @@ def similarity_csv(result: CompareResult) -> str:
     return csv_text(rows)
 
 
+def output_files(result: CompareResult) -> dict[str, str]:
+    """The four files: name → content."""
+    return {"passages.jsonl": passages_jsonl(result), "reports.csv": reports_csv(result),
+            "pairs.csv": pairs_csv(result), "similarity.csv": similarity_csv(result)}
+
+
 def write_outputs(result: CompareResult, out_dir: str | Path, inputs: Sequence[Path] = ()) -> list[Path]:
     """Write the four files into ``out_dir`` (created if needed); returns their paths."""
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         from ..errors import XxgkError
 
-        raise XxgkError(f"{out}: exists and is not a directory")
-    out.mkdir(parents=True, exist_ok=True)
+        raise XxgkError(f"cannot write {out}: exists and is not a directory")
     written = []
-    for name, body in (("passages.jsonl", passages_jsonl(result)), ("reports.csv", reports_csv(result)),
-                       ("pairs.csv", pairs_csv(result)), ("similarity.csv", similarity_csv(result))):
+    for name, body in output_files(result).items():
         path = out / name
         write_text(path, body, inputs)
         written.append(path)
