@@ -45,7 +45,7 @@ def load_reports(paths: list[Path], quiet: bool = False, dedupe: bool = True):
     """
     from rich.progress import Progress
 
-    with Progress(console=err, transient=True, disable=quiet) as progress:
+    with Progress(console=err, transient=True, disable=quiet or not err.is_terminal) as progress:
         task = None
 
         def tick(done: int, total: int) -> None:
@@ -461,7 +461,12 @@ def analyze_cmd(
     for s in result.stages.values():
         if s.status != "ok" and s.message != "not requested":
             err.print(f"[yellow]{s.stage}: {s.status}[/] {s.message}", highlight=False)
-    typer.echo(f"wrote {out / 'brief.html'} and {len(result.files) - 1} more files in {out}")
+    for d in result.duplicates:
+        err.print(f"note: {d.line()}", markup=False, highlight=False)
+    if result.published:
+        typer.echo(f"wrote {out / 'brief.html'} and {len(result.files) - 1} more files in {out}")
+    else:
+        err.print(f"no report could be read: the previous outputs in {out} are kept", markup=False, highlight=False)
     finish(result.failures)
 
 

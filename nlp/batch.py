@@ -102,13 +102,20 @@ def file_sha256(path: Path) -> str | None:
     return h.hexdigest()
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def leave_out_duplicates(files: Sequence[Path]) -> tuple[list[Path], list[Duplicate]]:
     """Keep the first of each set of files with the same content (in the given order); list the others."""
     first: dict[str, Path] = {}
     kept: list[Path] = []
     duplicates: list[Duplicate] = []
     for f in files:
-        digest = file_sha256(f)
+        digest = file_sha256(f) if _size(f) else None    # an empty file fails on its own, it is no duplicate
         if digest is not None and digest in first:
             duplicates.append(Duplicate(str(f), str(first[digest])))
             continue
