@@ -6,7 +6,6 @@ Public functions: :func:`read_report`, :func:`read_reports`, :func:`parse_text`.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -423,11 +422,9 @@ def read_report(path: str | os.PathLike[str]) -> Report:
 
     p = Path(path)
     if p.suffix.lower() == ".json" and p.is_file():
-        try:
-            d = json.loads(p.read_text(encoding="utf-8"))
-            return Report.from_dict(d)
-        except (ValueError, KeyError, TypeError) as e:
-            raise ReportReadError(str(p), f"not a saved xxgk report (JSON): {e}") from None
+        from ..ingest.saved import read_saved_report
+
+        return read_saved_report(p)
     src = read_source(p)
     doc = parse_text(src.text, source=str(p), format=src.format,
                      report_id=f"{_slug(p.stem)}-{src.sha256[:8]}", filename=p.name, original_text=src.original_text,

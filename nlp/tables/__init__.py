@@ -719,12 +719,6 @@ def tidy_records(tables: ReportTables) -> list[dict[str, Any]]:
 
 def records_to_csv(records: list[dict[str, Any]]) -> str:
     """The tidy records as CSV text (header row first)."""
-    import csv
-    import io
+    from ..csvsafe import csv_text
 
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(TIDY_FIELDS), lineterminator="\n")
-    w.writeheader()
-    for r in records:
-        w.writerow({k: ("" if r[k] is None else r[k]) for k in TIDY_FIELDS})
-    return buf.getvalue()
+    return csv_text(records, TIDY_FIELDS)
