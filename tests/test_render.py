@@ -232,6 +232,29 @@ def test_era2008_varies_titles_and_adds_a_fees_part_for_some_seeds(constructed):
     assert len({_render(constructed, "era2008", s).text.split("\n")[2] for s in range(12)}) >= 2
 
 
+def test_compare_tells_equal_uncertain_silently_wrong_and_missing_cells(constructed):
+    import copy
+
+    report, tables = constructed
+    truth = _render(constructed, "reprint").truth
+    a = compare(truth, report, tables)
+    assert a.agrees and a.equal == a.cells == len(tables)
+    changed = copy.deepcopy(tables)
+    changed.cell("requests", "received", "total").value = 43                  # silently wrong
+    changed.cell("requests", "granted", "total").uncertain = True             # flagged
+    changed.cell("requests", _T3_BLANK_ROW, "research").semantic = "number"   # a blank read as a number
+    changed.cell("requests", _T3_BLANK_ROW, "research").value = 0
+    t4 = changed.tables["review_litigation"]
+    t4.cells = [c for c in t4.cells if c.row != "review"]                      # five cells not read
+    changed.reindex()
+    b = compare(truth, report, changed)
+    assert (b.equal, b.uncertain, b.wrong, b.missing) == (a.cells - 8, 1, 2, 5)
+    assert any("received:total" in k for k in b.wrong_keys) and not b.agrees
+    fewer_parts = copy.copy(report)
+    fewer_parts.parts = report.parts[:-1]
+    assert not compare(truth, fewer_parts, tables).parts_exact
+
+
 # ------------------------------------------------------------------ the round trip on demo reports
 
 @lru_cache(maxsize=None)
