@@ -22,9 +22,7 @@ from nlp.structure import parse_text
 from nlp.tables import extract_tables
 
 #: renderings today's parser and table reader do not read back yet (the round-trip test xfails on them)
-NOT_YET_READ_BACK: list[str] = [
-    "oneline_drop", "oneline_space", "glued", "glued_spaced", "crawler", "era2008", "era2008_oneline",
-]
+NOT_YET_READ_BACK: list[str] = []
 #: renderings whose tables are printed without delimiters: a cell may come back `uncertain`, never wrong
 GLUED_FORMS = frozenset({"oneline_drop", "glued", "glued_spaced", "crawler", "era2008_oneline"})
 
@@ -282,7 +280,10 @@ def test_parse_of_a_rendering_agrees_with_the_parse_of_the_report(form, index, s
     a = compare(rendering.truth, back, back_tables)
     assert a.parts_exact, (report.id, a.parts, rendering.truth.parts)
     assert a.sections_close, (report.id, a.sections, rendering.truth.sections)
-    assert a.wrong == 0 and a.missing == 0, (report.id, a.wrong_keys[:5], a.missing)
+    assert a.wrong == 0, (report.id, a.wrong_keys[:5])
+    # cells printed without delimiters may come back uncertain; at most 5% may be unread (the goal: ≥ 95%)
+    allowed_missing = 0.05 * a.cells if form in GLUED_FORMS else 0
+    assert a.missing <= allowed_missing, (report.id, a.missing, a.cells)
     if form not in GLUED_FORMS:
         assert a.uncertain == 0, report.id
 

@@ -23,7 +23,10 @@ TEXT = "text"
 _NUMBER = re.compile(r"^[+\-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[+\-]?\d+(?:\.\d+)?$")
 _UNIT_SUFFIX = re.compile(r"^(?P<num>[+\-]?[\d,]*\d(?:\.\d+)?)\s*(?P<unit>" + "|".join(map(re.escape, CELL_UNITS)) + r")$")
 #: label text with digits glued to its end (HTML page text): ``本年新收政府信息公开申请数量801000081``
-_GLUED_TAIL = re.compile(r"(?<=[\u3400-\u9fff”）)])(?P<digits>\d+(?:\.\d+)?)$")
+_GLUED_TAIL = re.compile(r"(?<=[\u3400-\u9fff”）)])(?P<digits>\d+(?:\.\d+)?(?:[-－]\d+(?:\.\d+)?)*)$")
+#: numbers glued with a minus sign between them (``16-1`` = 16 and −1): the sign starts a number
+_SIGNED_RUN = re.compile(r"^\d+(?:\.\d+)?(?:[-－]\d+(?:\.\d+)?)+$")
+_SIGNED_PIECE = re.compile(r"[-－]?\d+(?:\.\d+)?")
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _PAGE_LINE = re.compile(r"^\s*(?:[-—–－─]+\s*\d{1,4}\s*[-—–－─]+|第\s*\d{1,4}\s*页(?:\s*[/，,共]\s*共?\s*\d{1,4}\s*页)?)\s*$")
 _SPACE_CELL = re.compile(r"\S+")
@@ -150,6 +153,16 @@ def _cells(text: str, ls: int, le: int, mode: str, edges: bool = True) -> list[t
     return out
 
 
+def _signed_pieces(run: str, start: int) -> list[Token]:
+    """Number tokens of a digit run in which a minus sign may start a number (``16-1`` → 16, −1)."""
+    out = []
+    for m in _SIGNED_PIECE.finditer(run):
+        piece = m.group().replace("－", "-")
+        out.append(Token(NUM, piece, start + m.start(), start + m.end(), parse_number(piece),
+                         piece if piece.isdigit() else ""))
+    return out
+
+
 def read_line(text: str, ls: int, le: int, edges: bool = True) -> Line | None:
     """Cells of one line; None for rule lines, page numbers and empty lines (``edges``: see :func:`_cells`)."""
     raw = text[ls:le]
@@ -165,12 +178,15 @@ def read_line(text: str, ls: int, le: int, edges: bool = True) -> Line | None:
             tokens[-1] = Token(NUM, text[prev.start:b], prev.start, b, prev.value, "")
             continue
         if tok.kind == TEXT:
+            if _SIGNED_RUN.match(t):
+                tokens += _signed_pieces(t, a)
+                continue
             m = _GLUED_TAIL.search(t)
             if m and len(t) - len(m.group("digits")) >= 2:
                 d = m.group("digits")
                 cut = b - len(d)
                 tokens.append(Token(TEXT, t[: len(t) - len(d)], a, cut))
-                tokens.append(Token(NUM, d, cut, b, parse_number(d), d if d.isdigit() else ""))
+                tokens += _signed_pieces(d, cut)
                 continue
         tokens.append(tok)
     line = Line(ls, le, mode, tokens)
