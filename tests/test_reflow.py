@@ -205,3 +205,14 @@ def test_whole_web_page_with_chrome(tmp_path: Path):
     assert "栏目12" not in r.text and "相关链接" not in r.text
     assert r.agency == "白沙镇人民政府" and r.year == 2021
     assert r.publication_date == "2022-01-20"
+
+
+def test_one_shape_for_a_table_in_the_parser_and_the_table_reader():
+    """The parser's table span and the table reader name a table's print the same way."""
+    tabbed = pipe_report().replace(" | ", "\t")
+    piped = "\n".join(("| " + ln + " |") if " | " in ln else ln for ln in pipe_report().split("\n"))
+    for text, shape in ((tabbed, "tabs"), (piped, "pipes")):
+        r = parse_text(text, filename="baisha-2021.txt")
+        span = r.table("requests")
+        assert span is not None and span.shape == shape
+        assert extract_tables(r).table("requests").shape == shape

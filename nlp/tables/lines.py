@@ -49,7 +49,7 @@ class Token:
 
 
 @dataclass
-class Line:
+class TableLine:
     """One line of a table region and its cells."""
 
     start: int
@@ -163,7 +163,7 @@ def _signed_pieces(run: str, start: int) -> list[Token]:
     return out
 
 
-def read_line(text: str, ls: int, le: int, edges: bool = True) -> Line | None:
+def read_line(text: str, ls: int, le: int, edges: bool = True) -> TableLine | None:
     """Cells of one line; None for rule lines, page numbers and empty lines (``edges``: see :func:`_cells`)."""
     raw = text[ls:le]
     if not raw.strip() or _PIPE_RULE.match(raw) or _PAGE_LINE.match(raw):
@@ -189,7 +189,7 @@ def read_line(text: str, ls: int, le: int, edges: bool = True) -> Line | None:
                 tokens += _signed_pieces(d, cut)
                 continue
         tokens.append(tok)
-    line = Line(ls, le, mode, tokens)
+    line = TableLine(ls, le, mode, tokens)
     # leading blank cells (a tab before the first cell) are layout, not cells
     while tokens and tokens[0].kind == BLANK:
         tokens.pop(0)
@@ -239,9 +239,9 @@ def prints_outer_pipes(text: str, start: int, end: int) -> bool:
     return True
 
 
-def read_lines(text: str, start: int, end: int) -> list[Line]:
+def read_lines(text: str, start: int, end: int) -> list[TableLine]:
     """Every meaningful line of ``text[start:end]``."""
-    out: list[Line] = []
+    out: list[TableLine] = []
     edges = prints_outer_pipes(text, start, end)
     pos = start
     while pos < end:
@@ -266,7 +266,7 @@ def _glued_like(values: list[Token], width: int) -> bool:
     return width >= 7 and len(vals) == 1 and vals[0].kind == NUM and len(vals[0].digits) >= width
 
 
-def group_rows(lines: list[Line], width: int) -> list[RawRow]:
+def group_rows(lines: list[TableLine], width: int) -> list[RawRow]:
     """Merge value lines into rows of up to ``width`` cells.
 
     A value line with its own label starts a row; a label-less value line continues
@@ -275,7 +275,7 @@ def group_rows(lines: list[Line], width: int) -> list[RawRow]:
     text printed since the previous row.
     """
     rows: list[RawRow] = []
-    pending: list[Line] = []
+    pending: list[TableLine] = []
     current: RawRow | None = None
     for ln in lines:
         if not ln.is_value_line:
