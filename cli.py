@@ -106,7 +106,7 @@ def parse(
     finish(failures)
 
 
-# ------------------------------------------------------------------ tables / check (issue 3)
+# ------------------------------------------------------------------ tables / check
 
 class TablesFormat(str, Enum):
     csv = "csv"
@@ -156,7 +156,7 @@ def check(
     write_text(out, body, inputs)
     finish(failures, strict_failed=strict and any(f.status == "fail" for f in findings))
 
-# ------------------------------------------------------------------ themes / train themes (issue 4)
+# ------------------------------------------------------------------ themes / train themes
 
 class ThemesLevel(str, Enum):
     section = "section"
@@ -259,7 +259,7 @@ def train_userdict_cmd(
     finish(failures)
 
 
-# ------------------------------------------------------------------ compare / diff (issue 5)
+# ------------------------------------------------------------------ compare / diff
 
 @app.command("compare")
 @guard
@@ -321,7 +321,7 @@ def diff_cmd(
     finish(failures)
 
 
-# ------------------------------------------------------------------ summarize / train summarizer (issue 7)
+# ------------------------------------------------------------------ summarize / train summarizer
 
 class SummaryLevel(str, Enum):
     report = "report"
@@ -399,7 +399,7 @@ def train_summarizer_cmd(
                             evaluate_after=not no_eval, work_dir=work_dir)
     err.print(f"wrote {out} ({card.get('status')}; default headline: {card.get('default_variant_row', 'n/a')})")
 
-# ------------------------------------------------------------------ analyze (issue 6)
+# ------------------------------------------------------------------ analyze
 
 @app.command("analyze")
 @guard

@@ -8,7 +8,7 @@ Two sources:
   miner over the same numbering shapes (marked: local fallback, not the parser).
 - out-of-domain: official prose in ``../shared/pretrain/*.jsonl.gz`` (laws,
   government work reports, policies) mined with :func:`mine_text` and the quality
-  filters of issue 7 (heading 4-30 chars, informative, not a legal condition,
+  filters of :func:`good_heading` (heading 4-30 chars, informative, not a legal condition,
   body >= 40 chars, mostly Chinese prose).
 
 Every pair keeps ``doc`` (the document id) so dev splits are held out by document.
@@ -73,7 +73,7 @@ def cjk_ratio(text: str) -> float:
 
 
 def good_heading(h: str) -> bool:
-    """Quality filter for a heading phrase (issue 7): 4-30 chars, informative, not a legal condition."""
+    """Quality filter for a heading phrase, so mined pairs look like real report headings: 4-30 chars, informative, not a legal condition."""
     if not (MIN_HEADING <= len(h) <= MAX_HEADING):
         return False
     if SUMMARY_LEGAL_CONDITION.search(h):

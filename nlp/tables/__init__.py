@@ -4,7 +4,7 @@
 ``Report.text`` (by the format's markers, whatever the parser's table spans say),
 reads them from any text shape (one cell a line, markdown pipes, PDF rows split over
 pages, HTML tab-separated rows, cells glued without separators) and returns
-:class:`ReportTables`, an iterable of :class:`Cell` keyed exactly as the issue's keys
+:class:`ReportTables`, an iterable of :class:`Cell` keyed by the table keys of ``nlp.vocabulary``
 (``requests / refused.state_secret / natural_person`` …). Blank and NA cells are kept
 distinct from 0. Old-era (2008–2018) reports get their free-form value rows under
 table ``old_era`` with the printed labels as rows.
