@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from nlp.ingest.script import t2s_converter
 from nlp.vocabulary import (
     SUMMARY_GENERIC_HEADINGS,
     SUMMARY_LEGAL_CONDITION,
@@ -151,12 +152,6 @@ def mine_text(text: str, doc: str, source: str, in_domain: bool = False, require
 
 # ---------------------------------------------------------------- corpora
 
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def read_shared_text(path: Path) -> str:
     """Plain text of a shared corpus file (txt/md as is, pdf via pdfplumber), simplified script."""
     if path.suffix.lower() == ".pdf":
@@ -166,7 +161,7 @@ def read_shared_text(path: Path) -> str:
             text = "\n".join((p.extract_text() or "") for p in pdf.pages)
     else:
         text = path.read_text(encoding="utf-8", errors="replace")
-    return _t2s().convert(text)
+    return t2s_converter().convert(text)
 
 
 def in_domain_pairs(corpus_dir: Path, suffixes: Iterable[str] | None = None) -> list[Pair]:
