@@ -233,6 +233,7 @@ def run_seq2seq(model, make_batch: Callable[[int], tuple[list[list[int]], list[l
                 checkpoint: Callable[[int], None] | None = None, checkpoint_every: int = 250,
                 schedule: int | None = None) -> dict:
     """Generic teacher-forced training loop; stops at ``steps`` or after ``seconds``."""
+    import torch
 
     model.train()
     opt = _optimizer(model, lr)
