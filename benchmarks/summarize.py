@@ -1,4 +1,4 @@
-"""Summarizer latency and memory on CPU: prints figures, asserts nothing.
+"""Summarizer latency and memory on CPU (issue 7): prints figures, asserts nothing.
 
 Per 600-character section (windows cut from the shared reports' prose): extractive
 summary + headline, abstractive headline greedy and beam 4 (the shipped model's

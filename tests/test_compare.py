@@ -1,4 +1,4 @@
-"""Tests of nlp.compare: reused passages, template masking, measures, diff, CLI.
+"""Tests of nlp.compare (issue 5): reused passages, template masking, measures, diff, CLI.
 
 Ground truth by construction: passages of real shared reports are spliced into other
 real reports at test time; every planted passage must be found with both spans within

@@ -1,4 +1,4 @@
-"""Summarizer: extractive spans, faithfulness guard, the shipped headline model,
+"""Summarizer (issue 7): extractive spans, faithfulness guard, the shipped headline model,
 end-to-end training on a tiny slice, a tiny Hugging Face checkpoint through --model, CLI."""
 from __future__ import annotations
 
