@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
 from typer.testing import CliRunner
@@ -77,8 +76,9 @@ def test_parse_defaults_to_text_like_the_other_commands():
 
 
 def test_progress_without_a_terminal_is_plain_lines(tmp_path):
-    for i in range(4):  # more files than PROGRESS_MIN_FILES
-        shutil.copy(REPORTS_DIR / "huaian-office-2019.txt", tmp_path / f"copy{i}.txt")
+    text = (REPORTS_DIR / "huaian-office-2019.txt").read_text(encoding="utf-8")
+    for i in range(4):  # more files than PROGRESS_MIN_FILES, each different (identical files are read once)
+        (tmp_path / f"copy{i}.txt").write_text(text + f"\n附：第{i + 1}份副本。\n", encoding="utf-8")
     res = runner.invoke(app, ["tables", str(tmp_path), "--out", str(tmp_path / "cells.csv")])
     assert res.exit_code == 0, res.output
     lines = res.stderr.splitlines()
