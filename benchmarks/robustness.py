@@ -1,4 +1,4 @@
-"""Robustness of the parser and table reader across the renderings real reports arrive in (issue 16).
+"""Robustness of the parser and table reader across the renderings real reports arrive in.
 
 Every report of three source sets — the shared complete reports (``index.jsonl``
 ``complete: true``), the shared excerpts and the demo corpus — is parsed, re-printed in

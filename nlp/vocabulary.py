@@ -279,7 +279,7 @@ TEMPLATE_FRAGMENTS: tuple[str, ...] = (
     "电子版可",
 )
 
-# ---------------------------------------------------------------- summarizer (issue 7)
+# ---------------------------------------------------------------- summarizer
 
 #: markup noise removed from lines before mining heading -> body pairs
 SUMMARY_NOISE_PATTERNS: tuple[re.Pattern[str], ...] = (
@@ -300,7 +300,7 @@ SUMMARY_BOILERPLATE_FRAGMENTS: tuple[str, ...] = (
     "现将", "特此报告", "报告如下", "予以公开", "不予公开", "联系电话", "电子邮箱", "邮编",
 )
 
-# ---------------------------------------------------------------- segmentation and themes (issue 4)
+# ---------------------------------------------------------------- segmentation and themes
 # Words the segmenter keeps whole, the heading→theme rules that label training data,
 # the keyword dictionary of the baseline classifier and the problem-specificity cues.
 # nlp/segment.py and nlp/themes/ read these; nothing else in those modules is vocabulary.
@@ -420,7 +420,7 @@ SPECIFICITY_GENERIC: re.Pattern[str] = re.compile(
     r"进一步|不断|切实|持续|大力|全面|积极|认真|有待|不够|尚需|仍需|还需|力度|水平|意识|能力|质量|效果|有效|提升|加强|加大|完善|规范|深化|不足|薄弱"
 )
 
-# ---------------------------------------------------------------- statistics tables (issue 3)
+# ---------------------------------------------------------------- statistics tables
 # Row and column keys of the three statistics tables (2019 and 2021 layouts), the label
 # fragments that identify each row, the narrative phrases that restate table cells, and
 # the NA / blank markers. Read by nlp.tables (extraction) and nlp.checks (consistency audit).
@@ -596,7 +596,7 @@ FEE_PART6_WORDS: tuple[str, ...] = ("信息处理费", "处理费", "收费", "�
 #: a narrative amount of fees charged: 收取……信息处理费……N元
 FEE_AMOUNT = re.compile(r"收取[^。；]{0,30}?(?:信息)?处理费[^。；\d]{0,10}?(?P<n>\d+(?:\.\d+)?)\s*(?:万)?元")
 
-# ---------------------------------------------------------------- template text: compare (issue 5)
+# ---------------------------------------------------------------- template text: compare
 # Mandated text that template masking (nlp.compare.template) excludes from reuse,
 # boilerplate and year-over-year scores — still listed as template passages.
 # Matching ignores whitespace and folds full-/half-width forms (NFKC).
@@ -643,7 +643,7 @@ TEMPLATE_TABLE_LABEL_MAX = 24
 #: a page number line of PDF text ('- 3 -', '第 3 页')
 TEMPLATE_PAGE_NUMBER = re.compile(r"^\s*(?:[-—]\s*\d+\s*[-—]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)\s*$", re.M)
 
-# ---------------------------------------------------------------- printed table layouts (issue 6: demo generator)
+# ---------------------------------------------------------------- printed table layouts (read by the demo generator)
 # The labels as printed in the 2019 / 2021 table formats, keyed by the table keys above
 # (REQUEST_ROWS_*, REQUEST_COLUMNS, PROACTIVE_COLUMNS_*, REVIEW_*). corpora.generate writes
 # its tables from these; long mandated notes are printed shortened, as many reports do.
