@@ -120,19 +120,22 @@ def read_report(path: str | os.PathLike[str]) -> Report:
 
 
 def read_reports(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Report | ReportReadError]:
-    """Read many files (directories expanded); yields a Report or a ReportReadError per file, never raises."""
-    from ..batch import expand_inputs
+    """Read many files (directories expanded), one at a time under the per-file guard of
+    :func:`nlp.batch.read_guarded`; yields a Report or a ReportReadError per file, never raises."""
+    from ..batch import expand_inputs, read_guarded
+    from ..ingest.limits import read_limits
 
+    limits = read_limits()
     files, failures = expand_inputs(paths)
     for f in failures:
         yield ReportReadError(f.path, f.reason)
     for f in files:
         try:
-            yield read_report(f)
+            yield read_guarded(f, limits)
+        except ReportReadError as e:
+            yield e
         except XxgkError as e:
-            yield e if isinstance(e, ReportReadError) else ReportReadError(str(f), str(e))
-        except Exception as e:  # a parser bug must not stop a batch
-            yield ReportReadError(str(f), f"internal error: {type(e).__name__}: {e}")
+            yield ReportReadError(str(f), str(e))
 
 
 __all__ = ["read_report", "read_reports", "parse_text", "CN_NUMERALS"]
