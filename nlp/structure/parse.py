@@ -9,9 +9,8 @@ from typing import Iterable, Iterator
 
 from ..document import Part, Report, TableSpan
 from ..errors import ReportReadError, XxgkError
-from ..tables.lines import read_lines
 from ..tables.regions import find_table_regions, table_kind
-from ..tables.shape import table_shape
+from ..tables.shape import text_shape
 from ..textlines import LineIndex, RegionIndex, split_lines
 from ..vocabulary import (
     CN_NUMERALS,
@@ -75,8 +74,7 @@ def parse_text(text: str, source: str = "<text>", format: str = "txt", report_id
         kind = table_kind(text[a:b])
         if kind == "unknown" and part is not None and part.key in ("proactive", "requests", "review_litigation"):
             kind = part.key
-        glued = re.search(r"\d{7,}", text[a:b]) is not None
-        doc.tables.append(TableSpan(a, b, kind=kind, shape=table_shape(read_lines(text, a, b), glued),
+        doc.tables.append(TableSpan(a, b, kind=kind, shape=text_shape(text, a, b),
                                     part=part.key if part else "", _doc=doc))
     infer_metadata(doc, filename or source, hints or {})
     if doc.era in ("2019", "2021"):
