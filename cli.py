@@ -409,9 +409,12 @@ def analyze_cmd(
     out: Path = typer.Option(Path("analysis"), "--out", "-o", help="output folder (reports.jsonl, cells.csv, findings.csv, compare/, brief.html)"),
     no_cache: bool = typer.Option(False, "--no-cache", help="re-process every file (ignore OUT/.cache)"),
     stages: Optional[str] = typer.Option(None, "--stages", help="comma-separated subset of parse,tables,checks,themes,summaries,compare"),
+    aliases: Optional[Path] = typer.Option(None, "--aliases", help="CSV of alias,canonical agency names (one agency under several names)"),
+    force: bool = typer.Option(False, "--force", help="keep files that show no annual-report signals (default: listed and left out)"),
 ) -> None:
     """The main job: every stage on every report, written as data files and a self-contained brief.html."""
     from nlp.analyze import analyze
+    from nlp.panel import read_aliases
 
     if not paths:
         from corpora import DEMO_DIR
@@ -421,10 +424,11 @@ def analyze_cmd(
     wanted = [s.strip() for s in stages.split(",") if s.strip()] if stages else None
     if wanted is not None and "parse" not in wanted:
         wanted.insert(0, "parse")
-    result = analyze(paths, out, progress=True, use_cache=not no_cache, stages=wanted)
+    result = analyze(paths, out, progress=True, use_cache=not no_cache, stages=wanted,
+                     aliases=read_aliases(aliases) if aliases else None, force=force)
     fails = result.failed_findings()
     typer.echo(f"{len(result.analyses)} reports ({result.cache_hits} unchanged, from cache), "
-               f"{len({a.report.agency for a in result.analyses})} agencies, {len(fails)} failed checks "
+               f"{len(result.panel.agencies())} agencies, {len(fails)} failed checks "
                f"in {len({f.report_id for f in fails})} reports")
     for s in result.stages.values():
         if s.status != "ok" and s.message != "not requested":

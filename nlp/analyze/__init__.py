@@ -85,6 +85,7 @@ class AnalyzeResult:
     files: list[Path]
     inputs: list[Path]
     cache_hits: int = 0
+    panel: Any = None                      # nlp.panel.Panel (panel dataset, scorecard, peers)
 
     @property
     def reports(self) -> list[Report]:
@@ -283,14 +284,18 @@ def _analyse_file(path: Path, funcs: dict[str, Any], status: dict[str, StageStat
 def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str], *,
             progress: bool | Callable[[str, int, int], None] = False, use_cache: bool = True,
             stages: Sequence[str] | None = None, compare_options: dict[str, Any] | None = None,
-            summary_options: dict[str, Any] | None = None, write: bool = True) -> AnalyzeResult:
+            summary_options: dict[str, Any] | None = None, write: bool = True,
+            aliases: dict[str, str] | None = None, force: bool = False) -> AnalyzeResult:
     """Run every available stage on the reports under ``paths`` and write the outputs into ``out_dir``.
 
     ``progress``: True for a progress bar on stderr, or a callback ``(stage, done, total)``.
     ``use_cache``: reuse per-file results from ``out_dir/.cache`` for unchanged files.
     ``stages``: restrict to these stage names (parse is always run). Bad files are listed
-    in ``AnalyzeResult.failures``; the batch goes on.
+    in ``AnalyzeResult.failures``; the batch goes on. ``aliases``: agency ``alias → canonical``
+    names (``nlp.panel.read_aliases``); ``force``: keep files with no annual-report signals.
     """
+    from ..panel import canonical_reports, panel_of, screen_reports
+
     out = Path(out_dir)
     files, failures = expand_inputs(paths)
     ours = [f for f in files if f.resolve().is_relative_to(out.resolve())]   # e.g. OUT/brief.html of an earlier run
@@ -320,12 +325,16 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
             except Exception as e:  # a parser bug must not stop the batch
                 failures.append(Failure(str(path), f"internal error while reading: {type(e).__name__}: {e}"))
             tick("reports", i + 1, len(files))
+        analyses, not_reports = screen_reports(analyses, force)
+        failures += not_reports
+        canonical = canonical_reports([a.report for a in analyses], aliases)   # agencies grouped for checks/compare
 
         findings: list[Any] = []
         if "checks" in funcs and analyses:
             usable = [a for a in analyses if a.tables is not None]
             try:
-                findings = funcs["checks"]([a.report for a in usable], tables=[a.tables for a in usable])
+                by_id = {r.id: r for r in canonical}
+                findings = funcs["checks"]([by_id[a.report.id] for a in usable], tables=[a.tables for a in usable])
             except Exception as e:
                 status["checks"] = StageStatus("checks", "skipped", f"failed: {type(e).__name__}: {e}")
                 warnings.append(f"checks: {type(e).__name__}: {e}")
@@ -334,13 +343,15 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
         comparison = None
         if "compare" in funcs and analyses:
             try:
-                comparison = funcs["compare"]([a.report for a in analyses], progress=lambda s, d, t: tick(f"compare: {s}", d, t),
+                comparison = funcs["compare"](canonical, progress=lambda s, d, t: tick(f"compare: {s}", d, t),
                                               **(compare_options or {}))
             except Exception as e:
                 status["compare"] = StageStatus("compare", "skipped", f"failed: {type(e).__name__}: {e}")
                 warnings.append(f"compare: {type(e).__name__}: {e}")
 
     result = AnalyzeResult(out, analyses, findings, comparison, status, warnings, failures, [], files, hits)
+    result.panel = panel_of(result, aliases)
+    result.findings = list(findings) + result.panel.peer_findings     # PEER-* checks (uncertain) join findings.csv
     if write:
         result.files = write_outputs(result)
     return result
@@ -502,6 +513,7 @@ def cells_csv(result: AnalyzeResult) -> str:
 
 def analysis_json(result: AnalyzeResult) -> str:
     """Inputs, failures, stage statuses and warnings (no timings: re-runs give the same file)."""
+    from ..panel import PANEL_FILES
     counts = _status_counts(result.findings)
     body = {
         "inputs": [str(p) for p in result.inputs],
@@ -511,13 +523,15 @@ def analysis_json(result: AnalyzeResult) -> str:
         "stages": {k: v.to_dict() for k, v in result.stages.items()},
         "warnings": list(result.warnings),
         "findings": counts,
-        "outputs": ["reports.jsonl", "cells.csv", "findings.csv", "compare/", "brief.html", "analysis.json"],
+        "outputs": ["reports.jsonl", "cells.csv", "findings.csv", "compare/", "brief.html", "analysis.json",
+                    *PANEL_FILES],
     }
     return json.dumps(body, ensure_ascii=False, indent=1) + "\n"
 
 
 def write_outputs(result: AnalyzeResult) -> list[Path]:
     """Write every output file into ``result.out_dir``; returns their paths."""
+    from ..panel import write_panel_outputs
     from .brief import render_brief
 
     out = result.out_dir
@@ -537,6 +551,8 @@ def write_outputs(result: AnalyzeResult) -> list[Path]:
         from ..compare.output import write_outputs as write_compare
 
         written += write_compare(result.comparison, out / "compare", inputs)
+    if result.panel is not None:
+        written += write_panel_outputs(result.panel, out)
     write_text(out / "brief.html", render_brief(result), inputs)
     written.append(out / "brief.html")
     write_text(out / "analysis.json", analysis_json(result), inputs)
