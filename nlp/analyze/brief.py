@@ -77,7 +77,7 @@ mark { background: #fff1a8; } ul.findings li { margin-bottom: 6px; } .ev { font-
 svg text { font-family: inherit; } .legend span { display: inline-block; margin-right: 12px; font-size: 13px; }
 .legend i { display: inline-block; width: 11px; height: 11px; margin-right: 4px; vertical-align: -1px; }
 .scroll { overflow-x: auto; max-width: 100%; } .scroll table { min-width: 640px; }
-td.name, th.name { min-width: 9em; } svg { max-width: 100%; height: auto; }
+td.name, th.name { min-width: 9em; } .scroll th { white-space: nowrap; } svg { max-width: 100%; height: auto; }
 .trends { display: flex; flex-wrap: wrap; gap: 10px 18px; } .trends figure { margin: 0; width: 250px; }
 .trends figcaption, .explain { font-size: 12.5px; color: var(--muted); line-height: 1.45; }
 dl.explain { margin: 6px 0 10px; } dl.explain dt { display: inline; font-weight: bold; } dl.explain dd { display: inline; margin: 0; }

@@ -9,7 +9,7 @@ from .metrics import Metric, format_value
 __all__ = ["trend_svg", "yoy_change"]
 
 WIDTH, HEIGHT = 250, 150
-LEFT, RIGHT, TOP, BOTTOM = 14, 14, 30, 26
+LEFT, RIGHT, TOP, BOTTOM = 24, 24, 42, 26
 LINE = "#4e79a7"
 
 
