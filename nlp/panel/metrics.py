@@ -204,7 +204,7 @@ def evaluate(metric: Metric, lookup: CellLookup) -> MetricValue:
             return MetricValue(metric.key, None, formula, tuple(read), uncertain, str(e))
         if isinstance(value, float) and not metric.is_rate and value.is_integer():
             value = int(value)
-        return MetricValue(metric.key, round(value, 6) if isinstance(value, float) else value, formula,
+        return MetricValue(metric.key, value, formula,
                            tuple(dict.fromkeys(read)), uncertain)
     return MetricValue(metric.key, None, "", (), False, reason)
 

@@ -15,11 +15,14 @@ from ..document import Report
 __all__ = ["ReportSignals", "report_signals", "NOT_A_REPORT"]
 
 #: the reason a file is left out (shown with the file's name)
-NOT_A_REPORT = "not an annual report (no report title, statutory parts or statistics tables found); left out of the analysis — use --force to include it"
+NOT_A_REPORT = ("not an annual report (no report title, statutory parts, statistics tables or talk of 信息公开 found); "
+                "left out of the analysis — use --force to include it")
 #: how far into the text a report title is looked for
 TITLE_WINDOW = 400
-#: words that show the text is about government information disclosure
-DISCLOSURE_WORDS = ("政府信息公开", "政务公开", "信息公开工作")
+#: words that show the text is about government information disclosure (an excerpt of a report mentions them
+#: several times even where its title and tables are cut off)
+DISCLOSURE_WORDS = ("信息公开", "政务公开")
+MIN_DISCLOSURE_MENTIONS = 2
 
 
 @dataclass(frozen=True)
@@ -29,15 +32,15 @@ class ReportSignals:
     title: bool            # a report title (…年政府信息公开工作年度报告) near the start
     parts: int             # statutory parts recognised (一 总体情况 … 六 其他需要报告的事项)
     tables: int            # statistics tables with at least one number
-    disclosure_words: bool
+    disclosure_mentions: int
 
     @property
     def is_report(self) -> bool:
-        return self.title or self.parts >= 2 or self.tables >= 1 or (self.disclosure_words and self.parts >= 1)
+        return self.title or self.parts >= 2 or self.tables >= 1 or self.disclosure_mentions >= MIN_DISCLOSURE_MENTIONS
 
     def describe(self) -> str:
         return (f"title {'found' if self.title else 'not found'}, {self.parts} statutory part(s), "
-                f"{self.tables} statistics table(s)")
+                f"{self.tables} statistics table(s), {self.disclosure_mentions} mention(s) of 信息公开/政务公开")
 
 
 def report_signals(report: Report, tables: Any = None) -> ReportSignals:
@@ -48,5 +51,5 @@ def report_signals(report: Report, tables: Any = None) -> ReportSignals:
     n_tables = 0
     if tables is not None:
         n_tables = sum(1 for t in tables.tables.values() if any(c.is_number for c in t.cells))
-    words = any(w in report.text for w in DISCLOSURE_WORDS)
-    return ReportSignals(title, parts, n_tables, words)
+    mentions = sum(report.text.count(w) for w in DISCLOSURE_WORDS)
+    return ReportSignals(title, parts, n_tables, mentions)
