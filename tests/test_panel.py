@@ -435,3 +435,23 @@ def test_brief_at_400_and_1400_px(demo):
             assert opened[0] is True and opened[1] == "rgb(255, 176, 0)"
     finally:
         browser.quit()
+
+
+def test_pdf_pages_are_printed_with_spans_and_kept_in_the_panel():
+    from nlp.analyze.brief import _Spans
+    from nlp.document import Report
+
+    r = Report("r0", "a.pdf", "pdf", "甲" * 300, agency="甲县教育局", year=2023, page_starts=[0, 100, 200])
+    t = _tables([("requests", "received", "total", 4)])       # the cell sits at offsets 0–2
+    t.tables["requests"].cells[0].start, t.tables["requests"].cells[0].end = 150, 152
+    t.reindex()
+    rows = build_panel([r], [t]).long
+    assert [x["page"] for x in rows if x["table"] == "requests"] == [2]
+    spans = _Spans({"r0": r})
+    assert spans.where("r0", 210, 215) == "第3页，210–215"
+    link = spans.link("r0", 210, 215, "依据")
+    text = spans.source_text("r0")
+    assert link == '<a href="#r-r0-s210-215">依据</a>'
+    assert '<a class="span-anchor" id="r-r0-s210-215"></a><mark>甲甲甲甲甲</mark>' in text
+    assert text.index('<span class="page">〔第3页〕</span>') < text.index('id="r-r0-s210-215"')
+    assert text.count("〔第") == 3

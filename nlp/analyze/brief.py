@@ -77,7 +77,7 @@ mark { background: #fff1a8; } ul.findings li { margin-bottom: 6px; } .ev { font-
 svg text { font-family: inherit; } .legend span { display: inline-block; margin-right: 12px; font-size: 13px; }
 .legend i { display: inline-block; width: 11px; height: 11px; margin-right: 4px; vertical-align: -1px; }
 .scroll { overflow-x: auto; max-width: 100%; } .scroll table { min-width: 640px; }
-td.name, th.name { min-width: 9em; } .scroll th { white-space: nowrap; } svg { max-width: 100%; height: auto; }
+td.name, th.name { min-width: 9em; } .scroll th, td.hint { white-space: nowrap; } svg { max-width: 100%; height: auto; }
 .trends { display: flex; flex-wrap: wrap; gap: 10px 18px; } .trends figure { margin: 0; width: 250px; }
 .trends figcaption, .explain { font-size: 12.5px; color: var(--muted); line-height: 1.45; }
 dl.explain { margin: 6px 0 10px; } dl.explain dt { display: inline; font-weight: bold; } dl.explain dd { display: inline; margin: 0; }
@@ -333,7 +333,8 @@ def _year_over_year(result: "AnalyzeResult", labels: dict[str, str]) -> str:
                            for m in metrics)
             text = "".join(f'<td class="num">{_pct(getattr(p, k)) if p is not None else "—"}</td>' for k, _ in YOY_ZH)
             rows.append(f'<tr><td class="name"><a href="#{_anchor(b.id)}">{esc(agency)}</a></td>'
-                        f'<td>{esc(a.report.year)}→{esc(b.report.year)}</td>{nums}{text}<td>{_yoy_hint(p)}</td></tr>')
+                        f'<td class="num">{esc(a.report.year)}→{esc(b.report.year)}</td>{nums}{text}'
+                        f'<td class="hint">{_yoy_hint(p)}</td></tr>')
     if not rows:
         return f'<h3 id="yoy">{UI["yoy"]}</h3><p class="muted">{UI["none"]}（没有同一机关连续两年的报告）</p>'
     head = ("".join(f"<th>{esc(m.name)}</th>" for m in metrics) + "".join(f"<th>{esc(zh)}</th>" for _, zh in YOY_ZH))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..checks import Evidence, Finding
+from .agencies import LEVEL_ZH
 from .metrics import MetricDictionary
 
 __all__ = ["PeerStat", "ReportPoint", "peer_stats", "peer_findings", "quantile", "percentile_of",
@@ -79,7 +80,7 @@ def _groups(points: Sequence[ReportPoint]) -> dict[str, tuple[str, list[ReportPo
     out = {}
     for p in points:
         same = [q for q in points if q.level == p.level and q.year == p.year]
-        desc = f"{p.level or '?'}·{p.year or '?'}"
+        desc = f"{LEVEL_ZH.get(p.level, p.level)}·{p.year or '?'}年"
         if p.province:
             local = [q for q in same if q.province == p.province]
             if len(local) >= MIN_PEERS:
