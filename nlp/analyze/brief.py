@@ -48,6 +48,15 @@ YOY_ZH = (
     ("text_repeat_rate", "文字重复率"), ("stickiness", "粘性"), ("repeated_share", "照搬上年占比"),
     ("cosine", "余弦相似度"),
 )
+#: one-line explanations of the per-report text measures (shown where they appear)
+MEASURE_EXPLAIN = {
+    "boilerplate_share": "含有在 30%–75% 的报告中都出现的词组（套话）的句子，其字数占全文比例（Lang 与 Stice-Lawrence 2015）；报告太少时不计算。",
+    "template_share": "法定模板文字（条例规定的表格标签、勾稽说明、联系方式等）占全文比例。",
+    "reused_share": "非模板文字中，与其他报告（含本机关其他年份）逐字相同段落（≥ 设定字数）所占比例。",
+    "reused_other_agency_share": "非模板文字中，与其他机关报告逐字相同段落所占比例。",
+    "redundancy": "同一报告内重复出现两次以上的 10 字片段所占比例（Cazier 与 Pfeiffer）。",
+    "specificity": "每百字中的具体事项：数字、日期、机构名称、措施名称（Hope、Hu 与 Lu 2016）。",
+}
 #: theme colours (print-safe, distinguishable)
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f", "#bab0ac")
 HEATMAP_MAX = 60
@@ -246,7 +255,8 @@ def _overview(result: "AnalyzeResult", labels: dict[str, str]) -> str:
              + "".join(rows) + "</tbody></table></div>")
     note = ('<p class="muted">机关按规范名称计数：只差上级地名前缀（如“洪泽区人民政府”与“淮安市洪泽区人民政府”）、'
             '繁简或“办公室/办公厅”写法的名称视为同一机关；可用 --aliases 文件补充。</p>')
-    return f'<section id="overview"><h2>{UI["overview"]}</h2><div class="stats">{cells}</div>{note}{table}</section>'
+    explain = _explain([("重复使用占比", MEASURE_EXPLAIN["reused_share"]), ("套话占比", MEASURE_EXPLAIN["boilerplate_share"])])
+    return f'<section id="overview"><h2>{UI["overview"]}</h2><div class="stats">{cells}</div>{note}{explain}{table}</section>'
 
 
 def _ordered(analyses: Iterable["ReportAnalysis"], labels: dict[str, str] | None = None) -> list["ReportAnalysis"]:
@@ -287,8 +297,9 @@ def _boilerplate(result: "AnalyzeResult", labels: dict[str, str]) -> str:
     note = ""
     if all(m.boilerplate_share is None for m in ms):
         note = '<p class="muted">报告数量不足，套话占比无法计算（按重复使用占比排序）。</p>'
-    return (f'<h3 id="boilerplate">{UI["boilerplate"]}</h3>{note}<table><thead><tr><th>报告</th>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+    explain = _explain([(zh, MEASURE_EXPLAIN[k]) for k, zh in MEASURE_ZH])
+    return (f'<h3 id="boilerplate">{UI["boilerplate"]}</h3>{explain}{note}<div class="scroll"><table><thead><tr>'
+            f'<th class="name">报告</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
 
 
 #: one-line explanations of the text-repetition measures (shown where the measures appear)
@@ -394,8 +405,8 @@ def _scorecard_cell(key: str, row: dict[str, Any]) -> str:
     if key == "timeliness":
         late = f'（逾期 {row["days_late"]} 天）' if row.get("days_late") else ""
         cls = "fail" if late else ("pass" if v == "按时" else "muted")
-        when = f'<br><span class="muted">{esc(row["publication_date"])} / 期限 {esc(row["deadline"])}</span>' \
-            if row.get("deadline") else ""
+        published = f'发布 {esc(row["publication_date"])}，' if row.get("publication_date") else "发布日期不详，"
+        when = f'<br><span class="muted">{published}期限 {esc(row["deadline"])}</span>' if row.get("deadline") else ""
         return f'<td><span class="{cls}">{esc(v)}{esc(late)}</span>{when}</td>'
     if key in ("problems", "arithmetic_fail", "narrative_fail") and v:
         return f'<td class="num"><span class="fail">{esc(v)}</span></td>'
