@@ -455,3 +455,14 @@ def test_pdf_pages_are_printed_with_spans_and_kept_in_the_panel():
     assert '<a class="span-anchor" id="r-r0-s210-215"></a><mark>甲甲甲甲甲</mark>' in text
     assert text.index('<span class="page">〔第3页〕</span>') < text.index('id="r-r0-s210-215"')
     assert text.count("〔第") == 3
+
+
+def test_panel_files_are_byte_identical_on_a_rerun(tmp_path):
+    from nlp.panel import PANEL_FILES
+
+    files = [DEMO_DIR / "qinghe-edu-2020.txt", DEMO_DIR / "qinghe-edu-2021.txt"]
+    for name in ("a", "b"):
+        analyze(files, tmp_path / name, stages=["parse", "tables", "checks"], use_cache=False)
+    for f in PANEL_FILES:
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+    assert not list((tmp_path / "a").glob("*.tmp"))

@@ -10,8 +10,10 @@ temporary name and renamed, so a reader never sees half a file.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -229,6 +231,8 @@ def build_panel(reports: Sequence[Report], tables: Sequence[Any], findings: Sequ
 # ------------------------------------------------------------------ writers
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: the date stamped into xlsx files (a fixed one: same inputs, same bytes)
+_FIXED_TIME = dt.datetime(2000, 1, 1)
 
 
 def _safe(v: Any) -> Any:
@@ -307,9 +311,28 @@ def _write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[dict[str, Any]]
 
     wb = Workbook()
     wb.remove(wb.active)
+    wb.properties.creator = "xxgk"
+    wb.properties.created = wb.properties.modified = _FIXED_TIME
     for title, rows, fields, percent in sheets:
         _sheet(wb, title, rows, fields, percent)
-    return _atomic(path, lambda p: wb.save(p))
+    buf = io.BytesIO()
+    wb.save(buf)
+    body = _fixed_zip_times(buf.getvalue())
+    return _atomic(path, lambda p: p.write_bytes(body))
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The same zip with every entry dated 1980-01-01 (and no save-time stamp), so a re-run gives identical bytes."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + _FIXED_TIME.isoformat().encode() + b"Z", body)
+            dst.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), body, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def metric_rows(metrics: MetricDictionary) -> list[dict[str, Any]]:
