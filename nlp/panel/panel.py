@@ -287,30 +287,39 @@ def _write_parquet(path: Path, rows: Sequence[dict[str, Any]]) -> Path:
 
 def _sheet(wb: Any, title: str, rows: Sequence[dict[str, Any]], fields: Sequence[tuple[str, str]],
            percent: Iterable[str] = ()) -> None:
+    """One sheet, streamed (write-only mode): bold Chinese header, frozen first row, text never a formula."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(title)
-    ws.append([zh for _, zh in fields])
-    for c in ws[1]:
-        c.font = Font(bold=True)
-    pct = {i for i, (k, _) in enumerate(fields, 1) if k in set(percent)}
-    for r in rows:
-        ws.append([_display(r.get(k)) for k, _ in fields])
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"      # text, never a formula
-            elif cell.column in pct and isinstance(cell.value, float):
-                cell.number_format = "0.0%"
     ws.freeze_panes = "A2"
     for i, (_, zh) in enumerate(fields, 1):
-        ws.column_dimensions[ws.cell(1, i).column_letter].width = max(8, min(40, 2 * len(zh) + 4))
+        ws.column_dimensions[get_column_letter(i)].width = max(8, min(40, 2 * len(zh) + 4))
+    bold = Font(bold=True)
+    header = []
+    for _, zh in fields:
+        c = WriteOnlyCell(ws, zh)
+        c.font = bold
+        header.append(c)
+    ws.append(header)
+    pct = set(percent)
+    for r in rows:
+        line = []
+        for k, _ in fields:
+            c = WriteOnlyCell(ws, _display(r.get(k)))
+            if isinstance(c.value, str) and c.value.startswith("="):
+                c.data_type = "s"      # text, never a formula
+            elif k in pct and isinstance(c.value, float):
+                c.number_format = "0.0%"
+            line.append(c)
+        ws.append(line)
 
 
 def _write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[dict[str, Any]], Sequence[tuple[str, str]], Iterable[str]]]) -> Path:
     from openpyxl import Workbook
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     wb.properties.creator = "xxgk"
     wb.properties.created = wb.properties.modified = _FIXED_TIME
     for title, rows, fields, percent in sheets:
