@@ -85,9 +85,12 @@ class Panel:
     scorecard: list[dict[str, Any]]
     metrics: MetricDictionary
     resolver: AgencyResolver
+    _by_id: dict[str, ReportEntry] = field(default_factory=dict, repr=False)
 
     def entry(self, report_id: str) -> ReportEntry | None:
-        return next((e for e in self.entries if e.id == report_id), None)
+        if len(self._by_id) != len(self.entries):
+            self._by_id = {e.id: e for e in self.entries}
+        return self._by_id.get(report_id)
 
     def agencies(self) -> list[str]:
         return sorted({e.agency for e in self.entries if e.agency})
@@ -217,9 +220,9 @@ def build_panel(reports: Sequence[Report], tables: Sequence[Any], findings: Sequ
     points = [_point(e) for e in entries]
     stats = peer_stats(points, metrics)
     extra = peer_findings(points, metrics)
+    by_id = {e.id: e for e in entries}
     for f in extra:
-        e = next(x for x in entries if x.id == f.report_id)
-        e.findings.append(f)
+        by_id[f.report_id].findings.append(f)
     statuses = _cell_statuses(list(findings) + extra)
     long = [row for e in entries for row in _long_rows(e, statuses, metrics)]
     wide = [_wide_row(e, metrics) for e in entries]

@@ -77,14 +77,20 @@ def percentile_of(value: float, values: Sequence[float]) -> float:
 
 def _groups(points: Sequence[ReportPoint]) -> dict[str, tuple[str, list[ReportPoint]]]:
     """report id → (group description, peers including itself)."""
+    by_level: dict[tuple[str, int | None], list[ReportPoint]] = {}
+    for p in points:
+        by_level.setdefault((p.level, p.year), []).append(p)
+    by_province: dict[tuple[str, int | None, str], list[ReportPoint]] = {}
+    for p in points:
+        if p.province:
+            by_province.setdefault((p.level, p.year, p.province), []).append(p)
     out = {}
     for p in points:
-        same = [q for q in points if q.level == p.level and q.year == p.year]
+        same = by_level[(p.level, p.year)]
         desc = f"{LEVEL_ZH.get(p.level, p.level)}·{p.year or '?'}年"
-        if p.province:
-            local = [q for q in same if q.province == p.province]
-            if len(local) >= MIN_PEERS:
-                same, desc = local, f"{desc}·{p.province}"
+        local = by_province.get((p.level, p.year, p.province), []) if p.province else []
+        if len(local) >= MIN_PEERS:
+            same, desc = local, f"{desc}·{p.province}"
         out[p.report_id] = (desc, same)
     return out
 
