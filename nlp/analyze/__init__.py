@@ -9,6 +9,7 @@ and writes into ``out_dir``:
 - ``cells.csv``      every table cell in the tidy long format (``nlp.tables.TIDY_FIELDS``);
 - ``findings.csv``   every check finding with its evidence (cell keys and text offsets);
 - ``compare/``       the compare outputs (passages.jsonl, reports.csv, pairs.csv, similarity.csv);
+- ``panel.*``, ``scorecard.*``  the panel dataset and the audit scorecard (see :mod:`nlp.panel`);
 - ``brief.html``     a self-contained briefing (see :mod:`nlp.analyze.brief`);
 - ``analysis.json``  inputs, failed files, stage statuses and warnings.
 

@@ -1,10 +1,14 @@
 """``brief.html``: one self-contained page (no scripts, no external resources) for a Chinese-reading analyst.
 
-Sections: overview (reports, agencies, years, failed checks), cross-report findings
-(most-reused passages, boilerplate ranking, year-over-year change, a similarity heat map
-and theme shares as inline SVG) and one card per report (key numbers, checks with their
-evidence, theme shares, the summary). Every piece of report text goes through
-:func:`html.escape`; the stylesheet has a print layout.
+Sections: overview (reports, canonical agencies, years, failed checks), the audit scorecard
+(pre-sorted views), trends (a small SVG chart per key indicator for every agency with two or
+more years) and year-over-year change (key numbers next to the text-repetition measures),
+cross-report findings (most-reused passages, boilerplate ranking, a similarity heat map and
+theme shares as inline SVG) and one card per report (key numbers, peer percentiles, checks,
+theme shares, the summary, and the normalized text collapsed: every finding, key number and
+summary sentence links to its highlighted span there, with the PDF page where known). Every
+piece of report text goes through :func:`html.escape`; the stylesheet has a narrow-screen
+and a print layout.
 """
 from __future__ import annotations
 
