@@ -467,3 +467,23 @@ def test_panel_files_are_byte_identical_on_a_rerun(tmp_path):
     for f in PANEL_FILES:
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
     assert not list((tmp_path / "a").glob("*.tmp"))
+
+
+def test_the_python_api_is_listed_and_results_become_frames():
+    pytest.importorskip("pandas")
+    import nlp
+
+    for name in ("read_report", "extract_tables", "check", "classify_themes", "summarize", "compare", "analyze",
+                 "to_frame", "build_panel"):
+        assert name in dir(nlp)
+    r = nlp.read_report(DEMO_DIR / "qinghe-edu-2020.txt")
+    t = nlp.extract_tables(r)
+    paragraphs = nlp.to_frame(r)
+    assert {"part", "start", "end", "text"} <= set(paragraphs.columns)
+    assert all(r.text[s:e] == x for s, e, x in zip(paragraphs.start, paragraphs.end, paragraphs.text))
+    cells = nlp.to_frame(t)
+    assert len(cells) == len(t) and set(cells.table) == {"proactive", "requests", "review_litigation"}
+    findings = nlp.to_frame(nlp.check([r], tables=[t]))
+    assert {"rule", "status", "evidence"} <= set(findings.columns) and len(findings) > 10
+    with pytest.raises(TypeError, match="does not know"):
+        nlp.to_frame(42)

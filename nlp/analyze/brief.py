@@ -411,7 +411,7 @@ def _scorecard_cell(key: str, row: dict[str, Any]) -> str:
         cls = "fail" if late else ("pass" if v == "按时" else "muted")
         published = f'发布 {esc(row["publication_date"])}，' if row.get("publication_date") else "发布日期不详，"
         when = f'<br><span class="muted">{published}期限 {esc(row["deadline"])}</span>' if row.get("deadline") else ""
-        return f'<td><span class="{cls}">{esc(v)}{esc(late)}</span>{when}</td>'
+        return f'<td class="hint"><span class="{cls}">{esc(v)}{esc(late)}</span>{when}</td>'
     if key in ("problems", "arithmetic_fail", "narrative_fail") and v:
         return f'<td class="num"><span class="fail">{esc(v)}</span></td>'
     return f'<td class="num">{_num(v)}</td>'
