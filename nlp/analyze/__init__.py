@@ -515,6 +515,7 @@ def cells_csv(result: AnalyzeResult) -> str:
 def analysis_json(result: AnalyzeResult) -> str:
     """Inputs, failures, stage statuses and warnings (no timings: re-runs give the same file)."""
     from ..panel import PANEL_FILES
+
     counts = _status_counts(result.findings)
     body = {
         "inputs": [str(p) for p in result.inputs],
