@@ -199,7 +199,7 @@ def guard(fn):
     return wrapper
 
 
-FORCE = typer.Option(False, "--force", help="overwrite an existing output file (or write into a folder that holds other files)")
+FORCE = typer.Option(False, "--force", help="overwrite an existing output file or write into a folder that holds other files; analyze: also keep files that show no annual-report signals")
 
 
 # ------------------------------------------------------------------ parse (foundation)
@@ -544,9 +544,11 @@ def analyze_cmd(
     no_cache: bool = typer.Option(False, "--no-cache", help="re-process every file (ignore OUT/.cache)"),
     stages: Optional[str] = typer.Option(None, "--stages", help="comma-separated subset of parse,tables,checks,themes,summaries,compare"),
     force: bool = FORCE,
+    aliases: Optional[Path] = typer.Option(None, "--aliases", help="CSV of alias,canonical agency names (one agency under several names)"),
 ) -> None:
     """The main job: every stage on every report, written as data files and a self-contained brief.html."""
     from nlp.analyze import analyze
+    from nlp.panel import read_aliases
 
     if not paths:
         from corpora import DEMO_DIR
@@ -557,10 +559,11 @@ def analyze_cmd(
     if wanted is not None and "parse" not in wanted:
         wanted.insert(0, "parse")
     with progress_reporter() as tick:
-        result = analyze(paths, out, progress=tick, use_cache=not no_cache, stages=wanted, force=force)
+        result = analyze(paths, out, progress=tick, use_cache=not no_cache, stages=wanted, force=force,
+                         aliases=read_aliases(aliases) if aliases else None)
     fails = result.failed_findings()
     typer.echo(f"{len(result.analyses)} reports ({result.cache_hits} unchanged, from cache), "
-               f"{len({a.report.agency for a in result.analyses})} agencies, {len(fails)} failed checks "
+               f"{len(result.panel.agencies())} agencies, {len(fails)} failed checks "
                f"in {len({f.report_id for f in fails})} reports")
     for s in result.stages.values():
         if s.status != "ok" and s.message != "not requested":
