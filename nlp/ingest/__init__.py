@@ -40,6 +40,8 @@ class Source:
     changes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     sha256: str = ""
+    #: offsets into ``text`` where each source page begins (PDF); empty when unpaged
+    page_starts: list[int] = field(default_factory=list)
 
 
 def max_bytes() -> int:
@@ -85,6 +87,7 @@ def read_source(path: str | os.PathLike[str]) -> Source:
     changes: list[str] = []
     warnings: list[str] = []
     encoding = ""
+    page_starts: list[int] = []
     if fmt in ("txt", "md"):
         from .text import decode_bytes, read_markdown_or_text
 
@@ -104,7 +107,7 @@ def read_source(path: str | os.PathLike[str]) -> Source:
     elif fmt == "pdf":
         from .pdf import read_pdf
 
-        text = read_pdf(data, str(p), changes, warnings)
+        text = read_pdf(data, str(p), changes, warnings, page_starts)
         encoding = "pdf"
     else:  # pragma: no cover - sniff_format returns one of the above
         raise ReportReadError(str(p), f"unsupported format {fmt}")
@@ -115,7 +118,7 @@ def read_source(path: str | os.PathLike[str]) -> Source:
     if script == "traditional":
         changes.append("converted traditional script to simplified (one for one; offsets index both texts)")
     return Source(path=str(p), format=fmt, text=simplified, encoding=encoding, script=script, original_text=original,
-                  changes=changes, warnings=warnings, sha256=hashlib.sha256(data).hexdigest())
+                  changes=changes, warnings=warnings, sha256=hashlib.sha256(data).hexdigest(), page_starts=page_starts)
 
 
 __all__ = ["Source", "read_source", "normalize_text", "DEFAULT_MAX_BYTES"]

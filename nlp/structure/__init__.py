@@ -414,6 +414,7 @@ def read_report(path: str | os.PathLike[str]) -> Report:
     doc.script = src.script
     doc.original_text = src.original_text
     doc.sha256 = src.sha256
+    doc.page_starts = src.page_starts
     doc.warnings = src.warnings + doc.warnings
     doc.metadata_sources.setdefault("normalization", "; ".join(src.changes))
     return doc
