@@ -47,6 +47,7 @@ class EngineConfig:
     threads_per_worker: int = 1
     partition_size: int = 8
     retries: int = 2
+    connect_timeout: float = 20.0
 
     def __post_init__(self) -> None:
         if self.kind not in ENGINES:
@@ -96,7 +97,7 @@ def _client(config: EngineConfig):
 
     if config.scheduler:
         try:
-            return Client(config.scheduler, timeout="20s"), None
+            return Client(config.scheduler, timeout=f"{config.connect_timeout}s"), None
         except OSError as e:
             raise XxgkError(f"cannot reach the Dask scheduler at {config.scheduler}: {e}") from None
     cluster = LocalCluster(n_workers=config.workers or os.cpu_count() or 1, threads_per_worker=config.threads_per_worker,
