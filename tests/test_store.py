@@ -62,11 +62,14 @@ def test_incremental_adds_equal_one_analyze_run_and_readding_changes_nothing(cor
 
 
 def test_correction_turns_the_failed_check_and_survives_readding(corpus, tmp_path):
-    planted = next((r, e) for r in demo_manifest() for e in r["errors"] if e["kind"] == "t3_balance")
+    planted = next((r, e) for r in demo_manifest() for e in r["errors"]
+                   if e["kind"] == "t3_balance" and r["format"] in ("txt", "md"))  # text: a line can be appended
     entry, error = planted
     cell = error["cells"][0]
     key = f"{cell['table']}:{cell['row']}:{cell['column']}"
-    path = corpus / entry["file"]
+    path = tmp_path / "in" / entry["file"]
+    path.parent.mkdir()
+    shutil.copy(corpus / entry["file"], path)
     with CorpusStore(tmp_path / "c.duckdb") as store:
         store.add([path], stages=["parse", "tables", "checks"])
         (rid,), = store.query("SELECT report_id FROM reports")[1]
@@ -95,6 +98,17 @@ def test_correction_turns_the_failed_check_and_survives_readding(corpus, tmp_pat
         assert again.added == [] and again.unchanged == [str(path)]
         assert store.query(value, [cell["table"], cell["row"], cell["column"]])[1] == [(cell["true"],)]
         assert store.query(status, [subject])[1] == [("pass",)]
+
+        # the file changes: its new content replaces the report; changed back, the correction returns
+        original = path.read_bytes()
+        path.write_bytes(original + "\n本报告另附说明。\n".encode("utf-8"))
+        changed = store.add([path])
+        assert changed.replaced == [str(path)] and store.query("SELECT count(*) FROM reports")[1] == [(1,)]
+        assert store.query(value, [cell["table"], cell["row"], cell["column"]])[1] == [(cell["printed"],)]
+        path.write_bytes(original)
+        store.add([path])
+        assert store.query("SELECT report_id, version FROM reports")[1] == [(rid, 2)]
+        assert store.query(value, [cell["table"], cell["row"], cell["column"]])[1] == [(cell["true"],)]
 
         out = tmp_path / "out"
         store.export(out)

@@ -82,8 +82,8 @@ CREATE TABLE IF NOT EXISTS report_measures (report_id VARCHAR, measures VARCHAR)
 CREATE TABLE IF NOT EXISTS artifacts (name VARCHAR PRIMARY KEY, body BLOB);
 """
 
-#: tables holding one report's derived rows (deleted with the report)
-_PER_REPORT_TABLES = ("reports", "versions", "corrections", "cells", "findings", "themes", "summaries")
+#: tables holding one report's derived rows (replaced when its file changes; versions and corrections stay)
+_PER_REPORT_TABLES = ("reports", "cells", "findings", "themes", "summaries")
 
 
 @dataclass
@@ -263,19 +263,30 @@ class CorpusStore:
             self.con.execute(f"DELETE FROM {table} WHERE report_id = ?", [report_id])
 
     def _insert_analysis(self, a: Any, author: str | None) -> None:
+        """Store one analysed report; a report stored before (same content) gets its latest version back,
+        corrections included."""
+        from ..tables import ReportTables
+
         r = a.report
         self._delete_report(r.id)
         now = _now()
+        latest = self.con.execute("SELECT version, tables FROM versions WHERE report_id = ? ORDER BY version DESC LIMIT 1",
+                                  [r.id]).fetchone()
+        if latest is None:
+            version, tables = 1, a.tables
+            self.con.execute("INSERT INTO versions VALUES (?, 1, ?, ?, ?, ?)",
+                             [r.id, now, author or getpass.getuser(), "read from " + r.source,
+                              json.dumps(tables.to_dict(), ensure_ascii=False) if tables is not None else None])
+        else:
+            version, tables = latest[0], ReportTables.from_dict(json.loads(latest[1])) if latest[1] else None
         self.con.execute(
-            "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)",
-            [r.id, r.source, r.sha256, r.agency, r.year, r.era, r.format, now, json.dumps(r.to_dict(), ensure_ascii=False),
+            "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [r.id, r.source, r.sha256, r.agency, r.year, r.era, r.format, version, now,
+             json.dumps(r.to_dict(), ensure_ascii=False),
              json.dumps(a.themes, ensure_ascii=False) if a.themes is not None else None,
              json.dumps(a.theme_shares, ensure_ascii=False), a.problem_specificity,
              json.dumps(a.summaries, ensure_ascii=False)])
-        tables = json.dumps(a.tables.to_dict(), ensure_ascii=False) if a.tables is not None else None
-        self.con.execute("INSERT INTO versions VALUES (?, 1, ?, ?, ?, ?)",
-                         [r.id, now, author or getpass.getuser(), "read from " + r.source, tables])
-        self._write_cells(r.id, 1, a.tables)
+        self._write_cells(r.id, version, tables)
         self._insert("themes", [[r.id, s["start"], s["end"], s["theme"], s.get("score")] for s in a.themes or []])
         self._insert("summaries", [[r.id, i, json.dumps(s, ensure_ascii=False)] for i, s in enumerate(a.summaries)])
 
