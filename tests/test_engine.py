@@ -120,6 +120,26 @@ def test_engine_options_are_checked():
                           EngineConfig("dask", scheduler=f"tcp://127.0.0.1:{_free_port()}", connect_timeout=2))
 
 
+def test_shingle_frequencies_shuffled_across_workers_equal_compares_index(cluster):
+    from distributed import Client
+
+    from nlp.compare import CompareConfig
+    from nlp.compare.index import DocShingles, ShingleIndex
+    from nlp.compare.textprep import content_stream, shingle_hashes
+    from nlp.engine.shuffle import dask_document_frequencies, document_frequencies
+    from nlp.structure import read_report
+
+    address, _ = cluster
+    texts = [read_report(p).text for p in sorted(DEMO_DIR.iterdir()) if p.suffix != ".jsonl"]
+    n = CompareConfig().ngram
+    index = ShingleIndex.build([DocShingles.build(shingle_hashes(content_stream(t).chars, n)) for t in texts])
+    with Client(address) as client:
+        hashes, df = dask_document_frequencies(client, texts, n, partitions=4, reports_per_task=5)
+    assert hashes.tolist() == index.hashes.tolist() and df.tolist() == index.df.tolist()
+    local = document_frequencies(texts, n, partitions=3)
+    assert local[0].tolist() == index.hashes.tolist() and local[1].tolist() == index.df.tolist()
+
+
 def test_a_killed_worker_costs_a_retry_not_a_result(cluster, in_process, tmp_path):
     """Runs last: kills one of the two workers while the partitions are being analysed."""
     address, workers = cluster

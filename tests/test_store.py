@@ -20,7 +20,8 @@ STAGES = ["parse", "tables", "checks", "themes", "compare"]
 #: analyze's data outputs that must match byte for byte (analysis.json and brief.html name the run)
 DATA_FILES = ("reports.jsonl", "cells.csv", "findings.csv", "compare/passages.jsonl", "compare/reports.csv",
               "compare/pairs.csv", "compare/similarity.csv")
-TABLES = ("reports", "versions", "cells", "findings", "themes", "passages", "passage_members", "report_measures")
+TABLES = ("reports", "versions", "cells", "findings", "themes", "passages", "passage_members", "report_measures",
+          "shingle_df")
 
 
 def demo_manifest() -> list[dict]:
@@ -36,6 +37,26 @@ def corpus(tmp_path_factory) -> Path:
     return d
 
 
+def compare_index(texts: list[str]) -> tuple[list[int], list[int]]:
+    """Compare's own shingle index over ``texts``: (hashes, document frequencies)."""
+    from nlp.compare import CompareConfig
+    from nlp.compare.index import DocShingles, ShingleIndex
+    from nlp.compare.textprep import content_stream, shingle_hashes
+
+    n = CompareConfig().ngram
+    index = ShingleIndex.build([DocShingles.build(shingle_hashes(content_stream(t).chars, n)) for t in texts])
+    return index.hashes.tolist(), index.df.tolist()
+
+
+def stored_frequencies(store: CorpusStore) -> tuple[list[int], list[int]]:
+    rows = store.query("SELECT hash, df FROM shingle_df ORDER BY hash")[1]
+    return [h for h, _ in rows], [d for _, d in rows]
+
+
+def stored_texts(store: CorpusStore) -> list[str]:
+    return [json.loads(s)["text"] for (s,) in store.query("SELECT structure FROM reports")[1]]
+
+
 def counts(store: CorpusStore) -> dict[str, int]:
     return {t: store.query(f"SELECT count(*) FROM {t}")[1][0][0] for t in TABLES}
 
@@ -48,6 +69,8 @@ def test_incremental_adds_equal_one_analyze_run_and_readding_changes_nothing(cor
         r1 = store.add(first, stages=STAGES)
         assert len(r1.added) == len(first) and not r1.failures
         r2 = store.add([corpus])  # everything: only next year's files are new
+        # the n-gram frequencies were updated, not recounted, and equal compare's index over the union
+        assert stored_frequencies(store) == compare_index(stored_texts(store))
         assert sorted(r2.added) == sorted(map(str, later)) and len(r2.unchanged) == len(first)
         before = counts(store)
         snapshot = store.query("SELECT report_id, version, added_at FROM reports ORDER BY 1")
@@ -105,6 +128,7 @@ def test_correction_turns_the_failed_check_and_survives_readding(corpus, tmp_pat
         changed = store.add([path])
         assert changed.replaced == [str(path)] and store.query("SELECT count(*) FROM reports")[1] == [(1,)]
         assert store.query(value, [cell["table"], cell["row"], cell["column"]])[1] == [(cell["printed"],)]
+        assert stored_frequencies(store) == compare_index(stored_texts(store))  # the old text's shingles left
         path.write_bytes(original)
         store.add([path])
         assert store.query("SELECT report_id, version FROM reports")[1] == [(rid, 2)]

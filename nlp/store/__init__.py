@@ -17,7 +17,8 @@ changes nothing, so a correction survives re-ingestion.
 SQL tables (query them with :meth:`CorpusStore.query`): ``reports`` (current version
 per report), ``versions``, ``cells`` (tidy cells of the current versions), ``findings``,
 ``reviews``, ``corrections``, ``themes``, ``summaries``, ``passages``,
-``passage_members``, ``report_measures``. :meth:`CorpusStore.export` writes analyze's
+``passage_members``, ``report_measures``, ``shingle_df`` (compare's n-gram hashes and how many
+reports hold each, updated by each add without recounting). :meth:`CorpusStore.export` writes analyze's
 outputs from the current versions, plus ``history.csv``.
 
 DuckDB is imported only when a store is opened.
@@ -80,6 +81,7 @@ CREATE TABLE IF NOT EXISTS passage_members (
     passage_id VARCHAR, report_id VARCHAR, "start" INTEGER, "end" INTEGER, agency VARCHAR, year INTEGER);
 CREATE TABLE IF NOT EXISTS report_measures (report_id VARCHAR, measures VARCHAR);
 CREATE TABLE IF NOT EXISTS artifacts (name VARCHAR PRIMARY KEY, body BLOB);
+CREATE TABLE IF NOT EXISTS shingle_df (hash UBIGINT PRIMARY KEY, df BIGINT);
 """
 
 #: tables holding one report's derived rows (replaced when its file changes; versions and corrections stay)
@@ -244,19 +246,41 @@ class CorpusStore:
             result.failures += part.failures
             result.warnings += part.warnings
             self.con.begin()
+            gone: list[str] = []
             for a in part.analyses:
                 old = by_source.get(a.report.source)
                 if old is not None and old != a.report.id:
+                    gone.append(self._report_text(old))
                     self._delete_report(old)
                     result.replaced.append(a.report.source)
                 self._insert_analysis(a, author)
                 result.added.append(a.report.source)
+            self._update_frequencies([a.report.text for a in part.analyses], gone)
             self.con.commit()
         if result.added:
             self.refresh(compare=True)
         if work.is_dir():
             shutil.rmtree(work)
         return result
+
+    def _report_text(self, report_id: str) -> str:
+        (structure,), = self.con.execute("SELECT structure FROM reports WHERE report_id = ?", [report_id]).fetchall()
+        return json.loads(structure)["text"]
+
+    def _update_frequencies(self, added: list[str], removed: list[str]) -> None:
+        """Add the new reports' shingles to ``shingle_df`` and take the replaced ones' out (no recount)."""
+        from ..compare import CompareConfig
+        from ..engine.shuffle import document_frequencies
+
+        n = CompareConfig().ngram
+        for texts, sign in ((added, 1), (removed, -1)):
+            if not texts:
+                continue
+            h, c = document_frequencies(texts, n)
+            delta = {"hash": h, "df": sign * c}  # noqa: F841 - DuckDB reads the local by name
+            self.con.execute("INSERT INTO shingle_df SELECT hash, df FROM delta "
+                             "ON CONFLICT (hash) DO UPDATE SET df = shingle_df.df + excluded.df")
+        self.con.execute("DELETE FROM shingle_df WHERE df <= 0")
 
     def _delete_report(self, report_id: str) -> None:
         for table in _PER_REPORT_TABLES:
