@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -120,9 +121,10 @@ def run_report_stages(files: Sequence[Path], cache_dir: Path, config: EngineConf
     options = dict(summary_options or {})
     client, cluster = _client(config)
     written = 0
+    run = uuid.uuid4().hex[:12]  # task keys unique to this run: a scheduler never hands back another run's result
     try:
         futures = [client.submit(analyse_partition, [str(f) for f in part], wanted, options, pure=False,
-                                 retries=config.retries, key=f"xxgk-partition-{k}-{os.getpid()}")
+                                 retries=config.retries, key=f"xxgk-partition-{run}-{k}")
                    for k, part in enumerate(partitions(list(files), config.partition_size))]
         for future in as_completed(futures):
             for name, body in future.result():
