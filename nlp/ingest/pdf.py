@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import re
 import threading
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..errors import ReportReadError
 from .normalize import PAGE_NUMBER_LINE, normalize_text, remove_running_lines
@@ -43,8 +43,7 @@ LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", 
 PageLine = tuple[str, bool]
 
 
-@dataclass(frozen=True)
-class Char:
+class Char(NamedTuple):
     """One printed character with its box (points; ``top``/``bottom`` measured from the page top)."""
 
     text: str
@@ -147,32 +146,35 @@ def _pdfium_chars(textpage, page_top: float) -> list[Char]:
 
     import pypdfium2.raw as raw
 
-    chars: list[Char] = []
-    box = raw.FS_RECTF()
-    m = raw.FS_MATRIX()
+    # one ctypes call per attribute and character: bound once, with their out-parameters
+    tp = textpage.raw
+    get_unicode, is_generated = raw.FPDFText_GetUnicode, raw.FPDFText_IsGenerated
+    get_matrix, get_box, get_size = raw.FPDFText_GetMatrix, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontSize
+    box, m = raw.FS_RECTF(), raw.FS_MATRIX()
     ox, oy = ctypes.c_double(), ctypes.c_double()
-    n = raw.FPDFText_CountChars(textpage)
+    box_ref, m_ref = ctypes.byref(box), ctypes.byref(m)
+    chars: list[Char] = []
+    n = raw.FPDFText_CountChars(tp)
     for i in range(n):
-        if raw.FPDFText_IsGenerated(textpage, i) != 0:
+        u = get_unicode(tp, i)
+        if u in (0x20, 0x0D, 0x0A) and is_generated(tp, i) != 0:  # PDFium adds only spaces and line breaks
             continue
-        u = raw.FPDFText_GetUnicode(textpage, i)
         if 0xD800 <= u <= 0xDBFF and i + 1 < n:  # a character outside the BMP is two UTF-16 units
             text = (chr(u).encode("utf-16-le", "surrogatepass")
-                    + chr(raw.FPDFText_GetUnicode(textpage, i + 1)).encode("utf-16-le", "surrogatepass")
-                    ).decode("utf-16-le", "replace")
+                    + chr(get_unicode(tp, i + 1)).encode("utf-16-le", "surrogatepass")).decode("utf-16-le", "replace")
         elif 0xDC00 <= u <= 0xDFFF:
             continue
         else:
             text = chr(u)
-        raw.FPDFText_GetMatrix(textpage, i, ctypes.byref(m))
+        get_matrix(tp, i, m_ref)
         if abs(m.b) > 1e-6 or abs(m.c) > 1e-6 or m.a <= 0 or m.d <= 0:
             raise RotatedText
-        raw.FPDFText_GetLooseCharBox(textpage, i, ctypes.byref(box))
-        size = raw.FPDFText_GetFontSize(textpage, i) * m.d
+        get_box(tp, i, box_ref)
+        size = get_size(tp, i) * m.d
         if box.right - box.left > VERTICAL_WIDTH * size:
             # a glyph of a vertical-writing font: PDFium's loose box is meaningless there, but its origin is
             # the box's lower left corner (as pdfminer places it)
-            raw.FPDFText_GetCharOrigin(textpage, i, ctypes.byref(ox), ctypes.byref(oy))
+            raw.FPDFText_GetCharOrigin(tp, i, ctypes.byref(ox), ctypes.byref(oy))
             x0, x1, bottom = ox.value, ox.value + size, page_top - oy.value
         else:
             x0, x1, bottom = box.left, box.right, page_top - box.bottom
