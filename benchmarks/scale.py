@@ -41,10 +41,15 @@ CHILD = textwrap.dedent("""
     files = json.load(open(files_json))
     stages = {stages!r}
     marks = {{}}
+    cpu_marks = {{}}
     t0 = time.perf_counter()
     def tick(stage, done, total):
-        now = time.perf_counter() - t0
+        now, cpu = time.perf_counter() - t0, time.process_time()
         marks.setdefault(stage.split(":")[0], [now, now])[1] = now
+        cpu_marks.setdefault(stage.split(":")[0], [cpu, cpu])[1] = cpu
+    def cpu_s():
+        u = resource.getrusage(resource.RUSAGE_SELF)
+        return u.ru_utime + u.ru_stime
     res = {{"mode": mode, "n": len(files)}}
     if mode == "in-process":
         from nlp.analyze import analyze
@@ -65,9 +70,13 @@ CHILD = textwrap.dedent("""
         r = analyze(files, out, stages=stages, progress=tick)
         res["worker_peak_rss_mb"] = sorted(round(v / 1024) for v in client.run(
             lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss).values())
+        res["worker_cpu_s"] = sorted(round(v, 1) for v in client.run(
+            lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])).values())
         client.close(); cluster.close()
     res["wall_s"] = round(time.perf_counter() - t0, 2)
     res["marks_s"] = {{k: [round(a, 2), round(b, 2)] for k, (a, b) in marks.items()}}
+    res["cpu_spans_s"] = {{k: round(b - a, 2) for k, (a, b) in cpu_marks.items()}}
+    res["client_cpu_s"] = round(cpu_s(), 1)
     res["reports"] = len(r.analyses)
     res["failures"] = len(r.failures)
     res["client_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
@@ -168,9 +177,10 @@ def report_growth(rows: dict[str, list[tuple[int, dict]]], workers: int, summary
     (n1, a), (n2, b) = dask_rows[0], dask_rows[-1]
     (_, la), (_, lb) = rows["in-process"][0], rows["in-process"][-1]
     dn = n2 - n1
-    worker_s = (_span(b, "workers") - _span(a, "workers")) / dn          # wall s per report, all workers together
-    compare = {n1: _span(la, "compare"), n2: _span(lb, "compare")}
-    checks = {n1: _span(la, "checks"), n2: _span(lb, "checks")}
+    # CPU seconds, not wall: this machine's cores are shared, a cluster's are not
+    worker_s = (sum(b["worker_cpu_s"]) - sum(a["worker_cpu_s"])) / dn   # worker CPU seconds per report
+    compare = {n1: la["cpu_spans_s"].get("compare", 0.0), n2: lb["cpu_spans_s"].get("compare", 0.0)}
+    checks = {n1: la["cpu_spans_s"].get("checks", 0.0), n2: lb["cpu_spans_s"].get("checks", 0.0)}
     growth = {
         "in_process_wall": exponent((n1, la["wall_s"]), (n2, lb["wall_s"])),
         "dask_per_report_stages": exponent((n1, _span(a, "workers")), (n2, _span(b, "workers"))),
@@ -180,13 +190,13 @@ def report_growth(rows: dict[str, list[tuple[int, dict]]], workers: int, summary
         "client_peak_rss": exponent((n1, la["client_peak_rss_mb"]), (n2, lb["client_peak_rss_mb"])),
     }
     marginal = {
-        "in_process_s_per_report": round((lb["wall_s"] - la["wall_s"]) / dn, 4),
-        "dask_s_per_report": round(worker_s, 4),
+        "in_process_cpu_s_per_report": round((lb["client_cpu_s"] - la["client_cpu_s"]) / dn, 4),
+        "dask_worker_cpu_s_per_report": round(worker_s, 4),
         "client_mb_per_1000_reports": round((lb["client_peak_rss_mb"] - la["client_peak_rss_mb"]) / dn * 1000, 1),
     }
     print(json.dumps({"between_n": [n1, n2], "growth_exponents": growth, "marginal": marginal}), flush=True)
     N, W = 1_000_000, 32
-    per_worker_rate = 1 / (worker_s * workers) if worker_s > 0 else float("nan")
+    per_worker_rate = 1 / worker_s if worker_s > 0 else float("nan")   # reports per CPU-second of one worker
     k = max(1.0, growth["compare_time"] or 1.0)
     proj = {
         "projection": f"{N} reports on {W} workers",
@@ -198,9 +208,10 @@ def report_growth(rows: dict[str, list[tuple[int, dict]]], workers: int, summary
         "worker_peak_rss_mb": max(b["worker_peak_rss_mb"]),
         "summaries_hours_on_32_workers": round(N / (W * summary["reports_per_s"]) / 3600, 1) if summary else None,
         "assumptions": [
-            f"per-report stages scale linearly in workers at the measured marginal {per_worker_rate:.2f} reports/s "
-            "per worker (one thread each, on cores shared with other jobs here)",
-            f"compare stays on the client (not sharded yet) and grows as N^{k} (measured exponent, at least 1)",
+            f"per-report stages scale linearly in workers at the measured marginal {per_worker_rate:.2f} reports "
+            "per CPU-second per worker (one thread and one dedicated core each)",
+            f"compare stays on the client (not sharded yet) and its CPU time grows as N^{k} (measured exponent, "
+            "at least 1)",
             "client memory grows linearly at the measured marginal MB per report (the shingle index of compare)",
             "worker memory is bounded by the partition (16 reports) and the models, not by N",
             "summaries: the cold single-process rate of the sample, per worker",
