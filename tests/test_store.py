@@ -182,3 +182,34 @@ def test_store_cli_add_query_export(corpus, tmp_path):
     assert res.exit_code == 2 and "query failed" in res.output
     res = runner.invoke(app, ["store", "export", "--db", db, "--out", str(tmp_path / "out")])
     assert res.exit_code == 0 and (tmp_path / "out" / "cells.csv").is_file()
+
+
+def test_an_interrupted_add_resumes_from_the_store(corpus, tmp_path, monkeypatch):
+    import nlp.store as store_module
+
+    files = [p for p in sorted(corpus.iterdir()) if p.suffix in (".txt", ".md")][:5]
+    monkeypatch.setattr(store_module, "ADD_BATCH", 2)
+    inserted: list[str] = []
+    real_insert = CorpusStore._insert_analysis
+
+    def insert_then_die(self, a, author):
+        if len(inserted) == 3:
+            raise KeyboardInterrupt  # the client is killed in its second batch
+        inserted.append(a.report.id)
+        real_insert(self, a, author)
+
+    stages = ["parse", "tables", "checks", "compare"]
+    with CorpusStore(tmp_path / "c.duckdb") as store:
+        monkeypatch.setattr(CorpusStore, "_insert_analysis", insert_then_die)
+        with pytest.raises(KeyboardInterrupt):
+            store.add(files, stages=stages)
+        monkeypatch.setattr(CorpusStore, "_insert_analysis", real_insert)
+        # the first batch was committed, the interrupted one left no trace
+        assert store.query("SELECT count(*) FROM reports")[1] == [(2,)]
+        resumed = store.add(files)
+        assert len(resumed.unchanged) == 2 and len(resumed.added) == 3
+        assert stored_frequencies(store) == compare_index(stored_texts(store))
+        got = {t: n for t, n in counts(store).items()}
+    with CorpusStore(tmp_path / "fresh.duckdb") as fresh:
+        fresh.add(files, stages=stages)
+        assert counts(fresh) == got

@@ -246,16 +246,20 @@ class CorpusStore:
             result.failures += part.failures
             result.warnings += part.warnings
             self.con.begin()
-            gone: list[str] = []
-            for a in part.analyses:
-                old = by_source.get(a.report.source)
-                if old is not None and old != a.report.id:
-                    gone.append(self._report_text(old))
-                    self._delete_report(old)
-                    result.replaced.append(a.report.source)
-                self._insert_analysis(a, author)
-                result.added.append(a.report.source)
-            self._update_frequencies([a.report.text for a in part.analyses], gone)
+            try:
+                gone: list[str] = []
+                for a in part.analyses:
+                    old = by_source.get(a.report.source)
+                    if old is not None and old != a.report.id:
+                        gone.append(self._report_text(old))
+                        self._delete_report(old)
+                        result.replaced.append(a.report.source)
+                    self._insert_analysis(a, author)
+                    result.added.append(a.report.source)
+                self._update_frequencies([a.report.text for a in part.analyses], gone)
+            except BaseException:  # interrupted: the batch is not half stored; the next add redoes it
+                self.con.rollback()
+                raise
             self.con.commit()
         if result.added:
             self.refresh(compare=True)
