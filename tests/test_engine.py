@@ -108,6 +108,25 @@ def test_store_add_on_dask_equals_in_process(cluster, in_process, tmp_path):
         assert (tmp_path / "out" / name).read_bytes() == (in_process / name).read_bytes(), name
 
 
+def test_cli_analyze_on_the_cluster(cluster, tmp_path):
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    address, _ = cluster
+    files = [str(p) for p in sorted(DEMO_DIR.iterdir()) if p.suffix in (".txt", ".md")][:3]
+    runner = CliRunner()
+    args = ["analyze", *files, "--stages", "parse,tables,checks"]
+    res = runner.invoke(app, [*args, "--out", str(tmp_path / "dask"), "--engine", "dask", "--scheduler", address])
+    assert res.exit_code == 0, res.output
+    assert "3 reports (3 unchanged, from cache)" in res.output
+    assert runner.invoke(app, [*args, "--out", str(tmp_path / "local")]).exit_code == 0
+    for name in ("reports.jsonl", "cells.csv", "findings.csv"):
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
+    bad = runner.invoke(app, [*args, "--out", str(tmp_path / "bad"), "--workers", "2"])
+    assert bad.exit_code == 2 and "need --engine dask" in bad.output
+
+
 def test_engine_options_are_checked():
     with pytest.raises(XxgkError, match="need --engine dask"):
         EngineConfig("local", workers=2)
