@@ -482,7 +482,7 @@ def store_query(sql: str = typer.Argument(..., help="SQL over reports, cells, fi
     """Run SQL on the store; prints tab-separated rows under a header."""
     from nlp.store import CorpusStore
 
-    with CorpusStore(db) as store:
+    with CorpusStore(db, read_only=True) as store:
         cols, rows = store.query(sql)
     if cols:
         typer.echo("\t".join(cols))
@@ -496,7 +496,7 @@ def store_export(out: Path = typer.Option(Path("analysis"), "--out", "-o", help=
     """Write analyze's outputs (reports.jsonl, cells.csv, findings.csv, compare/, brief.html) and history.csv."""
     from nlp.store import CorpusStore
 
-    with CorpusStore(db) as store:
+    with CorpusStore(db, read_only=True) as store:
         files = store.export(out)
     typer.echo(f"wrote {len(files)} files in {out}")
 

@@ -182,6 +182,13 @@ def test_store_cli_add_query_export(corpus, tmp_path):
     assert res.exit_code == 2 and "query failed" in res.output
     res = runner.invoke(app, ["store", "export", "--db", db, "--out", str(tmp_path / "out")])
     assert res.exit_code == 0 and (tmp_path / "out" / "cells.csv").is_file()
+    missing = str(tmp_path / "none.duckdb")
+    res = runner.invoke(app, ["store", "query", "SELECT 1", "--db", missing])
+    assert res.exit_code == 2 and "no such store" in " ".join(res.output.split()) and not Path(missing).exists()
+    bad = tmp_path / "not-a-store.duckdb"
+    bad.write_bytes(b"this is not a database file" * 200)
+    res = runner.invoke(app, ["store", "add", files[0], "--db", str(bad)])
+    assert res.exit_code == 2 and "cannot open the store" in " ".join(res.output.split())
 
 
 def test_an_interrupted_add_resumes_from_the_store(corpus, tmp_path, monkeypatch):

@@ -130,19 +130,23 @@ def _parse_value(value: str) -> int | float:
 class CorpusStore:
     """One DuckDB file holding a corpus and everything derived from it."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, read_only: bool = False):
+        """Open the store at ``path`` (created unless ``read_only``; read-only stores can be shared)."""
         try:
             import duckdb
         except ImportError as e:  # pragma: no cover
             raise XxgkError(f"the corpus store needs duckdb (pip install 'xxgk[scale]'): {e}") from None
         self.path = Path(path)
+        if read_only and not self.path.is_file():
+            raise XxgkError(f"{self.path}: no such store (create it with: xxgk store add PATH --db {self.path})")
         try:
-            self.con = duckdb.connect(str(self.path))
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            if not read_only:
+                self.con.execute(_SCHEMA)
+            have = self._meta("schema_version")
         except duckdb.Error as e:
-            raise XxgkError(f"{self.path}: cannot open the store: {e}") from None
-        self.con.execute(_SCHEMA)
-        have = self._meta("schema_version")
-        if have is None:
+            raise XxgkError(f"{self.path}: cannot open the store: {str(e).splitlines()[0]}") from None
+        if have is None and not read_only:
             self._set_meta("schema_version", str(SCHEMA_VERSION))
         elif have != str(SCHEMA_VERSION):
             raise XxgkError(f"{self.path}: store schema version {have}, this xxgk reads version {SCHEMA_VERSION}")
