@@ -3,7 +3,7 @@
     python3 benchmarks/scale.py [--sizes 250,1000] [--workers 2] [--summary-sample 24] [--pdf]
 
 For each size N a corpus of N reports is generated (``corpora.generate``: N/5 agencies ×
-5 years, every text format). Each run is a fresh child process (cold: imports and models
+5 years, more years past 150 agencies; every text format). Each run is a fresh child process (cold: imports and models
 loaded inside the measurement), so its peak RSS is its own:
 
 - ``in-process``: ``nlp.analyze`` with parse, tables, checks, themes and compare;
@@ -33,6 +33,7 @@ from _corpus import CORPUS, ROOT
 
 STAGES = ["parse", "tables", "checks", "themes", "compare"]
 YEARS = 5
+MAX_AGENCIES = 150
 
 CHILD = textwrap.dedent("""
     import json, resource, sys, time
@@ -102,7 +103,9 @@ def generated_corpus(n: int, tmp: Path) -> list[Path]:
     from corpora.generate import CorpusConfig, write_corpus
 
     d = tmp / f"corpus-{n}"
-    m = write_corpus(d, CorpusConfig(agencies=max(1, n // YEARS), years=YEARS, seed=7))
+    # the generator names at most MAX_AGENCIES agencies: larger corpora get more years
+    years = next((y for y in range(YEARS, n + 1) if n % y == 0 and n // y <= MAX_AGENCIES), max(YEARS, -(-n // MAX_AGENCIES)))
+    m = write_corpus(d, CorpusConfig(agencies=max(1, n // years), years=years, seed=7))
     return sorted(d / e["file"] for e in m["reports"])
 
 
