@@ -59,6 +59,24 @@ def test_page_starts_point_at_each_pages_first_line(path):
         assert text[squeeze[k]:squeeze[k] + len(first)] == first, (k, first)
 
 
+def test_generated_demo_pdfs_read_as_pdfplumber_reads_them(tmp_path):
+    """The demo corpus printed to PDF by headless Chromium (skipped where Chromium or a CJK font is missing)."""
+    from corpora.generate import CorpusConfig, write_corpus
+
+    try:
+        m = write_corpus(tmp_path, CorpusConfig(agencies=2, years=1, start_year=2021, seed=3, formats=("pdf",)))
+    except RuntimeError as e:
+        pytest.skip(str(e))
+    assert len(m["reports"]) == 2
+    for e in m["reports"]:
+        path = tmp_path / e["file"]
+        data = path.read_bytes()
+        lines = read_pdf_lines(data, str(path))
+        assert lines == read_pdf_lines(data, str(path), reader="pdfplumber")
+        assert sum(len(p) for p in lines) > 50
+        assert read_pdf(data, str(path), [], []) == read_pdf(data, str(path), [], [], reader="pdfplumber")
+
+
 def test_constructed_layout_same_as_pdfplumber_and_pages_located():
     data = _pdf([
         [("Annual report of a test agency", 20, 370, 12, 0), ("- 1 -", 140, 20, 9, 0),
