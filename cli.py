@@ -336,6 +336,20 @@ class SummaryMethod(str, Enum):
     abstractive = "abstractive"
 
 
+def _report_evidence(reports: list) -> tuple[dict, list, dict]:
+    """What a report summary quotes and qualifies: each report's tables, the audit's findings
+    (cross-year rules included) and the previous year's tables of the same agency."""
+    from nlp.checks import Context, check
+    from nlp.checks.series import consecutive_pairs
+    from nlp.tables import extract_tables
+
+    tables = {r.id: extract_tables(r) for r in reports}
+    findings = check(reports, tables=[tables[r.id] for r in reports]) if reports else []
+    pairs = consecutive_pairs([Context(r, tables[r.id]) for r in reports])
+    previous = {this.report.id: before.tables for before, this in pairs}
+    return tables, findings, previous
+
+
 @app.command("summarize")
 @guard
 def summarize_cmd(
@@ -351,15 +365,20 @@ def summarize_cmd(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
 ) -> None:
     """Headline + key sentences per section, part or report (spans point into the text)."""
+    from nlp.summarize import REPORT_ABSTRACTIVE_REFUSED
     from nlp.summarize import summarize as run_summarize
 
     if model is not None and not model.exists():
         raise XxgkError(f"{model}: model folder not found")
+    if level == SummaryLevel.report and method == SummaryMethod.abstractive:
+        raise XxgkError(REPORT_ABSTRACTIVE_REFUSED)
     reports, inputs, failures = load_reports(paths)
+    tables, findings, previous = _report_evidence(reports) if level == SummaryLevel.report else ({}, [], {})
     summaries = []
     for r in reports:
         summaries.extend(run_summarize(r, level=level.value, method=method.value, max_chars=max_chars,
-                                       model_dir=model, num_beams=beams))
+                                       model_dir=model, num_beams=beams, tables=tables.get(r.id),
+                                       findings=findings, previous_tables=previous.get(r.id)))
     if format == TextOrJson.json:
         body = "\n".join(json.dumps(s.to_dict(), ensure_ascii=False) for s in summaries)
     else:
