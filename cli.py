@@ -7,7 +7,6 @@ function of ``nlp`` and formats the result as JSON, CSV or text.
 from __future__ import annotations
 
 import json
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -401,6 +400,9 @@ def train_summarizer_cmd(
     shared: Optional[Path] = typer.Option(None, "--shared", help="the shared data folder (default ../shared)"),
     work_dir: Optional[Path] = typer.Option(None, "--work-dir", help="where the ablation's extra model and dev pairs go"),
     no_eval: bool = typer.Option(False, "--no-eval", help="skip the ablation / CSL evaluation"),
+    miner: str = typer.Option("parser", "--miner", help="in-domain pairs: parser (nlp.structure sections) or lines"),
+    init_from: Optional[Path] = typer.Option(None, "--init-from",
+                                             help="continue from this artefact (fine-tune steps only by default)"),
 ) -> None:
     """Train the headline model (pre-training, fine-tuning, clause scorer, ablation) into --out."""
     from nlp.summarize.model import CONFIGS
@@ -408,7 +410,15 @@ def train_summarizer_cmd(
 
     if config not in CONFIGS:
         raise XxgkError(f"unknown --config {config!r} (choose one of {', '.join(c for c in CONFIGS if c != 'tiny')})")
-    plan = TrainPlan(config=config, seed=seed, threads=threads)
+    if miner not in ("parser", "lines"):
+        raise XxgkError(f"unknown --miner {miner!r} (choose parser or lines)")
+    if init_from is not None and not (init_from / "generator.safetensors").is_file():
+        raise XxgkError(f"{init_from}: not a summarizer artefact (no generator.safetensors)")
+    plan = TrainPlan(config=config, seed=seed, threads=threads, in_domain_miner=miner,
+                     init_from=str(init_from) if init_from is not None else None)
+    if init_from is not None:  # a continuation: only the fine-tune steps given (pretrain and scorer kept)
+        plan.pretrain_steps = plan.scorer_steps = 0
+        plan.finetune_steps, plan.finetune_schedule = 200, None
     for name, value in (("pretrain_steps", pretrain_steps), ("finetune_steps", finetune_steps),
                         ("scorer_steps", scorer_steps), ("plain_steps", plain_steps)):
         if value is not None:

@@ -18,8 +18,8 @@ from nlp.errors import ModelLoadError, XxgkError
 
 from .extractive import extract, first_clause, lead_clause, textrank_clause
 from .guard import check_faithful
-from .hf import HFHeadliner, is_own_artefact, load_model, read_card, read_headings_vocabulary
-from .report import report_summary
+from .hf import DEFAULT_MODEL_DIR, HFHeadliner, is_own_artefact, load_model, read_card, read_headings_vocabulary
+from .report import PROBLEM_CUES, PROBLEM_PARTS, report_summary
 from .result import Summary
 from .units import Unit, body_for_model, is_structured, table_spans, units
 
@@ -115,7 +115,7 @@ def summarize(report: Report | str, level: str = "section", method: str = "auto"
             if method == "abstractive" or model_dir is not None:
                 raise
             model, want_generation, want_scorer = None, False, False  # no shipped model: extractive only
-    model_name = str(model.path if model is not None else model_dir) if (model is not None) else None
+    model_name = str(Path(model_dir) if model_dir else DEFAULT_MODEL_DIR) if model is not None else None
     vocabulary = read_headings_vocabulary(model_dir) if want_generation and model is not None else frozenset()
 
     bodies = [body_for_model(report, u.body_start, u.end, spans_of_tables) for u in todo]
@@ -133,8 +133,9 @@ def _unit_summary(report: Report, level: str, u: Unit, gen: str | None, ext_head
                   tables: list[tuple[int, int]], themes: list[str] | None, vocabulary: frozenset[str],
                   model_name: str | None) -> Summary:
     exclude = tables + ([report.preamble] if report.preamble[1] > report.preamble[0] else [])
+    cues = PROBLEM_CUES if u.key.split(".")[0] in PROBLEM_PARTS else ()
     spans = extract(report.text, u.body_start, u.end, max_chars=max_chars, exclude=exclude, themes=themes,
-                    sentences=u.sentences)
+                    sentences=u.sentences, cues=cues)
     summary_text = "\n".join(re.sub(r"\s+", "", report.text[a:b]) for a, b in spans)
     base = (report.id, level, u.key, u.start, u.end)
     if u.heading:

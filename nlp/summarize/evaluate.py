@@ -13,14 +13,12 @@ import json
 import random
 import time
 from pathlib import Path
-from typing import Callable
 
 from .extractive import first_clause, lead_chars, lead_clause, textrank_clause
 from .guard import check_faithful
 from .pairs import Pair
 from .rouge import corpus_rouge, rouge_l
-
-Log = Callable[[str], None]
+from .runlog import DEFAULT_SHARED, Log, log_to_stdout
 
 #: lead-N for headings: N = 10 (the issue's reference figure)
 LEAD_N = 10
@@ -187,7 +185,8 @@ def load_dev(work_dir: Path) -> tuple[list[Pair], list[Pair]]:
     return dev_in, dev_out
 
 
-def evaluate_artefact(out: Path, shared: Path, plan, log: Log, plain_model=None, dev_in: list[Pair] | None = None,
+def evaluate_artefact(out: Path, shared: Path, log: Log, threads: int = 1, eval_limit: int | None = None,
+                      csl_limit: int | None = 300, plain_model=None, dev_in: list[Pair] | None = None,
                       dev_out: list[Pair] | None = None, work_dir: Path | None = None) -> dict:
     """Run the ablation, CSL and guard figures; write them (and the chosen default) into the card."""
     import torch
@@ -205,10 +204,9 @@ def evaluate_artefact(out: Path, shared: Path, plan, log: Log, plain_model=None,
         load_weights(plain_model, work_dir / "plain.safetensors")
     if plain_model is not None:
         plain_model.eval()
-    torch.set_num_threads(getattr(plan, "threads", 1) or 1)
-    limit = getattr(plan, "eval_limit", None)
-    if limit:
-        dev_in, dev_out = dev_in[:limit], dev_out[:limit]
+    torch.set_num_threads(threads)
+    if eval_limit:
+        dev_in, dev_out = dev_in[:eval_limit], dev_out[:eval_limit]
     bias, tuning = tune_copy_bias(model, dev_out, log)
     card = model.card
     card["copy_bias"] = bias
@@ -237,7 +235,7 @@ def evaluate_artefact(out: Path, shared: Path, plan, log: Log, plain_model=None,
     card["default_method"], card["default_variant"] = SELECTABLE[best]
     gen_rows = [r for r in ablation["in_domain_dev"] if "guard_pass" in r]
     card["guard_pass_share"] = {r["variant"]: r["guard_pass"] for r in gen_rows}
-    card["csl_test"] = csl_eval(model, shared, bias, getattr(plan, "csl_limit", None), log)
+    card["csl_test"] = csl_eval(model, shared, bias, csl_limit, log)
     card["dev_scores"] = {"in_domain_dev_rougeL": rows[best]["rougeL"], "variant": best}
     card["status"] = "evaluated"
     (out / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -248,8 +246,6 @@ def evaluate_artefact(out: Path, shared: Path, plan, log: Log, plain_model=None,
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - re-run the ablation on a trained artefact
     import argparse
 
-    from .train import DEFAULT_SHARED, TrainPlan, _log_default
-
     ap = argparse.ArgumentParser(description="re-run the headline ablation on a trained artefact")
     ap.add_argument("--out", default="models/summarizer")
     ap.add_argument("--work-dir", default=None)
@@ -257,8 +253,7 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - re-run th
     ap.add_argument("--csl-limit", type=int, default=None)
     ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args(argv)
-    plan = TrainPlan(csl_limit=a.csl_limit, threads=a.threads)
-    evaluate_artefact(Path(a.out), Path(a.shared), plan, _log_default,
+    evaluate_artefact(Path(a.out), Path(a.shared), log_to_stdout, threads=a.threads, csl_limit=a.csl_limit,
                       work_dir=Path(a.work_dir) if a.work_dir else None)
 
 

@@ -162,7 +162,8 @@ def extract(text: str, start: int = 0, end: int | None = None, max_chars: int = 
 
     ``exclude``: regions (tables, the preamble) whose sentences are never chosen;
     ``sentences``: the parser's sentence spans, when available (else split here);
-    ``cues``: patterns of which each gets its best-scoring matching sentence first;
+    ``cues``: patterns of which each gets its best-scoring matching sentence first, whatever
+    the budget;
     ``max_sentences``: at most this many sentences.
     """
     end = len(text) if end is None else end
@@ -179,12 +180,10 @@ def extract(text: str, start: int = 0, end: int | None = None, max_chars: int = 
     for cue in cues:
         hits = [i for i, s in enumerate(scored) if i not in chosen and not s.boilerplate
                 and cue.search(text, s.start, s.end)]
-        if hits:
+        if hits:  # a cue's sentence is taken whatever the budget (the budget limits the rest)
             best = max(hits, key=lambda i: (scored[i].score, -i))
-            length = scored[best].end - scored[best].start
-            if not chosen or used + length <= max_chars:
-                chosen.append(best)
-                used += length
+            chosen.append(best)
+            used += scored[best].end - scored[best].start
     remaining = [i for i in range(len(scored)) if i not in chosen]
     while remaining and used < max_chars and (max_sentences is None or len(chosen) < max_sentences):
         def mmr(i: int) -> float:
@@ -214,10 +213,11 @@ def first_clause(body: str) -> str:
 
 
 def lead_clause(body: str, min_len: int = 5) -> str:
-    """The first informative clause: skips openers (a year, 今年来, 根据…) and clauses under ``min_len``."""
+    """The first informative clause: skips openers (a year, 今年来, 根据…), template text and
+    political formulas (坚持以…为指导), and clauses under ``min_len``."""
     clauses = [strip_punct(body[a:b]) for a, b in clause_spans(body)]
     for c in clauses[:6]:
-        if len(c) >= min_len and not SUMMARY_EMPTY_OPENER.match(c):
+        if len(c) >= min_len and not SUMMARY_EMPTY_OPENER.match(c) and not is_boilerplate(c):
             return c
     return first_clause(body)
 

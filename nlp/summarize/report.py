@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 #: parts whose prose says what the agency did (part 五 has its own line; 四 and 六 are tables/fees)
 DID_PARTS = ("overview", "proactive", "requests", "other")
 PROBLEM_PARTS = ("problems",)
+#: what a summary of part 五 names first: a problem, then a measure
+PROBLEM_CUES = (SUMMARY_PROBLEM_CUES, SUMMARY_MEASURE_CUES)
 #: at most this many sentences per line kind
 MAX_DID, MAX_PROBLEMS, MAX_KEY_NUMBERS = 2, 2, 6
 
@@ -75,7 +77,7 @@ def report_summary(report: Report, max_chars: int, tables: "ReportTables | None"
         lines.append(SUMMARY_BRIEF_LABELS["did"] + _line(report, did, caveats))
         spans += did
     problems = extract(report.text, 0, len(report.text), max_chars=max(40, max_chars // 2), exclude=exclude,
-                       sentences=_sentences(report, PROBLEM_PARTS), cues=(SUMMARY_PROBLEM_CUES, SUMMARY_MEASURE_CUES),
+                       sentences=_sentences(report, PROBLEM_PARTS), cues=PROBLEM_CUES,
                        max_sentences=MAX_PROBLEMS)
     if problems:
         lines.append(SUMMARY_BRIEF_LABELS["problems"] + _line(report, problems, caveats))

@@ -27,12 +27,15 @@ from pathlib import Path
 from typing import Callable
 
 from .charvocab import N_SENTINELS, CharVocab
+from .guard import headings_vocabulary
+from .hf import HEADINGS_FILE, read_headings_vocabulary
 from .model import (
     SRC_LEN,
     TGT_LEN,
     body_clauses,
     compress_input,
     full_input,
+    load_headline_model,
     new_generator,
     new_scorer,
     pad_batch,
@@ -51,8 +54,11 @@ from .pairs import (
     split_by_document,
 )
 from .rouge import rouge_l
+from .runlog import DEFAULT_SHARED, Log, log_to_stdout
 
-DEFAULT_SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+#: what the artefact's headings vocabulary holds
+HEADINGS_SOURCE = ("content words (jieba + domain dictionary, stopwords and numbers aside) of the training "
+                   "headings: the guard lets a generated headline use them beyond its source")
 
 
 @dataclass
@@ -84,19 +90,17 @@ class TrainPlan:
     max_train_pairs: int | None = None  # tiny slices for tests
     pretrain_sources: tuple[str, ...] | None = None  # None: every ../shared/pretrain file (CSL excluded)
     corpus_suffixes: tuple[str, ...] | None = None  # None: every report/excerpt file
-    in_domain_miner: str = "lines"  # "lines" (pairs.in_domain_pairs, the shipped run) or "parser"
+    #: "parser" (pairs.parser_pairs: the project's parser, the default) or "lines" (pairs.in_domain_pairs,
+    #: the line miner the shipped base run used before the parser existed)
+    in_domain_miner: str = "parser"
+    #: continue from this artefact (its vocabulary, generator and scorer) instead of a random init;
+    #: the plain ablation model is then not trained
+    init_from: str | None = None
     eval_limit: int | None = None
     csl_limit: int | None = 300
     checkpoint_every: int = 250
     threads: int = 1
     extra: dict = field(default_factory=dict)
-
-
-Log = Callable[[str], None]
-
-
-def _log_default(msg: str) -> None:
-    print(time.strftime("%H:%M:%S"), msg, flush=True)
 
 
 # ------------------------------------------------------------------ data
@@ -112,8 +116,9 @@ class Data:
     counts: dict[str, int]
 
 
-def build_data(shared: Path, plan: TrainPlan, log: Log = _log_default) -> Data:
-    """Mine pairs, split by document, build the vocabulary and the pre-training windows."""
+def build_data(shared: Path, plan: TrainPlan, log: Log = log_to_stdout, vocab: CharVocab | None = None) -> Data:
+    """Mine pairs, split by document, build the vocabulary (unless ``vocab`` is given: a
+    continued model keeps its own) and the pre-training windows."""
     rng = random.Random(plan.seed)
     miner = parser_pairs if plan.in_domain_miner == "parser" else in_domain_pairs
     ind = dedupe(miner(shared / "corpus", plan.corpus_suffixes))
@@ -138,7 +143,7 @@ def build_data(shared: Path, plan: TrainPlan, log: Log = _log_default) -> Data:
     rng.shuffle(windows)
     windows = windows[: plan.max_pretrain_windows]
     texts_for_vocab.extend(p.heading + p.body for p in ind + ood)
-    vocab = CharVocab.build(texts_for_vocab, max_size=5000, min_count=3)
+    vocab = vocab or CharVocab.build(texts_for_vocab, max_size=5000, min_count=3)
     used = [f for f in sorted((shared / "pretrain").glob("*.jsonl.gz")) if not f.name.startswith("csl")
             and (plan.pretrain_sources is None or f.name.split(".")[0] in plan.pretrain_sources)]
     for sub in ("reports", "excerpts"):
@@ -199,13 +204,12 @@ def _lr_at(step: int, total: int, base: float, warmup: int = 100) -> float:
     return base * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac)))
 
 
-
 #: training loss is logged (averaged) every this many steps
 LOG_EVERY = 50
 
 
 def _optimizer_step(name: str, loss, model, opt, losses: list[float], step: int, steps: int, t0: float,
-                    checkpoint, checkpoint_every: int) -> int:
+                    checkpoint: Callable[[int], None] | None, checkpoint_every: int, log: Log) -> int:
     """Backward, clip, step; record and log the loss; checkpoint on schedule. Returns the steps done."""
     import torch
 
@@ -228,12 +232,12 @@ def _final_loss(losses: list[float]) -> float | None:
     tail = losses[-LOG_EVERY:]
     return round(sum(tail) / len(tail), 4) if tail else None
 
+
 def run_seq2seq(model, make_batch: Callable[[int], tuple[list[list[int]], list[list[int]]]], steps: int,
                 lr: float, seconds: float | None, name: str, log: Log,
                 checkpoint: Callable[[int], None] | None = None, checkpoint_every: int = 250,
                 schedule: int | None = None) -> dict:
     """Generic teacher-forced training loop; stops at ``steps`` or after ``seconds``."""
-    import torch
 
     model.train()
     opt = _optimizer(model, lr)
@@ -250,7 +254,7 @@ def run_seq2seq(model, make_batch: Callable[[int], tuple[list[list[int]], list[l
         ids, mask = pad_batch(src)
         labels, _ = pad_batch(tgt, pad=-100)
         loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
-        done = _optimizer_step(name, loss, model, opt, losses, step, steps, t0, checkpoint, checkpoint_every)
+        done = _optimizer_step(name, loss, model, opt, losses, step, steps, t0, checkpoint, checkpoint_every, log)
     model.eval()
     return {"steps": done, "seconds": round(time.time() - t0, 1), "final_loss": _final_loss(losses)}
 
@@ -308,17 +312,20 @@ def train_scorer(scorer, vocab: CharVocab, pairs: list[Pair], plan: TrainPlan, l
             loss = loss - (target * torch.log_softmax(lg, 0)).sum()
             pos += len(cl)
         loss = loss / len(batch)
-        done = _optimizer_step("scorer", loss, scorer, opt, losses, step, steps, t0, checkpoint, plan.checkpoint_every)
+        done = _optimizer_step("scorer", loss, scorer, opt, losses, step, steps, t0, checkpoint, plan.checkpoint_every,
+                               log)
     scorer.eval()
     return {"steps": done, "seconds": round(time.time() - t0, 1), "items": len(items), "final_loss": _final_loss(losses)}
 
 
 # ------------------------------------------------------------------ orchestration
 
-def _write_artefact(out: Path, generator, scorer, vocab: CharVocab, card: dict) -> None:
+def _write_artefact(out: Path, generator, scorer, vocab: CharVocab, card: dict, headings: list[str]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     generator.config.to_json_file(str(out / "config.json"))
     vocab.save(out / "vocab.json")
+    (out / HEADINGS_FILE).write_text(json.dumps({"source": HEADINGS_SOURCE, "tokens": headings}, ensure_ascii=False,
+                                                indent=0), encoding="utf-8")
     save_weights(generator, out / "generator.safetensors")
     if scorer is not None:
         save_weights(scorer, out / "scorer.safetensors")
@@ -326,7 +333,7 @@ def _write_artefact(out: Path, generator, scorer, vocab: CharVocab, card: dict) 
 
 
 def train_summarizer(out: Path, plan: TrainPlan | None = None, shared: Path | None = None,
-                     log: Log = _log_default, evaluate_after: bool = True, work_dir: Path | None = None) -> dict:
+                     log: Log = log_to_stdout, evaluate_after: bool = True, work_dir: Path | None = None) -> dict:
     """Train every stage and write the artefact to ``out``; returns the card.
 
     The ablation's plain model and the dev pairs go to ``work_dir`` (default: a
@@ -340,21 +347,27 @@ def train_summarizer(out: Path, plan: TrainPlan | None = None, shared: Path | No
     torch.set_num_threads(plan.threads)
     rng = random.Random(plan.seed)
     torch.manual_seed(plan.seed)
-    data = build_data(shared, plan, log)
+    init = load_headline_model(Path(plan.init_from)) if plan.init_from else None
+    data = build_data(shared, plan, log, vocab=init.vocab if init is not None else None)
     vocab = data.vocab
     log(f"data: {data.counts}")
+    headings = sorted(set(headings_vocabulary(p.heading for p in data.train))
+                      | (read_headings_vocabulary(plan.init_from) if plan.init_from else frozenset()))
     card: dict = {"name": "xxgk headline model", "architecture": "BART (char-level), own vocabulary",
                   "config": plan.config, "seed": plan.seed, "plan": {k: v for k, v in plan.__dict__.items()},
                   "data": data.counts, "data_sha256": data.hashes, "stages": {}, "status": "training"}
 
-    gen = new_generator(len(vocab), plan.config, plan.seed)
+    if init is not None:
+        gen, scorer = init.generator, init.scorer
+        card["init_from"] = {"path": str(plan.init_from), "stages": init.card.get("stages", {})}
+    else:
+        gen, scorer = new_generator(len(vocab), plan.config, plan.seed), None
     card["parameters"] = {"generator": sum(p.numel() for p in gen.parameters())}
-    scorer = None
 
     def ckpt(stage: str):
         def f(step: int) -> None:
             card["stages"][stage] = {"steps": step, "partial": True}
-            _write_artefact(out, gen, scorer, vocab, card)
+            _write_artefact(out, gen, scorer, vocab, card, headings)
         return f
 
     # 1. denoising pre-training
@@ -390,29 +403,33 @@ def train_summarizer(out: Path, plan: TrainPlan | None = None, shared: Path | No
                                              plan.finetune_seconds, "finetune", log, ckpt("finetune"),
                                              plan.checkpoint_every, schedule=plan.finetune_schedule)
     card["stages"]["finetune"]["full_examples"] = counters["full"]
-    _write_artefact(out, gen, scorer, vocab, card)
-    # 3. clause scorer, encoder initialised from the fine-tuned generator
-    scorer = new_scorer(gen.config, plan.seed)
-    scorer.encoder.load_state_dict(gen.model.encoder.state_dict())
+    _write_artefact(out, gen, scorer, vocab, card, headings)
+    # 3. clause scorer, encoder initialised from the fine-tuned generator (a continued run with
+    #    no scorer steps keeps the scorer it started from)
+    if scorer is None or plan.scorer_steps > 0:
+        scorer = new_scorer(gen.config, plan.seed)
+        scorer.encoder.load_state_dict(gen.model.encoder.state_dict())
+        card["stages"]["scorer"] = train_scorer(scorer, vocab, data.train, plan, log, rng, ckpt("scorer"))
     card["parameters"]["scorer"] = sum(p.numel() for p in scorer.parameters())
-    card["stages"]["scorer"] = train_scorer(scorer, vocab, data.train, plan, log, rng, ckpt("scorer"))
-    _write_artefact(out, gen, scorer, vocab, card)
-    # 4. plain ablation model: random init, body -> heading only, same number of body -> heading examples
-    plain = new_generator(len(vocab), plan.config, plan.seed + 1)
-    plain_steps = plan.plain_steps or max(1, counters["full"] // bs)
-
-    def plain_batch(step: int):
-        ps = [pool[rng.randrange(len(pool))] for _ in range(bs)]
-        return [full_input(vocab, p.body) for p in ps], [vocab.encode(p.heading, TGT_LEN) for p in ps]
-
-    card["stages"]["plain"] = run_seq2seq(plain, plain_batch, plain_steps, plan.finetune_lr, plan.plain_seconds,
-                                          "plain", log)
+    _write_artefact(out, gen, scorer, vocab, card, headings)
     ablation_dir = Path(work_dir) if work_dir else out.parent / (out.name + "-work")
     ablation_dir.mkdir(parents=True, exist_ok=True)
-    plain.config.to_json_file(str(ablation_dir / "config.json"))
-    save_weights(plain, ablation_dir / "plain.safetensors")
+    plain = None
+    if init is None:
+        # 4. plain ablation model: random init, body -> heading only, same number of body -> heading examples
+        plain = new_generator(len(vocab), plan.config, plan.seed + 1)
+        plain_steps = plan.plain_steps or max(1, counters["full"] // bs)
+
+        def plain_batch(step: int):
+            ps = [pool[rng.randrange(len(pool))] for _ in range(bs)]
+            return [full_input(vocab, p.body) for p in ps], [vocab.encode(p.heading, TGT_LEN) for p in ps]
+
+        card["stages"]["plain"] = run_seq2seq(plain, plain_batch, plain_steps, plan.finetune_lr, plan.plain_seconds,
+                                              "plain", log)
+        plain.config.to_json_file(str(ablation_dir / "config.json"))
+        save_weights(plain, ablation_dir / "plain.safetensors")
     card["status"] = "trained"
-    _write_artefact(out, gen, scorer, vocab, card)
+    _write_artefact(out, gen, scorer, vocab, card, headings)
     # dev data for the evaluation (kept beside the run, not in the artefact)
     dev_path = ablation_dir / "dev.jsonl"
     with open(dev_path, "w", encoding="utf-8") as fh:
@@ -421,8 +438,9 @@ def train_summarizer(out: Path, plan: TrainPlan | None = None, shared: Path | No
     if evaluate_after:
         from .evaluate import evaluate_artefact
 
-        card = evaluate_artefact(out, shared, plan, log, plain_model=plain, dev_in=data.dev_in, dev_out=data.dev_out,
-                                 work_dir=ablation_dir)
+        card = evaluate_artefact(out, shared, log, threads=plan.threads, eval_limit=plan.eval_limit,
+                                 csl_limit=plan.csl_limit, plain_model=plain, dev_in=data.dev_in,
+                                 dev_out=data.dev_out, work_dir=ablation_dir)
     return card
 
 
