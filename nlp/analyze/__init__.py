@@ -216,7 +216,8 @@ def _run_report_stages(path: Path, funcs: dict[str, Any], status: dict[str, Stag
     if "summaries" in funcs:
         try:
             for level in SUMMARY_LEVELS:
-                a.summaries += [s.to_dict() for s in funcs["summaries"](report, level=level, **summary_options)]
+                a.summaries += [s.to_dict() for s in funcs["summaries"](report, level=level, tables=a.tables,
+                                                                        **summary_options)]
             entry["summaries"] = a.summaries
         except Exception as e:
             _stage_error(status, warnings, "summaries", path, e)
