@@ -83,7 +83,7 @@ def corpus_sections() -> list[tuple[str, str, str]]:
 
 
 def quality(model_dir: Path, samples: Path | None) -> None:
-    from nlp.summarize.extractive import lead_clause
+    from nlp.summarize.extractive import fit_headline
     from nlp.summarize.guard import check_faithful, stutter
     from nlp.summarize.hf import read_headings_vocabulary
     from nlp.summarize.model import load_headline_model
@@ -98,7 +98,7 @@ def quality(model_dir: Path, samples: Path | None) -> None:
         old = [r["headline"] for r in m.headlines(bodies, variant, no_stutter=False)]
         new = [r["headline"] for r in m.headlines(bodies, variant)]
         passed = [check_faithful(h, b, vocab).passed for h, b in zip(new, bodies)]
-        final = [h if ok else lead_clause(b)[:30] for h, ok, b in zip(new, passed, bodies)]
+        final = [h if ok else fit_headline(b) for h, ok, b in zip(new, passed, bodies)]
         return {"old": old, "new": new, "final": final, "passed": passed}
 
     def stutters(heads: list[str], bodies: list[str]) -> str:

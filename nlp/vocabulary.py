@@ -758,3 +758,8 @@ SUMMARY_CAVEATS: dict[str, str] = {
 #: caveat on a number an uncertain check touches (and on a failed rule without its own caveat)
 SUMMARY_CAVEAT_UNCERTAIN = "⚠ 核对存疑"
 SUMMARY_CAVEAT_DEFAULT = "⚠ 核对未通过"
+#: phrases of the format's headings that a headline model trained on headings writes into unrelated
+#: headlines (2024年工作中存在的主要问题 for an overview); the guard accepts them only where the source has them
+SUMMARY_TEMPLATE_PHRASES: tuple[str, ...] = tuple(sorted(
+    set(STANDARD_PART_TITLES.values()) | {"存在的主要问题", "主要问题", "存在问题", "改进情况", "改进措施", "下一步工作",
+                                          "工作打算"}, key=lambda p: (-len(p), p)))

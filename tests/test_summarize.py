@@ -104,6 +104,7 @@ def test_in_domain_pairs_from_shared_corpus():
     ("便民便便民服务", "推出便民服务事项清单，方便群众办事。", "doubled:"),
     ("规范化政府政府", "推进政务公开规范化建设，政府网站运行平稳。", "doubled:"),
     ("全年处理申请987件", "全年处理申请98件，均按期答复。", "987"),
+    ("2024年工作中存在的主要问题", "2024年，本局围绕年度重点工作，主动公开各类信息三百余条。", "template:"),
 ])
 def test_guard_rejects_each_bad_case(bad, source, reason):
     from nlp.summarize.guard import CHECKS, check_faithful
@@ -481,3 +482,15 @@ def test_cli_summarize_text_json_and_bad_input(tmp_path):
     assert res.exit_code == 2 and "huge" in res.output
     res = runner.invoke(app, ["train", "summarizer", "--init-from", str(tmp_path), "--out", str(tmp_path / "x")])
     assert res.exit_code == 2 and "not a summarizer artefact" in " ".join(res.output.split())
+
+
+def test_extractive_headline_fits_without_a_half_open_title():
+    from nlp.summarize.extractive import fit_headline
+
+    body = ("依照区政府信息公开培训会和《城区政府信息公开指南和公开目录编制规范》的要求开展梳理，"
+            "完成目录编制，全年更新公开信息二百余条。")
+    head = fit_headline(body)
+    assert head == "完成目录编制" and len(head) <= 30
+    long_only = "依照区政府信息公开培训会和《城区政府信息公开指南和公开目录编制规范》的要求开展梳理工作。"
+    cut = fit_headline(long_only)
+    assert cut == "依照区政府信息公开培训会和" and "《" not in cut

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Sequence
 from nlp.document import Report
 from nlp.errors import ModelLoadError, XxgkError
 
-from .extractive import extract, first_clause, lead_clause, textrank_clause
+from .extractive import extract, first_clause, fit_headline, lead_clause, textrank_clause
 from .guard import check_faithful
 from .hf import DEFAULT_MODEL_DIR, HFHeadliner, is_own_artefact, load_model, read_card, read_headings_vocabulary
 from .report import PROBLEM_CUES, PROBLEM_PARTS, report_summary
@@ -45,7 +45,7 @@ def _extractive_headlines(bodies: list[str], card: dict, scorer_model) -> list[s
         return heads
     pick = {"textrank_clause": textrank_clause, "first_clause": first_clause}.get(
         card.get("extractive_headline", "lead_clause"), lead_clause)
-    return [pick(b)[:30] if b else "" for b in bodies]
+    return [fit_headline(b, pick) if b else "" for b in bodies]
 
 
 def generate_headlines(model, bodies: list[str], num_beams: int) -> list[str | None]:

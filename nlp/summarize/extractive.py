@@ -16,7 +16,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 from nlp.vocabulary import (
     SUMMARY_BOILERPLATE_FRAGMENTS,
@@ -237,3 +237,21 @@ def textrank_clause(body: str, limit: int = 12) -> str:
         return clauses[0]
     r = textrank(similarity_matrix(clauses))
     return clauses[max(range(len(r)), key=lambda i: (r[i], -i))]
+
+
+def fit_headline(body: str, pick: Callable[[str], str] = lead_clause, limit: int = 30) -> str:
+    """``pick(body)`` as a headline of at most ``limit`` characters: when the picked clause is
+    longer, the first informative clause that fits; else the clause cut before ``limit`` and
+    before an unclosed 《 or “ (never a half-open title)."""
+    head = pick(body)
+    if len(head) <= limit:
+        return head
+    for a, b in clause_spans(body):
+        c = strip_punct(body[a:b])
+        if 5 <= len(c) <= limit and not SUMMARY_EMPTY_OPENER.match(c) and not is_boilerplate(c):
+            return c
+    cut = head[:limit]
+    for opener, closer in (("《", "》"), ("“", "”"), ("（", "）")):
+        if cut.rfind(opener) > cut.rfind(closer):
+            cut = cut[:cut.rfind(opener)]
+    return strip_punct(cut) or head[:limit]

@@ -7,7 +7,9 @@ A generated headline passes only when
   numbers aside) occurs in the source or in the headings vocabulary the model was trained on;
 - ``char_run``: no character (digits aside) occurs three times in a row (``分分分``);
 - ``doubled_unit``: no unit of 2–4 Chinese characters is doubled (``便民便民``, ``政府政府``);
-- ``doubled_char``: a character written twice (``便民便便民``) only where the source has that pair.
+- ``doubled_char``: a character written twice (``便民便便民``) only where the source has that pair;
+- ``template_phrases``: a phrase of the format's standard headings (主要问题, 改进情况) only where the
+  source has it (a model trained on headings writes them into unrelated headlines).
 
 ``GuardResult.checked`` names the checks that ran and ``items`` what they looked at;
 ``passed`` is True only when something was checked and nothing failed.
@@ -18,6 +20,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable
+
+from nlp.vocabulary import SUMMARY_TEMPLATE_PHRASES
 
 #: numbers (with decimals/thousands separators), optionally percentages or date units
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*\s*(?:%|％|‰|年|月|日|号)?")
@@ -32,7 +36,7 @@ DOUBLED_UNIT = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
 #: a Chinese character written twice (常常 is fine when the source has it: checked against the source)
 DOUBLED_CHAR = re.compile(r"([\u4e00-\u9fff])\1")
 
-CHECKS = ("numbers", "content_tokens", "char_run", "doubled_unit", "doubled_char")
+CHECKS = ("numbers", "content_tokens", "char_run", "doubled_unit", "doubled_char", "template_phrases")
 
 
 @dataclass
@@ -131,6 +135,7 @@ def check_faithful(generated: str, source: str, vocabulary: Iterable[str] | froz
         missing += [f"{name}:{m.group(0)}" for m in pattern.finditer(gen)]
     missing += [f"doubled:{m.group(0)}" for m in DOUBLED_CHAR.finditer(gen)
                 if m.group(0) not in src and not CHAR_RUN.search(gen, m.start(), m.end() + 1)]
+    missing += ["template:" + p for p in SUMMARY_TEMPLATE_PHRASES if p in gen and p not in src]
     return GuardResult(not missing, list(CHECKS), items, missing)
 
 
