@@ -386,7 +386,8 @@ def test_training_runs_past_log_every_and_continues_from_an_artefact(tmp_path):
     from nlp.summarize import summarize
     from nlp.summarize.hf import read_headings_vocabulary
     from nlp.summarize.model import load_headline_model
-    from nlp.summarize.train import LOG_EVERY, TrainPlan, train_summarizer
+    from nlp.summarize.loops import LOG_EVERY
+    from nlp.summarize.train import TrainPlan, train_summarizer
 
     plan = TrainPlan(config="tiny", batch_size=2, pretrain_steps=2, finetune_steps=LOG_EVERY + 1, scorer_steps=2,
                      plain_steps=2, max_train_pairs=40, max_pretrain_windows=50, eval_limit=4, csl_limit=4,

@@ -18,7 +18,6 @@ Run ``python -m nlp.summarize.train --out models/summarizer`` or ``xxgk train su
 from __future__ import annotations
 
 import json
-import math
 import os
 import random
 import time
@@ -26,14 +25,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .charvocab import N_SENTINELS, CharVocab
+from .charvocab import CharVocab
 from .guard import headings_vocabulary
 from .hf import HEADINGS_FILE, read_headings_vocabulary
+from .loops import (
+    compress_example,
+    final_loss,
+    lr_at,
+    make_optimizer,
+    optimizer_step,
+    oracle_clauses,
+    run_seq2seq,
+    span_corrupt,
+    weighted_pool,
+)
 from .model import (
-    SRC_LEN,
     TGT_LEN,
-    body_clauses,
-    compress_input,
     full_input,
     load_headline_model,
     new_generator,
@@ -53,7 +60,6 @@ from .pairs import (
     sha256_file,
     split_by_document,
 )
-from .rouge import rouge_l
 from .runlog import DEFAULT_SHARED, Log, log_to_stdout
 
 #: what the artefact's headings vocabulary holds
@@ -156,126 +162,6 @@ def build_data(shared: Path, plan: TrainPlan, log: Log = log_to_stdout, vocab: C
     return Data(vocab, ind_train + ood_train, ind_dev, ood_dev, windows, hashes, counts)
 
 
-def span_corrupt(vocab: CharVocab, text: str, rng: random.Random, noise: float = 0.15,
-                 mean_span: float = 3.0) -> tuple[list[int], list[int]]:
-    """T5-style span corruption: spans replaced by sentinels; target lists the spans."""
-    ids = vocab.encode(text, SRC_LEN, add_eos=False)
-    n = len(ids)
-    n_spans = max(1, min(N_SENTINELS, round(n * noise / mean_span)))
-    starts = sorted(rng.sample(range(max(1, n - 1)), min(n_spans, max(1, n - 1))))
-    src: list[int] = []
-    tgt: list[int] = []
-    pos, k = 0, 0
-    for s in starts:
-        if s < pos:
-            continue
-        length = max(1, min(int(rng.expovariate(1 / mean_span)) + 1, 8))
-        src.extend(ids[pos:s])
-        src.append(vocab.sentinel(k))
-        tgt.append(vocab.sentinel(k))
-        tgt.extend(ids[s:s + length])
-        pos = s + length
-        k += 1
-    src.extend(ids[pos:])
-    return src + [vocab.eos_id], tgt[: TGT_LEN + 15] + [vocab.eos_id]
-
-
-def oracle_clauses(pair: Pair) -> tuple[list[str], list[float]]:
-    """Clauses of the body and each one's ROUGE-L against the heading."""
-    cl = body_clauses(pair.body)
-    return cl, [rouge_l(c, pair.heading) for c in cl]
-
-
-# ------------------------------------------------------------------ training loops
-
-def _optimizer(model, lr: float):
-    import torch
-
-    decay = [p for n, p in model.named_parameters() if p.requires_grad and p.dim() > 1]
-    rest = [p for n, p in model.named_parameters() if p.requires_grad and p.dim() <= 1]
-    return torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": rest, "weight_decay": 0.0}],
-                             lr=lr, betas=(0.9, 0.98))
-
-
-def _lr_at(step: int, total: int, base: float, warmup: int = 100) -> float:
-    if step < warmup:
-        return base * (step + 1) / warmup
-    frac = min(1.0, (step - warmup) / max(1, total - warmup))
-    return base * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac)))
-
-
-#: training loss is logged (averaged) every this many steps
-LOG_EVERY = 50
-
-
-def _optimizer_step(name: str, loss, model, opt, losses: list[float], step: int, steps: int, t0: float,
-                    checkpoint: Callable[[int], None] | None, checkpoint_every: int, log: Log) -> int:
-    """Backward, clip, step; record and log the loss; checkpoint on schedule. Returns the steps done."""
-    import torch
-
-    opt.zero_grad(set_to_none=True)
-    loss.backward()
-    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-    opt.step()
-    losses.append(float(loss.detach()))
-    done = step + 1
-    if done % LOG_EVERY == 0:
-        log(f"{name}: step {done}/{steps} loss {sum(losses[-LOG_EVERY:]) / LOG_EVERY:.3f} "
-            f"({(time.time() - t0) / done:.2f} s/step)")
-    if checkpoint and done % checkpoint_every == 0:
-        checkpoint(done)
-    return done
-
-
-def _final_loss(losses: list[float]) -> float | None:
-    """Mean of the last logging window's losses (None before any step)."""
-    tail = losses[-LOG_EVERY:]
-    return round(sum(tail) / len(tail), 4) if tail else None
-
-
-def run_seq2seq(model, make_batch: Callable[[int], tuple[list[list[int]], list[list[int]]]], steps: int,
-                lr: float, seconds: float | None, name: str, log: Log,
-                checkpoint: Callable[[int], None] | None = None, checkpoint_every: int = 250,
-                schedule: int | None = None) -> dict:
-    """Generic teacher-forced training loop; stops at ``steps`` or after ``seconds``."""
-
-    model.train()
-    opt = _optimizer(model, lr)
-    t0 = time.time()
-    losses: list[float] = []
-    done = 0
-    for step in range(steps):
-        if seconds is not None and time.time() - t0 > seconds:
-            log(f"{name}: time cap reached at step {step}")
-            break
-        for g in opt.param_groups:
-            g["lr"] = _lr_at(step, max(steps, schedule or 0), lr)
-        src, tgt = make_batch(step)
-        ids, mask = pad_batch(src)
-        labels, _ = pad_batch(tgt, pad=-100)
-        loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
-        done = _optimizer_step(name, loss, model, opt, losses, step, steps, t0, checkpoint, checkpoint_every, log)
-    model.eval()
-    return {"steps": done, "seconds": round(time.time() - t0, 1), "final_loss": _final_loss(losses)}
-
-
-def _weighted_pool(pairs: list[Pair], in_domain_weight: int) -> list[Pair]:
-    pool: list[Pair] = []
-    for p in pairs:
-        pool.extend([p] * (in_domain_weight if p.in_domain else 1))
-    return pool
-
-
-def _compress_example(vocab: CharVocab, p: Pair, rng: random.Random) -> list[int] | None:
-    cl, sc = oracle_clauses(p)
-    if not cl:
-        return None
-    order = sorted(range(len(cl)), key=lambda i: (-sc[i], i))
-    # mostly the oracle clause; sometimes the runner-up (the scorer is not perfect at test time)
-    k = order[0] if rng.random() < 0.7 or len(order) == 1 else order[1]
-    return compress_input(vocab, cl[k], k, p.body)
-
-
 def train_scorer(scorer, vocab: CharVocab, pairs: list[Pair], plan: TrainPlan, log: Log, rng: random.Random,
                  checkpoint: Callable[[int], None] | None = None) -> dict:
     """Listwise training: softmax over a body's clauses vs softmax(ROUGE-L / 0.1) targets."""
@@ -287,7 +173,7 @@ def train_scorer(scorer, vocab: CharVocab, pairs: list[Pair], plan: TrainPlan, l
         if len(cl) >= 2 and max(sc) > 0:
             items.append((cl, sc, p.in_domain))
     pool = [it for it in items for _ in range(plan.in_domain_weight if it[2] else 1)]
-    opt = _optimizer(scorer, plan.finetune_lr)
+    opt = make_optimizer(scorer, plan.finetune_lr)
     scorer.train()
     t0 = time.time()
     losses: list[float] = []
@@ -299,7 +185,7 @@ def train_scorer(scorer, vocab: CharVocab, pairs: list[Pair], plan: TrainPlan, l
             log(f"scorer: time cap reached at step {step}")
             break
         for g in opt.param_groups:
-            g["lr"] = _lr_at(step, max(steps, plan.scorer_schedule or 0), plan.finetune_lr, warmup=50)
+            g["lr"] = lr_at(step, max(steps, plan.scorer_schedule or 0), plan.finetune_lr, warmup=50)
         batch = [pool[rng.randrange(len(pool))] for _ in range(bodies_per_step)]
         flat = [scorer_input(vocab, c, i) for cl, _, _ in batch for i, c in enumerate(cl)]
         ids, mask = pad_batch(flat)
@@ -312,10 +198,10 @@ def train_scorer(scorer, vocab: CharVocab, pairs: list[Pair], plan: TrainPlan, l
             loss = loss - (target * torch.log_softmax(lg, 0)).sum()
             pos += len(cl)
         loss = loss / len(batch)
-        done = _optimizer_step("scorer", loss, scorer, opt, losses, step, steps, t0, checkpoint, plan.checkpoint_every,
+        done = optimizer_step("scorer", loss, scorer, opt, losses, step, steps, t0, checkpoint, plan.checkpoint_every,
                                log)
     scorer.eval()
-    return {"steps": done, "seconds": round(time.time() - t0, 1), "items": len(items), "final_loss": _final_loss(losses)}
+    return {"steps": done, "seconds": round(time.time() - t0, 1), "items": len(items), "final_loss": final_loss(losses)}
 
 
 # ------------------------------------------------------------------ orchestration
@@ -381,7 +267,7 @@ def train_summarizer(out: Path, plan: TrainPlan | None = None, shared: Path | No
     card["stages"]["pretrain"] = run_seq2seq(gen, pre_batch, plan.pretrain_steps, plan.pretrain_lr,
                                              plan.pretrain_seconds, "pretrain", log, schedule=plan.pretrain_schedule)
     # 2. fine-tuning on body -> heading and clause -> heading
-    pool = _weighted_pool(data.train, plan.in_domain_weight)
+    pool = weighted_pool(data.train, plan.in_domain_weight)
     counters = {"full": 0}
 
     def ft_batch(step: int):
@@ -392,7 +278,7 @@ def train_summarizer(out: Path, plan: TrainPlan | None = None, shared: Path | No
                 src.append(full_input(vocab, p.body))
                 counters["full"] += 1
             else:
-                x = _compress_example(vocab, p, rng)
+                x = compress_example(vocab, p, rng)
                 if x is None:
                     continue
                 src.append(x)
