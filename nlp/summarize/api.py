@@ -103,9 +103,8 @@ def summarize(report: Report | str, level: str = "section", method: str = "auto"
     spans_of_tables = table_spans(report)
     todo = units(report, level, spans_of_tables)
     card = read_card(model_dir)
-    unheaded = [u for u in todo if not u.heading]
-    want_generation = bool(unheaded) and (method == "abstractive" or (method == "auto" and (
-        model_dir is not None and not is_own_artefact(Path(model_dir)) or card.get("default_method") == "abstractive")))
+    want_generation = method == "abstractive" or (method == "auto" and (
+        model_dir is not None and not is_own_artefact(Path(model_dir)) or card.get("default_method") == "abstractive"))
     want_scorer = method == "auto" and card.get("default_variant") == "extract"
     model = None
     if want_generation or want_scorer:
