@@ -416,9 +416,10 @@ def train_summarizer_cmd(
         raise XxgkError(f"{init_from}: not a summarizer artefact (no generator.safetensors)")
     plan = TrainPlan(config=config, seed=seed, threads=threads, in_domain_miner=miner,
                      init_from=str(init_from) if init_from is not None else None)
-    if init_from is not None:  # a continuation: only the fine-tune steps given (pretrain and scorer kept)
+    if init_from is not None:  # a continuation (the shipped run's settings): fine-tune only, pretrain and scorer kept
         plan.pretrain_steps = plan.scorer_steps = 0
         plan.finetune_steps, plan.finetune_schedule = 200, None
+        plan.finetune_lr, plan.max_pretrain_windows = 2e-4, 100
     for name, value in (("pretrain_steps", pretrain_steps), ("finetune_steps", finetune_steps),
                         ("scorer_steps", scorer_steps), ("plain_steps", plain_steps)):
         if value is not None:
