@@ -21,7 +21,7 @@ from .pairs import Pair
 from .rouge import corpus_rouge, rouge_l
 from .runlog import DEFAULT_SHARED, Log, log_to_stdout
 
-#: lead-N for headings: N = 10 (the issue's reference figure)
+#: lead-N for headings: N = 10 (the usual lead-N baseline figure for headline generation)
 LEAD_N = 10
 COPY_BIASES = (0.5, 1.0, 2.0, 3.0)
 
