@@ -808,7 +808,7 @@ SUMMARY_EMPTY_OPENER = re.compile(
 #: political formulas a summary sentence is not chosen for (坚持以…为指导, 深入贯彻…精神)
 SUMMARY_FORMULA = re.compile(
     r"坚持以[^。；]{0,40}为指导|以习近平新时代中国特色社会主义思想为指导|深入贯彻(?:落实)?[^。；]{0,40}(?:精神|思想|决策部署)"
-    r"|认真贯彻落实[^。；]{0,40}(?:精神|部署|要求)|在[^。；]{0,20}的(?:正确|坚强)领导下"
+    r"|认真贯彻落实[^。；]{0,40}(?:精神|部署|要求)|在[^。；]{0,20}(?:正确|坚强)领导下"
     r"|(?:贯彻|围绕|落实)[^。；]{0,40}(?:精神|决策部署|重要指示|重要讲话)")
 #: lines that are table furniture, not prose (（单位：件）, 表头)
 SUMMARY_UNIT_NOTE = re.compile(r"^[（(]?\s*(?:单位|计量单位)\s*[:：]")

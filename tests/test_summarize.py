@@ -501,6 +501,7 @@ def test_extractive_headline_fits_without_a_half_open_title():
     ("2024年，我局认真学习宣传贯彻党的二十大精神，全面落实条例要求，主动公开信息三百条。", "全面落实条例要求"),
     ("2018年，紧紧围绕市委、市政府决策部署，推进政务公开标准化建设，完善公开目录。", "推进政务公开标准化建设"),
     ("本局坚持以习近平新时代中国特色社会主义思想为指导，规范信息发布审核，全年无泄密事件。", "规范信息发布审核"),
+    ("2020年，在市政府正确领导下，我局扎实推进政务公开，主动公开信息二百条。", "我局扎实推进政务公开"),
 ])
 def test_extractive_headline_skips_formulas(body, expected):
     from nlp.summarize.extractive import fit_headline
