@@ -103,7 +103,8 @@ def run_report_stages(path: Path, report: Any, funcs: dict[str, Callable[..., An
     if "summaries" in funcs and status["summaries"].status != "skipped":
         try:
             for level in SUMMARY_LEVELS:
-                a.summaries += [s.to_dict() for s in funcs["summaries"](report, level=level, **summary_options)]
+                a.summaries += [s.to_dict() for s in funcs["summaries"](report, level=level, tables=a.tables,
+                                                                        **summary_options)]
             entry["summaries"] = a.summaries
         except Exception as e:  # a stage bug on one report must not stop the batch
             record_stage_error(status, warnings, "summaries", path, e)
