@@ -14,7 +14,7 @@ from .model import AnalyzeResult, ReportAnalysis, StageStatus
 from .outputs import write_outputs
 from .progress import Progress
 from .runset import MANIFEST, RunLock, recover
-from .stages import load_stages, run_report_stages
+from .stages import brief_report_summaries, load_stages, run_report_stages
 from ..panel import canonical_reports, panel_of, screen_reports
 
 
@@ -104,6 +104,12 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
                 status["checks"] = StageStatus("checks", "skipped", f"failed: {type(e).__name__}: {e}")
                 warnings.append(f"checks: {type(e).__name__}: {e}")
             tick("checks", 1, 1)
+
+        if "summaries" in funcs and status["summaries"].status != "skipped" and findings:
+            try:
+                brief_report_summaries(analyses, findings, {r.id: r.agency for r in canonical}, funcs["summaries"])
+            except Exception as e:  # a stage bug must not lose the other stages' outputs
+                warnings.append(f"summaries: report briefings without check caveats ({type(e).__name__}: {e})")
 
         comparison = None
         if "compare" in funcs and analyses:

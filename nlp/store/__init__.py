@@ -488,6 +488,11 @@ class CorpusStore:
             by_id = {r.id: r for r in canonical_reports([a.report for a in analyses], None)}
             usable = [a for a in analyses if a.tables is not None]
             findings = check([by_id[a.report.id] for a in usable], tables=[a.tables for a in usable])
+            if "summaries" in wanted and findings:
+                from ..analyze.stages import brief_report_summaries
+                from ..summarize import summarize
+
+                brief_report_summaries(analyses, findings, {i: r.agency for i, r in by_id.items()}, summarize)
         comparison = self._comparison() if "compare" in wanted else None
         inputs = [Path(a.path) for a in analyses]
         result = AnalyzeResult(out, analyses, findings, comparison, stages, [], [], [], inputs)
