@@ -207,7 +207,7 @@ def themes_cmd(
 @guard
 def train_themes_cmd(
     corpus: Path = typer.Option(..., "--corpus", help="directory of reports whose section headings give the labels"),
-    out: Path = typer.Option(Path("models/themes"), "--out", help="artefact directory (model.joblib + card.json)"),
+    out: Path = typer.Option(Path("models/themes"), "--out", help="artefact directory (model.pkl.gz + card.json)"),
     cv: bool = typer.Option(True, "--cv/--no-cv", help="run leave-one-agency-out cross-validation (recorded in the card)"),
 ) -> None:
     """Train the theme classifier from the corpus's own headings and enumerated openers (bodies without headings) and write the artefact."""

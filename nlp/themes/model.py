@@ -1,6 +1,6 @@
 """The theme model's artefact: fit, save, load, and its card.
 
-``models/themes/model.joblib`` is the pickled :class:`~nlp.themes.estimator.ThemeClassifier`
+``models/themes/model.pkl.gz`` is the pickled :class:`~nlp.themes.estimator.ThemeClassifier`
 itself (keyword prior, part restriction and sentence context included: the object that
 predicts); ``card.json`` beside it records the format and taxonomy versions, the library
 versions, the training data's hash and label counts, the hyperparameters and the
@@ -8,15 +8,20 @@ cross-validation figures (``nlp.themes.evaluate``). :func:`load_model` refuses a
 artefact whose format/taxonomy version or scikit-learn minor version differs, and
 attaches the card to the loaded estimator as ``card_``.
 
-Training is deterministic: the same corpus gives the same ``model.joblib`` byte for byte.
+Training is deterministic and the artefact is written canonically (pickle without its memo,
+so that which equal objects happen to be shared in memory cannot change the bytes; gzip
+without a timestamp): the same corpus gives the same ``model.pkl.gz`` byte for byte.
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
+import io
 import json
 import os
 import pickle
 import tempfile
+import zlib
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -26,7 +31,7 @@ from .labels import LabelledText
 from .taxonomy import TAXONOMY_VERSION
 
 MODEL_FORMAT = 2
-MODEL_FILE = "model.joblib"
+MODEL_FILE = "model.pkl.gz"
 CARD_FILE = "card.json"
 DEFAULT_MODEL_DIR = model_dir("themes")
 SEED = 0
@@ -102,16 +107,24 @@ def train_model(units: Sequence[LabelledText], training_files: Sequence[Path], c
     return model, card
 
 
-def save_model(model: Any, card: dict[str, Any], out_dir: Path | str) -> dict[str, Any]:
-    """Write ``model.joblib`` and ``card.json`` atomically; returns the card with the artefact size."""
-    import joblib
+def model_bytes(model: Any) -> bytes:
+    """The canonical artefact bytes of ``model``: a memo-less pickle (protocol 5), gzip with mtime 0."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=5)
+    pickler.fast = True  # no memo: equal objects are written alike whether shared in memory or not
+    pickler.dump(model)
+    return gzip.compress(buf.getvalue(), compresslevel=9, mtime=0)
 
+
+def save_model(model: Any, card: dict[str, Any], out_dir: Path | str) -> dict[str, Any]:
+    """Write the model file and ``card.json`` atomically; returns the card with the artefact size and hash."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     card = dict(card)
     with tempfile.NamedTemporaryFile(dir=out_dir, suffix=".tmp", delete=False) as fh:
         tmp_model = Path(fh.name)
-    joblib.dump(model, tmp_model, compress=3, protocol=pickle.HIGHEST_PROTOCOL)
+        fh.write(model_bytes(model))
+    os.chmod(tmp_model, 0o644)
     card["artefact_bytes"] = tmp_model.stat().st_size
     card["artefact_sha256"] = hashlib.sha256(tmp_model.read_bytes()).hexdigest()
     tmp_card = out_dir / (CARD_FILE + ".tmp")
@@ -123,7 +136,6 @@ def save_model(model: Any, card: dict[str, Any], out_dir: Path | str) -> dict[st
 
 def read_model(directory: Path | str = DEFAULT_MODEL_DIR):
     """Load an artefact, checking format, taxonomy and scikit-learn versions; the card is ``card_``."""
-    import joblib
     import sklearn
 
     d = Path(directory)
@@ -147,9 +159,9 @@ def read_model(directory: Path | str = DEFAULT_MODEL_DIR):
     from .estimator import ThemeClassifier
 
     try:
-        model = joblib.load(model_path)
-    except (OSError, EOFError, ValueError, KeyError, IndexError, AttributeError, ImportError,
-            pickle.UnpicklingError) as e:
+        model = pickle.loads(gzip.decompress(model_path.read_bytes()))
+    except (OSError, EOFError, ValueError, KeyError, IndexError, AttributeError, ImportError, TypeError,
+            pickle.UnpicklingError, zlib.error) as e:
         raise ModelLoadError(f"{model_path}: cannot load the model ({type(e).__name__}: {e})") from None
     if not isinstance(model, ThemeClassifier):
         raise ModelLoadError(f"{model_path}: holds a {type(model).__name__}, not a ThemeClassifier")
