@@ -7,7 +7,6 @@ function of ``nlp`` and formats the result as JSON, CSV or text.
 from __future__ import annotations
 
 import json
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Optional

@@ -1,5 +1,7 @@
-"""Theme classification speed: sentences/second (batched model prediction) and reports/second
-for classify_themes on the shared corpus. Prints figures; run: python benchmarks/themes.py"""
+"""Theme classification speed on one core: sentences/second of the shipped ThemeClassifier
+(content model + keyword prior + part restriction, sentences alone and with their paragraph
+as context) and reports/second for classify_themes on the shared corpus.
+Prints figures; run: python benchmarks/themes.py"""
 from __future__ import annotations
 
 import argparse
@@ -8,6 +10,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def best_of(runs: int, fn) -> float:
+    """The shortest wall time of ``runs`` calls of ``fn``."""
+    best = float("inf")
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
 
 
 def main() -> None:
@@ -22,6 +34,7 @@ def main() -> None:
     from nlp.sentences import split_sentences
     from nlp.structure import read_report
     from nlp.themes import classify_themes
+    from nlp.themes.estimator import ThemeInput
     from nlp.themes.labels import body_spans
     from nlp.themes.model import load_model
 
@@ -31,32 +44,24 @@ def main() -> None:
     t0 = time.perf_counter()
     model = load_model(args.model)
     print(f"model load: {time.perf_counter() - t0:.2f} s; {len(reports)} reports")
-    sentences, parts = [], []
+    alone, in_context = [], []
     for r in reports:
         for p in r.parts:
             for s in p.sections:
                 for a, b in body_spans(r, s):
                     for x, y in split_sentences(r.text, a, b):
-                        sentences.append(r.text[x:y])
-                        parts.append(p.key)
-    chars = sum(len(s) for s in sentences)
-    model.predict_proba(sentences[:10], parts[:10])
-    for label, kw in (("model + keywords + parts (shipped)", True), ("calibrated model alone", False)):
-        best = float("inf")
-        for _ in range(3):
-            t0 = time.perf_counter()
-            model.predict_proba(sentences, parts, keywords=kw)
-            best = min(best, time.perf_counter() - t0)
-        print(f"{label}: {len(sentences) / best:,.0f} sentences/s ({len(sentences)} sentences, "
-              f"{chars / best:,.0f} chars/s)")
-    best = float("inf")
-    for _ in range(2):
-        t0 = time.perf_counter()
-        for r in reports:
-            classify_themes(r, "sentence", model=model)
-        best = min(best, time.perf_counter() - t0)
-    print(f"classify_themes (sections decoded per part + paragraphs + sentences): {len(reports) / best:.1f} reports/s, "
-          f"{len(sentences) / best:,.0f} sentences/s end to end")
+                        alone.append(ThemeInput(r.text[x:y], p.key))
+                        in_context.append(ThemeInput(r.text[x:y], p.key, r.text[a:b]))
+    chars = sum(len(s.text) for s in alone)
+    model.predict_proba(alone[:10])
+    for label, inputs, kw in (("sentences alone, keywords + parts (shipped)", alone, True),
+                              ("sentences with paragraph context (as classify_themes)", in_context, True),
+                              ("content model alone", alone, False)):
+        t = best_of(3, lambda: model.predict_proba(inputs, keywords=kw))
+        print(f"{label}: {len(inputs) / t:,.0f} sentences/s ({len(inputs)} sentences, {chars / t:,.0f} chars/s)")
+    t = best_of(2, lambda: [classify_themes(r, "sentence", model=model) for r in reports])
+    print(f"classify_themes (sections decoded per part + paragraphs + sentences): {len(reports) / t:.1f} reports/s, "
+          f"{len(alone) / t:,.0f} sentences/s end to end")
 
 
 if __name__ == "__main__":

@@ -85,7 +85,7 @@ def test_shipped_model_card_versions_and_scores(model):
     card = model.card_
     assert card["taxonomy_version"] == "1.0" and card["format"] == 2
     assert sorted(card["classes"]) == sorted(THEME_KEYS)
-    assert (DEFAULT_MODEL_DIR / "model.pkl.gz").stat().st_size < 25_000_000
+    assert (DEFAULT_MODEL_DIR / MODEL_FILE).stat().st_size < 25_000_000
     assert card["hyperparameters"] == model.get_params()
     cv = card["cv"]
     assert cv["sections"] >= 150 and cv["groups"] >= 50 and cv["folds"] == cv["groups"]
@@ -166,7 +166,7 @@ def test_model_refuses_incompatible_artefacts(tmp_path):
         read_model(tmp_path / "nothing")
     d = tmp_path / "corrupt"
     shutil.copytree(DEFAULT_MODEL_DIR, d)
-    (d / "model.pkl.gz").write_bytes(b"not a pickle")
+    (d / MODEL_FILE).write_bytes(b"not a pickle")
     with pytest.raises(ModelLoadError, match="model.pkl.gz"):
         read_model(d)
 
@@ -268,7 +268,7 @@ def test_train_themes_reproduces_the_shipped_artefact(tmp_path, model):
     retrained = json.loads((out / "card.json").read_text(encoding="utf-8"))
     assert retrained["training_files_sha256"] == shipped["training_files_sha256"], "corpus changed: retrain"
     assert retrained["training_units"] == shipped["training_units"], "shipped model is stale: retrain it"
-    assert (out / "model.pkl.gz").read_bytes() == (DEFAULT_MODEL_DIR / "model.pkl.gz").read_bytes()
+    assert (out / "model.pkl.gz").read_bytes() == (DEFAULT_MODEL_DIR / MODEL_FILE).read_bytes()
     assert retrained["artefact_sha256"] == shipped["artefact_sha256"]
 
 
@@ -344,6 +344,12 @@ def test_opener_items_on_constructed_report():
     for u in items:
         assert r.text[u.start:u.end] == u.text and u.unit == "item" and u.source == "opener"
         assert not u.evaluable and u.text in u.context
+    # a problems list, the turn to improvements, then measures that name no theme of their own
+    part5 = ("五、存在的主要问题及改进情况\n一是个别栏目更新不够及时，存在滞后现象。二是解读形式比较单一，图解较少。"
+             "下一步，我们将从以下方面改进：一是健全栏目巡查机制，每月检查一次。二是丰富图解和视频解读形式。\n")
+    r = parse_text(part5, source="constructed5.txt")
+    assert [(u.theme, u.text[:2]) for u in opener_items(r)] == [
+        ("problems", "一是"), ("problems", "二是"), ("improvements", "一是"), ("improvements", "二是")]
 
 
 def test_agencies_sharing_copied_text_form_one_group():

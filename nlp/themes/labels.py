@@ -215,16 +215,21 @@ MAX_OPENER_PHRASE = 24
 
 def opener_items(report: Report) -> Iterator[LabelledText]:
     """Items of section bodies that an enumerated opener introduces (一是加强培训…, （三）平台建设…),
-    labelled by the opener's phrase under the heading rules (``taxonomy.theme_for_opener``).
+    labelled by the opener's phrase (``taxonomy.theme_for_opener``).
 
-    An item runs from its opener to the next opener or the end of its paragraph. Training
+    An item runs from its opener to the next opener or the end of its paragraph. Outside
+    part 一, items after the turn to improvements (下一步, 作进一步的改进 …: ``improvement_turn``)
+    in their part are improvements unless their phrase states a shortcoming. Training
     data only (source ``'opener'``, unit ``'item'``): never scored.
     """
     for part in report.parts:
+        turned = False
         for section in part.sections:
             for s, e in body_spans(report, section):
                 text = report.text[s:e]
                 marks = list(_OPENER.finditer(text))
+                before = text[:marks[0].start()] if marks else text
+                turned = turned or (part.key != "overview" and improvement_turn(before) is not None)
                 for i, m in enumerate(marks):
                     end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
                     item = text[m.end():end].strip()
@@ -232,6 +237,10 @@ def opener_items(report: Report) -> Iterator[LabelledText]:
                     if not phrase or len(phrase) > MAX_OPENER_PHRASE or _chars(item) < MIN_BODY_CHARS:
                         continue
                     theme = theme_for_opener(phrase, part.key)
+                    if turned and theme != "problems":
+                        theme = "improvements"
+                    if part.key != "overview" and improvement_turn(item) is not None:
+                        turned = True  # the item itself announces what follows (…作进一步的改进：)
                     if theme is None or not is_narrative(item + "。"):
                         continue
                     a = s + m.start(1)

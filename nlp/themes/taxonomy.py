@@ -83,8 +83,8 @@ def theme_for_opener(phrase: str, part_key: str = "") -> str | None:
     """The theme an enumerated item's opening phrase (一是加强培训 → training) announces, or None.
 
     A phrase that states a shortcoming (``OPENER_PROBLEM``: 仍需, 不够 …) is problems and one
-    that opens a measure to come (``OPENER_IMPROVEMENT``: 进一步 …) improvements, whatever
-    its topic; otherwise the heading rules decide, without part 五's default (a bare measure
+    that opens a measure to come (``OPENER_IMPROVEMENT``: 进一步 …) improvements outside part 一,
+    whatever its topic; otherwise the heading rules decide, without part 五's default (a bare measure
     in a problems list is not an improvement).
     """
     h = normalize_heading(phrase)
@@ -92,8 +92,8 @@ def theme_for_opener(phrase: str, part_key: str = "") -> str | None:
         return None
     if V.OPENER_PROBLEM.search(h):
         return "problems"
-    if V.OPENER_IMPROVEMENT.search(h):
-        return "improvements"
+    if part_key != "overview" and V.OPENER_IMPROVEMENT.search(h):
+        return "improvements"  # in part 一, 持续/继续 describe the year's ongoing work
     return _rule_theme(h, part_key)
 
 
