@@ -14,7 +14,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from nlp.batch import Failure, expand_inputs, write_text
+from nlp.batch import Failure, check_output_dir, check_output_path, expand_inputs, one_line, read_batch, write_text
 from nlp.errors import XxgkError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -22,7 +22,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 train_app = typer.Typer(no_args_is_help=True, help="Train the project's own models.")
 app.add_typer(train_app, name="train")
 
-err = Console(stderr=True)
+#: stderr; soft_wrap: a line is never broken at the terminal width (or at 80 columns without a terminal)
+err = Console(stderr=True, soft_wrap=True)
 
 #: batches larger than this show a progress bar
 PROGRESS_MIN_FILES = 3
@@ -37,41 +38,51 @@ class TextOrJson(str, Enum):
 
 # ------------------------------------------------------------------ shared helpers
 
-def load_reports(paths: list[Path], quiet: bool = False):
-    """Read every input into a Report; returns (reports, inputs, failures). Never raises for a bad file."""
+def load_reports(paths: list[Path], quiet: bool = False, dedupe: bool = True):
+    """Read every input into a Report; returns (reports, inputs, failures). Never raises for a bad file.
+
+    Files with the same content are read once (``dedupe``); the others are named on stderr.
+    """
     from rich.progress import Progress
 
-    from nlp.structure import read_report
+    with Progress(console=err, transient=True, disable=quiet or not err.is_terminal) as progress:
+        task = None
 
-    files, failures = expand_inputs(paths)
-    reports = []
-    show = len(files) > PROGRESS_MIN_FILES and not quiet
-    with Progress(console=err, transient=True, disable=not show) as progress:
-        task = progress.add_task("reading reports", total=len(files))
-        for f in files:
-            try:
-                reports.append(read_report(f))
-            except XxgkError as e:
-                failures.append(Failure(str(f), getattr(e, "reason", str(e))))
-            except Exception as e:  # a parser bug must not stop the batch
-                failures.append(Failure(str(f), f"internal error while reading: {type(e).__name__}: {e}"))
-            progress.advance(task)
-    return reports, files, failures
+        def tick(done: int, total: int) -> None:
+            nonlocal task
+            if total <= PROGRESS_MIN_FILES:
+                return
+            if task is None:
+                task = progress.add_task("reading reports", total=total)
+            progress.update(task, completed=done)
+
+        batch = read_batch(paths, progress=tick, dedupe=dedupe)
+    for d in batch.duplicates:
+        err.print(f"note: {d.line()}", markup=False, highlight=False)
+    return batch.reports, batch.files, batch.failures
+
+
+def out_file(out: Optional[Path], paths: list[Path], force: bool) -> Optional[Path]:
+    """Check a file output (``--out``) before any work: see :func:`nlp.batch.check_output_path`."""
+    if out is None:
+        return None
+    files, _ = expand_inputs(paths)
+    return check_output_path(out, files, force=force)
 
 
 def finish(failures: list[Failure], strict_failed: bool = False) -> None:
-    """Print the failures (file + reason) and exit: 2 if any input failed, 1 if a --strict check failed."""
+    """Print the failures (one line each: file + reason) and exit: 2 if any input failed, 1 if a --strict check failed."""
     if failures:
         err.print(f"[bold red]{len(failures)} file(s) failed:[/]")
         for f in failures:
-            err.print(f"  {f.path}: {f.reason}", markup=False, highlight=False)
+            err.print(f"  {f.line()}", markup=False, highlight=False)
         raise typer.Exit(2)
     if strict_failed:
         raise typer.Exit(1)
 
 
 def guard(fn):
-    """Turn expected errors into a clear message and exit code 2 instead of a traceback."""
+    """Turn expected errors (and file-system errors) into one clear line and exit code 2 instead of a traceback."""
     import functools
 
     @functools.wraps(fn)
@@ -79,10 +90,17 @@ def guard(fn):
         try:
             return fn(*args, **kwargs)
         except XxgkError as e:
-            err.print(f"[bold red]error:[/] {e}", highlight=False)
+            err.print(f"[bold red]xxgk:[/] {one_line(str(e))}", highlight=False)
+            raise typer.Exit(2)
+        except OSError as e:   # a path the checks above could not foresee (a disk full, a race)
+            where = f"{e.filename}: " if e.filename else ""
+            err.print(f"[bold red]xxgk:[/] {one_line(where + (e.strerror or str(e)))}", highlight=False)
             raise typer.Exit(2)
 
     return wrapper
+
+
+FORCE = typer.Option(False, "--force", help="overwrite an existing output file (or write into a folder that holds other files)")
 
 
 # ------------------------------------------------------------------ parse (foundation)
@@ -93,10 +111,12 @@ def parse(
     paths: list[Path] = typer.Argument(..., help="report files or directories (searched recursively)"),
     format: TextOrJson = typer.Option(TextOrJson.json, "--format", "-f", help="json or text outline"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
+    force: bool = FORCE,
 ) -> None:
     """Read and parse reports into parts, sections, paragraphs, sentences and tables."""
     from nlp.report_text import outline
 
+    out = out_file(out, paths, force)
     reports, inputs, failures = load_reports(paths)
     if format == TextOrJson.json:
         body = "\n".join(json.dumps(r.to_dict(), ensure_ascii=False) for r in reports)
@@ -119,10 +139,12 @@ def tables(
     paths: list[Path] = typer.Argument(..., help="report files or directories (searched recursively)"),
     format: TablesFormat = typer.Option(TablesFormat.csv, "--format", "-f", help="csv or json (tidy, one row per cell)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
+    force: bool = FORCE,
 ) -> None:
     """Statistics tables as tidy data: one row per cell (report, table, row, column, value, raw, span)."""
     from nlp.tables import extract_tables, records_to_csv, tidy_records
 
+    out = out_file(out, paths, force)
     reports, inputs, failures = load_reports(paths)
     records = [rec for r in reports for rec in tidy_records(extract_tables(r))]
     if format == TablesFormat.csv:
@@ -142,11 +164,13 @@ def check(
     show_pass: bool = typer.Option(False, "--show-pass", help="text: list passing findings too"),
     rule: Optional[list[str]] = typer.Option(None, "--rule", help="run only these rule ids (repeatable)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
+    force: bool = FORCE,
 ) -> None:
     """Consistency audit (勾稽关系) of the tables and the narrative, with the evidence of every finding."""
     from nlp.checks import check as run_checks
     from nlp.checks.render import render_text
 
+    out = out_file(out, paths, force)
     reports, inputs, failures = load_reports(paths)
     findings = run_checks(reports, rules=rule or None)
     if format == TextOrJson.json:
@@ -178,6 +202,7 @@ def themes_cmd(
     format: ThemesFormat = typer.Option(ThemesFormat.text, "--format", "-f", help="text, json (one object per report) or csv (one row per unit)"),
     model: Optional[Path] = typer.Option(None, "--model", help="theme model directory (default: the shipped models/themes)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
+    force: bool = FORCE,
 ) -> None:
     """Label the narrative with themes (training, proactive, requests, management, platforms, supervision, problems, improvements, other)."""
     from rich.progress import Progress
@@ -186,6 +211,7 @@ def themes_cmd(
     from nlp.themes.model import load_model
     from nlp.themes.output import to_csv, to_json_lines, to_text
 
+    out = out_file(out, paths, force)
     theme_model = load_model(model)
     reports, inputs, failures = load_reports(paths)
     results = []
@@ -267,6 +293,7 @@ def compare_cmd(
     out: Path = typer.Option(Path("compare-out"), "--out", "-o", help="directory for passages.jsonl, reports.csv, pairs.csv, similarity.csv"),
     min_chars: int = typer.Option(20, "--min-chars", help="shortest reused passage (content characters)"),
     ngram: int = typer.Option(10, "--ngram", help="character n-gram length for shingles (8–13 sensible)"),
+    force: bool = FORCE,
 ) -> None:
     """Find reused passages, template and boilerplate text, and year-over-year change across reports."""
     from rich.progress import Progress
@@ -278,6 +305,7 @@ def compare_cmd(
         raise XxgkError(f"--ngram must be at least 2 (got {ngram})")
     if min_chars < ngram:
         raise XxgkError(f"--min-chars ({min_chars}) must be at least --ngram ({ngram})")
+    check_output_dir(out, expand_inputs(paths)[0], force=force, marker="passages.jsonl")
     reports, inputs, failures = load_reports(paths)
     if not reports:
         finish(failures)
@@ -304,11 +332,13 @@ def diff_cmd(
     b: Path = typer.Argument(..., help="the later report"),
     html: Optional[Path] = typer.Option(None, "--html", help="write a side-by-side HTML page here"),
     show_template: bool = typer.Option(False, "--show-template", help="also list changed template rows (tables, preamble)"),
+    force: bool = FORCE,
 ) -> None:
     """Side-by-side diff of two reports by part: copied, changed and new text, changed table cells."""
     from nlp.compare.diff import diff_reports, render_html, render_text
 
-    reports, inputs, failures = load_reports([a, b], quiet=True)
+    html = out_file(html, [a, b], force)
+    reports, inputs, failures = load_reports([a, b], quiet=True, dedupe=False)
     if len(reports) != 2:
         finish(failures)
         raise XxgkError("diff needs two readable reports")
@@ -347,12 +377,14 @@ def summarize_cmd(
     beams: int = typer.Option(1, "--beams", help="beam size for generated headlines (1 = greedy)"),
     format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="text or json (one line each)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
+    force: bool = FORCE,
 ) -> None:
     """Headline + key sentences per section, part or report (spans point into the text)."""
     from nlp.summarize import summarize as run_summarize
 
     if model is not None and not model.exists():
         raise XxgkError(f"{model}: model folder not found")
+    out = out_file(out, paths, force)
     reports, inputs, failures = load_reports(paths)
     summaries = []
     for r in reports:
@@ -407,6 +439,7 @@ def analyze_cmd(
     out: Path = typer.Option(Path("analysis"), "--out", "-o", help="output folder (reports.jsonl, cells.csv, findings.csv, compare/, brief.html)"),
     no_cache: bool = typer.Option(False, "--no-cache", help="re-process every file (ignore OUT/.cache)"),
     stages: Optional[str] = typer.Option(None, "--stages", help="comma-separated subset of parse,tables,checks,themes,summaries,compare"),
+    force: bool = FORCE,
 ) -> None:
     """The main job: every stage on every report, written as data files and a self-contained brief.html."""
     from nlp.analyze import analyze
@@ -419,7 +452,7 @@ def analyze_cmd(
     wanted = [s.strip() for s in stages.split(",") if s.strip()] if stages else None
     if wanted is not None and "parse" not in wanted:
         wanted.insert(0, "parse")
-    result = analyze(paths, out, progress=True, use_cache=not no_cache, stages=wanted)
+    result = analyze(paths, out, progress=True, use_cache=not no_cache, stages=wanted, force=force)
     fails = result.failed_findings()
     typer.echo(f"{len(result.analyses)} reports ({result.cache_hits} unchanged, from cache), "
                f"{len({a.report.agency for a in result.analyses})} agencies, {len(fails)} failed checks "
@@ -427,7 +460,12 @@ def analyze_cmd(
     for s in result.stages.values():
         if s.status != "ok" and s.message != "not requested":
             err.print(f"[yellow]{s.stage}: {s.status}[/] {s.message}", highlight=False)
-    typer.echo(f"wrote {out / 'brief.html'} and {len(result.files) - 1} more files in {out}")
+    for d in result.duplicates:
+        err.print(f"note: {d.line()}", markup=False, highlight=False)
+    if result.published:
+        typer.echo(f"wrote {out / 'brief.html'} and {len(result.files) - 1} more files in {out}")
+    else:
+        err.print(f"no report could be read: the previous outputs in {out} are kept", markup=False, highlight=False)
     finish(result.failures)
 
 

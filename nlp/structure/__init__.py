@@ -6,7 +6,6 @@ Public functions: :func:`read_report`, :func:`read_reports`, :func:`parse_text`.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from ..vocabulary import (
     CN_NUMERALS,
     EMPTY_PART_BODY,
     PART_HEADING,
+    PART_TITLE_ENDS,
     PROBLEMS_SECTION_HEADING,
     REQUIRED_PARTS_2019,
     SECTION_KINDS_ANY_START,
@@ -30,6 +30,7 @@ from ..vocabulary import (
     part_key_for_title,
 )
 from .metadata import infer_metadata
+from .reflow import reflow
 from .tables import Line, find_table_regions, split_lines, table_kind, table_shape
 
 #: a part title longer than this is an inline heading followed by its body
@@ -66,6 +67,11 @@ def _heading_title(text: str, pos: int, line_end: int) -> tuple[str, int]:
     return "", -1
 
 
+def _titled_like_a_part(title: str) -> bool:
+    """A heading inside a table region that still reads as a part title: no digits, a title ending."""
+    return not re.search(r"\d", title) and bool(PART_TITLE_ENDS.search(title[-4:]))
+
+
 def _part_candidates(text: str, lines: list[Line], tables: list[tuple[int, int]]) -> list[_Candidate]:
     out: list[_Candidate] = []
     seen: set[int] = set()
@@ -91,7 +97,7 @@ def _part_candidates(text: str, lines: list[Line], tables: list[tuple[int, int]]
         if TABLE_ROW_HEADINGS.search(compact) or re.search(r"\s\d+(\s+\d+)+\s*$", title):
             continue
         strong_key = next((k for k, pat in STANDARD_PART_PATTERNS.items() if pat.search(compact)), None)
-        if in_table(start) and not strong_key:
+        if in_table(start) and not strong_key and not _titled_like_a_part(compact):
             continue
         key = strong_key or part_key_for_title(compact)
         out.append(_Candidate(start, ln.end, number, value, compact, title_end, key, strong_key is not None))
@@ -313,11 +319,25 @@ def _build_sections(text: str, lines: list[Line], part: Part, tables: list[tuple
 
 
 def parse_text(text: str, source: str = "<text>", format: str = "txt", report_id: str | None = None,
-               filename: str | None = None) -> Report:
-    """Parse already-normalized text into a :class:`Report` (never raises on odd text)."""
+               filename: str | None = None, original_text: str | None = None,
+               hints: dict[str, str] | None = None) -> Report:
+    """Parse already-normalized text into a :class:`Report` (never raises on odd text).
+
+    Flattened lines (a web page saved as one line) get their line breaks back first
+    (:func:`~nlp.structure.reflow.reflow`); ``Report.text`` is that reflowed text, and
+    ``original_text`` (same length as ``text``) receives the same breaks. ``hints``: what
+    the file says about itself outside the text (a page's ``page_title``, ``publisher``,
+    ``published``), used for metadata the text does not give.
+    """
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     rid = report_id or f"{_slug(Path(filename or source).stem)}-{sha[:8]}"
+    rf = reflow(text)
+    text = rf.text
     doc = Report(id=rid, source=source, format=format, text=text, sha256=sha)
+    if original_text is not None:
+        doc.original_text = rf.apply(original_text) if rf.changed else original_text
+    if rf.changed:
+        doc.metadata_sources["reflow"] = f"{len(rf.inserted) + len(rf.replaced)} line breaks restored in flattened text"
     lines = split_lines(text)
     regions = find_table_regions(text)
     cands = _part_candidates(text, lines, regions)
@@ -349,7 +369,7 @@ def parse_text(text: str, source: str = "<text>", format: str = "txt", report_id
         if kind == "unknown" and part is not None and part.key in ("proactive", "requests", "review_litigation"):
             kind = part.key
         doc.tables.append(TableSpan(a, b, kind=kind, shape=table_shape(text[a:b]), part=part.key if part else "", _doc=doc))
-    infer_metadata(doc, filename or source)
+    infer_metadata(doc, filename or source, hints or {})
     if doc.era in ("2019", "2021"):
         have = {p.key for p in parts}
         doc.missing_parts = [k for k in REQUIRED_PARTS_2019 if k not in have]
@@ -402,17 +422,15 @@ def read_report(path: str | os.PathLike[str]) -> Report:
 
     p = Path(path)
     if p.suffix.lower() == ".json" and p.is_file():
-        try:
-            d = json.loads(p.read_text(encoding="utf-8"))
-            return Report.from_dict(d)
-        except (ValueError, KeyError, TypeError) as e:
-            raise ReportReadError(str(p), f"not a saved xxgk report (JSON): {e}") from None
+        from ..ingest.saved import read_saved_report
+
+        return read_saved_report(p)
     src = read_source(p)
     doc = parse_text(src.text, source=str(p), format=src.format,
-                     report_id=f"{_slug(p.stem)}-{src.sha256[:8]}", filename=p.name)
+                     report_id=f"{_slug(p.stem)}-{src.sha256[:8]}", filename=p.name, original_text=src.original_text,
+                     hints=src.metadata)
     doc.encoding = src.encoding
     doc.script = src.script
-    doc.original_text = src.original_text
     doc.sha256 = src.sha256
     doc.warnings = src.warnings + doc.warnings
     doc.metadata_sources.setdefault("normalization", "; ".join(src.changes))

@@ -396,7 +396,8 @@ def _request_candidates(rows: list[RawRow], width: int) -> list[tuple[RawRow, li
         while len(vals) > width and vals and vals[0].kind == BLANK:
             vals = vals[1:]
         if len(vals) == width:
-            if any(t.kind in (NUM, NA) for t in vals):
+            # a row of blank cells is a row too when its label names one
+            if any(t.kind in (NUM, NA) for t in vals) or _row_label_keys(r):
                 out.append((r, vals, None))
             continue
         if len(vals) == 2 * width and not r.inline_label:
@@ -408,7 +409,9 @@ def _request_candidates(rows: list[RawRow], width: int) -> list[tuple[RawRow, li
             continue
         strings = _glued_strings(vals)
         if strings and sum(map(len, strings)) >= width:
-            decs = decode(strings, width, row_total_check)
+            # the row's total is the sum of its cells — unless the report misprinted it: then every
+            # split is kept and the column identities choose (the cells stay uncertain)
+            decs = decode(strings, width, row_total_check) or decode(strings, width)
             if decs:
                 out.append((r, [t for t in vals if t.kind != BLANK], decs))
     return out
@@ -486,6 +489,11 @@ def _requests_table(text: str, start: int, end: int, report_era: str) -> Table:
         if decs:
             kept = [decs[k] for k in plausible.get(i, [0])]
             cells = _glued_cells("requests", key, REQUEST_COLUMNS, vals, kept, 0, label)
+            if not row_total_check([c.value for c in cells]):
+                # no split makes the row add up: whichever was chosen is a guess
+                for c in cells:
+                    c.uncertain = True
+                table.warnings.append(f"{key}: no split of the glued digits makes the row add up; cells uncertain")
         else:
             cells = [_cell("requests", key, col, tok, label) for col, tok in zip(REQUEST_COLUMNS, vals)]
         if not exact and not confirmed:
@@ -508,8 +516,11 @@ def _review_table(text: str, start: int, end: int) -> Table:
         if not any(t.kind in (NUM, NA) for t in vals):
             continue
         toks.extend(vals)
-        while toks and toks[-1].kind == BLANK:
+        while len(toks) > width and toks[-1].kind == BLANK:
             toks.pop()
+        if len(toks) < width:
+            while toks and toks[-1].kind == BLANK:
+                toks.pop()
         if len(toks) >= width:
             break
     glued = False
@@ -549,6 +560,14 @@ def _proactive_era(region_text: str, report_era: str) -> str:
     return report_era if report_era in (ERA_2019, ERA_2021) else ERA_2021
 
 
+def _proactive_plausibility(decoding: list[tuple[int, int, int]]) -> tuple[int, int]:
+    """Sort key of a glued table-2 row's splits: the last column (a stock or a total) is rarely
+    below the others; then cells of even length (no long number beside one digit)."""
+    values = [v for v, _, _ in decoding]
+    widths = [len(str(v)) for v in values]
+    return (0 if values[-1] >= max(values) else 1, max(widths) - min(widths))
+
+
 def _proactive_table(text: str, start: int, end: int, report_era: str) -> Table:
     region = text[start:end]
     compact = re.sub(r"\s+", "", region)
@@ -581,8 +600,12 @@ def _proactive_table(text: str, start: int, end: int, report_era: str) -> Table:
         label = clean_label(r.label)
         if len(vals) == len(cols):
             table.cells.extend(_cell("proactive", key, c, t, label) for c, t in zip(cols, vals))
-        elif len(vals) < len(cols) and (strings := _glued_strings(vals)) and sum(map(len, strings)) == len(cols):
-            decs = decode(strings, len(cols))
+        elif (len(vals) < len(cols) and (strings := _glued_strings(vals))
+              and (sum(map(len, strings)) == len(cols) or len(strings) == 1 and len(strings[0]) > len(cols))
+              and (decs := decode(strings, len(cols)))):
+            # no identity ties these cells together: every split is kept, the likeliest first,
+            # and the cells are uncertain whenever more than one split exists
+            decs.sort(key=_proactive_plausibility)
             glued = True
             table.cells.extend(_glued_cells("proactive", key, cols, [t for t in vals if t.kind != BLANK], decs, 0, label))
         elif len(cols) == 3 and len(vals) == 2:
@@ -696,12 +719,6 @@ def tidy_records(tables: ReportTables) -> list[dict[str, Any]]:
 
 def records_to_csv(records: list[dict[str, Any]]) -> str:
     """The tidy records as CSV text (header row first)."""
-    import csv
-    import io
+    from ..csvsafe import csv_text
 
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(TIDY_FIELDS), lineterminator="\n")
-    w.writeheader()
-    for r in records:
-        w.writerow({k: ("" if r[k] is None else r[k]) for k in TIDY_FIELDS})
-    return buf.getvalue()
+    return csv_text(records, TIDY_FIELDS)
