@@ -292,7 +292,8 @@ def test_estimator_holds_keywords_parts_and_context(model):
     short, longer, alone = model.predict_proba([ThemeInput("对此。", "", para), ThemeInput(text, "", para), text])
     (ctx,) = model.predict_proba([para])
     assert short == pytest.approx(ctx)
-    assert longer == pytest.approx(0.5 * alone + 0.5 * ctx)
+    w = model.context_weight
+    assert 0 < w < 1 and longer == pytest.approx((1 - w) * alone + w * ctx)
     # the keyword prior is inside: without it the content model alone speaks
     assert not np.allclose(model.predict_proba([text], keywords=False), model.predict_proba([text]))
     # a scikit-learn estimator: clone keeps the parameters and drops the fit

@@ -80,8 +80,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     #: set by ``nlp.themes.model.read_model``, never pickled with the model
     card_: dict | None = None
 
-    def __init__(self, classifier: str = "logreg", c: float = 4.0, keyword_weight: float = 0.3,
-                 context_weight: float = 0.5, min_context_chars: int = 6, order_penalty: float = ORDER_PENALTY,
+    def __init__(self, classifier: str = "logreg", c: float = 4.0, keyword_weight: float = 0.5,
+                 context_weight: float = 0.7, min_context_chars: int = 6, order_penalty: float = ORDER_PENALTY,
                  seed: int = 0):
         self.classifier = classifier
         self.c = c
