@@ -342,10 +342,10 @@ def themes_cmd(
 @guard
 def train_themes_cmd(
     corpus: Path = typer.Option(..., "--corpus", help="directory of reports whose section headings give the labels"),
-    out: Path = typer.Option(Path("models/themes"), "--out", help="artefact directory (model.joblib + card.json)"),
-    cv: bool = typer.Option(True, "--cv/--no-cv", help="run leave-one-report-out cross-validation (recorded in the card)"),
+    out: Path = typer.Option(Path("models/themes"), "--out", help="artefact directory (model.pkl.gz + card.json)"),
+    cv: bool = typer.Option(True, "--cv/--no-cv", help="run leave-one-agency-out cross-validation (recorded in the card)"),
 ) -> None:
-    """Train the theme classifier from the corpus's own headings (bodies without headings) and write the artefact."""
+    """Train the theme classifier from the corpus's own headings and enumerated openers (bodies without headings) and write the artefact."""
     from nlp.themes.train import train_themes
 
     with progress_reporter() as tick:
@@ -358,18 +358,17 @@ def train_themes_cmd(
             return advance
 
         run = train_themes(corpus, out, run_cv=cv, progress=start)
-    card = run.model.card
+    card = run.card
     lines = [f"trained on {len(run.files)} files ({card['training_files_sha256'][:12]}), "
              f"taxonomy {card['taxonomy_version']}, artefact {card['artefact_bytes'] / 1e6:.1f} MB → {run.out_dir}"]
     if run.cv:
         d = run.cv.to_dict()
-        lines.append(f"leave-one-report-out CV on {d['sections']} heading-labelled sections of {d['reports']} reports (headings removed):")
-        for name in ("ordered", "ensemble_parts", "ensemble", "model", "baseline"):
-            if not d.get(name):
-                continue
-            per = ", ".join(f"{t} {v['f1']:.2f}" for t, v in d[name]["per_theme"].items())
-            lines.append(f"  {name:<15} macro-F1 {d[name]['macro_f1']:.3f}  accuracy {d[name]['accuracy']:.3f}  ({per})")
-        lines.append(f"  sentence accuracy (in context) {d['sentence_accuracy']}")
+        lines.append(f"leave-one-agency-out CV ({d['folds']} folds) on {d['sections']} heading-labelled sections "
+                     f"(headings removed):")
+        for name, s in d["levels"].items():
+            per = ", ".join(f"{t} {v['f1']:.2f}" for t, v in s["per_theme"].items())
+            lines.append(f"  {name:<16} macro-F1 {s['macro_f1']:.3f} [{s['ci95'][0]:.3f}, {s['ci95'][1]:.3f}]  "
+                         f"n={s['units']}  ({per})")
     typer.echo("\n".join(lines))
     finish(run.failures)
 

@@ -398,6 +398,12 @@ OVERVIEW_ORDER_ERAS: tuple[str, ...] = ("2019", "2021")
 #: marks where the improvements half of an unheaded part 五 begins
 IMPROVEMENT_TURN = re.compile(r"下一步|今后|下阶段|新的一年|\d{4}\s*年[，,]?\s*(?:我|本)[^。]{0,6}将|改进(?:情况|措施|方向)|将(?:进一步|继续|持续)")
 
+#: an enumerated item's opening phrase that states a shortcoming (二是…仍需进一步规范) or
+#: opens a measure to come (进一步拓展…): problems/improvements whatever the item's topic,
+#: also where a parser filed part 五's lists under another part
+OPENER_PROBLEM = re.compile(r"需(?:要)?进一步|亟需|亟待|不足|不够|有待|仍需|还需|尚需|欠缺|单一|不准确|不到位|不高|不强|不完善|不规范|不及时|滞后|较弱|薄弱|缺乏|缺少")
+OPENER_IMPROVEMENT = re.compile(r"^(?:进一步|继续|持续|不断)")
+
 #: the keyword-dictionary baseline: words that speak for a theme (a body is assigned
 #: the theme with the most keyword hits, weighted by keyword length)
 THEME_KEYWORDS: dict[str, tuple[str, ...]] = {
