@@ -381,7 +381,7 @@ def train_userdict_cmd(
 ) -> None:
     """Build the segmenter's domain user dictionary from the format vocabulary and frequent corpus terms."""
     from nlp.ingest import read_source
-    from nlp.segment import USER_DICT_PATH, build_user_dictionary
+    from nlp.segmentation import USER_DICT_PATH, build_user_dictionary
 
     files, failures = expand_inputs([corpus])
     texts = []
@@ -497,8 +497,8 @@ def summarize_cmd(
     force: bool = FORCE,
 ) -> None:
     """Headline + key sentences per section, part or report (spans point into the text)."""
-    from nlp.summarize import REPORT_ABSTRACTIVE_REFUSED
-    from nlp.summarize import summarize as run_summarize
+    from nlp.summaries import REPORT_ABSTRACTIVE_REFUSED
+    from nlp.summaries import summarize as run_summarize
 
     if model is not None and not model.exists():
         raise XxgkError(f"{model}: model folder not found")
@@ -539,8 +539,8 @@ def train_summarizer_cmd(
                                              help="continue from this artefact (fine-tune steps only by default)"),
 ) -> None:
     """Train the headline model (pre-training, fine-tuning, clause scorer, ablation) into --out."""
-    from nlp.summarize.model import CONFIGS
-    from nlp.summarize.train import TrainPlan, train_summarizer
+    from nlp.summaries.model import CONFIGS
+    from nlp.summaries.train import TrainPlan, train_summarizer
 
     if config not in CONFIGS:
         raise XxgkError(f"unknown --config {config!r} (choose one of {', '.join(c for c in CONFIGS if c != 'tiny')})")

@@ -23,7 +23,7 @@ from _corpus import ROOT  # noqa: E402  (puts the project on sys.path)
 
 
 def run(label: str, inputs: Path, work: Path) -> None:
-    from nlp.analyze import analyze, write_outputs
+    from nlp.analysis import analyze, write_outputs
 
     out = work / f"out-{label}"
     shutil.rmtree(out, ignore_errors=True)

@@ -53,14 +53,14 @@ CHILD = textwrap.dedent("""
         return u.ru_utime + u.ru_stime
     res = {{"mode": mode, "n": len(files)}}
     if mode == "in-process":
-        from nlp.analyze import analyze
+        from nlp.analysis import analyze
         r = analyze(files, out, stages=stages, use_cache=False, progress=tick)
     elif mode == "summaries":
-        from nlp.analyze import analyze
+        from nlp.analysis import analyze
         r = analyze(files, out, stages=["parse", "summaries"], use_cache=False, progress=tick)
     else:
         from distributed import Client, LocalCluster
-        from nlp.analyze import analyze
+        from nlp.analysis import analyze
         from nlp.engine import EngineConfig, run_report_stages
         from pathlib import Path
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)

@@ -17,7 +17,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from nlp.batch import expand_inputs
-    from nlp.segment import get_tokenizer, texts_of
+    from nlp.segmentation import get_tokenizer, texts_of
 
     files, failures = expand_inputs([args.corpus])
     texts = texts_of(files)

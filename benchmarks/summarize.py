@@ -36,7 +36,7 @@ def peak_rss_mb() -> float:
 def sections_600(n: int) -> list[str]:
     """600-character windows of report prose (tables excluded), from every complete report."""
     from nlp.structure import read_report
-    from nlp.summarize import body_for_model
+    from nlp.summaries import body_for_model
 
     prose = ""
     for f in sorted((SHARED / "corpus" / "reports").iterdir()):
@@ -68,7 +68,7 @@ def corpus_sections() -> list[tuple[str, str, str]]:
     """(file, section key, body) of every section with prose in every shared corpus file."""
     from nlp.errors import XxgkError
     from nlp.structure import read_report
-    from nlp.summarize.units import body_for_model, table_spans, units
+    from nlp.summaries.units import body_for_model, table_spans, units
 
     out = []
     for sub in ("reports", "excerpts", "web"):
@@ -86,12 +86,12 @@ def corpus_sections() -> list[tuple[str, str, str]]:
 
 
 def quality(model_dir: Path, samples: Path | None) -> None:
-    from nlp.summarize.extractive import fit_headline
-    from nlp.summarize.guard import check_faithful, stutter
-    from nlp.summarize.hf import read_headings_vocabulary
-    from nlp.summarize.model import load_headline_model
-    from nlp.summarize.pairs import dedupe, in_domain_pairs, parser_pairs, split_by_document
-    from nlp.summarize.rouge import corpus_rouge
+    from nlp.summaries.extractive import fit_headline
+    from nlp.summaries.guard import check_faithful, stutter
+    from nlp.summaries.hf import read_headings_vocabulary
+    from nlp.summaries.model import load_headline_model
+    from nlp.summaries.pairs import dedupe, in_domain_pairs, parser_pairs, split_by_document
+    from nlp.summaries.rouge import corpus_rouge
 
     m = load_headline_model(model_dir)
     vocab = read_headings_vocabulary(model_dir)
@@ -155,8 +155,8 @@ def main() -> None:
     if a.quality:
         quality(Path(a.model), a.samples)
         return
-    from nlp.summarize.extractive import extract, lead_clause
-    from nlp.summarize.model import load_headline_model
+    from nlp.summaries.extractive import extract, lead_clause
+    from nlp.summaries.model import load_headline_model
 
     secs = sections_600(a.sections)
     print(f"{len(secs)} sections of 600 characters; torch threads {a.threads}; CPU fp32")

@@ -33,7 +33,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from nlp.batch import expand_inputs
-    from nlp.segment import get_tokenizer
+    from nlp.segmentation import get_tokenizer
     from nlp.sentences import split_sentences
     from nlp.structure import read_report
     from nlp.themes import classify_themes

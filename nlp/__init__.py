@@ -22,14 +22,14 @@ _EXPORTS = {
     "extract_tables": "nlp.tables",
     "check": "nlp.checks",
     # segmentation + themes
-    "segment": "nlp.segment",
+    "segment": "nlp.segmentation",
     "classify_themes": "nlp.themes",
     # comparison
     "compare": "nlp.compare",
     # summaries
-    "summarize": "nlp.summarize",
+    "summarize": "nlp.summaries",
     # main job
-    "analyze": "nlp.analyze",
+    "analyze": "nlp.analysis",
     # panel dataset and notebooks
     "build_panel": "nlp.panel",
     "to_frame": "nlp.panel.frames",

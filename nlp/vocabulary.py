@@ -306,10 +306,10 @@ SUMMARY_BOILERPLATE_FRAGMENTS: tuple[str, ...] = (
 # ---------------------------------------------------------------- segmentation and themes
 # Words the segmenter keeps whole, the heading→theme rules that label training data,
 # the keyword dictionary of the baseline classifier and the problem-specificity cues.
-# nlp/segment.py and nlp/themes/ read these; nothing else in those modules is vocabulary.
+# nlp/segmentation.py and nlp/themes/ read these; nothing else in those modules is vocabulary.
 
 #: domain terms jieba keeps whole (the seed of nlp/data/userdict.txt; corpus-frequent
-#: word sequences are added by nlp.segment.build_user_dictionary)
+#: word sequences are added by nlp.segmentation.build_user_dictionary)
 SEGMENT_TERMS: tuple[str, ...] = (
     # the regulation and its institutions
     "政务公开", "政府信息公开", "政府信息", "信息公开", "依申请公开", "主动公开", "政务信息",

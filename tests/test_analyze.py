@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from conftest import REPORTS_DIR, ROOT
 from corpora import DEMO_DIR, load_manifest
-from nlp.analyze import analyze
+from nlp.analysis import analyze
 
 OUTPUTS = ("reports.jsonl", "cells.csv", "findings.csv", "brief.html", "analysis.json",
            "compare/passages.jsonl", "compare/reports.csv", "compare/pairs.csv", "compare/similarity.csv")
@@ -154,13 +154,13 @@ def test_bad_files_are_listed_and_the_batch_goes_on(tmp_path):
 
 
 def test_a_stage_without_its_model_is_skipped_with_a_warning(tmp_path, monkeypatch):
-    import nlp.summarize
+    import nlp.summaries
     from nlp.errors import ModelLoadError
 
     def no_model(*args, **kwargs):
         raise ModelLoadError("models/summarizer: no card.json")
 
-    monkeypatch.setattr(nlp.summarize, "summarize", no_model)
+    monkeypatch.setattr(nlp.summaries, "summarize", no_model)
     result = analyze([DEMO_DIR / "qinghe-edu-2020.txt"], tmp_path, stages=["parse", "tables", "summaries"])
     assert result.stages["summaries"].status == "skipped"
     assert "no card.json" in result.stages["summaries"].message
@@ -173,7 +173,7 @@ def test_a_stage_without_its_model_is_skipped_with_a_warning(tmp_path, monkeypat
 
 
 def test_a_stage_whose_import_fails_is_an_error_not_a_skip(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "nlp.summarize", None)   # a broken import is a bug, not a missing stage
+    monkeypatch.setitem(sys.modules, "nlp.summaries", None)   # a broken import is a bug, not a missing stage
     with pytest.raises(ImportError):
         analyze([DEMO_DIR / "qinghe-edu-2020.txt"], tmp_path, stages=["parse", "summaries"])
     assert not (tmp_path / "analysis.json").exists()
@@ -315,7 +315,7 @@ def test_briefing_summary_carries_check_caveats_and_last_years_values(tmp_path):
     carry-forward that does not balance, so a key number touched by the failed check has a caveat;
     its 2021 report quotes 2020's values."""
     from corpora import DEMO_DIR
-    from nlp.analyze import analyze
+    from nlp.analysis import analyze
 
     src = tmp_path / "in"
     src.mkdir()

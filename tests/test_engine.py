@@ -15,8 +15,8 @@ import pytest
 pytest.importorskip("distributed")
 
 from corpora import DEMO_DIR  # noqa: E402
-from nlp.analyze import CACHE_DIR  # noqa: E402
-from nlp.analyze import analyze as analyze_in_process  # noqa: E402
+from nlp.analysis import CACHE_DIR  # noqa: E402
+from nlp.analysis import analyze as analyze_in_process  # noqa: E402
 from nlp.engine import EngineConfig, analyze, run_report_stages  # noqa: E402
 from nlp.errors import XxgkError  # noqa: E402
 

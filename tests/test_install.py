@@ -27,7 +27,7 @@ from pathlib import Path
 import nlp
 from nlp.resources import model_dir
 from nlp.structure import read_report
-from nlp.summarize import summarize
+from nlp.summaries import summarize
 from nlp.themes import classify_themes
 
 report = read_report(Path(sys.argv[1]))

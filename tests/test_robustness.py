@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from conftest import ROOT
 from corpora import DEMO_DIR
-from nlp.analyze import analyze
+from nlp.analysis import analyze
 from nlp.batch import read_batch
 from nlp.errors import ReportReadError, XxgkError
 from nlp.ingest import read_source
@@ -235,7 +235,7 @@ def test_output_under_a_file_is_a_one_line_error(sample_dir, args):
 
 
 def test_analyze_into_a_file_is_refused_before_any_work(sample_dir, monkeypatch):
-    import nlp.analyze.job as job
+    import nlp.analysis.job as job
 
     def no_work(*a, **k):
         raise AssertionError("a report was processed")
@@ -473,7 +473,7 @@ def test_a_stage_dropped_from_the_run_leaves_no_stale_outputs(tmp_path):
 
 def test_recovery_after_a_kill_between_the_two_renames(tmp_path):
     """Where the folders cannot be swapped in one step: a kill between the renames is undone by the next run."""
-    from nlp.analyze.runset import recover
+    from nlp.analysis.runset import recover
 
     src = tmp_path / "in"
     src.mkdir()
@@ -487,7 +487,7 @@ def test_recovery_after_a_kill_between_the_two_renames(tmp_path):
 
 STAGES_PROCESS = ["parse", "tables", "checks"]
 ANALYZE_SCRIPT = (
-    "import sys; from nlp.analyze import analyze; "
+    "import sys; from nlp.analysis import analyze; "
     f"analyze(sys.argv[2:], sys.argv[1], stages={STAGES_PROCESS!r})"
 )
 

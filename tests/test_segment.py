@@ -7,7 +7,7 @@ import pytest
 
 from conftest import CORPUS
 from nlp.errors import XxgkError
-from nlp.segment import (
+from nlp.segmentation import (
     USER_DICT_PATH,
     Token,
     build_user_dictionary,
@@ -150,6 +150,6 @@ def test_nlp_segment_is_callable_before_and_after_the_module_is_imported():
 
     import nlp
 
-    importlib.import_module("nlp.segment")  # binds the package attribute to the module
+    importlib.import_module("nlp.segmentation")  # the module is named for what it is: it shadows no function
     assert [t.word for t in nlp.segment("政务新媒体和依申请公开")] == ["政务新媒体", "和", "依申请公开"]
     assert nlp.segment("政务公开", offset=2) == [Token("政务公开", 2, 6)]

@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("duckdb")
 
 from corpora import DEMO_DIR  # noqa: E402
-from nlp.analyze import analyze  # noqa: E402
+from nlp.analysis import analyze  # noqa: E402
 from nlp.errors import XxgkError  # noqa: E402
 from nlp.store import CorpusStore  # noqa: E402
 

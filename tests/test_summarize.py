@@ -56,7 +56,7 @@ def _squash(s: str) -> str:
 # ------------------------------------------------------------------ ROUGE and pair mining
 
 def test_char_rouge_known_values():
-    from nlp.summarize.rouge import corpus_rouge, lcs_length, rouge_l, rouge_n
+    from nlp.summaries.rouge import corpus_rouge, lcs_length, rouge_l, rouge_n
 
     assert lcs_length("加强组织领导", "加强领导") == 4
     assert rouge_l("加强组织领导", "加强领导") == pytest.approx(2 * (4 / 6) * 1.0 / (4 / 6 + 1.0))
@@ -70,7 +70,7 @@ def test_char_rouge_known_values():
 
 
 def test_pair_mining_filters():
-    from nlp.summarize.pairs import mine_text
+    from nlp.summaries.pairs import mine_text
 
     text = ("（一）强化平台建设管理。全年更新栏目内容，优化检索功能，提升用户体验，确保信息及时准确发布，群众反映良好。\n"
             "（二）有下列情形之一的\n违反规定擅自发布信息，造成不良影响，依法追究相关人员的责任，并予以通报批评处理。\n"
@@ -85,7 +85,7 @@ def test_pair_mining_filters():
 
 
 def test_in_domain_pairs_from_shared_corpus():
-    from nlp.summarize.pairs import dedupe, in_domain_pairs, split_by_document
+    from nlp.summaries.pairs import dedupe, in_domain_pairs, split_by_document
 
     pairs = dedupe(in_domain_pairs(SHARED / "corpus", suffixes=(".txt", ".md")))
     assert len(pairs) > 60
@@ -107,7 +107,7 @@ def test_in_domain_pairs_from_shared_corpus():
     ("2024年工作中存在的主要问题", "2024年，本局围绕年度重点工作，主动公开各类信息三百余条。", "template:"),
 ])
 def test_guard_rejects_each_bad_case(bad, source, reason):
-    from nlp.summarize.guard import CHECKS, check_faithful
+    from nlp.summaries.guard import CHECKS, check_faithful
 
     res = check_faithful(bad, source)
     assert res.passed is False
@@ -116,7 +116,7 @@ def test_guard_rejects_each_bad_case(bad, source, reason):
 
 
 def test_guard_content_words_must_come_from_the_source_or_the_headings_vocabulary():
-    from nlp.summarize.guard import check_faithful
+    from nlp.summaries.guard import check_faithful
 
     source = "全年组织政务公开业务培训三次，覆盖各科室工作人员。"
     res = check_faithful("强化航天遥测保障", source)
@@ -128,7 +128,7 @@ def test_guard_content_words_must_come_from_the_source_or_the_headings_vocabular
 
 
 def test_guard_faithful_needs_something_checked_and_allows_real_repetition():
-    from nlp.summarize.guard import check_faithful, stutter
+    from nlp.summaries.guard import check_faithful, stutter
 
     empty = check_faithful("  ", "任意原文。")
     assert empty.passed is False and empty.checked == []
@@ -141,7 +141,7 @@ def test_guard_faithful_needs_something_checked_and_allows_real_repetition():
 
 
 def test_headings_vocabulary_file_is_shipped_with_the_model():
-    from nlp.summarize.hf import DEFAULT_MODEL_DIR, read_headings_vocabulary
+    from nlp.summaries.hf import DEFAULT_MODEL_DIR, read_headings_vocabulary
 
     words = read_headings_vocabulary(DEFAULT_MODEL_DIR)
     assert len(words) > 1000 and {"公开", "加强"} <= words
@@ -151,7 +151,7 @@ def test_headings_vocabulary_file_is_shipped_with_the_model():
 # ------------------------------------------------------------------ decoding that cannot stutter
 
 def test_banned_next_blocks_runs_and_doubled_units_but_not_digits():
-    from nlp.summarize.decoding import banned_next
+    from nlp.summaries.decoding import banned_next
 
     assert banned_next([5, 5], allowed_pairs={5}) == {5}          # a third 5 in a row
     assert banned_next([5], allowed_pairs={5}) == set()            # the source doubles 5: 55 is fine
@@ -163,9 +163,9 @@ def test_banned_next_blocks_runs_and_doubled_units_but_not_digits():
 
 def test_decoding_blocks_stutter_for_own_and_random_models():
     """A random char model stutters without the blocking and never with it."""
-    from nlp.summarize.charvocab import CharVocab
-    from nlp.summarize.guard import stutter
-    from nlp.summarize.model import full_input, generate, new_generator
+    from nlp.summaries.charvocab import CharVocab
+    from nlp.summaries.guard import stutter
+    from nlp.summaries.model import full_input, generate, new_generator
 
     bodies = ["推进政务公开标准化规范化建设，完善信息发布审核机制，全年发布信息三百余条。",
               "加强政务新媒体管理，及时回应公众关切，群众满意度进一步提升。",
@@ -183,7 +183,7 @@ def test_decoding_blocks_stutter_for_own_and_random_models():
 # ------------------------------------------------------------------ extractive: whole sentences
 
 def test_extract_never_cuts_a_sentence_and_skips_formulas_headers_and_unit_notes():
-    from nlp.summarize.extractive import extract
+    from nlp.summaries.extractive import extract
 
     text = ("坚持以习近平新时代中国特色社会主义思想为指导，深入推进政务公开。\n（单位：件）\n本年新收 上年结转 办理结果\n"
             "全年主动公开各类信息一千二百余条，其中重大项目信息三百条，政策文件一百二十件，解读材料四十篇，均在门户网站专栏集中发布。")
@@ -195,7 +195,7 @@ def test_extract_never_cuts_a_sentence_and_skips_formulas_headers_and_unit_notes
 
 def test_section_summaries_use_headings_and_whole_sentences():
     from nlp.structure import parse_text
-    from nlp.summarize import summarize
+    from nlp.summaries import summarize
 
     report = parse_text(REPORT_TEXT)
     out = {s.key: s for s in summarize(report, level="section", method="extractive", max_chars=80)}
@@ -213,7 +213,7 @@ def test_section_summaries_use_headings_and_whole_sentences():
 
 
 def test_heading_headline_normalises_and_skips_generic_headings():
-    from nlp.summarize.units import heading_headline
+    from nlp.summaries.units import heading_headline
 
     assert heading_headline("（三）强化平台建设管理。") == "强化平台建设管理"
     assert heading_headline("二是 健全解读回应机制：") == "健全解读回应机制"
@@ -221,7 +221,7 @@ def test_heading_headline_normalises_and_skips_generic_headings():
 
 
 def test_extractive_section_summaries_of_a_real_report_point_into_the_text(seed_report):
-    from nlp.summarize import summarize
+    from nlp.summaries import summarize
 
     out = summarize(seed_report, level="section", method="extractive", max_chars=150)
     assert len(out) >= 8
@@ -239,7 +239,7 @@ def test_extractive_section_summaries_of_a_real_report_point_into_the_text(seed_
 # ------------------------------------------------------------------ generated headlines and the guard in summarize()
 
 def test_summarize_falls_back_when_generation_stutters_or_invents(monkeypatch, tmp_path):
-    import nlp.summarize.api as api
+    import nlp.summaries.api as api
 
     text = ("本单位持续推进政务公开工作，完善信息发布审核机制，全年发布各类信息三百余条。"
             "同时加强政务新媒体管理，及时回应公众关切，群众满意度进一步提升。")
@@ -256,9 +256,9 @@ def test_summarize_falls_back_when_generation_stutters_or_invents(monkeypatch, t
 
 
 def test_shipped_model_headlines_on_the_seed_pass_the_guard_or_fall_back(seed_report):
-    from nlp.summarize import DEFAULT_MODEL_DIR, summarize
-    from nlp.summarize.guard import stutter
-    from nlp.summarize.model import load_headline_model
+    from nlp.summaries import DEFAULT_MODEL_DIR, summarize
+    from nlp.summaries.guard import stutter
+    from nlp.summaries.model import load_headline_model
 
     card = json.loads((DEFAULT_MODEL_DIR / "card.json").read_text(encoding="utf-8"))
     assert card["status"] == "evaluated" and card["ablation"]["in_domain_dev"]
@@ -281,7 +281,7 @@ def test_shipped_model_headlines_on_the_seed_pass_the_guard_or_fall_back(seed_re
 
 def test_report_summary_is_a_briefing_of_whole_sentences():
     from nlp.structure import parse_text
-    from nlp.summarize import summarize
+    from nlp.summaries import summarize
 
     report = parse_text(REPORT_TEXT)
     (s,) = summarize(report, level="report", max_chars=120)
@@ -297,7 +297,7 @@ def test_report_summary_is_a_briefing_of_whole_sentences():
 
 
 def test_report_summary_of_unstructured_text_has_no_part_key():
-    from nlp.summarize import summarize
+    from nlp.summaries import summarize
 
     text = ("本单位今年持续推进政务公开工作，完善信息发布审核机制，全年发布各类信息三百余条。"
             "同时加强政务新媒体管理，及时回应公众关切，群众满意度进一步提升。")
@@ -309,7 +309,7 @@ def test_report_summary_of_unstructured_text_has_no_part_key():
 def test_report_level_abstractive_is_refused_clearly():
     from nlp.errors import XxgkError
     from nlp.structure import parse_text
-    from nlp.summarize import summarize
+    from nlp.summaries import summarize
 
     with pytest.raises(XxgkError, match="report summary is assembled"):
         summarize(parse_text(REPORT_TEXT), level="report", method="abstractive")
@@ -318,7 +318,7 @@ def test_report_level_abstractive_is_refused_clearly():
 def test_report_key_numbers_quote_cells_with_previous_year_and_caveats():
     from nlp.checks import Evidence, Finding
     from nlp.structure import read_report
-    from nlp.summarize import summarize
+    from nlp.summaries import summarize
     from nlp.tables import extract_tables
 
     before, report = read_report(DEMO / "qinghe-edu-2020.txt"), read_report(DEMO / "qinghe-edu-2021.txt")
@@ -342,7 +342,7 @@ def test_real_audit_failure_puts_a_caveat_on_the_quoted_number():
     """hongze-district-2023.pdf: the audit finds table 4's totals wrong; the briefing says so."""
     from nlp.checks import check
     from nlp.structure import read_report
-    from nlp.summarize import summarize
+    from nlp.summaries import summarize
     from nlp.tables import extract_tables
 
     report = read_report(REPORTS_DIR / "hongze-district-2023.pdf")
@@ -358,7 +358,7 @@ def test_real_audit_failure_puts_a_caveat_on_the_quoted_number():
 
 
 def test_unstructured_text_is_one_section():
-    from nlp.summarize import summarize
+    from nlp.summaries import summarize
 
     text = ("本单位今年持续推进政务公开工作，完善信息发布审核机制，全年发布各类信息三百余条。"
             "同时加强政务新媒体管理，及时回应公众关切，群众满意度进一步提升。")
@@ -370,7 +370,7 @@ def test_unstructured_text_is_one_section():
 
 def test_bad_arguments_raise_clear_errors(seed_report):
     from nlp.errors import ModelLoadError, XxgkError
-    from nlp.summarize import summarize
+    from nlp.summaries import summarize
 
     with pytest.raises(XxgkError, match="level"):
         summarize(seed_report, level="chapter")
@@ -383,11 +383,11 @@ def test_bad_arguments_raise_clear_errors(seed_report):
 # ------------------------------------------------------------------ training (tiny config, past LOG_EVERY)
 
 def test_training_runs_past_log_every_and_continues_from_an_artefact(tmp_path):
-    from nlp.summarize import summarize
-    from nlp.summarize.hf import read_headings_vocabulary
-    from nlp.summarize.model import load_headline_model
-    from nlp.summarize.loops import LOG_EVERY
-    from nlp.summarize.train import TrainPlan, train_summarizer
+    from nlp.summaries import summarize
+    from nlp.summaries.hf import read_headings_vocabulary
+    from nlp.summaries.model import load_headline_model
+    from nlp.summaries.loops import LOG_EVERY
+    from nlp.summaries.train import TrainPlan, train_summarizer
 
     plan = TrainPlan(config="tiny", batch_size=2, pretrain_steps=2, finetune_steps=LOG_EVERY + 1, scorer_steps=2,
                      plain_steps=2, max_train_pairs=40, max_pretrain_windows=50, eval_limit=4, csl_limit=4,
@@ -440,7 +440,7 @@ def _tiny_hf_checkpoint(folder: Path, text: str) -> Path:
 
 def test_tiny_hf_checkpoint_through_model_option_never_stutters(tmp_path):
     from cli import app
-    from nlp.summarize.guard import CHAR_RUN, DOUBLED_UNIT
+    from nlp.summaries.guard import CHAR_RUN, DOUBLED_UNIT
 
     ckpt = _tiny_hf_checkpoint(tmp_path / "hf", SEED.read_text(encoding="utf-8"))
     res = CliRunner().invoke(app, ["summarize", str(SEED), "--level", "part", "--model", str(ckpt),
@@ -486,7 +486,7 @@ def test_cli_summarize_text_json_and_bad_input(tmp_path):
 
 
 def test_extractive_headline_fits_without_a_half_open_title():
-    from nlp.summarize.extractive import fit_headline
+    from nlp.summaries.extractive import fit_headline
 
     body = ("依照区政府信息公开培训会和《城区政府信息公开指南和公开目录编制规范》的要求开展梳理，"
             "完成目录编制，全年更新公开信息二百余条。")
@@ -504,6 +504,6 @@ def test_extractive_headline_fits_without_a_half_open_title():
     ("2020年，在市政府正确领导下，我局扎实推进政务公开，主动公开信息二百条。", "我局扎实推进政务公开"),
 ])
 def test_extractive_headline_skips_formulas(body, expected):
-    from nlp.summarize.extractive import fit_headline
+    from nlp.summaries.extractive import fit_headline
 
     assert fit_headline(body) == expected

@@ -23,8 +23,3 @@ shares are of content characters. Every score excludes template text.
 from .core import CompareConfig, CompareResult, Passage, PassageSpan, PairMeasures, ReportMeasures, compare
 
 __all__ = ["compare", "CompareConfig", "CompareResult", "Passage", "PassageSpan", "PairMeasures", "ReportMeasures"]
-
-
-from .._callable import make_module_callable  # noqa: E402
-
-make_module_callable(__name__, "compare")  # ``nlp.compare(reports)`` works after the package is imported

@@ -2,7 +2,7 @@
 
 The per-report stages (parse, tables, themes, summaries) of each file are independent,
 so :func:`run_report_stages` maps them over partitions of the input files. On Dask each
-partition is one task: a worker runs :func:`nlp.analyze.analyze` on its files (no
+partition is one task: a worker runs :func:`nlp.analysis.analyze` on its files (no
 outputs written) and sends back the per-file cache entries analyze keeps in
 ``OUT/.cache``; the client writes them into its own cache. The client then runs the
 ordinary analyze, which finds every file in the cache and runs the corpus-wide stages
@@ -76,8 +76,8 @@ def partitions(files: Sequence[Path], size: int) -> list[list[Path]]:
 
 def analyse_partition(files: list[str], stages: list[str], summary_options: dict[str, Any]) -> list[tuple[str, bytes]]:
     """Run on a worker: the per-report stages of ``files``; returns analyze's cache entries (name, bytes)."""
-    from ..analyze import CACHE_DIR
-    from ..analyze import analyze as analyze_files
+    from ..analysis import CACHE_DIR
+    from ..analysis import analyze as analyze_files
 
     with tempfile.TemporaryDirectory(prefix="xxgk-part-") as tmp:
         analyze_files(files, tmp, stages=stages, summary_options=summary_options, write=False, use_cache=True)
@@ -140,9 +140,9 @@ def run_report_stages(files: Sequence[Path], cache_dir: Path, config: EngineConf
 
 def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str], config: EngineConfig,
             **options: Any):
-    """:func:`nlp.analyze.analyze` with the per-report stages on ``config``'s engine (same outputs)."""
-    from ..analyze import CACHE_DIR
-    from ..analyze import analyze as analyze_files
+    """:func:`nlp.analysis.analyze` with the per-report stages on ``config``'s engine (same outputs)."""
+    from ..analysis import CACHE_DIR
+    from ..analysis import analyze as analyze_files
     from ..batch import expand_inputs
 
     if config.kind != "local":

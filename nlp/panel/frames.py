@@ -12,7 +12,7 @@ __all__ = ["to_frame"]
 
 
 def _rows(result: Any, which: str) -> list[dict[str, Any]]:
-    from ..analyze import AnalyzeResult
+    from ..analysis import AnalyzeResult
     from ..checks import Finding
     from ..compare.core import CompareResult
     from ..document import Report
@@ -39,7 +39,7 @@ def _rows(result: Any, which: str) -> list[dict[str, Any]]:
         if all(isinstance(f, Finding) for f in result):
             return [{**{k: v for k, v in f.to_dict().items() if k != "evidence"},
                      "evidence": "; ".join(f"{e.key or 'text'}@{e.start}-{e.end}" for e in f.evidence)} for f in result]
-        from ..summarize import Summary
+        from ..summaries import Summary
 
         if all(isinstance(s, Summary) for s in result):
             return [s.to_dict() for s in result]

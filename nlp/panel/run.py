@@ -43,7 +43,7 @@ def canonical_reports(reports: list[Any], aliases: dict[str, str] | None = None)
 
 
 def panel_of(result: Any, aliases: dict[str, str] | None = None) -> Panel:
-    """The panel of an ``nlp.analyze.AnalyzeResult``."""
+    """The panel of an ``nlp.analysis.AnalyzeResult``."""
     return build_panel([a.report for a in result.analyses], [a.tables for a in result.analyses], result.findings,
                        result.comparison, aliases)
 

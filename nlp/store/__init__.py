@@ -6,7 +6,7 @@ changed replaces the report it was read from. Each batch of new reports is commi
 soon as it is analysed, so a client that dies resumes where it stopped. After adding,
 the corpus-wide stages (checks, compare) are re-run over the stored reports from their
 stored structure and tables (no file is read again) and their results replace the old
-ones, so the store always holds what :func:`nlp.analyze.analyze` would give on the union.
+ones, so the store always holds what :func:`nlp.analysis.analyze` would give on the union.
 
 Corrections never touch the text: :meth:`CorpusStore.correct` gives a report a new
 version of its tables with one cell changed (who, when, why recorded; the earlier
@@ -185,7 +185,7 @@ class CorpusStore:
 
     def stages(self) -> list[str]:
         """The stages this store runs (fixed by its first ``add``)."""
-        from ..analyze import STAGES
+        from ..analysis import STAGES
 
         got = self._meta("stages")
         return json.loads(got) if got else list(STAGES)
@@ -209,8 +209,8 @@ class CorpusStore:
             progress: Any = False) -> AddResult:
         """Ingest and analyse the new or changed files under ``paths`` (``engine``: an
         :class:`nlp.engine.EngineConfig`); then re-run checks and compare over the store."""
-        from ..analyze import CACHE_DIR
-        from ..analyze import analyze as analyze_files
+        from ..analysis import CACHE_DIR
+        from ..analysis import analyze as analyze_files
         from ..engine import EngineConfig, per_report_stages, run_report_stages
 
         engine = engine or EngineConfig()
@@ -339,8 +339,8 @@ class CorpusStore:
         return [rid for rid, src in sorted(rows, key=lambda x: (Path(x[1]), x[0]))]
 
     def analyses(self) -> list[Any]:
-        """The current version of every report as :class:`nlp.analyze.ReportAnalysis` (analyze's order)."""
-        from ..analyze import ReportAnalysis
+        """The current version of every report as :class:`nlp.analysis.ReportAnalysis` (analyze's order)."""
+        from ..analysis import ReportAnalysis
         from ..document import Report
         from ..tables import ReportTables
 
@@ -471,7 +471,7 @@ class CorpusStore:
 
     def export(self, out_dir: str | Path) -> list[Path]:
         """Write analyze's outputs for the current versions into ``out_dir``, plus ``history.csv``."""
-        from ..analyze import STAGES, AnalyzeResult, StageStatus, write_outputs
+        from ..analysis import STAGES, AnalyzeResult, StageStatus, write_outputs
         from ..checks import check
         from ..csvsafe import csv_text
         from ..panel import canonical_reports, panel_of
@@ -489,8 +489,8 @@ class CorpusStore:
             usable = [a for a in analyses if a.tables is not None]
             findings = check([by_id[a.report.id] for a in usable], tables=[a.tables for a in usable])
             if "summaries" in wanted and findings:
-                from ..analyze.stages import brief_report_summaries
-                from ..summarize import summarize
+                from ..analysis.stages import brief_report_summaries
+                from ..summaries import summarize
 
                 brief_report_summaries(analyses, findings, {i: r.agency for i, r in by_id.items()}, summarize)
         comparison = self._comparison() if "compare" in wanted else None

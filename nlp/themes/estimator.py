@@ -63,7 +63,7 @@ def char_text(text: str) -> str:
 
 def word_analyzer(text: str) -> list[str]:
     """Content words (jieba, user dictionary) for the word TF-IDF."""
-    from ..segment import content_words
+    from ..segmentation import content_words
 
     return content_words(text)
 

@@ -17,7 +17,7 @@ ENTRY_POINTS = {
     "tables": ("nlp.tables", "extract_tables"),
     "checks": ("nlp.checks", "check"),
     "themes": ("nlp.themes", "classify_themes"),
-    "summaries": ("nlp.summarize", "summarize"),
+    "summaries": ("nlp.summaries", "summarize"),
     "compare": ("nlp.compare", "compare"),
 }
 

@@ -6,7 +6,7 @@
 - ``cells.csv``      every table cell in the tidy long format (``nlp.tables.TIDY_FIELDS``);
 - ``findings.csv``   every check finding with its evidence (cell keys and text offsets);
 - ``compare/``       the compare outputs (passages.jsonl, reports.csv, pairs.csv, similarity.csv);
-- ``brief.html``     a self-contained briefing (see :mod:`nlp.analyze.brief`);
+- ``brief.html``     a self-contained briefing (see :mod:`nlp.analysis.brief`);
 - ``analysis.json``  inputs, failed and duplicate files, stage statuses, warnings and the list of outputs.
 
 A new output is one more entry in :func:`output_files`; :func:`write_outputs` publishes the whole

@@ -17,7 +17,3 @@ from .units import body_for_model
 __all__ = ["summarize", "Summary", "DEFAULT_MODEL_DIR", "LEVELS", "METHODS", "REPORT_ABSTRACTIVE_REFUSED",
            "GuardResult", "check_faithful", "load_model", "read_card", "is_own_artefact", "HFHeadliner",
            "generate_headlines", "body_for_model"]
-
-from nlp._callable import make_module_callable  # noqa: E402
-
-make_module_callable(__name__, "summarize")  # ``nlp.summarize(report)`` works after the package is imported

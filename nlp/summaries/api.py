@@ -3,8 +3,8 @@
 Key sentences are always extractive (spans into ``Report.text``). A section with an
 informative heading of its own gets that heading as its headline; unheaded sections and
 parts get a generated headline (the project's model or a local HF checkpoint) that must
-pass the guard (:mod:`nlp.summarize.guard`), else the extractive headline. The report
-level is the briefing summary of :mod:`nlp.summarize.report`; it is assembled from
+pass the guard (:mod:`nlp.summaries.guard`), else the extractive headline. The report
+level is the briefing summary of :mod:`nlp.summaries.report`; it is assembled from
 sentences and table cells, so ``method='abstractive'`` is refused there.
 """
 from __future__ import annotations

@@ -42,7 +42,7 @@ class ReportAnalysis:
 
 @dataclass
 class AnalyzeResult:
-    """The outcome of :func:`~nlp.analyze.analyze`: per-report analyses, findings, compare result and bookkeeping.
+    """The outcome of :func:`~nlp.analysis.analyze`: per-report analyses, findings, compare result and bookkeeping.
 
     ``published``: the outputs were switched into ``out_dir`` (False when nothing was written, or when
     no report could be read and the previous run's outputs were kept).

@@ -26,7 +26,3 @@ from .stages import theme_shares
 __all__ = ["analyze", "AnalyzeResult", "ReportAnalysis", "StageStatus", "STAGES", "SUMMARY_LEVELS", "CACHE_DIR",
            "CACHE_VERSION", "key_numbers", "report_record", "findings_by_report", "findings_csv", "cells_csv",
            "analysis_json", "output_files", "write_outputs", "theme_shares"]
-
-from .._callable import make_module_callable  # noqa: E402
-
-make_module_callable(__name__, "analyze")  # ``nlp.analyze(...)`` works after the package is imported

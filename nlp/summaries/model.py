@@ -162,7 +162,7 @@ def generate(model, vocab: CharVocab, inputs: list[list[int]], num_beams: int = 
     """Decode headlines for encoded inputs (greedy or beam), optionally biased toward copying.
 
     ``no_stutter`` (the default) adds the repetition penalty and the stutter blocking of
-    :mod:`nlp.summarize.decoding`; False decodes as the shipped model was evaluated (ablation only).
+    :mod:`nlp.summaries.decoding`; False decodes as the shipped model was evaluated (ablation only).
     """
     import torch
     from transformers import LogitsProcessorList

@@ -18,7 +18,7 @@ _CACHE: dict[str, Any] = {}
 
 class HFHeadliner:
     """Any local Hugging Face seq2seq checkpoint (AutoTokenizer / AutoModelForSeq2SeqLM); long inputs
-    chunked; decoded with the repetition penalty and stutter blocking of :mod:`nlp.summarize.decoding`."""
+    chunked; decoded with the repetition penalty and stutter blocking of :mod:`nlp.summaries.decoding`."""
 
     def __init__(self, path: Path):
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer

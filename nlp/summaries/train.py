@@ -13,7 +13,7 @@ what actually ran):
 5. ``evaluate``  the ablation table on the in-domain dev split (held out by document),
    CSL abstract -> title, guard pass rate; the best variant becomes the default.
 
-Run ``python -m nlp.summarize.train --out models/summarizer`` or ``xxgk train summarizer``.
+Run ``python -m nlp.summaries.train --out models/summarizer`` or ``xxgk train summarizer``.
 """
 from __future__ import annotations
 

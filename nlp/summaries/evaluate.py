@@ -228,7 +228,7 @@ def evaluate_artefact(out: Path, shared: Path, log: Log, threads: int = 1, eval_
                              "documents held out from training; prose_dev: mined official-prose pairs of held-out "
                              "documents; delta_ci95: paired bootstrap 95% interval of the R-L difference to the "
                              "first clause; copy bias tuned on prose_dev only; generated rows decoded with the "
-                             "repetition penalty and stutter blocking of nlp.summarize.decoding; guard_pass: the full "
+                             "repetition penalty and stutter blocking of nlp.summaries.decoding; guard_pass: the full "
                              "guard (numbers, content words vs source + headings vocabulary, stutter, template phrases)")
     rows = {r["variant"]: r for r in ablation["in_domain_dev"]}
     best = max((v for v in SELECTABLE if v in rows), key=lambda v: rows[v]["rougeL"])

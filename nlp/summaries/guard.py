@@ -100,7 +100,7 @@ def stutter(text: str, source: str = "") -> str | None:
 def content_tokens(text: str) -> list[str]:
     """Content words of ``text`` (jieba with the domain dictionary; stopwords, punctuation and
     numbers left out), in order."""
-    from nlp.segment import get_tokenizer
+    from nlp.segmentation import get_tokenizer
 
     tok = get_tokenizer()
     return [w for w in tok.cut(text) if tok.is_content_word(w) and not re.search(r"\d", w)]

@@ -27,8 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ._callable import make_module_callable
-
 from .errors import XxgkError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -295,7 +293,7 @@ def build_user_dictionary(texts: Sequence[str], out: Path = USER_DICT_PATH, **kw
     vocab_terms = sorted(set(SEGMENT_TERMS))
     corpus_terms = [t for t in frequent_terms(texts, base=base, **kwargs) if t not in set(vocab_terms)]
     lines = ["# xxgk domain user dictionary for jieba: word frequency",
-             "# built by nlp.segment.build_user_dictionary (xxgk train userdict) from",
+             "# built by nlp.segmentation.build_user_dictionary (xxgk train userdict) from",
              "# nlp.vocabulary.SEGMENT_TERMS and word sequences frequent across the corpus"]
     for term in vocab_terms + sorted(corpus_terms):
         freq = max(base.suggest_freq(term, False) * 4, 2000)
@@ -313,6 +311,3 @@ def texts_of(paths: Iterable[Path]) -> list[str]:
     from .ingest import read_source
 
     return [read_source(p).text for p in paths]
-
-
-make_module_callable(__name__, "segment")  # ``nlp.segment(text)`` works after the module is imported
