@@ -199,14 +199,15 @@ def _check_parent(o: Path) -> None:
 
 def check_output_path(out: str | os.PathLike[str], inputs: Sequence[Path], force: bool = False) -> Path:
     """A file output (``--out`` of parse, tables, check, …; ``--html`` of diff), checked before any work:
-    never one of the inputs, never a directory, its folder writable, and an existing file only with ``force``."""
+    never one of the inputs, never a directory, its folder writable, and an existing file only with ``force``
+    (an existing empty file, e.g. made by ``mktemp``, holds nothing to lose and is written)."""
     o = Path(out)
     if _resolves_to_input(o, inputs):
         raise XxgkError(f"cannot write {o}: refusing to overwrite an input file")
     if o.is_dir():
         raise XxgkError(f"cannot write {o}: is a directory, expected a file path")
     _check_parent(o)
-    if o.exists() and not force:
+    if o.exists() and not force and o.stat().st_size > 0:
         raise XxgkError(f"cannot write {o}: the file exists (use --force to overwrite it)")
     return o
 

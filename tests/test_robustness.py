@@ -276,6 +276,12 @@ def test_an_existing_output_file_needs_force(sample_dir, command):
     res = run_cli(command, str(sample_dir / "in" / "a.txt"), "--out", str(target), "--force", *extra)
     assert res.exit_code == 0, res.output
     assert target.read_text(encoding="utf-8") != "previous"
+    # an empty file (what `mktemp` makes) holds nothing to lose: it is written without --force
+    empty = sample_dir / "empty.out"
+    empty.write_bytes(b"")
+    res = run_cli(command, str(sample_dir / "in" / "a.txt"), "--out", str(empty), *extra)
+    assert res.exit_code == 0, res.output
+    assert empty.stat().st_size > 0
 
 
 def test_analyze_refuses_a_folder_of_other_files_without_force(sample_dir):
