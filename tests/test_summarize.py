@@ -19,7 +19,7 @@ DEMO = Path(__file__).resolve().parent.parent / "corpora" / "demo"
 #: unheaded sections, and a problems part whose problems come after a concessive clause
 REPORT_TEXT = """青禾县交通运输局2024年政府信息公开工作年度报告
 
-本报告根据《中华人民共和国政府信息公开条例》要求编制，所列数据统计期限自2024年1月1日起至2024年12月31日止。
+本报告依照《中华人民共和国政府信息公开条例》写成，数据的统计时段是2024年1月1日到12月31日。
 
 一、总体情况
 2024年，本局坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实上级关于政务公开的各项部署要求。全年在门户网站发布农村公路建设信息86条，较上年增加12条，群众查阅更加方便。
@@ -185,7 +185,7 @@ def test_decoding_blocks_stutter_for_own_and_random_models():
 def test_extract_never_cuts_a_sentence_and_skips_formulas_headers_and_unit_notes():
     from nlp.summaries.extractive import extract
 
-    text = ("坚持以习近平新时代中国特色社会主义思想为指导，深入推进政务公开。\n（单位：件）\n本年新收 上年结转 办理结果\n"
+    text = ("坚持以习近平新时代中国特色社会主义思想为指导，本局持续优化公开服务。\n（单位：件）\n本年新收 上年结转 办理结果\n"
             "全年主动公开各类信息一千二百余条，其中重大项目信息三百条，政策文件一百二十件，解读材料四十篇，均在门户网站专栏集中发布。")
     spans = extract(text, max_chars=30)
     assert len(spans) == 1
