@@ -450,13 +450,19 @@ def _snapshot(out: Path) -> dict[str, bytes]:
             if p.is_file() and ".cache" not in p.relative_to(out).parts}
 
 
-def test_a_typo_in_the_input_path_keeps_the_previous_outputs(tmp_path):
+def _two_reports_analyzed(tmp_path: Path) -> tuple[Path, Path]:
+    """Two demo reports copied to ``tmp_path/in`` and analyzed into ``tmp_path/out``."""
     src = tmp_path / "in"
     src.mkdir()
     for name in ("qinghe-edu-2020.txt", "qinghe-edu-2021.txt"):
         shutil.copy(DEMO_DIR / name, src / name)
     out = tmp_path / "out"
     analyze([src], out, stages=STAGES_FAST)
+    return src, out
+
+
+def test_a_typo_in_the_input_path_keeps_the_previous_outputs(tmp_path):
+    src, out = _two_reports_analyzed(tmp_path)
     before = _snapshot(out)
     res = run_cli("analyze", str(tmp_path / "inn"), "--out", str(out), "--stages", "tables,checks,compare")
     assert res.exit_code == 2 and "inn" in res.output and "previous outputs" in res.output
@@ -464,12 +470,7 @@ def test_a_typo_in_the_input_path_keeps_the_previous_outputs(tmp_path):
 
 
 def test_a_stage_dropped_from_the_run_leaves_no_stale_outputs(tmp_path):
-    src = tmp_path / "in"
-    src.mkdir()
-    for name in ("qinghe-edu-2020.txt", "qinghe-edu-2021.txt"):
-        shutil.copy(DEMO_DIR / name, src / name)
-    out = tmp_path / "out"
-    analyze([src], out, stages=STAGES_FAST)
+    src, out = _two_reports_analyzed(tmp_path)
     assert (out / "compare").is_dir()
     analyze([src], out, stages=["parse", "tables"])
     assert not (out / "compare").exists() and (out / ".cache").is_dir()
