@@ -119,13 +119,19 @@ def choose_parts(cands: list[_Candidate]) -> list[_Candidate]:
     strong = [c for c in cands if c.strong]
     if len({c.key for c in strong}) >= 3:
         # longest chain increasing in canonical order (ties: earliest), DP over strong candidates
+        # (one pass: for each canonical position, the longest chain so far ending there and its earliest end)
         n = len(strong)
         best = [1] * n
         prev = [-1] * n
+        ending: dict[int, tuple[int, int]] = {}   # canonical position → (chain length, earliest index)
         for i in range(n):
-            for j in range(i):
-                if PART_ORDER[strong[j].key] < PART_ORDER[strong[i].key] and best[j] + 1 > best[i]:
-                    best[i], prev[i] = best[j] + 1, j
+            k = PART_ORDER[strong[i].key]
+            before = [ending[v] for v in ending if v < k]
+            if before:
+                length, j = max(before, key=lambda t: (t[0], -t[1]))
+                best[i], prev[i] = length + 1, j
+            if k not in ending or best[i] > ending[k][0]:
+                ending[k] = (best[i], i)
         # prefer the longest chain; among equals the one ending last (covers the most text)
         i = max(range(n), key=lambda k: (best[k], k))
         chain = []
@@ -155,12 +161,15 @@ def choose_parts(cands: list[_Candidate]) -> list[_Candidate]:
         return []
     score = [0.0] * n
     prev = [-1] * n
+    by_value: dict[int, tuple[float, int]] = {}   # numeral → (best chain score ending there, earliest index)
     for i, c in enumerate(cands):
         own = 1.0 + (0.5 if c.key != "unknown" else 0.0) + (0.5 if c.strong else 0.0)
         score[i] = own + (0.5 if c.value == 1 else 0.0)
-        for j in range(i):
-            if cands[j].value + 1 == c.value and score[j] + own > score[i]:
-                score[i], prev[i] = score[j] + own, j
+        before = by_value.get(c.value - 1)
+        if before is not None and before[0] + own > score[i]:
+            score[i], prev[i] = before[0] + own, before[1]
+        if c.value not in by_value or score[i] > by_value[c.value][0]:
+            by_value[c.value] = (score[i], i)
     i = max(range(n), key=lambda k: (score[k], -k))
     chain = []
     while i >= 0:

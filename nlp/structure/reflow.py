@@ -133,8 +133,6 @@ def reflow(text: str) -> Reflowed:
 
 def _line_breaks(line: str) -> list[int]:
     parts = _part_chain(line)
-    if len(parts) == 1 and parts[0].start == 0:
-        parts = []  # a heading that opens its own line: printed as it should be
     if not parts and len(CRAWLER_HEADER_KEY.findall(line)) < 2:
         # no headings: only a statistics table printed on one line gets its rows back
         return _segment_breaks(line, 0, len(line)) if _table_zones(line, 0, len(line)) else []
