@@ -383,6 +383,29 @@ def test_no_formula_reaches_a_csv(tmp_path):
     assert tables.exit_code == 0 and "'=1+2" in tables.output and "\n=1+2" not in tables.output
 
 
+# ------------------------------------------------------------------ 13. numbers out of range
+
+@pytest.mark.parametrize("printed", ["1e30", "inf", "NaN", "1000000000000000"])
+def test_a_number_out_of_range_is_an_invalid_cell_and_the_row_stays(tmp_path, printed):
+    from nlp.checks import check
+    from nlp.structure import read_report
+    from nlp.tables import extract_tables
+
+    row = "一、本年新收政府信息公开申请数量\t14\t2\t0\t0\t2\t0\t18"
+    text = (DEMO_DIR / "qinghe-edu-2020.txt").read_text(encoding="utf-8")
+    assert row in text
+    (tmp_path / "r.txt").write_text(text.replace(row, row.replace("\t2\t0\t0", f"\t2\t{printed}\t0", 1)),
+                                    encoding="utf-8")
+    report = read_report(tmp_path / "r.txt")
+    tables = extract_tables(report)
+    received = {c.column: c for c in tables if c.table == "requests" and c.row == "received"}
+    assert [received[k].value for k in ("natural_person", "commercial", "social_welfare", "total")] == [14, 2, 0, 18]
+    bad = received["research"]
+    assert (bad.semantic, bad.value, bad.raw, report.text[bad.start:bad.end]) == ("invalid", None, printed, printed)
+    findings = [f for f in check([report], tables=[tables]) if f.rule == "CELL" and f.status == "fail"]
+    assert [f.subject for f in findings] == [bad.key] and printed in findings[0].message
+
+
 # ------------------------------------------------------------------ 7, 10. the cache
 
 def test_a_cache_that_is_not_a_folder_is_a_clear_error_before_any_work(tmp_path):

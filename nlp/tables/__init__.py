@@ -41,7 +41,7 @@ from ..vocabulary import (
 )
 from .glued import block_total_check, decode, row_total_check
 from .labels import clean_label, proactive_label_key, request_label_keys
-from .lines import BLANK, NA, NUM, Line, RawRow, Token, group_rows, read_lines
+from .lines import BLANK, NA, NUM, Line, RawRow, Token, group_rows, is_out_of_range, read_lines
 
 __all__ = ["Cell", "Table", "ReportTables", "extract_tables", "cell_key"]
 
@@ -49,6 +49,8 @@ SEMANTIC_NUMBER = "number"
 SEMANTIC_BLANK = "blank"
 SEMANTIC_NA = "na"
 SEMANTIC_INFERRED = "inferred"
+#: a number out of range (1e30, inf, 10^12 or more): kept as a cell without a value, reported by the CELL rule
+SEMANTIC_INVALID = "invalid"
 #: beyond this many combinations of glued-row decodings, column sums are not used to choose
 MAX_GLUED_COMBINATIONS = 20000
 
@@ -62,7 +64,8 @@ def cell_key(table: str, row: str, column: str) -> str:
 class Cell:
     """One table cell: its value, the text as printed, what that text means, and where it is.
 
-    ``semantic``: 'number', 'blank' (empty cell), 'na' ("/", "—", 无, 不适用) or
+    ``semantic``: 'number', 'blank' (empty cell), 'na' ("/", "—", 无, 不适用), 'invalid' (a number
+    out of range: 1e30, inf, 10^12 or more; no value) or
     'inferred' (decoded from glued digits or placed by position); ``uncertain`` when
     another reading fits the text as well (``alternatives`` lists the other values).
     """
@@ -305,6 +308,8 @@ def find_regions(report: Report) -> dict[str, tuple[int, int]]:
 # ------------------------------------------------------------------ cells
 
 def _cell(table: str, row: str, column: str, tok: Token, label: str = "") -> Cell:
+    if tok.kind in (NUM, NA) and is_out_of_range(tok.text, tok.value):
+        return Cell(table, row, column, None, tok.text, SEMANTIC_INVALID, tok.start, tok.end, label=label)
     if tok.kind == NUM:
         return Cell(table, row, column, tok.value, tok.text, SEMANTIC_NUMBER, tok.start, tok.end, label=label)
     if tok.kind == NA:
