@@ -745,14 +745,16 @@ path_part = st.text(alphabet=st.sampled_from(list("ab.-_ 中\n\t=+@")), min_size
 
 
 @FUZZ
-@given(parts=st.lists(path_part, min_size=1, max_size=3), command=st.sampled_from(["parse", "tables", "check"]),
-       out_part=path_part)
+@given(parts=st.lists(path_part, min_size=1, max_size=3),
+       command=st.sampled_from(["parse", "tables", "check", "compare", "analyze"]), out_part=path_part)
 def test_fuzz_cli_paths(tmp_path_factory, parts, command, out_part):
     base = tmp_path_factory.mktemp("cli")
     (base / "a.txt").write_text(SAMPLE, encoding="utf-8")
     (base / "afile").write_text("x", encoding="utf-8")
     args = [command, str(base / "a.txt"), *(str(base / p) for p in parts), "--out", str(base / "afile" / out_part)
             if "\n" in out_part else str(base / out_part)]
+    if command == "analyze":
+        args += ["--stages", "parse"]
     res = run_cli(*args)
     assert res.exit_code in (0, 2), res.output
     assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
