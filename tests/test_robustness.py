@@ -203,6 +203,30 @@ def test_a_file_that_takes_too_long_fails_alone_and_the_batch_goes_on(tmp_path, 
     assert guard.run_guarded(len, "abc", path="x", timeout=5, memory=10**9) == 3
 
 
+def test_analyze_guards_parsing_and_tables_of_each_file(tmp_path, monkeypatch):
+    """In analyze, a file whose tables take too long is stopped and listed; the other file is analysed."""
+    from nlp import tables as tables_module
+
+    monkeypatch.setenv("XXGK_FILE_TIMEOUT", "2")
+    real = tables_module.extract_tables
+
+    def extract_tables(report):
+        if "慢镇" in report.text:
+            time.sleep(60)
+        return real(report)
+
+    monkeypatch.setattr(tables_module, "extract_tables", extract_tables)
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(SAMPLE, encoding="utf-8")
+    (src / "slow.txt").write_text(SAMPLE.replace("白石镇", "慢镇"), encoding="utf-8")
+    t = time.perf_counter()
+    result = analyze([src], tmp_path / "out", stages=["parse", "tables", "checks"])
+    assert time.perf_counter() - t < 30
+    assert [Path(a.path).name for a in result.analyses] == ["a.txt"]
+    assert [(Path(f.path).name, "longer than 2 s" in f.reason) for f in result.failures] == [("slow.txt", True)]
+
+
 def test_a_file_that_needs_too_much_memory_fails_alone():
     from nlp.guard import run_guarded
 
