@@ -1,4 +1,4 @@
-"""Benchmark of nlp.compare (issue 5): scale, a naive baseline, and planted-passage accuracy.
+"""Benchmark of nlp.compare: scale, a naive baseline, and planted-passage accuracy.
 
     python benchmarks/compare.py                       # everything (sizes 1000 5000 10000)
     python benchmarks/compare.py --sizes 1000 5000     # fewer sizes

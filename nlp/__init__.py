@@ -11,7 +11,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    # ingest + structure (issue: foundation)
+    # ingest + structure
     "read_report": "nlp.structure",
     "read_reports": "nlp.structure",
     "parse_text": "nlp.structure",
@@ -30,9 +30,17 @@ _EXPORTS = {
     "summarize": "nlp.summarize",
     # main job
     "analyze": "nlp.analyze",
+    # panel dataset and notebooks
+    "build_panel": "nlp.panel",
+    "to_frame": "nlp.panel.frames",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __dir__() -> list[str]:
+    """The public API (lazily imported names included), for tab completion and ``dir(nlp)``."""
+    return sorted(set(_EXPORTS) | {"__version__"})
 
 
 def __getattr__(name: str) -> Any:

@@ -1,5 +1,5 @@
 """Compare reports across agencies and years: reused passages, template text, boilerplate,
-year-over-year change (issue 5).
+year-over-year change.
 
 ``compare(reports, ...)`` → :class:`CompareResult` with
 

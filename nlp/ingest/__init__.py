@@ -39,6 +39,8 @@ class Source:
     changes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     sha256: str = ""
+    #: what the file says about itself outside the text (a web page's title and meta tags)
+    metadata: dict[str, str] = field(default_factory=dict)
 
 
 def max_bytes() -> int:
@@ -85,6 +87,7 @@ def read_source(path: str | os.PathLike[str], limits: IngestLimits | None = None
     fmt = sniff_format(p, data[:1024])
     changes: list[str] = []
     warnings: list[str] = []
+    metadata: dict[str, str] = {}
     encoding = ""
     if fmt in ("txt", "md"):
         from .text import decode_bytes, read_markdown_or_text
@@ -96,8 +99,11 @@ def read_source(path: str | os.PathLike[str], limits: IngestLimits | None = None
         from .html import read_html
         from .text import decode_bytes
 
+        from .pagemeta import page_metadata
+
         raw, encoding = decode_bytes(data, str(p), html=True)
         text = read_html(raw, str(p), changes, max_chars=limits.max_chars)
+        metadata = page_metadata(raw)
     elif fmt == "docx":
         from .docx import read_docx
 
@@ -119,7 +125,7 @@ def read_source(path: str | os.PathLike[str], limits: IngestLimits | None = None
     if script == "traditional":
         changes.append("converted traditional script to simplified (one for one; offsets index both texts)")
     return Source(path=str(p), format=fmt, text=simplified, encoding=encoding, script=script, original_text=original,
-                  changes=changes, warnings=warnings, sha256=hashlib.sha256(data).hexdigest())
+                  changes=changes, warnings=warnings, sha256=hashlib.sha256(data).hexdigest(), metadata=metadata)
 
 
 def _check_chars(n: int, path: str, limits: IngestLimits) -> None:
