@@ -504,6 +504,18 @@ def test_a_typo_in_the_input_path_keeps_the_previous_outputs(tmp_path):
     assert _snapshot(out) == before
 
 
+def test_outputs_get_the_usual_file_mode(tmp_path):
+    from nlp.batch import atomic_write
+
+    mask = os.umask(0o022)
+    try:
+        atomic_write(tmp_path / "x.csv", "a\n")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "x.csv").stat().st_mode & 0o777 == 0o644
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
 def test_a_stage_dropped_from_the_run_leaves_no_stale_outputs(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
