@@ -534,6 +534,23 @@ def train_summarizer_cmd(
                             evaluate_after=not no_eval, work_dir=work_dir)
     err.print(f"wrote {out} ({card.get('status')}; default headline: {card.get('default_variant_row', 'n/a')})")
 
+# ------------------------------------------------------------------ engine options
+
+ENGINE_OPTION = typer.Option("local", "--engine", help="where the per-report stages run: local (this process) or dask")
+SCHEDULER_OPTION = typer.Option(None, "--scheduler", help="with --engine dask: a running scheduler, e.g. tcp://HOST:8786")
+WORKERS_OPTION = typer.Option(None, "--workers", help="with --engine dask and no --scheduler: start N local workers")
+
+
+def engine_config(engine: str, scheduler: Optional[str], workers: Optional[int]):
+    from nlp.engine import EngineConfig
+
+    return EngineConfig(kind=engine, scheduler=scheduler, workers=workers)
+
+
+def stage_list(stages: Optional[str]) -> Optional[list[str]]:
+    return [s.strip() for s in stages.split(",") if s.strip()] if stages else None
+
+
 # ------------------------------------------------------------------ analyze
 
 @app.command("analyze")
@@ -545,11 +562,13 @@ def analyze_cmd(
     stages: Optional[str] = typer.Option(None, "--stages", help="comma-separated subset of parse,tables,checks,themes,summaries,compare"),
     force: bool = FORCE,
     aliases: Optional[Path] = typer.Option(None, "--aliases", help="CSV of alias,canonical agency names (one agency under several names)"),
+    engine: str = ENGINE_OPTION, scheduler: Optional[str] = SCHEDULER_OPTION, workers: Optional[int] = WORKERS_OPTION,
 ) -> None:
     """The main job: every stage on every report, written as data files and a self-contained brief.html."""
-    from nlp.analyze import analyze
+    from nlp.engine import analyze
     from nlp.panel import read_aliases
 
+    config = engine_config(engine, scheduler, workers)
     if not paths:
         from corpora import DEMO_DIR
 
@@ -559,7 +578,7 @@ def analyze_cmd(
     if wanted is not None and "parse" not in wanted:
         wanted.insert(0, "parse")
     with progress_reporter() as tick:
-        result = analyze(paths, out, progress=tick, use_cache=not no_cache, stages=wanted, force=force,
+        result = analyze(paths, out, config, progress=tick, use_cache=not no_cache, stages=wanted, force=force,
                          aliases=read_aliases(aliases) if aliases else None)
     fails = result.failed_findings()
     typer.echo(f"{len(result.analyses)} reports ({result.cache_hits} unchanged, from cache), "
@@ -575,6 +594,85 @@ def analyze_cmd(
     else:
         err.print(f"no report could be read: the previous outputs in {out} are kept", markup=False, highlight=False)
     finish(result.failures)
+
+
+# ------------------------------------------------------------------ the corpus store (issue 15)
+
+store_app = typer.Typer(no_args_is_help=True, help="The corpus store: reports analysed once, kept in DuckDB, corrected with history.")
+app.add_typer(store_app, name="store")
+DB_OPTION = typer.Option(Path("corpus.duckdb"), "--db", help="the store file (created when missing)")
+
+
+@store_app.command("add")
+@guard
+def store_add(paths: list[Path] = typer.Argument(..., help="report files or directories"), db: Path = DB_OPTION,
+              stages: Optional[str] = typer.Option(None, "--stages", help="stages this store runs (fixed by the first add)"),
+              engine: str = ENGINE_OPTION, scheduler: Optional[str] = SCHEDULER_OPTION,
+              workers: Optional[int] = WORKERS_OPTION) -> None:
+    """Analyse the new or changed files and add them; checks and compare are brought up to date."""
+    from nlp.store import CorpusStore
+
+    with CorpusStore(db) as store:
+        r = store.add(paths, engine=engine_config(engine, scheduler, workers), stages=stage_list(stages), progress=True)
+    typer.echo(f"{len(r.added)} added, {len(r.unchanged)} unchanged, {len(r.replaced)} replaced (content changed) in {db}")
+    for w in r.warnings:
+        err.print(f"[yellow]warning:[/] {w}", highlight=False)
+    finish(r.failures)
+
+
+@store_app.command("query")
+@guard
+def store_query(sql: str = typer.Argument(..., help="SQL over reports, cells, findings, themes, passages, …"),
+                db: Path = DB_OPTION) -> None:
+    """Run SQL on the store; prints tab-separated rows under a header."""
+    from nlp.store import CorpusStore
+
+    with CorpusStore(db, read_only=True) as store:
+        cols, rows = store.query(sql)
+    if cols:
+        typer.echo("\t".join(cols))
+    for row in rows:
+        typer.echo("\t".join("" if v is None else str(v) for v in row))
+
+
+@store_app.command("export")
+@guard
+def store_export(out: Path = typer.Option(Path("analysis"), "--out", "-o", help="output folder"), db: Path = DB_OPTION) -> None:
+    """Write analyze's outputs (reports.jsonl, cells.csv, findings.csv, compare/, brief.html) and history.csv."""
+    from nlp.store import CorpusStore
+
+    with CorpusStore(db, read_only=True) as store:
+        files = store.export(out)
+    typer.echo(f"wrote {len(files)} files in {out}")
+
+
+@store_app.command("correct")
+@guard
+def store_correct(report: str = typer.Argument(..., help="report id (or its source path)"),
+                  cell: str = typer.Argument(..., help="table:row:column, e.g. requests:received:total"),
+                  value: str = typer.Argument(..., help="the correct number"),
+                  reason: str = typer.Option(..., "--reason", help="why (kept in the history)"),
+                  author: Optional[str] = typer.Option(None, "--author"), db: Path = DB_OPTION) -> None:
+    """Correct a misread cell: a new version of the report's tables, checks re-run, the old version kept."""
+    from nlp.store import CorpusStore
+
+    with CorpusStore(db) as store:
+        version = store.correct(report, cell, value, reason, author)
+    typer.echo(f"{report}: version {version}")
+
+
+@store_app.command("review")
+@guard
+def store_review(finding: str = typer.Argument(..., help="finding id (findings.finding_id)"),
+                 verdict: str = typer.Argument(..., help="confirmed or wrong"),
+                 reason: str = typer.Option("", "--reason"), author: Optional[str] = typer.Option(None, "--author"),
+                 db: Path = DB_OPTION) -> None:
+    """Record an auditor's verdict on a finding."""
+    from nlp.store import CorpusStore
+
+    with CorpusStore(db) as store:
+        store.review(finding, verdict, reason, author)
+    typer.echo(f"{finding}: {verdict}")
 
 
 def main() -> None:  # pragma: no cover - entry point

@@ -135,7 +135,7 @@ AGENCY_NAME_END = re.compile(
     r"(?:人民政府|政府|办公室|办公厅|委员会|管委会|管理委员会|局|委|办|厅|部|署|中心|院|所|站|处|镇|乡|街道|街|办事处|"
     r"区|县|市|旗|州|盟)$")
 #: words an agency's name never holds (their presence means a phrase was caught)
-AGENCY_NAME_STOP = re.compile(r"[的和及与在对是为了等将把被从向以按据]|我|本|各|全|该|此|有关|相关|下属|所属|上级|部分|其他|工作|情况|报告|公开|"
+AGENCY_NAME_STOP = re.compile(r"[的及与在对是为了等将把被从向以按据]|我|本|各|全|该|此|有关|相关|下属|所属|上级|部分|其他|工作|情况|报告|公开|"
                               r"认真|做好|通过|加强|推进|开展|进行|落实|组织|实现|不断|持续|深入|积极")
 #: a place in a name (an agency named after itself alone, 监督局, is too vague to keep)
 AGENCY_PLACE = re.compile(r"[省市区县州旗盟镇乡村]|街道|国家|国务院|中央|中国")

@@ -25,14 +25,15 @@ from .sections import build_sections
 
 def parse_text(text: str, source: str = "<text>", format: str = "txt", report_id: str | None = None,
                filename: str | None = None, original_text: str | None = None,
-               hints: dict[str, str] | None = None) -> Report:
+               hints: dict[str, str] | None = None, page_starts: list[int] | None = None) -> Report:
     """Parse already-normalized text into a :class:`Report` (never raises on odd text).
 
     Flattened lines (a web page saved as one line) get their line breaks back first
     (:func:`~nlp.structure.reflow.reflow`); ``Report.text`` is that reflowed text, and
     ``original_text`` (same length as ``text``) receives the same breaks. ``hints``: what
     the file says about itself outside the text (a page's ``page_title``, ``publisher``,
-    ``published``), used for metadata the text does not give.
+    ``published``), used for metadata the text does not give. ``page_starts``: offsets in
+    ``text`` where each source page begins (moved with the restored line breaks).
     """
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     rid = report_id or f"{_slug(Path(filename or source).stem)}-{sha[:8]}"
@@ -41,6 +42,8 @@ def parse_text(text: str, source: str = "<text>", format: str = "txt", report_id
     doc = Report(id=rid, source=source, format=format, text=text, sha256=sha)
     if original_text is not None:
         doc.original_text = rf.apply(original_text) if rf.changed else original_text
+    if page_starts:
+        doc.page_starts = [rf.moved(p) for p in page_starts]
     if rf.changed:
         doc.metadata_sources["reflow"] = f"{len(rf.inserted) + len(rf.replaced)} line breaks restored in flattened text"
     lines = LineIndex(split_lines(text))
@@ -108,7 +111,7 @@ def read_report(path: str | os.PathLike[str]) -> Report:
     src = read_source(p)
     doc = parse_text(src.text, source=str(p), format=src.format,
                      report_id=f"{_slug(p.stem)}-{src.sha256[:8]}", filename=p.name, original_text=src.original_text,
-                     hints=src.metadata)
+                     hints=src.metadata, page_starts=src.page_starts)
     doc.encoding = src.encoding
     doc.script = src.script
     doc.sha256 = src.sha256

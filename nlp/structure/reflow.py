@@ -74,6 +74,12 @@ class Reflowed:
     def changed(self) -> bool:
         return bool(self.inserted or self.replaced)
 
+    def moved(self, offset: int) -> int:
+        """Where an offset of the input lies in the reflowed text (after the breaks inserted before it)."""
+        from bisect import bisect_right
+
+        return offset + bisect_right(self.inserted, offset - 1)
+
     def apply(self, parallel: str) -> str:
         """The same edits on a text of the input's length (e.g. the original script)."""
         edits = sorted([(i, "\n", 1) for i in self.replaced] + [(i, "\n", 0) for i in self.inserted])
