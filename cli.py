@@ -342,10 +342,10 @@ def themes_cmd(
 @guard
 def train_themes_cmd(
     corpus: Path = typer.Option(..., "--corpus", help="directory of reports whose section headings give the labels"),
-    out: Path = typer.Option(Path("models/themes"), "--out", help="artefact directory (model.joblib + card.json)"),
-    cv: bool = typer.Option(True, "--cv/--no-cv", help="run leave-one-report-out cross-validation (recorded in the card)"),
+    out: Path = typer.Option(Path("models/themes"), "--out", help="artefact directory (model.pkl.gz + card.json)"),
+    cv: bool = typer.Option(True, "--cv/--no-cv", help="run leave-one-agency-out cross-validation (recorded in the card)"),
 ) -> None:
-    """Train the theme classifier from the corpus's own headings (bodies without headings) and write the artefact."""
+    """Train the theme classifier from the corpus's own headings and enumerated openers (bodies without headings) and write the artefact."""
     from nlp.themes.train import train_themes
 
     with progress_reporter() as tick:
@@ -358,18 +358,17 @@ def train_themes_cmd(
             return advance
 
         run = train_themes(corpus, out, run_cv=cv, progress=start)
-    card = run.model.card
+    card = run.card
     lines = [f"trained on {len(run.files)} files ({card['training_files_sha256'][:12]}), "
              f"taxonomy {card['taxonomy_version']}, artefact {card['artefact_bytes'] / 1e6:.1f} MB → {run.out_dir}"]
     if run.cv:
         d = run.cv.to_dict()
-        lines.append(f"leave-one-report-out CV on {d['sections']} heading-labelled sections of {d['reports']} reports (headings removed):")
-        for name in ("ordered", "ensemble_parts", "ensemble", "model", "baseline"):
-            if not d.get(name):
-                continue
-            per = ", ".join(f"{t} {v['f1']:.2f}" for t, v in d[name]["per_theme"].items())
-            lines.append(f"  {name:<15} macro-F1 {d[name]['macro_f1']:.3f}  accuracy {d[name]['accuracy']:.3f}  ({per})")
-        lines.append(f"  sentence accuracy (in context) {d['sentence_accuracy']}")
+        lines.append(f"leave-one-agency-out CV ({d['folds']} folds) on {d['sections']} heading-labelled sections "
+                     f"(headings removed):")
+        for name, s in d["levels"].items():
+            per = ", ".join(f"{t} {v['f1']:.2f}" for t, v in s["per_theme"].items())
+            lines.append(f"  {name:<16} macro-F1 {s['macro_f1']:.3f} [{s['ci95'][0]:.3f}, {s['ci95'][1]:.3f}]  "
+                         f"n={s['units']}  ({per})")
     typer.echo("\n".join(lines))
     finish(run.failures)
 
@@ -468,6 +467,20 @@ class SummaryMethod(str, Enum):
     abstractive = "abstractive"
 
 
+def _report_evidence(reports: list) -> tuple[dict, list, dict]:
+    """What a report summary quotes and qualifies: each report's tables, the audit's findings
+    (cross-year rules included) and the previous year's tables of the same agency."""
+    from nlp.checks import Context, check
+    from nlp.checks.series import consecutive_pairs
+    from nlp.tables import extract_tables
+
+    tables = {r.id: extract_tables(r) for r in reports}
+    findings = check(reports, tables=[tables[r.id] for r in reports]) if reports else []
+    pairs = consecutive_pairs([Context(r, tables[r.id]) for r in reports])
+    previous = {this.report.id: before.tables for before, this in pairs}
+    return tables, findings, previous
+
+
 @app.command("summarize")
 @guard
 def summarize_cmd(
@@ -484,16 +497,21 @@ def summarize_cmd(
     force: bool = FORCE,
 ) -> None:
     """Headline + key sentences per section, part or report (spans point into the text)."""
+    from nlp.summarize import REPORT_ABSTRACTIVE_REFUSED
     from nlp.summarize import summarize as run_summarize
 
     if model is not None and not model.exists():
         raise XxgkError(f"{model}: model folder not found")
+    if level == SummaryLevel.report and method == SummaryMethod.abstractive:
+        raise XxgkError(REPORT_ABSTRACTIVE_REFUSED)
     out = out_file(out, paths, force)
     reports, inputs, failures = load_reports(paths)
+    tables, findings, previous = _report_evidence(reports) if level == SummaryLevel.report else ({}, [], {})
     summaries = []
     for r in reports:
         summaries.extend(run_summarize(r, level=level.value, method=method.value, max_chars=max_chars,
-                                       model_dir=model, num_beams=beams))
+                                       model_dir=model, num_beams=beams, tables=tables.get(r.id),
+                                       findings=findings, previous_tables=previous.get(r.id)))
     if format == TextOrJson.json:
         body = "\n".join(json.dumps(s.to_dict(), ensure_ascii=False) for s in summaries)
     else:
@@ -516,6 +534,9 @@ def train_summarizer_cmd(
     shared: Optional[Path] = typer.Option(None, "--shared", help="the shared data folder (default ../shared)"),
     work_dir: Optional[Path] = typer.Option(None, "--work-dir", help="where the ablation's extra model and dev pairs go"),
     no_eval: bool = typer.Option(False, "--no-eval", help="skip the ablation / CSL evaluation"),
+    miner: str = typer.Option("parser", "--miner", help="in-domain pairs: parser (nlp.structure sections) or lines"),
+    init_from: Optional[Path] = typer.Option(None, "--init-from",
+                                             help="continue from this artefact (fine-tune steps only by default)"),
 ) -> None:
     """Train the headline model (pre-training, fine-tuning, clause scorer, ablation) into --out."""
     from nlp.summarize.model import CONFIGS
@@ -523,7 +544,16 @@ def train_summarizer_cmd(
 
     if config not in CONFIGS:
         raise XxgkError(f"unknown --config {config!r} (choose one of {', '.join(c for c in CONFIGS if c != 'tiny')})")
-    plan = TrainPlan(config=config, seed=seed, threads=threads)
+    if miner not in ("parser", "lines"):
+        raise XxgkError(f"unknown --miner {miner!r} (choose parser or lines)")
+    if init_from is not None and not (init_from / "generator.safetensors").is_file():
+        raise XxgkError(f"{init_from}: not a summarizer artefact (no generator.safetensors)")
+    plan = TrainPlan(config=config, seed=seed, threads=threads, in_domain_miner=miner,
+                     init_from=str(init_from) if init_from is not None else None)
+    if init_from is not None:  # a continuation (the shipped run's settings): fine-tune only, pretrain and scorer kept
+        plan.pretrain_steps = plan.scorer_steps = 0
+        plan.finetune_steps, plan.finetune_schedule = 200, None
+        plan.finetune_lr, plan.max_pretrain_windows = 2e-4, 100
     for name, value in (("pretrain_steps", pretrain_steps), ("finetune_steps", finetune_steps),
                         ("scorer_steps", scorer_steps), ("plain_steps", plain_steps)):
         if value is not None:

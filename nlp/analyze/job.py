@@ -16,7 +16,7 @@ from .outputs import write_outputs
 from .progress import Progress
 from .runset import MANIFEST, RunLock, recover
 from ..panel import canonical_reports, panel_of, screen_reports
-from .stages import load_stages, parse_and_tables, run_report_stages
+from .stages import brief_report_summaries, load_stages, parse_and_tables, run_report_stages
 
 
 def _analyse_file(path: Path, funcs: dict[str, Callable[..., Any]], status: dict[str, StageStatus],
@@ -106,6 +106,12 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
                 status["checks"] = StageStatus("checks", "skipped", f"failed: {type(e).__name__}: {e}")
                 warnings.append(f"checks: {type(e).__name__}: {e}")
             tick("checks", 1, 1)
+
+        if "summaries" in funcs and status["summaries"].status != "skipped" and findings:
+            try:
+                brief_report_summaries(analyses, findings, {r.id: r.agency for r in canonical}, funcs["summaries"])
+            except Exception as e:  # a stage bug must not lose the other stages' outputs
+                warnings.append(f"summaries: report briefings without check caveats ({type(e).__name__}: {e})")
 
         comparison = None
         if "compare" in funcs and analyses:

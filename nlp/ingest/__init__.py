@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import ReportReadError
 from .limits import DEFAULT_MAX_BYTES, IngestLimits, megabytes, read_limits
 from .normalize import normalize_text
-from .quality import check_text_layer
+from .quality import check_text_layer, measure
 from .script import to_simplified
 
 FORMAT_BY_SUFFIX = {
@@ -116,6 +116,12 @@ def read_source(path: str | os.PathLike[str], limits: IngestLimits | None = None
         from .pdf import read_pdf
 
         text = read_pdf(data, str(p), changes, warnings, page_starts)
+        if measure(text).looks_mojibake:
+            # UTF-8 bytes drawn as Latin glyphs: pdfminer keeps each glyph's byte, PDFium maps some of
+            # them to other code points, so the repair reads the layer through pdfminer
+            changes.clear()
+            warnings.clear()
+            text = read_pdf(data, str(p), changes, warnings, page_starts, reader="pdfplumber")
         _check_chars(len(text), str(p), limits)
         encoding = "pdf"
     else:  # pragma: no cover - sniff_format returns one of the above

@@ -25,10 +25,8 @@ DuckDB is imported only when a store is opened.
 """
 from __future__ import annotations
 
-import csv
 import getpass
 import hashlib
-import io
 import json
 import pickle
 import shutil
@@ -475,6 +473,8 @@ class CorpusStore:
         """Write analyze's outputs for the current versions into ``out_dir``, plus ``history.csv``."""
         from ..analyze import STAGES, AnalyzeResult, StageStatus, write_outputs
         from ..checks import check
+        from ..csvsafe import csv_text
+        from ..panel import canonical_reports, panel_of
 
         out = Path(out_dir)
         wanted = self.stages()
@@ -484,30 +484,23 @@ class CorpusStore:
         stages = {s: StageStatus(s) if s in wanted else StageStatus(s, "skipped", "not requested") for s in STAGES}
         findings: list[Any] = []
         if "checks" in wanted and "tables" in wanted:
+            # as analyze does: agencies grouped under their canonical names, so series rules see one agency
+            by_id = {r.id: r for r in canonical_reports([a.report for a in analyses], None)}
             usable = [a for a in analyses if a.tables is not None]
-            findings = check([a.report for a in usable], tables=[a.tables for a in usable])
+            findings = check([by_id[a.report.id] for a in usable], tables=[a.tables for a in usable])
+            if "summaries" in wanted and findings:
+                from ..analyze.stages import brief_report_summaries
+                from ..summarize import summarize
+
+                brief_report_summaries(analyses, findings, {i: r.agency for i, r in by_id.items()}, summarize)
         comparison = self._comparison() if "compare" in wanted else None
         inputs = [Path(a.path) for a in analyses]
         result = AnalyzeResult(out, analyses, findings, comparison, stages, [], [], [], inputs)
+        result.panel = panel_of(result, None)
+        result.findings = list(findings) + result.panel.peer_findings
         files = write_outputs(result)
-        buf = io.StringIO()
         fields = ["created_at", "kind", "report_id", "version", "subject", "old", "new", "reason", "author"]
-        w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
-        w.writeheader()
-        for h in self.history():
-            w.writerow({k: _csv_safe("" if h[k] is None else str(h[k])) for k in fields})
-        write_text(out / "history.csv", buf.getvalue(), inputs)
+        history = [{k: "" if h[k] is None else str(h[k]) for k in fields} for h in self.history()]
+        write_text(out / "history.csv", csv_text(history, fields), inputs)
         return files + [out / "history.csv"]
 
-
-def _csv_safe(text: str) -> str:
-    """Text a spreadsheet would read as a formula gets a leading apostrophe."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
