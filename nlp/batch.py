@@ -232,6 +232,12 @@ def check_output_dir(out: str | os.PathLike[str], inputs: Sequence[Path] = (), f
     return o
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file with a unique name in the same folder, then
     rename it into place: a reader sees the old file or the new one, never a part; concurrent writers
@@ -245,6 +251,7 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes the file private; outputs get the usual mode
         os.replace(tmp, o)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)

@@ -203,6 +203,30 @@ def test_a_file_that_takes_too_long_fails_alone_and_the_batch_goes_on(tmp_path, 
     assert guard.run_guarded(len, "abc", path="x", timeout=5, memory=10**9) == 3
 
 
+def test_analyze_guards_parsing_and_tables_of_each_file(tmp_path, monkeypatch):
+    """In analyze, a file whose tables take too long is stopped and listed; the other file is analysed."""
+    from nlp import tables as tables_module
+
+    monkeypatch.setenv("XXGK_FILE_TIMEOUT", "2")
+    real = tables_module.extract_tables
+
+    def extract_tables(report):
+        if "慢镇" in report.text:
+            time.sleep(60)
+        return real(report)
+
+    monkeypatch.setattr(tables_module, "extract_tables", extract_tables)
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(SAMPLE, encoding="utf-8")
+    (src / "slow.txt").write_text(SAMPLE.replace("白石镇", "慢镇"), encoding="utf-8")
+    t = time.perf_counter()
+    result = analyze([src], tmp_path / "out", stages=["parse", "tables", "checks"])
+    assert time.perf_counter() - t < 30
+    assert [Path(a.path).name for a in result.analyses] == ["a.txt"]
+    assert [(Path(f.path).name, "longer than 2 s" in f.reason) for f in result.failures] == [("slow.txt", True)]
+
+
 def test_a_file_that_needs_too_much_memory_fails_alone():
     from nlp.guard import run_guarded
 
@@ -390,6 +414,29 @@ def test_no_formula_reaches_a_csv(tmp_path):
     assert tables.exit_code == 0 and "'=1+2" in tables.output and "\n=1+2" not in tables.output
 
 
+# ------------------------------------------------------------------ 13. numbers out of range
+
+@pytest.mark.parametrize("printed", ["1e30", "inf", "NaN", "1000000000000000"])
+def test_a_number_out_of_range_is_an_invalid_cell_and_the_row_stays(tmp_path, printed):
+    from nlp.checks import check
+    from nlp.structure import read_report
+    from nlp.tables import extract_tables
+
+    row = "一、本年新收政府信息公开申请数量\t14\t2\t0\t0\t2\t0\t18"
+    text = (DEMO_DIR / "qinghe-edu-2020.txt").read_text(encoding="utf-8")
+    assert row in text
+    (tmp_path / "r.txt").write_text(text.replace(row, row.replace("\t2\t0\t0", f"\t2\t{printed}\t0", 1)),
+                                    encoding="utf-8")
+    report = read_report(tmp_path / "r.txt")
+    tables = extract_tables(report)
+    received = {c.column: c for c in tables if c.table == "requests" and c.row == "received"}
+    assert [received[k].value for k in ("natural_person", "commercial", "social_welfare", "total")] == [14, 2, 0, 18]
+    bad = received["research"]
+    assert (bad.semantic, bad.value, bad.raw, report.text[bad.start:bad.end]) == ("invalid", None, printed, printed)
+    findings = [f for f in check([report], tables=[tables]) if f.rule == "CELL" and f.status == "fail"]
+    assert [f.subject for f in findings] == [bad.key] and printed in findings[0].message
+
+
 # ------------------------------------------------------------------ 7, 10. the cache
 
 def test_a_cache_that_is_not_a_folder_is_a_clear_error_before_any_work(tmp_path):
@@ -467,6 +514,18 @@ def test_a_typo_in_the_input_path_keeps_the_previous_outputs(tmp_path):
     res = run_cli("analyze", str(tmp_path / "inn"), "--out", str(out), "--stages", "tables,checks,compare")
     assert res.exit_code == 2 and "inn" in res.output and "previous outputs" in res.output
     assert _snapshot(out) == before
+
+
+def test_outputs_get_the_usual_file_mode(tmp_path):
+    from nlp.batch import atomic_write
+
+    mask = os.umask(0o022)
+    try:
+        atomic_write(tmp_path / "x.csv", "a\n")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "x.csv").stat().st_mode & 0o777 == 0o644
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_a_stage_dropped_from_the_run_leaves_no_stale_outputs(tmp_path):
@@ -730,14 +789,16 @@ path_part = st.text(alphabet=st.sampled_from(list("ab.-_ 中\n\t=+@")), min_size
 
 
 @FUZZ
-@given(parts=st.lists(path_part, min_size=1, max_size=3), command=st.sampled_from(["parse", "tables", "check"]),
-       out_part=path_part)
+@given(parts=st.lists(path_part, min_size=1, max_size=3),
+       command=st.sampled_from(["parse", "tables", "check", "compare", "analyze"]), out_part=path_part)
 def test_fuzz_cli_paths(tmp_path_factory, parts, command, out_part):
     base = tmp_path_factory.mktemp("cli")
     (base / "a.txt").write_text(SAMPLE, encoding="utf-8")
     (base / "afile").write_text("x", encoding="utf-8")
     args = [command, str(base / "a.txt"), *(str(base / p) for p in parts), "--out", str(base / "afile" / out_part)
             if "\n" in out_part else str(base / out_part)]
+    if command == "analyze":
+        args += ["--stages", "parse"]
     res = run_cli(*args)
     assert res.exit_code in (0, 2), res.output
     assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)

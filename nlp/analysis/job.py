@@ -6,23 +6,24 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from ..batch import Failure, check_output_dir, expand_inputs, leave_out_duplicates, read_guarded
+from ..batch import Failure, check_output_dir, expand_inputs, leave_out_duplicates
 from ..errors import ReportReadError, XxgkError
+from ..guard import run_guarded
 from ..ingest.limits import IngestLimits, read_limits
 from .cache import ReportCache, cache_key
 from .model import AnalyzeResult, ReportAnalysis, StageStatus
 from .outputs import write_outputs
 from .progress import Progress
 from .runset import MANIFEST, RunLock, recover
-from .stages import brief_report_summaries, load_stages, run_report_stages
 from ..panel import canonical_reports, panel_of, screen_reports
+from .stages import brief_report_summaries, load_stages, parse_and_tables, run_report_stages
 
 
 def _analyse_file(path: Path, funcs: dict[str, Callable[..., Any]], status: dict[str, StageStatus],
                   warnings: list[str], summary_options: dict[str, Any], cache: ReportCache,
                   limits: IngestLimits) -> ReportAnalysis:
-    """One input file: from the cache when unchanged, else parsed (under the per-file guard) and run
-    through the per-report stages, then cached."""
+    """One input file: from the cache when unchanged, else parsed and its tables read (under the per-file
+    time and memory guard), run through the other per-report stages, then cached."""
     try:
         data = path.read_bytes()
     except OSError as e:
@@ -31,8 +32,9 @@ def _analyse_file(path: Path, funcs: dict[str, Callable[..., Any]], status: dict
     a = cache.get(path, key, funcs)
     if a is not None:
         return a
-    report = read_guarded(path, limits)
-    a, entry = run_report_stages(path, report, funcs, status, warnings, summary_options)
+    parsed = run_guarded(parse_and_tables, path, funcs["parse"], funcs.get("tables"), path=str(path),
+                         timeout=limits.file_timeout, memory=limits.file_memory)
+    a, entry = run_report_stages(path, parsed, funcs, status, warnings, summary_options)
     cache.put(key, entry)
     return a
 

@@ -3,7 +3,9 @@
 The new set is written into a fresh staging folder beside ``OUT`` (``.OUT.staging-<run>``) and
 switched in with one atomic exchange of the two folders (Linux ``renameat2(RENAME_EXCHANGE)``;
 elsewhere two renames, undone on the next run if a kill falls between them). A reader of ``OUT``
-therefore sees the previous complete set or the new complete set, never a mix. What else lived
+therefore sees the previous complete set or the new complete set, never a mix. (Where ``OUT``
+cannot be swapped, because it holds the working directory or the folder above it is read-only,
+the staging folder is made inside ``OUT`` and its entries are renamed into place one by one.) What else lived
 in ``OUT`` (the ``.cache`` folder, a user's own files) is moved over to the new folder; the
 previous outputs are then deleted.
 
@@ -37,14 +39,23 @@ _held: dict[str, tuple[int, int]] = {}   # lock path -> (fd, depth): the lock is
 
 
 def _side(out: Path, kind: str, run_id: str = "") -> Path:
+    """A path beside ``out`` (``.OUT.kind-run``), on the same file system so that renames are atomic."""
+    out = out.resolve()
     return out.parent / f".{out.name}.{kind}{'-' + run_id if run_id else ''}"
+
+
+def _parent_writable(out: Path) -> bool:
+    parent = out.resolve().parent
+    return parent.is_dir() and os.access(parent, os.W_OK | os.X_OK)
 
 
 class RunLock:
     """An exclusive lock on an output folder (``.OUT.lock`` beside it), held for a whole run."""
 
     def __init__(self, out: Path):
-        self.path = _side(Path(out), "lock")
+        out = Path(out)
+        # beside OUT (it survives the swap); inside OUT only where the folder above cannot be written
+        self.path = _side(out, "lock") if _parent_writable(out) or not out.is_dir() else out / ".xxgk.lock"
 
     def __enter__(self) -> "RunLock":
         key = str(self.path.resolve())
@@ -126,6 +137,9 @@ def _remove(folder: Path) -> None:
 def recover(out: Path) -> list[str]:
     """Under the lock, before any work: finish or undo what a killed run left beside ``out``; returns notes."""
     notes: list[str] = []
+    out = Path(out).resolve()
+    for inside in sorted(out.glob(".staging-*")) if out.is_dir() else []:   # an in-place publish cut short
+        _remove(inside)
     previous = sorted(out.parent.glob(f".{out.name}.previous-*"))
     if not out.exists() and previous:
         os.replace(previous[-1], out)        # killed between the two renames: the previous set comes back
@@ -152,7 +166,8 @@ def _cwd_inside(out: Path) -> bool:
 
 
 def _replace_in_place(staging: Path, out: Path) -> None:
-    """Fallback when ``out`` holds the working directory (it cannot be swapped away): entry by entry."""
+    """Fallback when ``out`` cannot be swapped away (it holds the working directory, or the folder above
+    it is read-only): entry by entry, each rename atomic but not the set."""
     stale = output_names(out) - output_names(staging)
     for entry in sorted(staging.iterdir()):
         target = out / entry.name
@@ -176,12 +191,14 @@ def publish(out: Path, files: Mapping[str, str | bytes]) -> list[Path]:
     The previous set stays complete until the switch; entries of ``out`` that are not outputs
     (``.cache``, other files) are kept. Returns the paths of the files in ``out``.
     """
-    out = Path(out)
+    given = Path(out)
+    out = given.resolve()
     if out.exists() and not out.is_dir():
-        raise XxgkError(f"cannot write {out}: exists and is not a directory")
+        raise XxgkError(f"cannot write {given}: exists and is not a directory")
     with RunLock(out):
         run_id = f"{os.getpid()}-{time.time_ns()}"
-        staging = _side(out, "staging", run_id)
+        in_place = out.is_dir() and (_cwd_inside(out) or not _parent_writable(out))
+        staging = out / f".staging-{run_id}" if in_place else _side(out, "staging", run_id)
         try:
             staging.mkdir(parents=True)
             (staging / UNFINISHED_MARKER).touch()
@@ -196,7 +213,7 @@ def publish(out: Path, files: Mapping[str, str | bytes]) -> list[Path]:
         (staging / UNFINISHED_MARKER).unlink()
         if not out.exists():
             os.replace(staging, out)
-        elif _cwd_inside(out):
+        elif in_place:
             _replace_in_place(staging, out)
         else:
             if _exchange(staging, out):
@@ -207,7 +224,7 @@ def publish(out: Path, files: Mapping[str, str | bytes]) -> list[Path]:
                 os.replace(staging, out)
             _carry_over(old, out)
             _remove(old)
-    return [out / rel for rel in files]
+    return [given / rel for rel in files]
 
 
 __all__ = ["publish", "recover", "RunLock", "output_names"]

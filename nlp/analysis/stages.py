@@ -4,6 +4,7 @@ Checks and compare relate reports to each other and run over the whole set in :m
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -66,30 +67,52 @@ def theme_shares(segments: Iterable[dict]) -> dict[str, float]:
 
 
 def record_stage_error(status: dict[str, StageStatus], warnings: list[str], stage: str, path: Path,
-                       e: Exception) -> None:
+                       e: Exception | str) -> None:
     """A stage failed on one report: a missing model skips the stage, anything else marks it 'partial'."""
     if isinstance(e, ModelLoadError):
         status[stage] = StageStatus(stage, "skipped", f"model not available: {e}")
         return
     if status[stage].status == "ok":
         status[stage] = StageStatus(stage, "partial", "failed on some reports (see warnings)")
-    warnings.append(f"{stage}: {path}: {type(e).__name__}: {e}")
+    warnings.append(f"{stage}: {path}: {e if isinstance(e, str) else f'{type(e).__name__}: {e}'}")
 
 
-def run_report_stages(path: Path, report: Any, funcs: dict[str, Callable[..., Any]], status: dict[str, StageStatus],
+@dataclass
+class Parsed:
+    """One file parsed and its tables read (in the guarded worker): the report, its tables, or why tables failed."""
+
+    report: Any
+    tables: Any = None
+    tables_error: str = ""
+
+
+def parse_and_tables(path: Path, parse: Callable[..., Any], tables: Callable[..., Any] | None) -> Parsed:
+    """Parse one file and read its tables: the part of a report's work that depends on the input's size
+    alone, run under the per-file time and memory guard (:func:`nlp.guard.run_guarded`)."""
+    parsed = Parsed(parse(path))
+    if tables is not None:
+        try:
+            parsed.tables = tables(parsed.report)
+        except Exception as e:  # a stage bug on one report must not stop the batch
+            parsed.tables_error = f"{type(e).__name__}: {e}"
+    return parsed
+
+
+def run_report_stages(path: Path, parsed: Parsed, funcs: dict[str, Callable[..., Any]], status: dict[str, StageStatus],
                       warnings: list[str], summary_options: dict[str, Any]) -> tuple[ReportAnalysis, dict]:
-    """Tables, themes and summaries of one parsed report; returns the analysis and its cache entry.
-
-    A stage that fails on this report is recorded (:func:`record_stage_error`) and the others go on.
+    """Themes and summaries of one parsed report (whose tables :func:`parse_and_tables` read); returns the
+    analysis and its cache entry. A stage that fails on this report is recorded (:func:`record_stage_error`)
+    and the others go on.
     """
+    report = parsed.report
     a = ReportAnalysis(str(path), report)
     entry: dict[str, Any] = {"report": report.to_dict()}
     if "tables" in funcs:
-        try:
-            a.tables = funcs["tables"](report)
+        if parsed.tables_error:
+            record_stage_error(status, warnings, "tables", path, parsed.tables_error)
+        else:
+            a.tables = parsed.tables
             entry["tables"] = a.tables.to_dict()
-        except Exception as e:  # a stage bug on one report must not stop the batch
-            record_stage_error(status, warnings, "tables", path, e)
     if "themes" in funcs and status["themes"].status != "skipped":
         try:
             output = funcs["themes"](report)

@@ -170,6 +170,11 @@ def cell_hygiene(ctx: Context) -> list[Finding]:
         for c in table.cells:
             zh, en = _cell_name(c)
             ev = [Evidence.of_cell(c, rid)]
+            if c.semantic == "invalid":
+                out.append(Finding("CELL", FAIL, ERROR, f"{zh}：数值超出范围，印为 {c.raw}",
+                                   f"{en}: number out of range, printed {c.raw!r}", rid, c.key, ev))
+                bad += 1
+                continue
             if c.semantic in ("blank", "na"):
                 what = "空白" if c.semantic == "blank" else f"“{c.raw}”"
                 out.append(Finding("CELL", NOT_ASSESSABLE, WARNING, f"{zh} 为{what}，不视为0",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -82,49 +83,113 @@ def _to_bytes(run: str) -> bytes | None:
     return bytes(out)
 
 
-#: normalization turned these bytes' glyphs into a space (no-break space, soft hyphen): tried in its place
-_SPACE_STAND_INS = (b"\xa0", b"\xad")
+#: glyphs that stand for more than one byte: a space or hyphen where the no-break space (0xA0) or the
+#: soft hyphen (0xAD) was drawn, and the bullet some renderers draw for the bytes cp1252 leaves undefined
+AMBIGUOUS_BYTES = {0x20: (0x20, 0xA0, 0xAD), 0x2D: (0x2D, 0xAD), 0x95: (0x95, 0x81, 0x8D, 0x8F, 0x90, 0x9D)}
 #: at most this share of a run's characters may stay undecodable (replaced by U+FFFD) for it to be repaired
 MAX_LOST_SHARE = 0.02
 
 
+@dataclass(frozen=True)
+class _Lexicon:
+    """Character frequencies and two-character words, to choose among the readings of an ambiguous glyph."""
+
+    char_freq: dict[str, int]
+    words: frozenset[str]
+
+
 @functools.lru_cache(maxsize=1)
-def _domain_char_counts() -> dict[str, int]:
-    """How often each character occurs in the format's vocabulary and the segmenter's user dictionary."""
+def _lexicon() -> _Lexicon:
+    """From the segmenter's dictionary (jieba's word frequencies) and the format's own vocabulary (weighted up)."""
+    import importlib.util
     from pathlib import Path
 
+    freq: collections.Counter[str] = collections.Counter()
+    words: set[str] = set()
+    spec = importlib.util.find_spec("jieba")
+    if spec is not None and spec.origin is not None:
+        dictionary = Path(spec.origin).parent / "dict.txt"
+        if dictionary.is_file():
+            with open(dictionary, encoding="utf-8") as fh:
+                for line in fh:
+                    word, _, rest = line.partition(" ")
+                    n = int(rest.split(" ", 1)[0] or 0) if rest else 0
+                    for ch in word:
+                        freq[ch] += n
+                    if len(word) == 2:
+                        words.add(word)
     root = Path(__file__).resolve().parents[1]
-    counts: collections.Counter[str] = collections.Counter()
     for p in (root / "vocabulary.py", root / "data" / "userdict.txt"):
         if p.is_file():
-            counts.update(_CJK.findall(p.read_text(encoding="utf-8")))
-    return dict(counts)
+            text = p.read_text(encoding="utf-8")
+            freq.update({c: 1000 for c in text if ord(c) > 0x7F})
+            for m in re.finditer(r"[\u3400-\u9fff]+", text):
+                w = m.group(0)
+                words.update(w[k:k + 2] for k in range(len(w) - 1))
+    return _Lexicon(dict(freq), frozenset(words))
+
+
+def _utf8_length(lead: int) -> int:
+    """Bytes in the UTF-8 sequence that starts with ``lead`` (0: not a lead byte)."""
+    if lead < 0x80:
+        return 1
+    if 0xC2 <= lead <= 0xDF:
+        return 2
+    if 0xE0 <= lead <= 0xEF:
+        return 3
+    if 0xF0 <= lead <= 0xF4:
+        return 4
+    return 0
+
+
+def _readings(raw: bytes) -> list[list[str]]:
+    """The characters ``raw`` may decode to, one list of candidates per character (the glyph's own bytes
+    first); an undecodable byte is ``["\ufffd"]``."""
+    out: list[list[str]] = []
+    i = 0
+    while i < len(raw):
+        lead = raw[i]
+        n = _utf8_length(lead)
+        if n == 1:
+            out.append([chr(lead)])
+            i += 1
+            continue
+        found: list[str] = []
+        if n and i + n <= len(raw):
+            options = [AMBIGUOUS_BYTES.get(b, (b,)) for b in raw[i + 1:i + n]]
+            for tail in itertools.product(*options):
+                try:
+                    ch = bytes([lead, *tail]).decode("utf-8")
+                except UnicodeDecodeError:
+                    continue
+                if ch not in found:
+                    found.append(ch)
+        if found:
+            out.append(found)
+            i += n
+        else:
+            out.append(["\ufffd"])
+            i += 1
+    return out
 
 
 def _decode_utf8(raw: bytes) -> tuple[str, int] | None:
-    """Decode ``raw`` as UTF-8, putting back bytes that normalization turned into spaces; returns
-    (text, characters lost) or None when it is not UTF-8 at all."""
-    for _ in range(len(raw)):
-        try:
-            return raw.decode("utf-8"), 0
-        except UnicodeDecodeError as e:
-            space = raw.find(b" ", max(0, e.start - 3), e.end + 3)
-            if space < 0:
-                break
-            trials = []
-            for stand_in in _SPACE_STAND_INS:
-                trial = raw[:space] + stand_in + raw[space + 1:]
-                try:
-                    trial.decode("utf-8")
-                except UnicodeDecodeError as e2:
-                    if e2.start <= e.start:
-                        continue
-                window = trial[max(0, space - 3):space + 4].decode("utf-8", errors="ignore")
-                trials.append((-sum(_domain_char_counts().get(c, 0) for c in window), len(trials), trial))
-            if not trials:
-                break
-            raw = min(trials)[2]    # the stand-in whose character the report format uses most
-    text = raw.decode("utf-8", errors="replace")
+    """Decode ``raw`` as UTF-8 where some glyphs stand for several bytes (:data:`AMBIGUOUS_BYTES`): an
+    ambiguous character takes the reading that makes a word with a neighbour, else the most frequent one.
+    Returns (text, characters lost as U+FFFD) or None when too much is not UTF-8."""
+    readings = _readings(raw)
+    if any(len(r) > 1 for r in readings):
+        lex = _lexicon()
+        chosen = [max(r, key=lambda c: lex.char_freq.get(c, 0)) if len(r) > 1 else r[0] for r in readings]
+        for k, r in enumerate(readings):
+            if len(r) > 1:
+                prev = chosen[k - 1] if k else ""
+                nxt = chosen[k + 1] if k + 1 < len(chosen) else ""
+                chosen[k] = max(r, key=lambda c: ((prev + c) in lex.words or (c + nxt) in lex.words,
+                                                  lex.char_freq.get(c, 0)))
+    else:
+        chosen = [r[0] for r in readings]
+    text = "".join(chosen)
     lost = text.count("\ufffd")
     return (text, lost) if lost <= MAX_LOST_SHARE * len(text) + 1 else None
 

@@ -1,12 +1,14 @@
 """Cells from tokens: printed cells, and cells decoded from glued digits."""
 from __future__ import annotations
 
-from .lines import BLANK, NA, NUM, Token
-from .model import SEMANTIC_BLANK, SEMANTIC_INFERRED, SEMANTIC_NA, SEMANTIC_NUMBER, Cell
+from .lines import BLANK, NA, NUM, Token, is_out_of_range
+from .model import SEMANTIC_BLANK, SEMANTIC_INFERRED, SEMANTIC_INVALID, SEMANTIC_NA, SEMANTIC_NUMBER, Cell
 
 # ---- cells
 
 def cell_from_token(table: str, row: str, column: str, tok: Token, label: str = "") -> Cell:
+    if tok.kind in (NUM, NA) and is_out_of_range(tok.text, tok.value):
+        return Cell(table, row, column, None, tok.text, SEMANTIC_INVALID, tok.start, tok.end, label=label)
     if tok.kind == NUM:
         return Cell(table, row, column, tok.value, tok.text, SEMANTIC_NUMBER, tok.start, tok.end, label=label)
     if tok.kind == NA:

@@ -106,11 +106,26 @@ def parse_number(raw: str) -> int | float | None:
     return int(s)
 
 
+# -- out-of-range numbers (robustness): kept in place so the rest of their row stays --------------
+#: a count or amount no report prints: scientific notation, non-finite, or this large and above
+OUT_OF_RANGE_LIMIT = 10**12
+_NOT_A_COUNT = re.compile(r"[+\-]?(?:\d[\d,]*)?\.?\d+[eE][+\-]?\d+|[+\-]?(?:inf|infinity|nan)", re.I)
+
+
+def is_out_of_range(raw: str, value: int | float | None = None) -> bool:
+    """True for a cell text like ``1e30``, ``inf`` or ``NaN``, or a read value of 10^12 or more."""
+    if _NOT_A_COUNT.fullmatch(raw.strip()):
+        return True
+    return value is not None and abs(value) >= OUT_OF_RANGE_LIMIT
+
+
 def classify(text: str, start: int, end: int) -> Token:
-    """Classify one cell's text."""
+    """Classify one cell's text (an out-of-range number is an NA-kind token: a value cell without a value)."""
     t = text.strip()
     if not t:
         return Token(BLANK, "", start, end)
+    if _NOT_A_COUNT.fullmatch(t):
+        return Token(NA, t, start, end)
     if not (t[0].isdigit() or t[0] in "+-") or not t[-1].isdigit() and t[-1] not in _UNIT_LAST:
         return Token(NA if t in NA_MARKERS else TEXT, t, start, end)
     v = parse_number(t)

@@ -9,6 +9,8 @@ SEMANTIC_NUMBER = "number"
 SEMANTIC_BLANK = "blank"
 SEMANTIC_NA = "na"
 SEMANTIC_INFERRED = "inferred"
+#: a number out of range (1e30, inf, 10^12 or more): kept as a cell without a value, reported by the CELL rule
+SEMANTIC_INVALID = "invalid"
 
 
 def cell_key(table: str, row: str, column: str) -> str:
@@ -20,7 +22,8 @@ def cell_key(table: str, row: str, column: str) -> str:
 class Cell:
     """One table cell: its value, the text as printed, what that text means, and where it is.
 
-    ``semantic``: 'number', 'blank' (empty cell), 'na' ("/", "—", 无, 不适用) or
+    ``semantic``: 'number', 'blank' (empty cell), 'na' ("/", "—", 无, 不适用), 'invalid' (a number
+    out of range: 1e30, inf, 10^12 or more; no value) or
     'inferred' (decoded from glued digits or placed by position); ``uncertain`` when
     another reading fits the text as well (``alternatives`` lists the other values).
     """
