@@ -1,0 +1,58 @@
+"""Foreign names in copied text: places of another compared agency, officials of another level.
+
+A passage copied from another body often keeps that body's names (``由常务副区长分管`` in a
+county's report, ``洪泽区`` in 沭阳县's): the clearest evidence of copying. Places are read
+from the compared agencies' own names (``淮安市洪泽区人民政府`` → 淮安市, 洪泽区), so no
+gazetteer is needed; a place is foreign to a report when its agency names a different place
+of the same level (a 县 report may name its 市, or its towns, but not another 县).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable
+
+from .. import vocabulary as V
+
+
+@lru_cache(maxsize=4096)
+def agency_places(agency: str) -> tuple[tuple[str, int, str], ...]:
+    """The places an agency's name opens with: (name, level rank, level suffix), outermost first."""
+    out = []
+    pos = 0
+    while True:
+        m = V.PLACE_LEVEL_NAME.match(agency, pos)
+        if not m:
+            return tuple(out)
+        level = m.group("level")
+        out.append((m.group(0), V.PLACE_LEVEL_RANK[level], level))
+        pos = m.end()
+
+
+class NameFinder:
+    """Find, in a span of text, the names foreign to the agency that printed it."""
+
+    def __init__(self, agencies: Iterable[str]):
+        places = {p for a in agencies for p in agency_places(a or "")}
+        self.places = sorted(places, key=lambda p: (-len(p[0]), p[0]))   # longest first
+
+    def foreign(self, text: str, own_agencies: Iterable[str]) -> list[str]:
+        """Names in ``text`` (whitespace-free) that the reporting agency would not print of itself."""
+        own = {p for a in own_agencies for p in agency_places(a or "")}
+        own_names = {p[0] for p in own}
+        own_levels: dict[int, set[str]] = {}
+        for name, rank, _ in own:
+            own_levels.setdefault(rank, set()).add(name)
+        out: list[str] = []
+        for name, rank, _ in self.places:
+            if name in own_names or rank not in own_levels or name not in text:
+                continue
+            if any(name in o or o in name for o in own_levels[rank]):
+                continue
+            out.append(name)
+        own_suffixes = {level for _, rank, level in own if rank >= 3}
+        if own_suffixes:
+            for m in V.OFFICIAL_TITLE.finditer(text):
+                level = m.group("level")
+                if level not in own_suffixes and V.PLACE_LEVEL_RANK[level] in {V.PLACE_LEVEL_RANK[s] for s in own_suffixes}:
+                    out.append(m.group(0))
+        return sorted(set(out))
