@@ -744,7 +744,8 @@ SUMMARY_EMPTY_OPENER = re.compile(
 #: wherever it stands (the preamble is template by these words, not by its position)
 TEMPLATE_STATUTORY_SENTENCE_FRAGMENTS: tuple[str, ...] = (
     "本报告由", "现将本年度报告", "编制本报告", "编制了本报告", "特编制", "年度报告予以公布", "年度报告予以公开",
-    "报告全文", "电子版可", "本报告电子版", "报告如下", "年度报告格式》",
+    "报告全文", "电子版可", "本报告电子版", "报告如下", "年度报告格式》", "国办公开办函",
+    "政府信息与政务公开办公室",
 )
 #: a contact item: a label with a colon and its value (to the next clause mark), or a label
 #: followed by a telephone number or e-mail address; the mask ends where the value ends

@@ -334,8 +334,13 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
         comparison = None
         if "compare" in funcs and analyses:
             try:
+                from ..compare.reference import load_reference
+
+                given = {"reference": load_reference(),
+                         "themes": {a.report.id: [(t["start"], t["end"], t["theme"]) for t in a.themes]
+                                    for a in analyses if a.themes}, **(compare_options or {})}
                 comparison = funcs["compare"]([a.report for a in analyses], progress=lambda s, d, t: tick(f"compare: {s}", d, t),
-                                              **(compare_options or {}))
+                                              **given)
             except Exception as e:
                 status["compare"] = StageStatus("compare", "skipped", f"failed: {type(e).__name__}: {e}")
                 warnings.append(f"compare: {type(e).__name__}: {e}")

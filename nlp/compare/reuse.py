@@ -4,8 +4,10 @@ and formula passages (masked text, listed but never scored as reuse).
 
 Snapping: an aligned pair's ends move outward, across characters the two reports print alike,
 to the outermost sentence bound both reports share, else the outermost shared clause bound
-(，；：、, a line break, the edge of a masked phrase); failing that inward to the first shared
-sentence, then clause bound; else they stay (a copy shorter than a clause). A pair is kept when each span holds
+(，；：、, a closing bracket, a line break, the edge of a masked phrase), else — across at most
+``SNAP_FUZZ`` characters printed differently (区政府 / 市政府) — the nearest shared bound; failing
+that inward to the first shared sentence, then clause bound; else they stay (a copy shorter
+than a clause). A pair is kept when each span holds
 at least ``min_chars`` characters outside template and formula phrases.
 """
 from __future__ import annotations
@@ -36,20 +38,27 @@ def _is_bound(bounds: np.ndarray, x: int) -> bool:
     return k < len(bounds) and int(bounds[k]) == x
 
 
+#: characters printed differently that an end may still cross to reach a shared bound (区政府 / 市政府)
+SNAP_FUZZ = 4
+
+
 def _snap_start(a: PreparedReport, b: PreparedReport, a0: int, b0: int, limit: int, reach: int) -> tuple[int, int]:
     """Move the start to a sentence (else clause) start of both reports; ``limit``: farthest inward."""
     ca, cb = a.stream.chars, b.stream.chars
     ext = 0
     while ext < reach and a0 - ext > 0 and b0 - ext > 0 and _alike(ca[a0 - ext - 1], cb[b0 - ext - 1]):
         ext += 1
+    fuzz = min(SNAP_FUZZ, a0 - ext, b0 - ext)
     shift = b0 - a0
     levels = ((a.sentence_starts, b.sentence_starts), (a.clause_starts, b.clause_starts))
-    for ba, bb in levels:                     # outward first: the outermost shared bound …
-        lo, hi = int(np.searchsorted(ba, a0 - ext)), int(np.searchsorted(ba, a0, side="right"))
-        for x in ba[lo:hi].tolist():
-            if _is_bound(bb, x + shift):
-                return x, x + shift
-    for ba, bb in levels:                     # … else inward: the first shared bound
+    for lo_x, hi_x, outermost in ((a0 - ext, a0, True), (a0 - ext - fuzz, a0 - ext - 1, False)):
+        for ba, bb in levels:   # outward: the outermost shared bound over alike text, else the nearest past it
+            lo, hi = int(np.searchsorted(ba, lo_x)), int(np.searchsorted(ba, hi_x, side="right"))
+            xs = ba[lo:hi].tolist()
+            for x in (xs if outermost else reversed(xs)):
+                if _is_bound(bb, x + shift):
+                    return x, x + shift
+    for ba, bb in levels:      # else inward: the first shared bound
         lo, hi = int(np.searchsorted(ba, a0, side="right")), int(np.searchsorted(ba, limit, side="right"))
         for x in ba[lo:hi].tolist():
             if _is_bound(bb, x + shift):
@@ -63,13 +72,16 @@ def _snap_end(a: PreparedReport, b: PreparedReport, a1: int, b1: int, limit: int
     ext = 0
     while ext < reach and a1 + ext < len(ca) and b1 + ext < len(cb) and _alike(ca[a1 + ext], cb[b1 + ext]):
         ext += 1
+    fuzz = max(0, min(SNAP_FUZZ, len(ca) - a1 - ext, len(cb) - b1 - ext))
     shift = b1 - a1
     levels = ((a.sentence_starts, b.sentence_starts), (a.clause_starts, b.clause_starts))
-    for ba, bb in levels:
-        lo, hi = int(np.searchsorted(ba, a1)), int(np.searchsorted(ba, a1 + ext, side="right"))
-        for x in reversed(ba[lo:hi].tolist()):
-            if _is_bound(bb, x + shift):
-                return x, x + shift
+    for lo_x, hi_x, outermost in ((a1, a1 + ext, True), (a1 + ext + 1, a1 + ext + fuzz, False)):
+        for ba, bb in levels:
+            lo, hi = int(np.searchsorted(ba, lo_x)), int(np.searchsorted(ba, hi_x, side="right"))
+            xs = ba[lo:hi].tolist()
+            for x in (reversed(xs) if outermost else xs):
+                if _is_bound(bb, x + shift):
+                    return x, x + shift
     for ba, bb in levels:
         lo, hi = int(np.searchsorted(ba, limit)), int(np.searchsorted(ba, a1))
         for x in reversed(ba[lo:hi].tolist()):

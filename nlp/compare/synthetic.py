@@ -135,14 +135,21 @@ def plant_sentence_copies(base: list[Report], n_cases: int, rng: random.Random,
     texts = {r.id: r.text for r in base}
     cases: list[PlantedCase] = []
     inserts: dict[str, tuple[int, int]] = {}
+    used = set()
     for k, (di, ri) in enumerate(zip(donors, receivers)):
-        d, r = base[di], base[ri]
-        if d.agency and r.agency and d.agency == r.agency:
-            continue
         placement = PLACEMENTS[k % len(PLACEMENTS)]
-        blocked_d = existing.get(d.id, [])
-        span = _pick_sentence_copy(d.text, template.get(d.id, []), blocked_d, rng, placement == "mandated",
-                                   min_len, max_len)
+        r = base[ri]
+        span = None
+        # the drawn donor first, then any report not drawn (few sentences hold a mandated phrase)
+        for dj in [di] + [x for x in order[2 * n_cases:] if x not in used]:
+            d = base[dj]
+            if d.agency and r.agency and d.agency == r.agency:
+                continue
+            span = _pick_sentence_copy(d.text, template.get(d.id, []), existing.get(d.id, []), rng,
+                                       placement == "mandated", min_len, max_len)
+            if span is not None:
+                used.add(dj)
+                break
         if span is None:
             continue
         blocked_r = existing.get(r.id, []) + [(a, b) for a, b, why in template.get(r.id, []) if why == "table"]

@@ -132,7 +132,7 @@ def shingle_hashes(chars: str, n: int, fold_digits: bool = True) -> np.ndarray:
 #: a paragraph break in the text: a blank line, or a line opening with a part/section number
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n(?=\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|#))")
 #: clause marks in the content stream (folded: "，" is ",")
-_CLAUSE_CPS = np.asarray([ord(c) for c in ",;:、"], dtype=np.uint64)
+_CLAUSE_CPS = np.asarray([ord(c) for c in ",;:、)》”"], dtype=np.uint64)
 
 
 def sentence_bounds(stream: ContentStream, text: str, breaks: tuple[int, ...] = ()) -> list[tuple[int, int]]:
@@ -157,6 +157,7 @@ def sentence_bounds(stream: ContentStream, text: str, breaks: tuple[int, ...] = 
 
 
 def clause_starts(chars: str) -> np.ndarray:
-    """Stream positions just after a clause mark (，；：、): weaker bounds than sentences."""
+    """Stream positions just after a clause mark (，；：、) or a closing bracket or quote: weaker
+    bounds than sentences."""
     cps = codepoints(chars)
     return np.flatnonzero(np.isin(cps, _CLAUSE_CPS)).astype(np.int64) + 1
