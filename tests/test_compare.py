@@ -269,6 +269,142 @@ def test_near_identical_reports_cluster(corpus_reports):
     assert m[0, 1] > 0.95
 
 
+# ------------------------------------------------------------------ formulas, foreign names, direction
+
+#: constructed narrative (own wording): a district's arrangement, naming its officials and its place
+DISTRICT_SENTENCE = "将政务公开工作列入区政府领导分工，由常务副区长分管，洪泽区政务服务中心设立了政府信息查阅点。"
+FORMULA = "坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神。"
+
+
+def _report(rid: str, agency: str, year: int, body: str, date: str = "") -> Report:
+    from nlp.structure import parse_text
+
+    r = parse_text(f"{agency}{year}年政府信息公开工作年度报告\n一、总体情况\n{body}\n", report_id=rid)
+    r.agency, r.year, r.publication_date = agency, year, date
+    return r
+
+
+def test_formula_is_counted_as_formula_never_as_reuse(corpus_result, corpus_reports, reference):
+    # real reports: the formula is a formula passage across agencies, and inside any reused
+    # passage it is a marked sub-span, never part of what is ranked as copied
+    from nlp.compare.output import ranked_reuse
+
+    found = [p for p in corpus_result.formula_passages if "以习近平新时代中国特色社会主义思想为指导" in p.text]
+    assert found and max(p.n_agencies for p in found) >= 4
+    texts = {r.id: r.text for r in corpus_reports}
+    for p in ranked_reuse(corpus_result):
+        for m in p.members:
+            t = texts[m.report]
+            for hit in re.finditer("习近平", t[m.start:m.end]):
+                at = m.start + hit.start()
+                assert any(a <= at < b and why == "formula" for a, b, why in m.masked), t[m.start:m.end]
+    # constructed: two reports that share only the formula share no passage
+    a = _report("a", "甲市某局", 2023, FORMULA + "本局全年主动公开文件一百二十件，办理依申请公开十八件。")
+    b = _report("b", "乙县某局", 2023, FORMULA + "全县组织开展政务公开培训三次，更新公开目录四百余条。")
+    res = compare([a, b], reference=reference)
+    assert res.reuse_passages == []
+    assert any("习近平新时代中国特色社会主义思想" in p.text and p.n_reports == 2 for p in res.formula_passages)
+    assert all(r.formula_chars >= len("以习近平新时代中国特色社会主义思想为指导") for r in res.reports)
+    # the formula counts as boilerplate: its sentence is in the boilerplate share
+    assert all(r.boilerplate_share is not None and r.boilerplate_share > 0 for r in res.reports)
+
+
+def test_formula_inside_a_copied_sentence_is_marked_not_cut():
+    own = "全面推行政务公开标准化建设，在全区十二个街道设立公开专区并配备专职人员。"
+    a = _report("a", "甲区人民政府", 2022, "本区年度工作稳步推进。" + FORMULA[:-1] + "，" + own)
+    b = _report("b", "乙县人民政府", 2023, "本县围绕中心工作开展公开。" + FORMULA[:-1] + "，" + own)
+    (p,) = compare([a, b]).reuse_passages
+    for m, r in zip(sorted(p.members, key=lambda m: m.report), (a, b)):
+        assert r.text[m.start:m.end] == FORMULA[:-1] + "，" + own   # the whole sentence, formula included
+        formulas = [r.text[x:y] for x, y, why in m.masked if why == "formula"]
+        assert formulas == ["坚持以习近平新时代中国特色社会主义思想为指导", "全面贯彻党的二十大精神"]
+    assert p.scored_chars < len(FORMULA + own) - 20   # what is ranked is the copy outside the formula
+
+
+def test_foreign_names_flag_copied_text():
+    a = _report("hz", "淮安市洪泽区人民政府", 2023, "本区全年公开信息九百余条。" + DISTRICT_SENTENCE)
+    b = _report("sy", "宿迁市沭阳县人民政府", 2024, "本县全年公开信息六百余条。" + DISTRICT_SENTENCE)
+    c = _report("ha", "淮安市人民政府", 2024, "市政府统筹全市公开工作。" + DISTRICT_SENTENCE)
+    res = compare([a, b, c])
+    (p,) = res.reuse_passages
+    assert p.flags == ["foreign_name"]
+    names = {m.report: m.foreign_names for m in p.members}
+    assert names["sy"] == ["常务副区长", "洪泽区"]   # a county printing a district's official and place
+    assert names["hz"] == []                        # the district's own words
+    assert names["ha"] == []                        # a city may name its own district
+
+
+def test_direction_earlier_year_then_publication_date():
+    body = "全年组织政务公开专题培训三场，覆盖各乡镇街道信息员一百五十余人次，培训后开展了业务考试。"
+    x = _report("x", "甲县人民政府", 2022, "甲县情况良好。" + body)
+    y = _report("y", "乙县人民政府", 2023, "乙县稳步推进。" + body, date="2024年1月20日")
+    z = _report("z", "丙县人民政府", 2023, "丙县持续深化。" + body, date="2024年2月15日")
+    (p,) = compare([z, y, x]).reuse_passages
+    assert (p.first_printed, p.direction) == ("x", "earlier_year")
+    (p,) = compare([z, y]).reuse_passages
+    assert (p.first_printed, p.direction) == ("y", "publication_date")
+    y.publication_date = ""
+    (p,) = compare([z, y]).reuse_passages
+    assert (p.first_printed, p.direction) == (None, "undetermined")
+
+
+def test_template_by_evidence_not_by_position():
+    statute = "现将本年度报告予以公布，如对本报告有疑问，请与本机关联系。"
+    contact = "联系电话：0517-12345678，"
+    a = Report(id="a", source="<t>", format="txt", agency="甲区人民政府", year=2023,
+               text=f"甲区2023年政府信息公开工作年度报告\n{statute}{DISTRICT_SENTENCE}\n一、总体情况\n甲区全年公开信息。\n")
+    b = Report(id="b", source="<t>", format="txt", agency="乙区人民政府", year=2023,
+               text=f"乙区2023年政府信息公开工作年度报告\n{statute}\n一、总体情况\n乙区全年办理申请二十件。"
+                    f"{contact}{DISTRICT_SENTENCE}\n")
+    res = compare([a, b])
+    (p,) = res.reuse_passages   # before the first heading in a, beside a contact item in b: found whole
+    spans = {m.report: (m.start, m.end) for m in p.members}
+    assert a.text[slice(*spans["a"])] == DISTRICT_SENTENCE and b.text[slice(*spans["b"])] == DISTRICT_SENTENCE
+    for r in (a, b):   # the statutory sentence is template by its words, wherever it stands
+        start = r.text.index(statute)
+        assert any(s <= start and e >= start + len(statute) - 1 and why == "vocabulary"
+                   for s, e, why in res.template_spans[r.id])
+    k = b.text.index(contact)   # the contact mask ends with the number
+    assert (k, k + len(contact) - 1, "contact") in res.template_spans["b"]
+
+
+def test_reference_defines_template_and_boilerplate_for_a_few_reports(hongze, reference):
+    from nlp.compare.reference import generated_texts, shared_texts
+
+    a, b = hongze
+    alone = compare([a, b])
+    assert any("frequency-based" in n for n in alone.notes) and alone.reference == ""
+    assert all(r.boilerplate_share is None for r in alone.reports)
+    res = compare([a, b], reference=reference)
+    assert res.reference.startswith("compare-reference.npz") and any(n.startswith("reference:") for n in res.notes)
+    assert all(r.boilerplate_share is not None and 0 < r.boilerplate_share < 1 for r in res.reports)
+    # n-grams the pooled counts call frequent are printed by that many reference documents (counted
+    # here by substring search in the texts the reference was built from)
+    res = compare([a, b], reference=reference, template_df=0.3)
+    frequent = [a.text[s:e] for s, e, why in res.template_spans[a.id] if why == "frequent"]
+    assert frequent
+    folded = [re.sub(r"\d", "0", "".join(t.split())) for t in shared_texts(SHARED) + generated_texts(8, 3, 11)]
+    assert len(folded) == reference.n_docs
+    for piece in frequent[:20]:
+        key = re.sub(r"\d", "0", "".join(piece.split()))[:10]
+        assert sum(key in t for t in folded) + 2 >= 0.3 * (reference.n_docs + 2), piece
+
+
+def test_pair_filters(hongze):
+    a, b = hongze
+    other = _report("o", "某市某局", 2024, "本局全年主动公开各类信息四百余条，办理申请十件。")
+    pairs_of = {}
+    for kind in ("all", "cross-agency", "same-agency", "consecutive-years"):
+        res = compare([a, b, other], pairs=kind)
+        pairs_of[kind] = [sorted({m.report for m in p.members}) for p in res.reuse_passages]
+    assert sorted([a.id, b.id]) in pairs_of["all"]
+    assert pairs_of["same-agency"] == pairs_of["all"]          # the two Hongze years share text
+    assert pairs_of["consecutive-years"] == pairs_of["all"]    # 2023 and 2024
+    assert pairs_of["cross-agency"] == []
+    with pytest.raises(ValueError):
+        compare([a, b], pairs="neighbours")
+
+
 # ------------------------------------------------------------------ template masking
 
 def test_template_masked_but_listed(hongze, corpus_reports):

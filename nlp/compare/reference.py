@@ -97,7 +97,8 @@ def load_reference(path: str | Path = DEFAULT_PATH) -> ReferenceTable:
     return ReferenceTable(f"{p.name}: {meta['name']}", int(meta["n_docs"]), tables)
 
 
-def _shared_texts(shared: Path) -> list[str]:
+def shared_texts(shared: Path) -> list[str]:
+    """The normalized text of every file of the shared corpus (``corpus/index.jsonl``)."""
     from ..structure import read_report
 
     corpus = shared / "corpus"
@@ -107,7 +108,8 @@ def _shared_texts(shared: Path) -> list[str]:
     return out
 
 
-def _generated_texts(agencies: int, years: int, seed: int) -> list[str]:
+def generated_texts(agencies: int, years: int, seed: int) -> list[str]:
+    """The texts of a corpus generated with ``corpora.generate`` (txt renderings)."""
     from corpora import write_corpus
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -124,8 +126,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--min-df", type=int, default=3)
     args = ap.parse_args(argv)
-    real = _shared_texts(args.shared)
-    generated = _generated_texts(args.generated_agencies, args.generated_years, args.seed)
+    real = shared_texts(args.shared)
+    generated = generated_texts(args.generated_agencies, args.generated_years, args.seed)
     digest = hashlib.sha256("\x00".join(real + generated).encode()).hexdigest()[:12]
     name = (f"{len(real)} shared reports and excerpts + {len(generated)} generated reports "
             f"(corpora.generate --agencies {args.generated_agencies} --years {args.generated_years} --seed {args.seed}); "
