@@ -358,14 +358,17 @@ def diff_cmd(
     html: Optional[Path] = typer.Option(None, "--html", help="write a side-by-side HTML page here"),
     show_template: bool = typer.Option(False, "--show-template", help="also list changed template rows (tables, preamble)"),
 ) -> None:
-    """Side-by-side diff of two reports by part: copied, changed and new text, changed table cells."""
+    """Side-by-side diff of two reports by part: copied, moved, changed and new text (numbers paired by their
+    labels), and the statistics tables cell by cell."""
     from nlp.compare.diff import diff_reports, render_html, render_text
 
     reports, inputs, failures = load_reports([a, b], quiet=True)
     if len(reports) != 2:
         finish(failures)
         raise XxgkError("diff needs two readable reports")
-    d = diff_reports(reports[0], reports[1])
+    from nlp.tables import extract_tables
+
+    d = diff_reports(reports[0], reports[1], cells=(list(extract_tables(reports[0])), list(extract_tables(reports[1]))))
     if html is not None:
         write_text(html, render_html(d), inputs)
         err.print(f"wrote {html}", highlight=False)

@@ -521,8 +521,10 @@ def test_hongze_year_over_year(hongze):
 # ------------------------------------------------------------------ diff
 
 def test_hongze_diff_readable(hongze):
+    from nlp.tables import extract_tables
+
     a, b = hongze
-    d = diff_reports(a, b)
+    d = diff_reports(a, b, cells=(list(extract_tables(a)), list(extract_tables(b))))
     keys = [p.key for p in d.parts]
     assert "overview" in keys and "problems" in keys
     t = d.totals()
@@ -531,9 +533,35 @@ def test_hongze_diff_readable(hongze):
     assert "<del" in page and "<ins" in page and "改 changed" in page and "新 new" in page
     text = render_text(d)
     assert "{+" in text and "[-" in text
-    assert d.cells is not None
-    changed = {c.key: (c.a, c.b) for c in d.cells}
-    assert changed.get("proactive:licensing:decisions") == ("550", "9487")
+    # the tables cell by cell: old → new, difference and change
+    changed = {c.key: c for c in d.cells}
+    c = changed["proactive:licensing:decisions"]
+    assert (c.a, c.b, c.delta) == ("550", "9487", 8937) and c.pct == pytest.approx(8937 / 550, abs=1e-3)
+    assert "550 → 9487  (Δ +8937, +1624.9%)" in text
+    assert diff_reports(a, b).cells is None   # no cells given: no table comparison
+
+
+def test_diff_pairs_numbers_by_label_and_finds_moved_text():
+    from nlp.structure import parse_text
+
+    moved = "全年组织政务公开业务培训两次，参训人员覆盖全部科室。"
+    middle = "\n二、主动公开政府信息情况\n主动公开信息一千余条。\n三、收到和处理政府信息公开申请情况\n全年受理申请十件。\n"
+    a = parse_text("一、总体情况\n2023年，我区在政府网站平台主动公开政府信息1136条，其中政策文件25件。" + moved + middle
+                   + "四、存在的主要问题及改进情况\n公开内容还不够全面。\n", report_id="a")
+    b = parse_text("一、总体情况\n2024年，我区在政府网站平台主动发布各类政府信息2428条，其中政策文件31件，解读信息发布7条。"
+                   + middle + "四、存在的主要问题及改进情况\n公开内容还不够全面。" + moved + "\n", report_id="b")
+    d = diff_reports(a, b)
+    rows = [r for p in d.parts for r in p.rows]
+    (changed,) = [r for r in rows if r.op == "changed"]
+    pairs = {(n.label, n.a, n.b) for n in changed.numbers}
+    assert ("主动公开政府信息", 1136, 2428) in pairs        # paired by its words, not with the 7 next to 发布
+    assert ("其中政策文件", 25, 31) in pairs and ("解读信息发布", None, 7) in pairs
+    (mv,) = [r for r in rows if r.op == "moved"]
+    assert b.text[mv.b[0]:mv.b[1]] == moved and a.text[mv.a[0]:mv.a[1]] == moved and mv.moved_from == "overview"
+    assert not any(r.op in ("removed", "new") and moved in (r.b_segments or r.a_segments)[0].text for r in rows)
+    text = render_text(d)
+    assert "主动公开政府信息 1136 → 2428条  (Δ +1292)" in text and "(from overview)" in text
+    assert d.totals()["moved"] == len(moved)
 
 
 def test_diff_html_escapes_text():
@@ -581,6 +609,34 @@ def test_cli_compare_bad_inputs(tmp_path):
     assert (out / "reports.csv").exists()  # the batch went on past the bad files
     res = CliRunner().invoke(app, ["compare", str(HONGZE_2023), "--ngram", "1"])
     assert res.exit_code == 2 and "--ngram" in res.output
+
+
+def test_cli_compare_reads_json_lines(tmp_path):
+    from cli import app
+
+    shared = "区政府将政务公开工作纳入年度绩效考核，考核结果在全区范围内通报并作为评先评优的重要依据。"
+    records = [
+        {"id": "r1", "text": "一、总体情况\n甲区全年公开信息八百条。" + shared, "agency": "甲区人民政府", "year": 2022,
+         "url": "https://example.gov.cn/1", "batch": 7},
+        {"id": "r2", "text": "一、总体情况\n乙区稳步推进公开。" + shared, "agency": "乙区人民政府", "year": "2023"},
+        {"id": "r3", "text": "一、总体情况\n丙区全年受理申请三件，均按期答复。", "agency": "丙区人民政府", "year": 2023},
+    ]
+    src = tmp_path / "reports.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n{not json}\n"
+                   + json.dumps({"id": "r4"}) + "\n", encoding="utf-8")
+    out = tmp_path / "o"
+    res = CliRunner().invoke(app, ["compare", str(src), "--out", str(out), "--pairs", "cross-agency"])
+    assert res.exit_code == 2, res.output                       # two bad lines, named by file and line
+    assert f"{src}:4" in res.output and f"{src}:5" in res.output and "missing 'text'" in res.output
+    rows = {r["report"]: r for r in csv.DictReader(open(out / "reports.csv", encoding="utf-8"))}
+    assert set(rows) == {"r1", "r2", "r3"} and rows["r2"]["year"] == "2023"
+    assert json.loads(rows["r1"]["extra"]) == {"batch": 7, "url": "https://example.gov.cn/1"}
+    assert rows["r1"]["reference"].startswith("compare-reference.npz")
+    passages = [json.loads(line) for line in open(out / "passages.jsonl", encoding="utf-8")]
+    (reuse,) = [p for p in passages if p["kind"] == "reuse"]
+    assert reuse["text"] == shared and reuse["first_printed"] == "r1" and reuse["direction"] == "earlier_year"
+    res = CliRunner().invoke(app, ["compare", str(src), "--out", str(out), "--pairs", "neighbours"])
+    assert res.exit_code == 2 and "--pairs" in res.output
 
 
 def test_cli_diff_html(tmp_path):
