@@ -572,6 +572,41 @@ def test_diff_html_escapes_text():
     assert "<b>公开</b>" not in page
 
 
+# ------------------------------------------------------------------ brief sections
+
+def test_brief_heatmap_scaled_to_the_data_with_values_and_groups():
+    from nlp.analyze.brief import heatmap_svg
+
+    m = [[1.0, 0.56, 0.70], [0.56, 1.0, 0.89], [0.70, 0.89, 1.0]]
+    svg = heatmap_svg(["甲区人民政府2023年", "甲区人民政府2024年", "乙县人民政府2024年"], m, groups=["甲区", "甲区", "乙县"])
+    fills = re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="\d+" height="\d+" fill="(rgb\([^)]*\))"', svg)[:9]
+    # the lowest off-diagonal value is the lightest colour, the highest as dark as the diagonal
+    assert fills[1] == "rgb(255,255,255)" and fills[5] == fills[0] and fills[2] not in (fills[1], fills[5])
+    for v in ("0.56", "0.70", "0.89"):
+        assert f">{v}</text>" in svg                      # values printed in the cells
+    assert 'text-anchor="end">0.56</text>' in svg and "0.56–0.89" in svg   # the legend says the range
+    assert svg.count("<line") == 2                       # one agency boundary, drawn across and down
+    assert "甲区人民政府2023年" in svg
+
+
+def test_brief_reuse_list_shows_whole_sentences_with_every_agency(reference):
+    from types import SimpleNamespace
+
+    from nlp.analyze.brief import _reused
+
+    own = "全面推行政务公开标准化建设，在全区十二个街道设立公开专区并配备专职人员。"
+    reports = [_report("a", "淮安市洪泽区人民政府", 2022, "本区年度工作稳步推进。" + FORMULA[:-1] + "，" + own),
+               _report("b", "宿迁市沭阳县人民政府", 2023, "本县围绕中心工作开展公开。" + FORMULA[:-1] + "，" + own),
+               _report("c", "宿迁市泗阳县人民政府", 2023, "本县扎实推进。" + FORMULA + "全县公开目录更新四百余条。")]
+    comp = compare(reports, reference=reference)
+    page = _reused(SimpleNamespace(comparison=comp, analyses=[SimpleNamespace(report=r) for r in reports]), {})
+    assert page.count("<blockquote>") == 1                 # the copied sentence, not the formula alone
+    assert "淮安市洪泽区人民政府：2022年（最早）" in page and "宿迁市沭阳县人民政府：2023年" in page
+    assert "泗阳" not in page                               # it shares only the formula
+    assert '<span class="masked" title="政治套语">坚持以习近平新时代中国特色社会主义思想为指导</span>' in page
+    assert own in page
+
+
 # ------------------------------------------------------------------ CLI
 
 def test_cli_compare_writes_files(tmp_path):
