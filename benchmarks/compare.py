@@ -1,4 +1,4 @@
-"""Benchmark of nlp.compare (issue 5): scale, a naive baseline, and planted-passage accuracy.
+"""Benchmark of nlp.compare: scale, a naive baseline, and planted-passage accuracy.
 
     python benchmarks/compare.py                       # everything (sizes 1000 5000 10000)
     python benchmarks/compare.py --sizes 1000 5000     # fewer sizes
@@ -12,9 +12,11 @@
 2. **Naive baseline** — all pairs through ``difflib.SequenceMatcher`` (matching blocks of
    ≥ min_chars), on sizes it can finish within ``--baseline-budget`` seconds; larger sizes
    are projected from the measured time per pair (marked as projected).
-3. **Planted passages** — passages of real shared reports spliced into other real reports
-   (``nlp.compare.synthetic``), ~25 per round: recall (both spans within ±5 characters),
-   precision (reported spans that are planted or pre-existing), span error.
+3. **Planted copies** — whole sentences (40–200 characters) of real shared reports copied into
+   other real reports at sentence boundaries (``nlp.compare.synthetic.plant_sentence_copies``:
+   inside parts, before the first heading, holding mandated phrases, beside contact items),
+   ~30 per round: recall (both spans within ±5 characters), precision (reported spans that are
+   planted or pre-existing), span error.
 
 Reads ../shared at run time (XXGK_SHARED overrides). Prints figures; asserts nothing.
 
@@ -85,15 +87,16 @@ def current_rss_mb() -> float:
 def worker(n: int, seed: int, pool_file: str) -> dict:
     """One size in a fresh process (the paragraph pool comes from a file: the worker never
     parses PDFs, so its peak memory is the comparison's)."""
-    from nlp.compare import compare
+    from nlp.compare import compare, load_reference
     from nlp.compare.synthetic import recombine_paragraphs
 
     pool = json.loads(Path(pool_file).read_text(encoding="utf-8"))
     reports = recombine_paragraphs(pool, n, random.Random(seed))
     chars = sum(len(r.text) for r in reports)
+    reference = load_reference()
     before = current_rss_mb()
     t0, c0 = time.perf_counter(), time.process_time()
-    res = compare(reports)
+    res = compare(reports, reference=reference)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak = peak_rss_mb()
     return {"reports": n, "chars": chars, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
@@ -173,23 +176,23 @@ def run_baseline(sizes: list[int], scale_sizes: list[int], seed: int, budget: fl
 # ------------------------------------------------------------------ 3. planted passages
 
 def run_planted(rounds: int, per_round: int) -> None:
-    from nlp.compare import compare
-    from nlp.compare.synthetic import plant_passages, score_planted
+    from nlp.compare import compare, load_reference
+    from nlp.compare.synthetic import PLACEMENTS, plant_sentence_copies, score_planted
 
     base = corpus_reports()
-    res = compare(base)
-    before: dict[str, list[tuple[int, int]]] = {}
+    reference = load_reference()
+    res = compare(base, reference=reference)
+    existing: dict[str, list[tuple[int, int]]] = {}
     for p in res.reuse_passages:
         for m in p.members:
-            before.setdefault(m.report, []).append((m.start, m.end))
-    blocked = {rid: [(s, e) for s, e, _ in spans] + before.get(rid, []) for rid, spans in res.template_spans.items()}
+            existing.setdefault(m.report, []).append((m.start, m.end))
     cases = found = reported = true = 0
     errors: list[int] = []
-    by_snap = {"sentence": [0, 0], "free": [0, 0]}
+    by_placement = {k: [0, 0] for k in PLACEMENTS}
     t0 = time.perf_counter()
     for k in range(rounds):
-        planted = plant_passages(base, per_round, random.Random(1000 + k), blocked)
-        score = score_planted(compare(planted.reports), planted, before)
+        planted = plant_sentence_copies(base, per_round, random.Random(1000 + k), res.template_spans, existing)
+        score = score_planted(compare(planted.reports, reference=reference), planted, existing)
         cases += score.cases
         found += score.found
         reported += score.reported_spans
@@ -197,13 +200,13 @@ def run_planted(rounds: int, per_round: int) -> None:
         errors += score.span_errors
         missed = {id(c) for c in score.misses}
         for c in planted.cases:
-            by_snap[c.snap][0] += 1
-            by_snap[c.snap][1] += id(c) not in missed
-    print(f"  {cases} planted cases in {rounds} rounds ({time.perf_counter() - t0:.1f} s)")
+            by_placement[c.placement][0] += 1
+            by_placement[c.placement][1] += id(c) not in missed
+    print(f"  {cases} planted whole-sentence copies in {rounds} rounds ({time.perf_counter() - t0:.1f} s)")
     print(f"  recall {found / cases:.4f} ({found}/{cases}; both spans within ±5 chars)")
     print(f"  precision {true / max(1, reported):.4f} ({true}/{reported} reported spans planted or pre-existing)")
-    for snap, (n, f) in by_snap.items():
-        print(f"    {snap:>8} passages: {f}/{n} found")
+    for placement, (n, f) in by_placement.items():
+        print(f"    {placement:>8}: {f}/{n} found")
     if errors:
         print(f"  span error: mean {sum(errors) / len(errors):.2f} chars, max {max(errors)} chars")
 
@@ -227,7 +230,7 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}")
     if not args.skip_planted:
         print("\n[planted passages: ground truth by construction]")
-        run_planted(args.planted_rounds, 25)
+        run_planted(args.planted_rounds, 35)
     if not args.skip_baseline:
         print("\n[naive all-pairs difflib baseline vs compare]")
         run_baseline(args.baseline_sizes, args.sizes, args.seed, args.baseline_budget)

@@ -237,15 +237,22 @@ def find_aligned_pairs(
             scored_before = np.concatenate([[0], np.cumsum(~masks[r])]).astype(np.int64)
         m1, m2 = index.min1[k], index.min2[k]
         partner = np.where(m1 == r, m2, m1)
-        margin = 2 * n + max_gap + bridge
+        margin = 2 * n + max_gap
         for p in np.unique(partner[partner >= 0]).tolist():
             if p == r:
                 continue
             # seeds: every shared n-gram of r found in p, between (a margin around) the first
             # and last n-gram whose lowest other holder is p
             where_p = np.flatnonzero(partner == p)
-            lo = int(np.searchsorted(vp, vp[where_p[0]] - margin))
-            hi = int(np.searchsorted(vp, vp[where_p[-1]] + margin, side="right"))
+            first, last = int(vp[where_p[0]]), int(vp[where_p[-1]])
+            if scored_before is None:
+                lo_pos, hi_pos = first - margin, last + margin
+            else:  # the margin counts scored characters: a bridged template phrase does not use it up
+                lo_pos = int(np.searchsorted(scored_before, scored_before[first] - margin))
+                hi_pos = int(np.searchsorted(scored_before, scored_before[min(last, len(scored_before) - 1)] + margin,
+                                             side="right"))
+            lo = int(np.searchsorted(vp, lo_pos))
+            hi = int(np.searchsorted(vp, hi_pos, side="right"))
             vq, hq = vp[lo:hi], hv[lo:hi]
             j = docs[p].resolve_positions(vq, hq)
             sel = j >= 0
