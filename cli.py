@@ -360,7 +360,8 @@ def diff_cmd(
 ) -> None:
     """Side-by-side diff of two reports by part: copied, moved, changed and new text (numbers paired by their
     labels), and the statistics tables cell by cell."""
-    from nlp.compare.diff import diff_reports, render_html, render_text
+    from nlp.compare.diff import diff_reports
+    from nlp.compare.diff_render import render_html, render_text
 
     reports, inputs, failures = load_reports([a, b], quiet=True)
     if len(reports) != 2:

@@ -21,7 +21,8 @@ from typer.testing import CliRunner
 from conftest import CORPUS, REPORTS_DIR, SHARED, corpus_index
 from nlp.agency import group_agencies, normalize_agency, same_agency
 from nlp.compare import compare, load_reference
-from nlp.compare.diff import diff_reports, render_html, render_text
+from nlp.compare.diff import diff_reports
+from nlp.compare.diff_render import render_html, render_text
 from nlp.compare.measures import dice_lcs, edit_similarity, lcs_length, levenshtein, specific_items
 from nlp.compare.synthetic import PLACEMENTS, plant_sentence_copies, score_planted
 from nlp.compare.textprep import content_stream, shingle_hashes
