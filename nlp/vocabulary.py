@@ -747,6 +747,10 @@ TEMPLATE_STATUTORY_SENTENCE_FRAGMENTS: tuple[str, ...] = (
     "报告全文", "电子版可", "本报告电子版", "报告如下", "年度报告格式》", "国办公开办函",
     "政府信息与政务公开办公室",
 )
+#: a legal citation: the title of a law, regulation or document in 《》 with its document number and
+#: short name, as the statutory sentences print them (a template phrase wherever it stands)
+LEGAL_CITATION = re.compile(r"《[^《》]{2,60}?(?:条例|规定|办法|意见|通知|细则|规则|格式|要点|决定|法)》"
+                            r"(?:[(（][^()（）]{0,16}?〔\d{4}〕\d{1,4}号[)）])?(?:[(（](?:以下简称|下称)[^()（）]{1,12}[)）])?")
 #: a contact item: a label with a colon and its value (to the next clause mark), or a label
 #: followed by a telephone number or e-mail address; the mask ends where the value ends
 CONTACT_ITEM = re.compile(

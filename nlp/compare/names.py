@@ -28,6 +28,17 @@ def agency_places(agency: str) -> tuple[tuple[str, int, str], ...]:
         pos = m.end()
 
 
+def _core(place: str) -> str:
+    m = V.PLACE_LEVEL_NAME.fullmatch(place)
+    return place[:m.start("level")] if m else place
+
+
+def _same_place(a: str, b: str) -> bool:
+    """One place under two names (平潭县 / 平潭综合实验区, 洪泽县 / 洪泽区): one name's core opens the other's."""
+    ca, cb = _core(a), _core(b)
+    return a in b or b in a or (min(len(ca), len(cb)) >= 2 and (ca.startswith(cb) or cb.startswith(ca)))
+
+
 class NameFinder:
     """Find, in a span of text, the names foreign to the agency that printed it."""
 
@@ -46,7 +57,7 @@ class NameFinder:
         for name, rank, _ in self.places:
             if name in own_names or rank not in own_levels or name not in text:
                 continue
-            if any(name in o or o in name for o in own_levels[rank]):
+            if any(_same_place(name, o) for o in own_levels[rank]):
                 continue
             out.append(name)
         own_suffixes = {level for _, rank, level in own if rank >= 3}

@@ -6,7 +6,8 @@ because it comes before part 一):
 - **vocabulary** — the format's mandated words in ``nlp.vocabulary``: part titles, the
   statutory-preamble and report-note sentences (``TEMPLATE_SENTENCE_FRAGMENTS``,
   ``TEMPLATE_STATUTORY_SENTENCE_FRAGMENTS``: their whole sentence), legal citations and other
-  fragments (``TEMPLATE_FRAGMENTS``: the fragment itself), the statistics tables and their
+  fragments (``TEMPLATE_FRAGMENTS``: the fragment itself), legal citations (``LEGAL_CITATION``),
+  the statistics tables and their
   labels, contact items (``CONTACT_ITEM``: the label and its value, nothing after it);
 - **frequency** — n-grams (digits folded) printed by at least ``template_df`` of the reports:
   the compared ones pooled with the shipped reference table (``nlp.compare.reference``).
@@ -169,6 +170,10 @@ def vocabulary_mask(report: Report, stream: ContentStream, sentences: list[tuple
             else:
                 tm.mark(k, k + len(f), "vocabulary")
             k = chars.find(f, k + len(f))
+
+    # legal citations: the cited title, its document number and short name
+    for m in V.LEGAL_CITATION.finditer(chars):
+        tm.mark(m.start(), m.end(), "vocabulary")
 
     # political formulas: their own kind
     for m in _formulas().finditer(chars):
