@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from conftest import CORPUS, REPORTS_DIR, SHARED, corpus_index
+from conftest import CORPUS, REPORTS_DIR, ROOT as ROOT_DIR, SHARED, corpus_index
 from nlp.agency import group_agencies, normalize_agency, same_agency
 from nlp.compare import compare, load_reference
 from nlp.compare.diff import diff_reports
@@ -333,6 +333,40 @@ def test_foreign_names_flag_copied_text():
     assert names["sy"] == ["常务副区长", "洪泽区"]   # a county printing a district's official and place
     assert names["hz"] == []                        # the district's own words
     assert names["ha"] == []                        # a city may name its own district
+
+
+def test_foreign_names_on_the_demo_corpus():
+    """The generator's cross-agency copies keep the source's place names (corpora/demo manifest):
+    each copy naming its source's place is flagged in the copying report; copies an agency makes
+    of its own earlier report never are."""
+    from corpora import load_manifest
+    from nlp.compare.names import agency_places
+    from nlp.structure import read_report
+
+    demo = ROOT_DIR / "corpora" / "demo"
+    manifest = load_manifest(demo)
+    reports = {}
+    for d in manifest["reports"]:
+        r = read_report(demo / d["file"])
+        r.agency, r.year = d["agency"], d["year"]
+        reports[d["id"]] = r
+    res = compare(list(reports.values()))
+    reports_by_id = {r.id: r for r in reports.values()}
+    flagged = {(m.report, n) for p in res.reuse_passages for m in p.members for n in m.foreign_names}
+    checked = 0
+    for c in manifest["copies"]:
+        target = reports[c["target"]]
+        places = [name for name, _, _ in agency_places(reports[c["source"]].agency) if name in c["text"]]
+        if c["kind"] == "cross" and places:
+            checked += 1
+            assert all((target.id, name) in flagged for name in places), c["text"][:40]
+    assert checked >= 2
+    for p in res.reuse_passages:   # an agency repeating its own earlier report names nothing foreign
+        if len({reports_by_id[m.report].agency for m in p.members}) == 1:
+            assert p.flags == []
+    own_flags = [(rid, n) for rid, n in flagged
+                 if any(n == name for name, _, _ in agency_places(reports_by_id[rid].agency))]
+    assert own_flags == []
 
 
 def test_direction_earlier_year_then_publication_date():

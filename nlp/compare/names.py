@@ -4,7 +4,8 @@ A passage copied from another body often keeps that body's names (``由常务副
 county's report, ``洪泽区`` in 沭阳县's): the clearest evidence of copying. Places are read
 from the compared agencies' own names (``淮安市洪泽区人民政府`` → 淮安市, 洪泽区), so no
 gazetteer is needed; a place is foreign to a report when its agency names a different place
-of the same level (a 县 report may name its 市, or its towns, but not another 县).
+of the same level (a 县 report may name its 市, or its towns, but not another 县), or when it is
+the place of another agency that printed the same passage.
 """
 from __future__ import annotations
 
@@ -46,20 +47,26 @@ class NameFinder:
         places = {p for a in agencies for p in agency_places(a or "")}
         self.places = sorted(places, key=lambda p: (-len(p[0]), p[0]))   # longest first
 
-    def foreign(self, text: str, own_agencies: Iterable[str]) -> list[str]:
-        """Names in ``text`` (whitespace-free) that the reporting agency would not print of itself."""
+    def foreign(self, text: str, own_agencies: Iterable[str], sharing_agencies: Iterable[str] = ()) -> list[str]:
+        """Names in ``text`` (whitespace-free) that the reporting agency would not print of itself: a
+        place of the same level as one of its own but another; a place of an agency that printed the
+        same passage (``sharing_agencies``) and is none of its own; an official of another level."""
         own = {p for a in own_agencies for p in agency_places(a or "")}
         own_names = {p[0] for p in own}
+        sharing = set()
+        for a in sharing_agencies:   # … unless that agency is placed under one of ours (淮安市 → 淮安市洪泽区)
+            chain = [p[0] for p in agency_places(a or "")]
+            if not any(_same_place(x, o) for x in chain for o in own_names):
+                sharing.update(chain)
         own_levels: dict[int, set[str]] = {}
         for name, rank, _ in own:
             own_levels.setdefault(rank, set()).add(name)
         out: list[str] = []
         for name, rank, _ in self.places:
-            if name in own_names or rank not in own_levels or name not in text:
+            if name in own_names or name not in text or any(_same_place(name, o) for o in own_names):
                 continue
-            if any(_same_place(name, o) for o in own_levels[rank]):
-                continue
-            out.append(name)
+            if rank in own_levels or name in sharing:
+                out.append(name)
         own_suffixes = {level for _, rank, level in own if rank >= 3}
         if own_suffixes:
             for m in V.OFFICIAL_TITLE.finditer(text):

@@ -180,7 +180,8 @@ def reuse_passages(docs: list[PreparedReport], aligned: list[AlignedPair], agenc
             s, e = d.stream.to_text_span(m.start, m.end)
             masked = [(*d.stream.to_text_span(x, y), why) for x, y, why in d.template.runs(1, m.start, m.end)]
             own = {d.report.agency, agency_of[m.doc]}
-            foreign = finder.foreign(d.stream.chars[m.start:m.end], own)
+            others = {docs[x].report.agency for x in doc_set if agency_of[x] != agency_of[m.doc] or not agency_of[x]} - own
+            foreign = finder.foreign(d.stream.chars[m.start:m.end], own, others)
             spans.append(PassageSpan(d.report.id, s, e, d.report.agency, d.report.year, masked, foreign))
             cover[m.doc][m.start:m.end] += 1
         first = members[0]
