@@ -355,7 +355,7 @@ def _cell_changes(cells_a, cells_b) -> list[CellChange]:
             na, nb = _number(x), _number(y)
             delta = None if na is None or nb is None else round(nb - na, 4)
             pct = None if delta is None or not na else round(delta / na, 4)
-            out.append(CellChange(k, (y or x).label or k, va, vb, delta, pct))
+            out.append(CellChange(k, (y or x).label, va, vb, delta, pct))
     return out
 
 

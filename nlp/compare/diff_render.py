@@ -59,7 +59,7 @@ def render_text(d: ReportDiff, show_same: bool = False, show_template: bool = Fa
         lines.append("")
         lines.append("== changed table cells")
         for c in d.cells:
-            lines.append(f"  {c.key} {c.label}: {c.a or '(none)'} → {c.b or '(none)'}{_delta_text(c.delta, c.pct)}")
+            lines.append(f"  {c.key}{' ' + c.label if c.label else ''}: {c.a or '(none)'} → {c.b or '(none)'}{_delta_text(c.delta, c.pct)}")
     return "\n".join(lines)
 
 
