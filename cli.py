@@ -7,25 +7,99 @@ function of ``nlp`` and formats the result as JSON, CSV or text.
 from __future__ import annotations
 
 import json
+import time
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Iterator, Optional, get_args
 
 import typer
 from rich.console import Console
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
-from nlp.batch import Failure, expand_inputs, write_text
+from nlp.batch import Failure, check_output_dir, check_output_path, expand_inputs, one_line, read_batch, write_text
 from nlp.errors import XxgkError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="xxgk — toolkit for 政府信息公开工作年度报告 (government information disclosure annual reports).")
-train_app = typer.Typer(no_args_is_help=True, help="Train the project's own models.")
+# ------------------------------------------------------------------ help layout
+
+def _tidy_help(params: list[Any]) -> list[Any]:
+    """Help that shows what a user types: no type tag for on/off flags, arguments as ``PATH...``."""
+    for p in params:
+        if isinstance(p, TyperOption) and p.is_flag and p.metavar is None:
+            p.metavar = ""  # a switch takes no value, so there is no type to show
+        elif isinstance(p, TyperArgument) and p.metavar is None:
+            kind = p.type_descriptor.annotation
+            if p.type_descriptor.is_list:
+                kind = get_args(kind)[0]
+            label = "PATH" if kind is Path else (p.name or "value").upper()
+            p.metavar = f"{label}..." if p.nargs != 1 else label
+    return params
+
+
+class XxgkCommand(TyperCommand):
+    """A command whose help and usage line follow :func:`_tidy_help`."""
+
+    def get_params(self, ctx: typer.Context) -> list[Any]:
+        return _tidy_help(super().get_params(ctx))
+
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for p in self.get_params(ctx):
+            if isinstance(p, TyperArgument):
+                pieces.append(p.metavar if p.required else f"[{p.metavar}]")
+            else:
+                pieces.extend(p.get_usage_pieces(ctx))
+        return pieces
+
+
+class XxgkGroup(TyperGroup):
+    """A command group whose own options follow :func:`_tidy_help`."""
+
+    def get_params(self, ctx: typer.Context) -> list[Any]:
+        return _tidy_help(super().get_params(ctx))
+
+
+class XxgkTyper(typer.Typer):
+    """``typer.Typer`` whose groups and commands use the tidy help; ``-h`` works like ``--help``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("cls", XxgkGroup)
+        kwargs.setdefault("context_settings", {"help_option_names": ["-h", "--help"]})
+        super().__init__(**kwargs)
+
+    def command(self, name: Optional[str] = None, **kwargs: Any) -> Callable:
+        kwargs.setdefault("cls", XxgkCommand)
+        return super().command(name, **kwargs)
+
+
+app = XxgkTyper(add_completion=False, no_args_is_help=True,
+                help="xxgk — toolkit for 政府信息公开工作年度报告 (government information disclosure annual reports).")
+train_app = XxgkTyper(no_args_is_help=True, help="Train the project's own models.")
 app.add_typer(train_app, name="train")
 
-err = Console(stderr=True)
+#: stderr; soft_wrap: a line is never broken at the terminal width (or at 80 columns without a terminal)
+err = Console(stderr=True, soft_wrap=True)
 
-#: batches larger than this show a progress bar
+#: batches larger than this show progress
 PROGRESS_MIN_FILES = 3
+#: without a terminal, a progress line at most this often per stage (seconds), plus one when a stage ends
+PLAIN_PROGRESS_EVERY_S = 5.0
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from nlp import __version__
+
+        typer.echo(f"xxgk {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Show the version and exit."),
+) -> None:
+    """Options of ``xxgk`` itself (the help text shown is the app's)."""
 
 
 class TextOrJson(str, Enum):
@@ -35,43 +109,79 @@ class TextOrJson(str, Enum):
     text = "text"
 
 
+@contextmanager
+def progress_reporter(show: bool = True) -> Iterator[Callable[[str, int, int], None]]:
+    """A ``tick(stage, done, total)`` callback: a live bar per stage on a terminal, plain lines otherwise.
+
+    Without a terminal (a pipe, a log file, CI) each stage prints ``stage: done/total`` to
+    stderr at most every :data:`PLAIN_PROGRESS_EVERY_S` seconds and once when it ends.
+    """
+    if not show:
+        yield lambda stage, done, total: None
+        return
+    if err.is_terminal:
+        from rich.progress import Progress
+
+        with Progress(console=err, transient=True) as bar:
+            tasks: dict[str, Any] = {}
+
+            def tick(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(stage, total=total)
+                bar.update(tasks[stage], completed=done, total=total)
+
+            yield tick
+        return
+    last: dict[str, float] = {}
+
+    def plain_tick(stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total or now - last.get(stage, 0.0) >= PLAIN_PROGRESS_EVERY_S:
+            last[stage] = now
+            err.print(f"{stage}: {done}/{total}", markup=False, highlight=False, soft_wrap=True)
+
+    yield plain_tick
+
+
 # ------------------------------------------------------------------ shared helpers
 
-def load_reports(paths: list[Path], quiet: bool = False):
-    """Read every input into a Report; returns (reports, inputs, failures). Never raises for a bad file."""
-    from rich.progress import Progress
+def load_reports(paths: list[Path], quiet: bool = False, dedupe: bool = True):
+    """Read every input into a Report; returns (reports, inputs, failures). Never raises for a bad file.
 
-    from nlp.structure import read_report
+    Files with the same content are read once (``dedupe``); the others are named on stderr.
+    """
+    with progress_reporter(not quiet) as tick:
+        def reading(done: int, total: int) -> None:
+            if total > PROGRESS_MIN_FILES:
+                tick("reading reports", done, total)
 
-    files, failures = expand_inputs(paths)
-    reports = []
-    show = len(files) > PROGRESS_MIN_FILES and not quiet
-    with Progress(console=err, transient=True, disable=not show) as progress:
-        task = progress.add_task("reading reports", total=len(files))
-        for f in files:
-            try:
-                reports.append(read_report(f))
-            except XxgkError as e:
-                failures.append(Failure(str(f), getattr(e, "reason", str(e))))
-            except Exception as e:  # a parser bug must not stop the batch
-                failures.append(Failure(str(f), f"internal error while reading: {type(e).__name__}: {e}"))
-            progress.advance(task)
-    return reports, files, failures
+        batch = read_batch(paths, progress=reading, dedupe=dedupe)
+    for d in batch.duplicates:
+        err.print(f"note: {d.line()}", markup=False, highlight=False)
+    return batch.reports, batch.files, batch.failures
+
+
+def out_file(out: Optional[Path], paths: list[Path], force: bool) -> Optional[Path]:
+    """Check a file output (``--out``) before any work: see :func:`nlp.batch.check_output_path`."""
+    if out is None:
+        return None
+    files, _ = expand_inputs(paths)
+    return check_output_path(out, files, force=force)
 
 
 def finish(failures: list[Failure], strict_failed: bool = False) -> None:
-    """Print the failures (file + reason) and exit: 2 if any input failed, 1 if a --strict check failed."""
+    """Print the failures (one line each: file + reason) and exit: 2 if any input failed, 1 if a --strict check failed."""
     if failures:
         err.print(f"[bold red]{len(failures)} file(s) failed:[/]")
         for f in failures:
-            err.print(f"  {f.path}: {f.reason}", markup=False, highlight=False)
+            err.print(f"  {f.line()}", markup=False, highlight=False)
         raise typer.Exit(2)
     if strict_failed:
         raise typer.Exit(1)
 
 
 def guard(fn):
-    """Turn expected errors into a clear message and exit code 2 instead of a traceback."""
+    """Turn expected errors (and file-system errors) into one clear line and exit code 2 instead of a traceback."""
     import functools
 
     @functools.wraps(fn)
@@ -79,10 +189,17 @@ def guard(fn):
         try:
             return fn(*args, **kwargs)
         except XxgkError as e:
-            err.print(f"[bold red]error:[/] {e}", highlight=False)
+            err.print(f"[bold red]xxgk:[/] {one_line(str(e))}", highlight=False)
+            raise typer.Exit(2)
+        except OSError as e:   # a path the checks above could not foresee (a disk full, a race)
+            where = f"{e.filename}: " if e.filename else ""
+            err.print(f"[bold red]xxgk:[/] {one_line(where + (e.strerror or str(e)))}", highlight=False)
             raise typer.Exit(2)
 
     return wrapper
+
+
+FORCE = typer.Option(False, "--force", help="overwrite an existing output file (or write into a folder that holds other files)")
 
 
 # ------------------------------------------------------------------ parse (foundation)
@@ -91,12 +208,14 @@ def guard(fn):
 @guard
 def parse(
     paths: list[Path] = typer.Argument(..., help="report files or directories (searched recursively)"),
-    format: TextOrJson = typer.Option(TextOrJson.json, "--format", "-f", help="json or text outline"),
+    format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="text outline or json (one line per report)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
+    force: bool = FORCE,
 ) -> None:
     """Read and parse reports into parts, sections, paragraphs, sentences and tables."""
     from nlp.report_text import outline
 
+    out = out_file(out, paths, force)
     reports, inputs, failures = load_reports(paths)
     if format == TextOrJson.json:
         body = "\n".join(json.dumps(r.to_dict(), ensure_ascii=False) for r in reports)
@@ -106,7 +225,7 @@ def parse(
     finish(failures)
 
 
-# ------------------------------------------------------------------ tables / check (issue 3)
+# ------------------------------------------------------------------ tables / check
 
 class TablesFormat(str, Enum):
     csv = "csv"
@@ -119,10 +238,12 @@ def tables(
     paths: list[Path] = typer.Argument(..., help="report files or directories (searched recursively)"),
     format: TablesFormat = typer.Option(TablesFormat.csv, "--format", "-f", help="csv or json (tidy, one row per cell)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
+    force: bool = FORCE,
 ) -> None:
     """Statistics tables as tidy data: one row per cell (report, table, row, column, value, raw, span)."""
     from nlp.tables import extract_tables, records_to_csv, tidy_records
 
+    out = out_file(out, paths, force)
     reports, inputs, failures = load_reports(paths)
     records = [rec for r in reports for rec in tidy_records(extract_tables(r))]
     if format == TablesFormat.csv:
@@ -136,17 +257,33 @@ def tables(
 @app.command()
 @guard
 def check(
-    paths: list[Path] = typer.Argument(..., help="report files or directories; several years of one agency get cross-year rules"),
+    paths: Optional[list[Path]] = typer.Argument(None, help="report files or directories; several years of one agency get cross-year rules"),
     format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="text or json"),
     strict: bool = typer.Option(False, "--strict", help="exit 1 if any rule fails"),
     show_pass: bool = typer.Option(False, "--show-pass", help="text: list passing findings too"),
     rule: Optional[list[str]] = typer.Option(None, "--rule", help="run only these rule ids (repeatable)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
+    force: bool = FORCE,
+    list_rules: bool = typer.Option(False, "--list-rules", help="list the rule ids (for --rule) and what each checks, then exit"),
 ) -> None:
     """Consistency audit (勾稽关系) of the tables and the narrative, with the evidence of every finding."""
+    from nlp.checks import RULES
     from nlp.checks import check as run_checks
     from nlp.checks.render import render_text
 
+    if list_rules:
+        specs = sorted(RULES.values(), key=lambda r: r.id)
+        if format == TextOrJson.json:
+            body = json.dumps([{"id": r.id, "scope": r.scope, "description": r.description} for r in specs],
+                              ensure_ascii=False, indent=1)
+        else:
+            width = max(len(r.id) for r in specs)
+            body = "\n".join(f"{r.id:<{width}}  {r.scope:<6}  {r.description}" for r in specs)
+        write_text(out_file(out, [], force), body, [])
+        return
+    if not paths:
+        raise XxgkError("check needs at least one PATH (or --list-rules)")
+    out = out_file(out, paths, force)
     reports, inputs, failures = load_reports(paths)
     findings = run_checks(reports, rules=rule or None)
     if format == TextOrJson.json:
@@ -156,7 +293,7 @@ def check(
     write_text(out, body, inputs)
     finish(failures, strict_failed=strict and any(f.status == "fail" for f in findings))
 
-# ------------------------------------------------------------------ themes / train themes (issue 4)
+# ------------------------------------------------------------------ themes / train themes
 
 class ThemesLevel(str, Enum):
     section = "section"
@@ -178,25 +315,24 @@ def themes_cmd(
     format: ThemesFormat = typer.Option(ThemesFormat.text, "--format", "-f", help="text, json (one object per report) or csv (one row per unit)"),
     model: Optional[Path] = typer.Option(None, "--model", help="theme model directory (default: the shipped models/themes)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
+    force: bool = FORCE,
 ) -> None:
     """Label the narrative with themes (training, proactive, requests, management, platforms, supervision, problems, improvements, other)."""
-    from rich.progress import Progress
-
     from nlp.themes import classify_themes
     from nlp.themes.model import load_model
     from nlp.themes.output import to_csv, to_json_lines, to_text
 
+    out = out_file(out, paths, force)
     theme_model = load_model(model)
     reports, inputs, failures = load_reports(paths)
     results = []
-    with Progress(console=err, transient=True, disable=len(reports) <= PROGRESS_MIN_FILES) as progress:
-        task = progress.add_task("classifying themes", total=len(reports))
-        for r in reports:
+    with progress_reporter(len(reports) > PROGRESS_MIN_FILES) as tick:
+        for i, r in enumerate(reports, 1):
             try:
                 results.append(classify_themes(r, level.value, model=theme_model))
             except XxgkError as e:
                 failures.append(Failure(r.source, str(e)))
-            progress.advance(task)
+            tick("classifying themes", i, len(reports))
     render = {ThemesFormat.text: to_text, ThemesFormat.json: to_json_lines, ThemesFormat.csv: to_csv}[format]
     write_text(out, render(results), inputs)
     finish(failures)
@@ -210,14 +346,16 @@ def train_themes_cmd(
     cv: bool = typer.Option(True, "--cv/--no-cv", help="run leave-one-report-out cross-validation (recorded in the card)"),
 ) -> None:
     """Train the theme classifier from the corpus's own headings (bodies without headings) and write the artefact."""
-    from rich.progress import Progress
-
     from nlp.themes.train import train_themes
 
-    with Progress(console=err, transient=True) as progress:
-        def start(description: str, total: int):
-            task = progress.add_task(description, total=total)
-            return lambda: progress.advance(task)
+    with progress_reporter() as tick:
+        def start(description: str, total: int) -> Callable[[], None]:
+            done = [0]
+
+            def advance() -> None:
+                done[0] += 1
+                tick(description, done[0], total)
+            return advance
 
         run = train_themes(corpus, out, run_cv=cv, progress=start)
     card = run.model.card
@@ -259,7 +397,7 @@ def train_userdict_cmd(
     finish(failures)
 
 
-# ------------------------------------------------------------------ compare / diff (issue 5)
+# ------------------------------------------------------------------ compare / diff
 
 class PairFilter(str, Enum):
     all = "all"
@@ -306,10 +444,9 @@ def compare_cmd(
     reference: Optional[Path] = typer.Option(None, "--reference", help="n-gram document-frequency table pooled with the "
                                              "reports for template and boilerplate (default: the shipped one)"),
     no_reference: bool = typer.Option(False, "--no-reference", help="decide template and boilerplate from the reports alone"),
+    force: bool = FORCE,
 ) -> None:
     """Find reused passages, template and boilerplate text, and year-over-year change across reports."""
-    from rich.progress import Progress
-
     from nlp.compare import compare, load_reference
     from nlp.compare.inputs import read_jsonl
     from nlp.compare.output import summary_text, write_outputs
@@ -318,6 +455,7 @@ def compare_cmd(
         raise XxgkError(f"--ngram must be at least 2 (got {ngram})")
     if min_chars < ngram:
         raise XxgkError(f"--min-chars ({min_chars}) must be at least --ngram ({ngram})")
+    check_output_dir(out, expand_inputs(paths)[0], force=force, marker="passages.jsonl")
     table = None if no_reference else (load_reference(reference) if reference else load_reference())
     jsonl = [p for p in paths if p.suffix.lower() == ".jsonl" and p.is_file()]
     reports, inputs, failures = load_reports([p for p in paths if p not in jsonl]) if len(jsonl) < len(paths) else ([], [], [])
@@ -332,14 +470,7 @@ def compare_cmd(
         finish(failures)
         raise XxgkError("no readable reports to compare")
     themes, theme_source = _compare_theme_spans(reports)
-    with Progress(console=err, transient=True, disable=len(reports) <= PROGRESS_MIN_FILES) as progress:
-        tasks: dict[str, int] = {}
-
-        def tick(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(stage, total=total)
-            progress.update(tasks[stage], completed=done)
-
+    with progress_reporter(len(reports) > PROGRESS_MIN_FILES) as tick:
         result = compare(reports, progress=tick, reference=table, themes=themes, extra=extra,
                          ngram=ngram, min_chars=min_chars, pairs=pairs.value)
     if theme_source:
@@ -357,13 +488,15 @@ def diff_cmd(
     b: Path = typer.Argument(..., help="the later report"),
     html: Optional[Path] = typer.Option(None, "--html", help="write a side-by-side HTML page here"),
     show_template: bool = typer.Option(False, "--show-template", help="also list changed template rows (tables, preamble)"),
+    force: bool = FORCE,
 ) -> None:
     """Side-by-side diff of two reports by part: copied, moved, changed and new text (numbers paired by their
     labels), and the statistics tables cell by cell."""
     from nlp.compare.diff import diff_reports
     from nlp.compare.diff_render import render_html, render_text
 
-    reports, inputs, failures = load_reports([a, b], quiet=True)
+    html = out_file(html, [a, b], force)
+    reports, inputs, failures = load_reports([a, b], quiet=True, dedupe=False)
     if len(reports) != 2:
         finish(failures)
         raise XxgkError("diff needs two readable reports")
@@ -377,7 +510,7 @@ def diff_cmd(
     finish(failures)
 
 
-# ------------------------------------------------------------------ summarize / train summarizer (issue 7)
+# ------------------------------------------------------------------ summarize / train summarizer
 
 class SummaryLevel(str, Enum):
     report = "report"
@@ -404,12 +537,14 @@ def summarize_cmd(
     beams: int = typer.Option(1, "--beams", help="beam size for generated headlines (1 = greedy)"),
     format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="text or json (one line each)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
+    force: bool = FORCE,
 ) -> None:
     """Headline + key sentences per section, part or report (spans point into the text)."""
     from nlp.summarize import summarize as run_summarize
 
     if model is not None and not model.exists():
         raise XxgkError(f"{model}: model folder not found")
+    out = out_file(out, paths, force)
     reports, inputs, failures = load_reports(paths)
     summaries = []
     for r in reports:
@@ -455,7 +590,7 @@ def train_summarizer_cmd(
                             evaluate_after=not no_eval, work_dir=work_dir)
     err.print(f"wrote {out} ({card.get('status')}; default headline: {card.get('default_variant_row', 'n/a')})")
 
-# ------------------------------------------------------------------ analyze (issue 6)
+# ------------------------------------------------------------------ analyze
 
 @app.command("analyze")
 @guard
@@ -464,6 +599,7 @@ def analyze_cmd(
     out: Path = typer.Option(Path("analysis"), "--out", "-o", help="output folder (reports.jsonl, cells.csv, findings.csv, compare/, brief.html)"),
     no_cache: bool = typer.Option(False, "--no-cache", help="re-process every file (ignore OUT/.cache)"),
     stages: Optional[str] = typer.Option(None, "--stages", help="comma-separated subset of parse,tables,checks,themes,summaries,compare"),
+    force: bool = FORCE,
 ) -> None:
     """The main job: every stage on every report, written as data files and a self-contained brief.html."""
     from nlp.analyze import analyze
@@ -476,7 +612,8 @@ def analyze_cmd(
     wanted = [s.strip() for s in stages.split(",") if s.strip()] if stages else None
     if wanted is not None and "parse" not in wanted:
         wanted.insert(0, "parse")
-    result = analyze(paths, out, progress=True, use_cache=not no_cache, stages=wanted)
+    with progress_reporter() as tick:
+        result = analyze(paths, out, progress=tick, use_cache=not no_cache, stages=wanted, force=force)
     fails = result.failed_findings()
     typer.echo(f"{len(result.analyses)} reports ({result.cache_hits} unchanged, from cache), "
                f"{len({a.report.agency for a in result.analyses})} agencies, {len(fails)} failed checks "
@@ -484,7 +621,12 @@ def analyze_cmd(
     for s in result.stages.values():
         if s.status != "ok" and s.message != "not requested":
             err.print(f"[yellow]{s.stage}: {s.status}[/] {s.message}", highlight=False)
-    typer.echo(f"wrote {out / 'brief.html'} and {len(result.files) - 1} more files in {out}")
+    for d in result.duplicates:
+        err.print(f"note: {d.line()}", markup=False, highlight=False)
+    if result.published:
+        typer.echo(f"wrote {out / 'brief.html'} and {len(result.files) - 1} more files in {out}")
+    else:
+        err.print(f"no report could be read: the previous outputs in {out} are kept", markup=False, highlight=False)
     finish(result.failures)
 
 

@@ -1,4 +1,4 @@
-"""Benchmark of the table extractor and the consistency audit (issue 3).
+"""Benchmark of the table extractor and the consistency audit.
 
 Prints
 - reports/second for extract_tables + check on parsed reports (text already normalized

@@ -1115,6 +1115,9 @@ class CorpusConfig:
     error_rate: float = 0.35          # share of reports with one planted error
     cross_copies_per_year: int = 2
     error_kinds: tuple[str, ...] = ERROR_KINDS
+    #: web forms (``corpora.render.FORMS``) agencies publish in: each agency prints its reports in one of
+    #: them instead of its file format (none by default; the demo corpus has none)
+    web_forms: tuple[str, ...] = ()
 
 
 def generate(config: CorpusConfig) -> tuple[list[GeneratedReport], list[Copy]]:
@@ -1169,6 +1172,26 @@ def _formats_for(reports: list[GeneratedReport], formats: Sequence[str], seed: i
     return {rid: formats[i % len(formats)] for i, rid in enumerate(order)}
 
 
+def _web_forms_for(reports: list[GeneratedReport], forms: Sequence[str], seed: int) -> dict[str, str]:
+    """Assign a web form to every agency: round-robin in a seeded order (empty when no forms are asked for)."""
+    if not forms:
+        return {}
+    order = sorted({r.agency.id for r in reports})
+    random.Random(f"{seed}:web-forms").shuffle(order)
+    return {aid: forms[i % len(forms)] for i, aid in enumerate(order)}
+
+
+def _web_rendering(text: str, report_id: str, form: str, seed: int) -> Any:
+    """The canonical text of a report, parsed and printed in a web form (``corpora.render``)."""
+    from nlp.structure import parse_text
+    from nlp.tables import extract_tables
+
+    from .render import render
+
+    parsed = parse_text(text, source=f"{report_id}.txt", filename=f"{report_id}.txt")
+    return render(parsed, extract_tables(parsed), form, seed)
+
+
 def write_corpus(out_dir: str | Path, config: CorpusConfig | None = None, **kwargs: Any) -> dict[str, Any]:
     """Generate a corpus into ``out_dir`` and write the manifest (``manifest.jsonl``); returns it.
 
@@ -1178,10 +1201,17 @@ def write_corpus(out_dir: str | Path, config: CorpusConfig | None = None, **kwar
     for f in config.formats:
         if f not in ALL_FORMATS:
             raise ValueError(f"unknown format {f!r}; choose from {', '.join(ALL_FORMATS)}")
+    if config.web_forms:
+        from .render import FORMS as WEB_FORMS
+
+        for f in config.web_forms:
+            if f not in WEB_FORMS:
+                raise ValueError(f"unknown web form {f!r}; choose from {', '.join(WEB_FORMS)}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     reports, copies = generate(config)
     fmt = _formats_for(reports, config.formats, config.seed)
+    web_form = _web_forms_for(reports, config.web_forms, config.seed)
     builders: dict[str, TextBuilder] = {}
     entries = []
     by_agency_year = {(r.agency.id, r.year): r for r in reports}
@@ -1190,8 +1220,14 @@ def write_corpus(out_dir: str | Path, config: CorpusConfig | None = None, **kwar
         builders[r.id] = tb
         f = fmt[r.id]
         name = f"{r.id}.{f}"
-        if f == "txt":
-            data: bytes = tb.text.encode("utf-8")
+        rendering = None
+        if r.agency.id in web_form:
+            rendering = _web_rendering(tb.text, r.id, web_form[r.agency.id], config.seed)
+            f = rendering.suffix.lstrip(".")
+            name = f"{r.id}.{f}"
+            data: bytes = rendering.data
+        elif f == "txt":
+            data = tb.text.encode("utf-8")
         elif f == "md":
             data = render_md(r).encode("utf-8")
         elif f == "html":
@@ -1226,13 +1262,18 @@ def write_corpus(out_dir: str | Path, config: CorpusConfig | None = None, **kwar
             "file_sha256": hashlib.sha256(data).hexdigest(),
             "style": {"heading_inline": r.agency.heading_inline, "txt_table_shape": r.agency.txt_table_shape,
                       "laziness": r.agency.laziness, "training_section": r.agency.training_section,
-                      "print_habits": asdict(r.agency.print_habits)},
+                      "print_habits": asdict(r.agency.print_habits),
+                      **({"web_form": rendering.form} if rendering else {})},
             "sections": sections,
             "facts": {"stated": dict(r.facts), "spans": facts},
             "tables": {"true": _stats_dict(r.stats), "printed": _stats_dict(r.printed)},
             "errors": [e.to_dict() for e in r.errors],
             "expected_failures": [x.to_dict() for x in failures],
             "previous": prev.id if prev else None,
+            # a report printed in a web form: what a parser must read back (corpora.render's truth)
+            **({"rendering": {"form": rendering.form, "parts": list(rendering.truth.parts),
+                              "sections": rendering.truth.sections, "cells": len(rendering.truth.cells)}}
+               if rendering else {}),
         })
     copy_entries = []
     for c in copies:
@@ -1248,7 +1289,9 @@ def write_corpus(out_dir: str | Path, config: CorpusConfig | None = None, **kwar
                                  "section": c.target_key, "chars": t1 - t0, "text": text})
     manifest = {
         "generator": "corpora.generate", "version": GENERATOR_VERSION,
-        "config": {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(config).items()},
+        # web_forms only when used, so a corpus without them keeps its manifest as it was
+        "config": {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(config).items()
+                   if k != "web_forms" or v},
         "offsets": "character offsets into each report's canonical text (its .txt rendering); "
                    "'text' finds the passage in any format",
         "agencies": sorted({(r.agency.id, r.agency.name) for r in reports}),
@@ -1317,10 +1360,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help=f"comma-separated subset of {','.join(ALL_FORMATS)} (pdf needs Chromium and a CJK font)")
     ap.add_argument("--error-rate", type=float, default=0.35)
     ap.add_argument("--cross-copies", type=int, default=2, help="cross-agency copies per year")
+    ap.add_argument("--web-forms", default="",
+                    help="comma-separated web forms of corpora.render (oneline_drop, glued, pipes, crawler, "
+                         "chrome_html, era2008, …): each agency prints its reports in one of them")
     a = ap.parse_args(argv)
     cfg = CorpusConfig(agencies=a.agencies, years=a.years, start_year=a.start_year, seed=a.seed,
                        formats=tuple(x.strip() for x in a.formats.split(",") if x.strip()),
-                       error_rate=a.error_rate, cross_copies_per_year=a.cross_copies)
+                       error_rate=a.error_rate, cross_copies_per_year=a.cross_copies,
+                       web_forms=tuple(x.strip() for x in a.web_forms.split(",") if x.strip()))
     m = write_corpus(a.out, cfg)
     print(f"wrote {len(m['reports'])} reports, {len(m['copies'])} planted copies, "
           f"{sum(len(r['errors']) for r in m['reports'])} planted errors to {a.out}")

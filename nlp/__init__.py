@@ -11,7 +11,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    # ingest + structure (issue: foundation)
+    # ingest + structure
     "read_report": "nlp.structure",
     "read_reports": "nlp.structure",
     "parse_text": "nlp.structure",

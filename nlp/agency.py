@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from typing import Iterable
+
+from nlp.ingest.script import t2s_converter
 
 #: brackets holding editorial notes: （据网址推断） (旗政府办公室) 【…】
 _BRACKETED = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
@@ -30,19 +31,8 @@ _BODY_SUFFIXES = ("人民政府", "办公室", "办公厅", "委员会", "局", 
                   "院", "所", "站", "处", "会", "分局", "公司", "队", "馆")
 
 
-@lru_cache(maxsize=1)
-def _t2s():
-    try:
-        import opencc  # opencc-python-reimplemented
-
-        return opencc.OpenCC("t2s")
-    except Exception:  # pragma: no cover - optional
-        return None
-
-
 def _simplify(s: str) -> str:
-    cc = _t2s()
-    return cc.convert(s) if cc is not None else s
+    return t2s_converter().convert(s)
 
 
 def normalize_agency(name: str) -> str:

@@ -1,16 +1,30 @@
-"""Batch helpers shared by the CLI commands: expand inputs, read many reports with
-progress, write outputs without clobbering inputs, and list failures at the end."""
+"""Batch helpers shared by the CLI commands and ``analyze``: expand inputs, leave out duplicate
+files, read many reports (each under the per-file guard), check output paths before any work,
+write outputs atomically, and list failures at the end."""
 from __future__ import annotations
 
+import hashlib
 import os
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from .errors import XxgkError
+from .errors import ReportReadError, XxgkError
+
+if TYPE_CHECKING:
+    from .document import Report
+    from .ingest.limits import IngestLimits
 
 #: file suffixes the ingest stage can read
 READABLE_SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm", ".json")
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: newlines, tabs and other control characters shown as escapes (``\\n``)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 @dataclass
@@ -23,6 +37,24 @@ class Failure:
     def to_dict(self) -> dict[str, str]:
         return {"path": self.path, "reason": self.reason}
 
+    def line(self) -> str:
+        """The failure as one line of text, whatever the file name holds."""
+        return f"{one_line(self.path)}: {one_line(self.reason)}"
+
+
+@dataclass
+class Duplicate:
+    """An input with the same content as an earlier one: read once, under the first path."""
+
+    path: str
+    same_as: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"path": self.path, "same_as": self.same_as}
+
+    def line(self) -> str:
+        return f"{one_line(self.path)}: same content as {one_line(self.same_as)} (read once)"
+
 
 def expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[Failure]]:
     """Expand directories recursively (readable suffixes only), keep files as given, sorted and de-duplicated.
@@ -34,7 +66,12 @@ def expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], 
     seen: set[Path] = set()
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
+        try:
+            is_dir, is_file = p.is_dir(), p.is_file()
+        except (OSError, ValueError) as e:    # a name too long, a NUL byte in it
+            failures.append(Failure(str(p), f"not a usable path ({e})"))
+            continue
+        if is_dir:
             found = sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in READABLE_SUFFIXES
                            and not any(part.startswith(".") for part in q.relative_to(p).parts))
             if not found:
@@ -44,7 +81,7 @@ def expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], 
                 if q.resolve() not in seen:
                     seen.add(q.resolve())
                     files.append(q)
-        elif p.is_file():
+        elif is_file:
             if p.resolve() not in seen:
                 seen.add(p.resolve())
                 files.append(p)
@@ -53,23 +90,175 @@ def expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], 
     return files, failures
 
 
-def check_output_path(out: str | os.PathLike[str], inputs: Sequence[Path]) -> Path:
-    """Refuse an output path that is one of the inputs (nothing the user gave is overwritten)."""
-    o = Path(out)
+def file_sha256(path: Path) -> str | None:
+    """The content hash of a file, or None when it cannot be read (reading it later gives the reason)."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def leave_out_duplicates(files: Sequence[Path]) -> tuple[list[Path], list[Duplicate]]:
+    """Keep the first of each set of files with the same content (in the given order); list the others."""
+    first: dict[str, Path] = {}
+    kept: list[Path] = []
+    duplicates: list[Duplicate] = []
+    for f in files:
+        digest = file_sha256(f) if _size(f) else None    # an empty file fails on its own, it is no duplicate
+        if digest is not None and digest in first:
+            duplicates.append(Duplicate(str(f), str(first[digest])))
+            continue
+        if digest is not None:
+            first[digest] = f
+        kept.append(f)
+    return kept, duplicates
+
+
+def read_guarded(path: Path, limits: "IngestLimits") -> "Report":
+    """One report file read and parsed under the per-file time and memory limits (:mod:`nlp.guard`)."""
+    from .guard import run_guarded
+    from .structure import read_report
+
+    return run_guarded(read_report, path, path=str(path), timeout=limits.file_timeout, memory=limits.file_memory)
+
+
+@dataclass
+class Batch:
+    """The reports read from a batch of inputs, with the files tried, the failures and the duplicates."""
+
+    reports: list["Report"] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+
+
+def read_batch(paths: Iterable[str | os.PathLike[str]], progress: Callable[[int, int], None] | None = None,
+               dedupe: bool = True) -> Batch:
+    """Expand ``paths``, leave out duplicate files (``dedupe``), read every file into a Report under the
+    per-file guard; never raises for a bad file (a bad limit in the environment is raised before any
+    file is read). ``progress(done, total)`` is called after each file."""
+    from .ingest.limits import read_limits
+
+    limits = read_limits()
+    files, failures = expand_inputs(paths)
+    unique, duplicates = leave_out_duplicates(files) if dedupe else (list(files), [])
+    batch = Batch(files=files, failures=failures, duplicates=duplicates)
+    ids: dict[str, str] = {}
+    for i, f in enumerate(unique):
+        try:
+            report = read_guarded(f, limits)
+            if report.id in ids:   # two saved reports (.json) with one id: the stages key reports by id
+                raise ReportReadError(str(f), f"report id {report.id!r} is already used by {ids[report.id]}")
+            ids[report.id] = str(f)
+            batch.reports.append(report)
+        except ReportReadError as e:
+            batch.failures.append(Failure(str(f), e.reason))
+        except XxgkError as e:
+            batch.failures.append(Failure(str(f), str(e)))
+        if progress is not None:
+            progress(i + 1, len(unique))
+    return batch
+
+
+# ------------------------------------------------------------------ output paths
+
+def _resolves_to_input(o: Path, inputs: Sequence[Path]) -> bool:
     resolved = o.resolve()
     for i in inputs:
         try:
             if i.resolve() == resolved:
-                raise XxgkError(f"{o}: refusing to overwrite an input file")
+                return True
         except OSError:
             continue
-    if o.exists() and o.is_dir():
-        raise XxgkError(f"{o}: is a directory, expected a file path")
+    return False
+
+
+def _check_parent(o: Path) -> None:
+    """The nearest existing folder above ``o`` must be a writable directory."""
+    parent = o.parent
+    while not parent.exists() and parent != parent.parent:
+        if parent.is_symlink():
+            break
+        parent = parent.parent
+    if parent.exists() and not parent.is_dir():
+        raise XxgkError(f"cannot write {o}: {parent} is not a directory")
+    if parent.exists() and not os.access(parent, os.W_OK | os.X_OK):
+        raise XxgkError(f"cannot write {o}: {parent} is not writable")
+
+
+def check_output_path(out: str | os.PathLike[str], inputs: Sequence[Path], force: bool = False) -> Path:
+    """A file output (``--out`` of parse, tables, check, …; ``--html`` of diff), checked before any work:
+    never one of the inputs, never a directory, its folder writable, and an existing file only with ``force``."""
+    o = Path(out)
+    if _resolves_to_input(o, inputs):
+        raise XxgkError(f"cannot write {o}: refusing to overwrite an input file")
+    if o.is_dir():
+        raise XxgkError(f"cannot write {o}: is a directory, expected a file path")
+    _check_parent(o)
+    if o.exists() and not force:
+        raise XxgkError(f"cannot write {o}: the file exists (use --force to overwrite it)")
     return o
 
 
-def write_text(out: str | os.PathLike[str] | None, text: str, inputs: Sequence[Path] = ()) -> None:
-    """Write ``text`` to ``out`` (atomically, via a temporary file) or to stdout when ``out`` is None."""
+def check_output_dir(out: str | os.PathLike[str], inputs: Sequence[Path] = (), force: bool = False,
+                     marker: str | None = None) -> Path:
+    """A folder output (``analyze --out``, ``compare --out``), checked before any work: not a file, not an
+    input, inside a writable folder. An existing non-empty folder is reused only when it holds ``marker``
+    (a file an earlier run wrote there) or with ``force``; nothing in it but the outputs is replaced."""
+    o = Path(out)
+    if o.exists() and not o.is_dir():
+        raise XxgkError(f"cannot write {o}: exists and is not a directory")
+    if _resolves_to_input(o, inputs):
+        raise XxgkError(f"cannot write {o}: refusing to overwrite an input")
+    _check_parent(o / "x")
+    if o.is_dir() and not os.access(o, os.W_OK | os.X_OK):
+        raise XxgkError(f"cannot write {o}: the directory is not writable")
+    if (marker is not None and not force and o.is_dir() and not (o / marker).exists()
+            and any(not e.name.startswith(".") for e in o.iterdir())):
+        raise XxgkError(f"cannot write {o}: the directory holds other files and no earlier output "
+                        f"(no {marker}); use --force to write into it")
+    return o
+
+
+def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file with a unique name in the same folder, then
+    rename it into place: a reader sees the old file or the new one, never a part; concurrent writers
+    never share a temporary file. Raises :class:`XxgkError` naming the path when it cannot be written."""
+    o = Path(path)
+    try:
+        o.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=o.parent, prefix=f".{o.name}.", suffix=".tmp")
+    except OSError as e:
+        raise XxgkError(f"cannot write {o}: {e.strerror or e}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, o)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise XxgkError(f"cannot write {o}: {e.strerror or e}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return o
+
+
+def write_text(out: str | os.PathLike[str] | None, text: str, inputs: Sequence[Path] = (), force: bool = True) -> None:
+    """Write ``text`` to ``out`` atomically (:func:`atomic_write`) or to stdout when ``out`` is None.
+
+    ``force=False`` refuses an existing file (the CLI checks with :func:`check_output_path` before any work).
+    """
     if out is None:
         import sys
 
@@ -77,9 +266,5 @@ def write_text(out: str | os.PathLike[str] | None, text: str, inputs: Sequence[P
         if text and not text.endswith("\n"):
             sys.stdout.write("\n")
         return
-    o = check_output_path(out, inputs)
-    if o.parent and not o.parent.exists():
-        o.parent.mkdir(parents=True, exist_ok=True)
-    tmp = o.with_name(o.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(o)
+    o = check_output_path(out, inputs, force=force)
+    atomic_write(o, text)

@@ -9,14 +9,37 @@ Offsets refer to ``Report.text``, the normalized text produced by ingest (see
 ``nlp.ingest``). When the input was in traditional script, ``Report.text`` is the
 simplified conversion and ``Report.original_text`` the normalized original; the
 conversion is length-preserving, so the same offsets index both.
+
+Every node is bound to its report from birth: nodes given to the :class:`Report`
+constructor, assigned to ``report.parts``/``report.tables`` or to a bound node's
+child list (``part.sections = [...]``), made by :meth:`Report.char_span` or read by
+:meth:`Report.from_dict` know their report, so ``node.text`` needs no ``attach()``.
+Results travel with the report as labelled span layers, ``report.spans["cells"]``,
+``["themes"]``, ``["summaries"]``, ``["passages"]`` (see :mod:`nlp.spans`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, ClassVar, Iterable, Iterator
+
+from .spans import SpanLayers
+
+#: characters of text a ``repr`` shows before an ellipsis
+REPR_TEXT_CHARS = 16
 
 
-@dataclass
+def _short(text: str) -> str:
+    """One line, at most :data:`REPR_TEXT_CHARS` characters, for a ``repr``."""
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= REPR_TEXT_CHARS else one_line[:REPR_TEXT_CHARS] + "…"
+
+
+def _bind(nodes: Iterable["Node"], doc: "Report") -> None:
+    for node in nodes:
+        node._bind(doc)
+
+
+@dataclass(repr=False)
 class Node:
     """Base of every span-like node: ``start``/``end`` into the owning report's text."""
 
@@ -24,17 +47,44 @@ class Node:
     end: int
     _doc: "Report | None" = field(default=None, repr=False, compare=False)
 
+    #: names of the fields holding child nodes (bound along with their parent)
+    _CHILDREN: ClassVar[tuple[str, ...]] = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if name in self._CHILDREN and self._doc is not None:
+            _bind(value, self._doc)
+
+    def _bind(self, doc: "Report") -> None:
+        object.__setattr__(self, "_doc", doc)
+        for name in self._CHILDREN:
+            _bind(getattr(self, name), doc)
+
+    @property
+    def doc(self) -> "Report":
+        """The report this node belongs to."""
+        if self._doc is None:
+            raise ValueError(f"{type(self).__name__} {self.start}:{self.end} does not belong to a Report "
+                             "(make it through the report: Report(parts=...), report.char_span(a, b))")
+        return self._doc
+
     @property
     def text(self) -> str:
-        if self._doc is None:
-            raise ValueError("node is not attached to a Report")
-        return self._doc.text[self.start:self.end]
+        return self.doc.text[self.start:self.end]
 
     def __len__(self) -> int:
         return self.end - self.start
 
+    def _repr_label(self) -> str:
+        """What the one-line ``repr`` shows after the class name and offsets."""
+        return repr(_short(self.text)) if self._doc is not None else ""
 
-@dataclass
+    def __repr__(self) -> str:
+        label = self._repr_label()
+        return f"<{type(self).__name__} {self.start}:{self.end}{' ' + label if label else ''}>"
+
+
+@dataclass(repr=False)
 class Sentence(Node):
     """A Chinese sentence (ends at 。！？；… or the paragraph end)."""
 
@@ -42,17 +92,18 @@ class Sentence(Node):
         return {"start": self.start, "end": self.end}
 
 
-@dataclass
+@dataclass(repr=False)
 class Paragraph(Node):
     """A paragraph: a line of narrative (tables are not paragraphs)."""
 
     sentences: list[Sentence] = field(default_factory=list)
+    _CHILDREN = ("sentences",)
 
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "sentences": [s.to_dict() for s in self.sentences]}
 
 
-@dataclass
+@dataclass(repr=False)
 class Section(Node):
     """A section inside a part: a numbered heading ((一)…, 一是…, 1.…) and its body.
 
@@ -68,14 +119,16 @@ class Section(Node):
     heading_end: int = -1
     body_start: int = -1
     paragraphs: list[Paragraph] = field(default_factory=list)
+    _CHILDREN = ("paragraphs",)
 
     @property
     def body(self) -> str:
         """The section's text without its heading."""
-        if self._doc is None:
-            raise ValueError("node is not attached to a Report")
         b = self.body_start if self.body_start >= 0 else self.start
-        return self._doc.text[b:self.end]
+        return self.doc.text[b:self.end]
+
+    def _repr_label(self) -> str:
+        return repr(_short(self.marker + self.heading)) if self.heading else "(unheaded)"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -90,7 +143,7 @@ class Section(Node):
         }
 
 
-@dataclass
+@dataclass(repr=False)
 class Part(Node):
     """A top-level part (一、总体情况 …) with its canonical ``key``.
 
@@ -107,6 +160,11 @@ class Part(Node):
     inferred: bool = False
     #: the part says it has nothing to report (body is just 无)
     empty: bool = False
+    _CHILDREN = ("sections",)
+
+    def _repr_label(self) -> str:
+        title = f"{self.number}、{self.title}" if self.number else self.title
+        return f"{self.key} {_short(title)!r}" if title else self.key
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -122,7 +180,7 @@ class Part(Node):
         }
 
 
-@dataclass
+@dataclass(repr=False)
 class TableSpan(Node):
     """A statistics table's region in the text.
 
@@ -138,8 +196,33 @@ class TableSpan(Node):
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "shape": self.shape, "part": self.part, "start": self.start, "end": self.end}
 
+    def _repr_label(self) -> str:
+        return f"{self.kind} ({self.shape})"
 
-@dataclass
+
+@dataclass(repr=False)
+class Span(Node):
+    """A labelled stretch of the text: a table cell, a theme label, a summary sentence, a reused passage.
+
+    ``label`` says what the span is (a cell key, a theme, ``"key_sentence"`` …);
+    ``attrs`` holds JSON-ready values that go with it (a cell's value, a probability …).
+    """
+
+    label: str = ""
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"start": self.start, "end": self.end, "label": self.label}
+        if self.attrs:
+            d["attrs"] = dict(self.attrs)
+        return d
+
+    def _repr_label(self) -> str:
+        text = super()._repr_label()
+        return f"{self.label} {text}" if self.label else text
+
+
+@dataclass(repr=False)
 class Report:
     """A parsed annual report: normalized text, metadata and span nodes."""
 
@@ -165,6 +248,36 @@ class Report:
     sha256: str = ""
     #: offsets into ``text`` where each source page begins (PDF input); empty when unpaged
     page_starts: list[int] = field(default_factory=list)
+    #: labelled span layers that travel with the report: ``spans["cells" | "themes" | "summaries" | "passages"]``
+    spans: SpanLayers = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "spans", SpanLayers(self))
+        _bind(self.parts, self)
+        _bind(self.tables, self)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if name in ("parts", "tables"):
+            _bind(value, self)
+
+    def __repr__(self) -> str:
+        who = " ".join(str(x) for x in (self.agency, self.year) if x)
+        return (f"<Report {self.id}{' ' + who if who else ''}: {len(self.text)} chars, "
+                f"{len(self.parts)} parts, {len(self.tables)} tables>")
+
+    # ------------------------------------------------------------ spans
+    def _check_offsets(self, start: int, end: int) -> None:
+        if not (0 <= start <= end <= len(self.text)):
+            raise ValueError(f"span {start}:{end} is outside the report's text (0:{len(self.text)})")
+
+    def char_span(self, start: int, end: int, label: str = "") -> Span:
+        """A :class:`Span` over ``text[start:end]`` (end exclusive), bound to this report.
+
+        Raises ValueError when the offsets are not ``0 <= start <= end <= len(text)``.
+        """
+        self._check_offsets(start, end)
+        return Span(start, end, label=label, _doc=self)
 
     # ------------------------------------------------------------ navigation
     def page_at(self, offset: int) -> int | None:
@@ -183,8 +296,22 @@ class Report:
         return None
 
     def sections(self) -> Iterator[Section]:
+        """Every section of every part, in text order (also as the list :attr:`all_sections`)."""
         for p in self.parts:
             yield from p.sections
+
+    @property
+    def all_sections(self) -> list[Section]:
+        """Every section of every part, in text order: the property form of :meth:`sections`."""
+        return list(self.sections())
+
+    @property
+    def all_paragraphs(self) -> list[Paragraph]:
+        return list(self.paragraphs())
+
+    @property
+    def all_sentences(self) -> list[Sentence]:
+        return list(self.sentences())
 
     def paragraphs(self) -> Iterator[Paragraph]:
         for s in self.sections():
@@ -204,17 +331,10 @@ class Report:
         return self.text[start:end]
 
     def attach(self) -> "Report":
-        """Point every node's back-reference at this report (after construction or loading)."""
-        for p in self.parts:
-            p._doc = self
-            for s in p.sections:
-                s._doc = self
-                for para in s.paragraphs:
-                    para._doc = self
-                    for sent in para.sentences:
-                        sent._doc = self
-        for t in self.tables:
-            t._doc = self
+        """Bind every node to this report. Nodes are bound from birth; this only re-binds nodes
+        added to a child list in place (``part.sections.append(...)``). Returns the report."""
+        _bind(self.parts, self)
+        _bind(self.tables, self)
         return self
 
     # ------------------------------------------------------------ serialization
@@ -241,6 +361,8 @@ class Report:
         }
         if self.page_starts:
             d["page_starts"] = list(self.page_starts)
+        if len(self.spans):
+            d["spans"] = self.spans.to_dict()
         if include_text:
             d["text"] = self.text
             if self.original_text is not None:
@@ -276,4 +398,5 @@ class Report:
             metadata_sources=dict(d.get("metadata_sources", {})), warnings=list(d.get("warnings", [])),
             sha256=d.get("sha256", ""), page_starts=[int(x) for x in d.get("page_starts", [])],
         )
-        return r.attach()
+        r.spans.load(d.get("spans", {}))
+        return r

@@ -60,6 +60,8 @@ class PartRule:
 
 #: tried in order; the first match wins. Patterns cover 2008-era variants too.
 PART_RULES: tuple[PartRule, ...] = (
+    # a statistics-table appendix is not one of the narrative parts
+    PartRule("unknown", re.compile(r"统计表|^附表|^附件")),
     PartRule("review_litigation", re.compile(r"(行政)?复议|(行政)?诉讼|申诉")),
     PartRule("fees", re.compile(r"收费|减免|费用|收支")),
     PartRule("problems", re.compile(r"问题|不足|改进|努力方向|下一步|工作(打算|计划|思路)|措施")),
@@ -128,6 +130,25 @@ STAT_PERIOD = re.compile(r"(?:统计期限|统计时限|统计期)[^。]{0,12}?(
 DATE_PATTERN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 #: a contact sentence (starts at a sentence or line start, so the search stays linear)
 CONTACT_PATTERN = re.compile(r"(?:(?<=[。\n])|^)[^。\n]*(?:联系|电话|地址|邮编|电子邮箱)[^。\n]*(?:\d{3,4}-?\d{7,8}|@)[^。\n]*[。]?", re.M)
+#: how an agency's name ends (a candidate that does not is a phrase, never an agency)
+AGENCY_NAME_END = re.compile(
+    r"(?:人民政府|政府|办公室|办公厅|委员会|管委会|管理委员会|局|委|办|厅|部|署|中心|院|所|站|处|镇|乡|街道|街|办事处|"
+    r"区|县|市|旗|州|盟)$")
+#: words an agency's name never holds (their presence means a phrase was caught)
+AGENCY_NAME_STOP = re.compile(r"[的和及与在对是为了等将把被从向以按据]|我|本|各|全|该|此|有关|相关|下属|所属|上级|部分|其他|工作|情况|报告|公开|"
+                              r"认真|做好|通过|加强|推进|开展|进行|落实|组织|实现|不断|持续|深入|积极")
+#: a place in a name (an agency named after itself alone, 监督局, is too vague to keep)
+AGENCY_PLACE = re.compile(r"[省市区县州旗盟镇乡村]|街道|国家|国务院|中央|中国")
+#: a sentence subject that names the agency: ``2022年，春城街道办事处按照…``
+AGENCY_AS_SUBJECT = re.compile(
+    r"(?:(?:19|20)\d{2}\s*年度?|一年来|今年以来|近年来)\s*[，,]?\s*"
+    r"(?P<agency>[\u4e00-\u9fff]{2,24}?(?:人民政府|政府|办公室|办公厅|委员会|管委会|局|委|办|厅|部|中心|院|镇|乡|街道|街|办事处|区|县|市|旗))"
+    r"(?=以|按照|坚持|在|认真|深入|紧紧|围绕|始终|严格|全面|进一步|持续|不断|高度|积极|扎实|立足|根据|继续|强化|共|全年|主动|切实|聚焦|牢固)")
+#: the reporting body referring to itself (我局, 我办, 本机关 …): its suffix finds its printed name nearby
+AGENCY_SELF_REFERENCE = re.compile(r"(?:我|本)(局|委|办|部|厅|院|中心|区|县|市|镇|乡|街道|署)")
+#: a signature line at the end: the agency's name, then the date (digits or Chinese numerals)
+SIGNATURE_DATE = re.compile(r"(?P<agency>[\u4e00-\u9fff（）()]{3,30})\s*(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|"
+                            r"[二〇○零一三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)(?:\s*[^\n。]{0,10})?\s*$")
 AGENCY_SUFFIXES = ("人民政府办公室", "人民政府办公厅", "人民政府", "办公室", "办公厅", "委员会", "局", "厅", "部", "署",
                    "中心", "办事处", "街道", "镇", "乡", "委", "办", "院", "所", "站", "处", "会")
 
@@ -153,6 +174,54 @@ EMPTY_PART_BODY = re.compile(r"^\s*(无|暂无|没有|本年度无|无其他需�
 PART_HEADING = re.compile(
     r"^[#>*\s]*(?:第([一二三四五六七八九十]{1,3})部分[、，,：:．.\s]*|([一二三四五六七八九十]{1,3})\s*[、，,．.：:]\s*)"
 )
+
+# ---------------------------------------------------------------- flattened text (web pages on one line)
+# Words that let the parser break a report saved as one line back into its printed lines:
+# part titles glued to the sentence before them, crawler headers, table rows glued together.
+
+#: how a part title may begin (2008-era and 2019+ wording), right after its numeral 一、
+PART_TITLE_STARTS = re.compile(
+    r"总体情况|概述|概况|基本情况|主动公开|收到和处理|政府信息公开行政|政府信息公开的?收费|收费及减免|收费和减免|"
+    r"行政复议|因政府信息公开|政府信息依申请公开|依申请公开|政府信息公开工作存在|存在的?主要问题|存在(?:的)?问题|"
+    r"主要问题|其他需要报告|其它需要报告|其他事项|需要说明的|下一步|改进措施|工作打算|"
+    r"(?:19|20)\d{2}年度?(?:政府信息公开|政务公开)|政府信息公开(?:工作)?(?:情况)?统计|[^。，；\s]{2,24}统计表|附表|附件"
+)
+#: a looser part-title opening: a few words, then a word only part titles hold (2008-era wording varies)
+PART_TITLE_KEYWORDS = re.compile(
+    r"[^。，,；;：:\s]{0,14}?(?:基本情况|基本概况|概述|概况|主动公开|依申请公开|收费|减免|复议|诉讼|存在的?问题|主要问题|"
+    r"改进|其他需要|其它需要|统计)"
+)
+#: strong part-title openings: a heading with one of these opens a part even glued to the text before it
+PART_TITLE_STRONG = re.compile(r"总体情况|概述|主动公开政府信息|收到和处理政府信息公开申请|政府信息公开行政复议|存在的主要问题|其他需要报告的事项")
+#: words a part title ends with (the last one before the body starts decides)
+PART_TITLE_ENDS = re.compile(r"情况|事项|概述|概况|措施|计划|打算|不足|方向|统计表|附表|说明|问题|举措|思路")
+#: how the body of a part may open right after its title (glued flattened text): a year, 本年度, 我局, 无 …
+PART_BODY_OPENING = re.compile(
+    r"(?:19|20)\d{2}|本年|今年|全年|我[局委办厅区县市省镇乡院部署]|本(?:局|机关|单位|部门|委|办|区|县|市|镇|乡)|"
+    r"目前|近年来|一年来|按照|根据|截至|无|没有|未")
+#: a crawler's metadata header: ``标题: … 发布时间: … 原文链接: … ==== 正文 ====``
+CRAWLER_HEADER_KEY = re.compile(
+    r"(?:标题|题目|发布时间|发布日期|发文日期|成文日期|文号|发布机构|发文机关|来源|信息来源|栏目|所属栏目|原文链接|"
+    r"本地目录|索引号|主题分类|访问量|页面链接与图片详见)\s*[:：]"
+)
+CRAWLER_BODY_MARK = re.compile(r"=+\s*正文\s*=+")
+#: where a row of a flattened statistics table starts (searched inside the table's zone)
+TABLE_ROW_STARTS: dict[str, re.Pattern[str]] = {
+    "proactive": re.compile(
+        r"第二十条第?[（(][一二三四五六七八九十][）)]项?|(?:行政)?规范性文件(?!清理)|(?<!行政)(?<!规范性文件)规章|"
+        r"其他对外管理服务事项|行政许可|行政处罚|行政强制|行政事业性收费|政府集中采购"),
+    "requests": re.compile(
+        r"申请人情况|[一二三四][、.．](?=\s*(?:本年新收|上年结转|本年度办理结果|结转下年度))|"
+        r"[（(][一二三四五六七][）)](?=\s*[\u4e00-\u9fff])"),
+}
+#: a row of table 4 printed one block a line: its label, then its values
+REVIEW_ROW_START = re.compile(
+    r"(?:行政复议|行政诉讼\s*[|（(]?\s*(?:未经复议直接起诉|复议后起诉)\s*[）)]?)"
+    r"(?=\s*\|?\s*(?:\d+(?![\d.]*\s*[件次起个项条])|[/—－-]\s))")
+#: a table-3 sub-row number (1. … 8.), possibly glued to the digits of the row before
+TABLE_SUBROW_NUMBER = re.compile(r"([1-9])\s*[.．、](?=\s*[\u4e00-\u9fff“\"])")
+#: labels after which table 4 prints its values (the last header word)
+REVIEW_HEADER_WORDS = re.compile(r"总计|合计|尚未审结")
 
 # ---------------------------------------------------------------- table regions (structure)
 
@@ -210,7 +279,7 @@ TEMPLATE_FRAGMENTS: tuple[str, ...] = (
     "电子版可",
 )
 
-# ---------------------------------------------------------------- summarizer (issue 7)
+# ---------------------------------------------------------------- summarizer
 
 #: markup noise removed from lines before mining heading -> body pairs
 SUMMARY_NOISE_PATTERNS: tuple[re.Pattern[str], ...] = (
@@ -231,7 +300,7 @@ SUMMARY_BOILERPLATE_FRAGMENTS: tuple[str, ...] = (
     "现将", "特此报告", "报告如下", "予以公开", "不予公开", "联系电话", "电子邮箱", "邮编",
 )
 
-# ---------------------------------------------------------------- segmentation and themes (issue 4)
+# ---------------------------------------------------------------- segmentation and themes
 # Words the segmenter keeps whole, the heading→theme rules that label training data,
 # the keyword dictionary of the baseline classifier and the problem-specificity cues.
 # nlp/segment.py and nlp/themes/ read these; nothing else in those modules is vocabulary.
@@ -351,7 +420,7 @@ SPECIFICITY_GENERIC: re.Pattern[str] = re.compile(
     r"进一步|不断|切实|持续|大力|全面|积极|认真|有待|不够|尚需|仍需|还需|力度|水平|意识|能力|质量|效果|有效|提升|加强|加大|完善|规范|深化|不足|薄弱"
 )
 
-# ---------------------------------------------------------------- statistics tables (issue 3)
+# ---------------------------------------------------------------- statistics tables
 # Row and column keys of the three statistics tables (2019 and 2021 layouts), the label
 # fragments that identify each row, the narrative phrases that restate table cells, and
 # the NA / blank markers. Read by nlp.tables (extraction) and nlp.checks (consistency audit).
@@ -527,7 +596,7 @@ FEE_PART6_WORDS: tuple[str, ...] = ("信息处理费", "处理费", "收费", "�
 #: a narrative amount of fees charged: 收取……信息处理费……N元
 FEE_AMOUNT = re.compile(r"收取[^。；]{0,30}?(?:信息)?处理费[^。；\d]{0,10}?(?P<n>\d+(?:\.\d+)?)\s*(?:万)?元")
 
-# ---------------------------------------------------------------- template text: compare (issue 5)
+# ---------------------------------------------------------------- template text: compare
 # Mandated text that template masking (nlp.compare.template) excludes from reuse,
 # boilerplate and year-over-year scores — still listed as template passages.
 # Matching ignores whitespace and folds full-/half-width forms (NFKC).
@@ -574,7 +643,7 @@ TEMPLATE_TABLE_LABEL_MAX = 24
 #: a page number line of PDF text ('- 3 -', '第 3 页')
 TEMPLATE_PAGE_NUMBER = re.compile(r"^\s*(?:[-—]\s*\d+\s*[-—]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)\s*$", re.M)
 
-# ---------------------------------------------------------------- printed table layouts (issue 6: demo generator)
+# ---------------------------------------------------------------- printed table layouts (read by the demo generator)
 # The labels as printed in the 2019 / 2021 table formats, keyed by the table keys above
 # (REQUEST_ROWS_*, REQUEST_COLUMNS, PROACTIVE_COLUMNS_*, REVIEW_*). corpora.generate writes
 # its tables from these; long mandated notes are printed shortened, as many reports do.
@@ -784,3 +853,27 @@ PLACE_LEVEL_RANK: dict[str, int] = {"省": 1, "自治区": 1, "特别行政区":
                                     "乡": 4, "街道": 4}
 #: official titles that carry an administrative level (常务副区长 names a district's official)
 OFFICIAL_TITLE = re.compile(r"(?:常务)?副?(?P<level>县|区|旗|镇|乡)长")
+
+# ---------------------------------------------------------------- 2008-era part titles (issue 16: corpora.render)
+# Part titles of the 2008–2018 layouts (old regulation) in the wordings reports used, by part key.
+# corpora.render composes its 2008-era renderings from them. A statistics-table appendix
+# (…统计表) has no part key of its own: it is keyed 'unknown', as in ../shared/corpus/web/gold.jsonl.
+
+#: 2008-era part titles by part key ({year} is the report's year)
+ERA_2008_PART_TITLES: dict[str, tuple[str, ...]] = {
+    "overview": ("概述", "基本情况", "政府信息公开工作概述", "工作概述"),
+    "proactive": ("主动公开政府信息情况", "主动公开政府信息的情况", "政府信息主动公开情况"),
+    "requests": ("政府信息依申请公开情况", "依申请公开政府信息情况", "政府信息依申请公开工作情况",
+                 "依申请公开政府信息和不予公开政府信息的情况"),
+    "fees": ("政府信息公开的收费及减免情况", "政府信息公开收费及减免情况", "信息公开收费及减免情况"),
+    "review_litigation": ("因政府信息公开申请行政复议、提起行政诉讼的情况", "因政府信息公开申请行政复议和提起行政诉讼情况",
+                          "政府信息公开申请行政复议、行政诉讼情况"),
+    "problems": ("存在的主要问题及改进措施", "政府信息公开工作存在的主要问题和改进措施", "存在的不足及改进措施"),
+    "other": ("其他需要报告的事项", "其他需要说明的事项"),
+    "unknown": ("政府信息公开情况统计表", "{year}年度政府信息公开工作统计表", "附表：{year}年政府信息公开情况统计表"),
+}
+#: one number holding two 2008-era parts: fees and reconsideration/litigation (keyed review_litigation)
+ERA_2008_FEES_WITH_REVIEW_TITLES: tuple[str, ...] = (
+    "政府信息公开的收费及减免情况和因政府信息公开申请行政复议、提起行政诉讼的情况",
+    "政府信息公开收费及减免、行政复议和行政诉讼情况",
+)

@@ -153,16 +153,30 @@ def test_bad_files_are_listed_and_the_batch_goes_on(tmp_path):
     assert {Path(f["path"]).name for f in status["failures"]} == set(failed)
 
 
-def test_a_missing_stage_is_skipped_with_a_warning(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "nlp.summarize", None)   # import fails as if the stage had not landed
+def test_a_stage_without_its_model_is_skipped_with_a_warning(tmp_path, monkeypatch):
+    import nlp.summarize
+    from nlp.errors import ModelLoadError
+
+    def no_model(*args, **kwargs):
+        raise ModelLoadError("models/summarizer: no card.json")
+
+    monkeypatch.setattr(nlp.summarize, "summarize", no_model)
     result = analyze([DEMO_DIR / "qinghe-edu-2020.txt"], tmp_path, stages=["parse", "tables", "summaries"])
     assert result.stages["summaries"].status == "skipped"
-    assert any(w.startswith("summaries:") for w in result.warnings)
+    assert "no card.json" in result.stages["summaries"].message
     assert result.stages["compare"].message == "not requested"
     assert not (tmp_path / "compare").exists()
     status = json.loads((tmp_path / "analysis.json").read_text(encoding="utf-8"))
     assert status["stages"]["summaries"]["status"] == "skipped"
+    assert "compare/" not in status["outputs"] and "brief.html" in status["outputs"]
     assert "未运行" in (tmp_path / "brief.html").read_text(encoding="utf-8")
+
+
+def test_a_stage_whose_import_fails_is_an_error_not_a_skip(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "nlp.summarize", None)   # a broken import is a bug, not a missing stage
+    with pytest.raises(ImportError):
+        analyze([DEMO_DIR / "qinghe-edu-2020.txt"], tmp_path, stages=["parse", "summaries"])
+    assert not (tmp_path / "analysis.json").exists()
 
 
 HOSTILE = "<script>document.title='pwned'</script><img src=x onerror=alert(1)>"

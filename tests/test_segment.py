@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import CORPUS, REPORTS_DIR
+from conftest import CORPUS
 from nlp.errors import XxgkError
 from nlp.segment import (
     USER_DICT_PATH,
@@ -115,10 +115,8 @@ def test_tokenizer_is_loaded_once_per_process():
 
 def test_content_words_drop_stopwords_punctuation_and_fold_numbers():
     tok = get_tokenizer()
-    words = tok.content_words("我局共受理依申请公开54件，其中予以公开31件。")
-    assert "<num>" in words and "依申请公开" in words
-    assert not any(w in ("，", "。", "的", "共", "其中") for w in words)
-    assert all(w not in tok.stopwords for w in words)
+    # 我局 / 共 / 件 / 其中 are function words, the punctuation goes, 54 and 31 fold to <num>
+    assert tok.content_words("我局共受理依申请公开54件，其中予以公开31件。") == ["受理", "依申请公开", "<num>", "予以公开", "<num>"]
 
 
 def test_shipped_dictionary_is_a_word_list_and_rebuilds(tmp_path, corpus_texts):
@@ -145,7 +143,6 @@ def test_bad_dictionary_line_names_the_file(tmp_path):
 def test_token_is_a_plain_record():
     t = segment("政务公开", offset=10)[0]
     assert t == Token("政务公开", 10, 14) and t.to_dict() == {"word": "政务公开", "start": 10, "end": 14}
-    assert REPORTS_DIR.exists()
 
 
 def test_nlp_segment_is_callable_before_and_after_the_module_is_imported():

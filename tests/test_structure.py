@@ -183,7 +183,7 @@ def test_cli_parse_batch_with_failures(tmp_path):
     (tmp_path / "bad.txt").write_bytes(b"")
     out = tmp_path / "out.jsonl"
     res = CliRunner().invoke(app, ["parse", str(REPORTS_DIR / "huaian-office-2019.txt"), str(tmp_path / "bad.txt"),
-                                   "--out", str(out)])
+                                   "--format", "json", "--out", str(out)])
     assert res.exit_code == 2
     assert "bad.txt" in res.output and "empty" in res.output
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]

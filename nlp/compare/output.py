@@ -7,30 +7,17 @@ matrix, or ``report_a,report_b,jaccard`` rows of the LSH candidates for large se
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Sequence
 
 from ..batch import write_text
+from ..csvsafe import csv_text
 from .records import CompareResult, PairMeasures, Passage, ReportMeasures
 
 
-def _cell(v: object) -> object:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + v
-    return "" if v is None else v
-
-
 def _csv(rows: list[dict], fields: list[str]) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
-    w.writeheader()
-    for r in rows:
-        w.writerow({k: _cell(r.get(k)) for k in fields})
-    return buf.getvalue()
+    return csv_text(rows, fields)
 
 
 def passages_jsonl(result: CompareResult) -> str:
@@ -61,17 +48,18 @@ def pairs_csv(result: CompareResult) -> str:
 
 def similarity_csv(result: CompareResult) -> str:
     ids = result.report_ids
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
     if result.similarity is not None:
-        w.writerow(["report"] + ids)
-        for rid, row in zip(ids, result.similarity):
-            w.writerow([rid] + [f"{v:.4f}" for v in row])
+        rows = [["report"] + ids] + [[rid] + [f"{v:.4f}" for v in row] for rid, row in zip(ids, result.similarity)]
     else:
-        w.writerow(["report_a", "report_b", "jaccard"])
-        for p in sorted(result.similar_pairs, key=lambda p: (p.a, p.b)):
-            w.writerow([ids[p.a], ids[p.b], f"{p.jaccard:.4f}"])
-    return buf.getvalue()
+        rows = [["report_a", "report_b", "jaccard"]] + [[ids[p.a], ids[p.b], f"{p.jaccard:.4f}"] for p in
+                                                         sorted(result.similar_pairs, key=lambda p: (p.a, p.b))]
+    return csv_text(rows)
+
+
+def output_files(result: CompareResult) -> dict[str, str]:
+    """The four files: name → content."""
+    return {"passages.jsonl": passages_jsonl(result), "reports.csv": reports_csv(result),
+            "pairs.csv": pairs_csv(result), "similarity.csv": similarity_csv(result)}
 
 
 def write_outputs(result: CompareResult, out_dir: str | Path, inputs: Sequence[Path] = ()) -> list[Path]:
@@ -80,11 +68,9 @@ def write_outputs(result: CompareResult, out_dir: str | Path, inputs: Sequence[P
     if out.exists() and not out.is_dir():
         from ..errors import XxgkError
 
-        raise XxgkError(f"{out}: exists and is not a directory")
-    out.mkdir(parents=True, exist_ok=True)
+        raise XxgkError(f"cannot write {out}: exists and is not a directory")
     written = []
-    for name, body in (("passages.jsonl", passages_jsonl(result)), ("reports.csv", reports_csv(result)),
-                       ("pairs.csv", pairs_csv(result)), ("similarity.csv", similarity_csv(result))):
+    for name, body in output_files(result).items():
         path = out / name
         write_text(path, body, inputs)
         written.append(path)

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ReportReadError
+from .limits import DEFAULT_MAX_BYTES, IngestLimits, megabytes, read_limits
 from .normalize import normalize_text
+from .quality import check_text_layer
 from .script import to_simplified
-
-#: files larger than this are refused (override with XXGK_MAX_BYTES)
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 FORMAT_BY_SUFFIX = {
     ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".docx": "docx", ".pdf": "pdf",
@@ -40,13 +39,13 @@ class Source:
     changes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     sha256: str = ""
+    #: what the file says about itself outside the text (a web page's title and meta tags)
+    metadata: dict[str, str] = field(default_factory=dict)
 
 
 def max_bytes() -> int:
-    try:
-        return int(os.environ.get("XXGK_MAX_BYTES", DEFAULT_MAX_BYTES))
-    except ValueError:
-        return DEFAULT_MAX_BYTES
+    """The size limit on disk (``XXGK_MAX_BYTES``); raises :class:`~nlp.ingest.limits.LimitError` on a bad value."""
+    return read_limits().max_bytes
 
 
 def sniff_format(path: Path, head: bytes) -> str:
@@ -64,8 +63,12 @@ def sniff_format(path: Path, head: bytes) -> str:
     return "txt"
 
 
-def read_source(path: str | os.PathLike[str]) -> Source:
-    """Read one file into a normalized :class:`Source`; raises :class:`ReportReadError` naming the problem."""
+def read_source(path: str | os.PathLike[str], limits: IngestLimits | None = None) -> Source:
+    """Read one file into a normalized :class:`Source`; raises :class:`ReportReadError` naming the problem.
+
+    ``limits``: what the file may cost (default: :func:`~nlp.ingest.limits.read_limits`, from the environment).
+    """
+    limits = limits if limits is not None else read_limits()
     p = Path(path)
     if not p.exists():
         raise ReportReadError(str(p), "no such file")
@@ -74,9 +77,9 @@ def read_source(path: str | os.PathLike[str]) -> Source:
     size = p.stat().st_size
     if size == 0:
         raise ReportReadError(str(p), "empty file (0 bytes)")
-    limit = max_bytes()
-    if size > limit:
-        raise ReportReadError(str(p), f"file is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit (set XXGK_MAX_BYTES to raise it)")
+    if size > limits.max_bytes:
+        raise ReportReadError(str(p), f"file is {megabytes(size)}, over the {megabytes(limits.max_bytes)} limit "
+                                      "(set XXGK_MAX_BYTES to raise it)")
     try:
         data = p.read_bytes()
     except OSError as e:
@@ -84,38 +87,51 @@ def read_source(path: str | os.PathLike[str]) -> Source:
     fmt = sniff_format(p, data[:1024])
     changes: list[str] = []
     warnings: list[str] = []
+    metadata: dict[str, str] = {}
     encoding = ""
     if fmt in ("txt", "md"):
         from .text import decode_bytes, read_markdown_or_text
 
         raw, encoding = decode_bytes(data, str(p))
+        _check_chars(len(raw), str(p), limits)
         text = read_markdown_or_text(raw, fmt, changes)
     elif fmt == "html":
         from .html import read_html
         from .text import decode_bytes
 
+        from .pagemeta import page_metadata
+
         raw, encoding = decode_bytes(data, str(p), html=True)
-        text = read_html(raw, str(p), changes)
+        text = read_html(raw, str(p), changes, max_chars=limits.max_chars)
+        metadata = page_metadata(raw)
     elif fmt == "docx":
         from .docx import read_docx
 
-        text = read_docx(data, str(p), changes)
+        text = read_docx(data, str(p), changes, max_expanded=limits.max_expanded, max_chars=limits.max_chars)
         encoding = "docx"
     elif fmt == "pdf":
         from .pdf import read_pdf
 
         text = read_pdf(data, str(p), changes, warnings)
+        _check_chars(len(text), str(p), limits)
         encoding = "pdf"
     else:  # pragma: no cover - sniff_format returns one of the above
         raise ReportReadError(str(p), f"unsupported format {fmt}")
     if not text.strip():
         raise ReportReadError(str(p), "no text found in the file")
+    text = check_text_layer(text, str(p), changes, warnings)
     simplified, script = to_simplified(text)
     original = text if script == "traditional" else None
     if script == "traditional":
         changes.append("converted traditional script to simplified (one for one; offsets index both texts)")
     return Source(path=str(p), format=fmt, text=simplified, encoding=encoding, script=script, original_text=original,
-                  changes=changes, warnings=warnings, sha256=hashlib.sha256(data).hexdigest())
+                  changes=changes, warnings=warnings, sha256=hashlib.sha256(data).hexdigest(), metadata=metadata)
 
 
-__all__ = ["Source", "read_source", "normalize_text", "DEFAULT_MAX_BYTES"]
+def _check_chars(n: int, path: str, limits: IngestLimits) -> None:
+    if n > limits.max_chars:
+        raise ReportReadError(path, f"{n:,} characters of text, over the {limits.max_chars:,} character limit "
+                                    "(set XXGK_MAX_CHARS to raise it)")
+
+
+__all__ = ["Source", "read_source", "normalize_text", "read_limits", "IngestLimits", "DEFAULT_MAX_BYTES"]

@@ -2,12 +2,35 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 from ..errors import ReportReadError
+from .limits import DEFAULT_MAX_CHARS, DEFAULT_MAX_EXPANDED, megabytes
 from .normalize import normalize_text
 
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-def read_docx(data: bytes, path: str, changes: list[str]) -> str:
+
+def expanded_size(data: bytes, path: str) -> int:
+    """The bytes a DOCX's parts take once decompressed (from the zip directory, before inflating anything)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        if data[:8] == _OLE_MAGIC:
+            raise ReportReadError(path, "password-protected or encrypted document") from None
+        raise ReportReadError(path, f"not a readable .docx file ({e or type(e).__name__})") from None
+
+
+def read_docx(data: bytes, path: str, changes: list[str], *, max_expanded: int = DEFAULT_MAX_EXPANDED,
+              max_chars: int = DEFAULT_MAX_CHARS) -> str:
+    """Paragraphs and tables in body order; refused when it expands past ``max_expanded`` bytes
+    or holds more than ``max_chars`` characters of text."""
+    if data[:8] != _OLE_MAGIC:
+        size = expanded_size(data, path)
+        if size > max_expanded:
+            raise ReportReadError(path, f"expands to {megabytes(size)} when decompressed, over the "
+                                        f"{megabytes(max_expanded)} limit (set XXGK_MAX_EXPANDED to raise it)")
     try:
         import docx
         from docx.table import Table
@@ -18,15 +41,20 @@ def read_docx(data: bytes, path: str, changes: list[str]) -> str:
         document = docx.Document(io.BytesIO(data))
     except Exception as e:
         msg = str(e) or type(e).__name__
-        if "encrypt" in msg.lower() or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        if "encrypt" in msg.lower() or data[:8] == _OLE_MAGIC:
             raise ReportReadError(path, "password-protected or encrypted document") from None
         raise ReportReadError(path, f"not a readable .docx file ({msg})") from None
     lines: list[str] = []
+    chars = 0
     body = document.element.body
     for child in body.iterchildren():
+        if chars > max_chars:
+            raise ReportReadError(path, f"more than {max_chars:,} characters of text, over the limit "
+                                        "(set XXGK_MAX_CHARS to raise it)")
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             lines.append(Paragraph(child, document).text)
+            chars += len(lines[-1])
         elif tag == "tbl":
             table = Table(child, document)
             for row in table.rows:
@@ -38,5 +66,9 @@ def read_docx(data: bytes, path: str, changes: list[str]) -> str:
                     prev = cell._tc
                     cells.append(" ".join(cell.text.split()))
                 lines.append("\t".join(cells))
+                chars += len(lines[-1])
             lines.append("")
+    if chars > max_chars:
+        raise ReportReadError(path, f"more than {max_chars:,} characters of text, over the limit "
+                                    "(set XXGK_MAX_CHARS to raise it)")
     return normalize_text("\n".join(lines), changes)

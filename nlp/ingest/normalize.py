@@ -11,6 +11,8 @@ from collections import Counter
 
 #: zero-width and BOM characters removed everywhere
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+#: control characters (NUL and the other C0 codes but tab and newline) removed everywhere
+CONTROL_CHARS = dict.fromkeys([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F], None)
 #: spaces turned into ASCII space
 SPACES = dict.fromkeys(map(ord, "\u00a0\u3000\u2002\u2003\u2009\u202f\u2007\u2008\u200a\u205f"), " ")
 #: DOCX conversion artefacts such as ``[bookmark: _GoBack]``
@@ -49,6 +51,10 @@ def basic_normalize(text: str, changes: list[str]) -> str:
     t = t.translate(ZERO_WIDTH)
     if len(t) != n0:
         changes.append(f"removed {n0 - len(t)} zero-width characters")
+    n0 = len(t)
+    t = t.translate(CONTROL_CHARS)
+    if len(t) != n0:
+        changes.append(f"removed {n0 - len(t)} control characters (NUL and others)")
     t2 = t.translate(SPACES)
     if t2 != t:
         changes.append("replaced non-breaking and ideographic spaces")
@@ -120,27 +126,58 @@ def _typical_width(lines: list[str]) -> int:
     return widths[int(0.8 * (len(widths) - 1))]
 
 
+#: the table-row test of a joined line looks at this many characters of its end (keeps rejoining linear)
+TABLE_ROW_WINDOW = 256
+
+
+def _is_table_row_end(line: str) -> bool:
+    """``TABLE_ROW_LINE`` on the end of a possibly very long line (bounded cost per call)."""
+    return bool(TABLE_ROW_LINE.search(line[-TABLE_ROW_WINDOW:] if len(line) > TABLE_ROW_WINDOW else line))
+
+
 def rejoin_wrapped_lines(lines: list[str], changes: list[str]) -> list[str]:
     """Join lines a PDF hard-wrapped in mid-sentence (no hyphens in Chinese).
 
     A line is continued by the next when it is nearly as wide as the page's
     typical full line, does not end a sentence, and neither is a table row.
+    Linear in the text length: a joined line is kept as a list of pieces and its
+    tests look only at the newest piece (and a bounded window of its end).
     """
     width = _typical_width(lines)
     if width < 12:
         return lines
     out: list[str] = []
+    pieces: list[str] = []      # the line being built (joined pieces, first one as read)
+    length = 0                  # len("".join(pieces).rstrip()) once joined
+    separated = False           # a tab or a pipe somewhere in the line being built
     joined = 0
+
+    def flush() -> None:
+        if pieces:
+            out.append(pieces[0] if len(pieces) == 1 else "".join(pieces))
+
     for ln in lines:
-        if out:
-            prev = out[-1]
-            p = prev.rstrip()
-            if (p and len(p) >= width - 3 and p[-1] not in LINE_FINAL and not TABLE_ROW_LINE.search(p)
-                    and ln.strip() and not TABLE_ROW_LINE.search(ln) and "\t" not in p and "|" not in p):
-                out[-1] = p + ln.strip()
+        if pieces:
+            last = pieces[-1].rstrip()
+            tail = last
+            k = len(pieces) - 2
+            while len(tail) < TABLE_ROW_WINDOW and k >= 0:   # the joined line's end, at most a window long
+                tail = pieces[k] + tail
+                k -= 1
+            if (last and length >= width - 3 and last[-1] not in LINE_FINAL and not _is_table_row_end(tail)
+                    and not separated and ln.strip() and not TABLE_ROW_LINE.search(ln)):
+                piece = ln.strip()
+                pieces[-1] = last
+                pieces.append(piece)
+                length += len(piece)
+                separated = "\t" in piece or "|" in piece
                 joined += 1
                 continue
-        out.append(ln)
+            flush()
+        pieces = [ln]
+        length = len(ln.rstrip())
+        separated = "\t" in ln or "|" in ln
+    flush()
     if joined:
         changes.append(f"rejoined {joined} wrapped lines")
     return out

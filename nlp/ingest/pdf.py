@@ -62,6 +62,14 @@ def _join(pages: list[list[tuple[str, bool]]], changes: list[str]) -> str:
     return "\n".join(out)
 
 
+def is_password_error(error: BaseException, data: bytes) -> bool:
+    """True when opening failed because the PDF is encrypted with a password we do not have."""
+    name = type(error).__name__
+    msg = str(error).lower()
+    return ("Password" in name or "Encryption" in name or "password" in msg or "encrypt" in msg
+            or (b"/Encrypt" in data and "PDFSyntaxError" not in name))
+
+
 def read_pdf(data: bytes, path: str, changes: list[str], warnings: list[str]) -> str:
     try:
         import pdfplumber
@@ -76,9 +84,10 @@ def read_pdf(data: bytes, path: str, changes: list[str], warnings: list[str]) ->
             for page in pdf.pages:
                 pages.append(_page_lines(page))
     except Exception as e:
-        name = type(e).__name__
-        msg = str(e)
-        if "Password" in name or "password" in msg.lower() or "encrypt" in msg.lower():
+        inner = e.args[0] if e.args and isinstance(e.args[0], BaseException) else e  # pdfplumber wraps pdfminer's
+        name = type(inner).__name__
+        msg = str(inner)
+        if is_password_error(inner, data):
             raise ReportReadError(path, "password-protected PDF: remove the password first") from None
         raise ReportReadError(path, f"not a readable PDF ({name}: {msg[:120]})") from None
     if not pages:

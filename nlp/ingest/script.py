@@ -9,14 +9,15 @@ TRADITIONAL_SHARE = 0.03
 
 
 @lru_cache(maxsize=1)
-def _converter():
+def t2s_converter():
+    """The one shared OpenCC traditional→simplified converter (built once; its tables take a while to load)."""
     from opencc import OpenCC
 
     return OpenCC("t2s")
 
 
 def _convert_same_length(text: str) -> str:
-    conv = _converter()
+    conv = t2s_converter()
     out = conv.convert(text)
     if len(out) == len(text):
         return out

@@ -22,7 +22,7 @@ from .rouge import corpus_rouge, rouge_l
 
 Log = Callable[[str], None]
 
-#: lead-N for headings: N = 10 (the issue's reference figure)
+#: lead-N for headings: N = 10 (the usual lead-N baseline figure for headline generation)
 LEAD_N = 10
 COPY_BIASES = (0.5, 1.0, 2.0, 3.0)
 

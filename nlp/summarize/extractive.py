@@ -184,7 +184,7 @@ def extract(text: str, start: int = 0, end: int | None = None, max_chars: int = 
 # ------------------------------------------------------------------ headline baselines
 
 def first_clause(body: str) -> str:
-    """The first clause of a body (the issue's baseline)."""
+    """The first clause of a body (the simplest headline baseline the model must beat)."""
     for a, b in clause_spans(body):
         c = strip_punct(body[a:b])
         if c:

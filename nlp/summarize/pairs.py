@@ -8,7 +8,7 @@ Two sources:
   miner over the same numbering shapes (marked: local fallback, not the parser).
 - out-of-domain: official prose in ``../shared/pretrain/*.jsonl.gz`` (laws,
   government work reports, policies) mined with :func:`mine_text` and the quality
-  filters of issue 7 (heading 4-30 chars, informative, not a legal condition,
+  filters of :func:`good_heading` (heading 4-30 chars, informative, not a legal condition,
   body >= 40 chars, mostly Chinese prose).
 
 Every pair keeps ``doc`` (the document id) so dev splits are held out by document.
@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from nlp.ingest.script import t2s_converter
 from nlp.vocabulary import (
     SUMMARY_GENERIC_HEADINGS,
     SUMMARY_LEGAL_CONDITION,
@@ -73,7 +74,7 @@ def cjk_ratio(text: str) -> float:
 
 
 def good_heading(h: str) -> bool:
-    """Quality filter for a heading phrase (issue 7): 4-30 chars, informative, not a legal condition."""
+    """Quality filter for a heading phrase, so mined pairs look like real report headings: 4-30 chars, informative, not a legal condition."""
     if not (MIN_HEADING <= len(h) <= MAX_HEADING):
         return False
     if SUMMARY_LEGAL_CONDITION.search(h):
@@ -151,12 +152,6 @@ def mine_text(text: str, doc: str, source: str, in_domain: bool = False, require
 
 # ---------------------------------------------------------------- corpora
 
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def read_shared_text(path: Path) -> str:
     """Plain text of a shared corpus file (txt/md as is, pdf via pdfplumber), simplified script."""
     if path.suffix.lower() == ".pdf":
@@ -166,7 +161,7 @@ def read_shared_text(path: Path) -> str:
             text = "\n".join((p.extract_text() or "") for p in pdf.pages)
     else:
         text = path.read_text(encoding="utf-8", errors="replace")
-    return _t2s().convert(text)
+    return t2s_converter().convert(text)
 
 
 def in_domain_pairs(corpus_dir: Path, suffixes: Iterable[str] | None = None) -> list[Pair]:

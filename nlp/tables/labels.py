@@ -11,7 +11,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..vocabulary import PRINTED_REQUEST_ROWS, PROACTIVE_ROW_LABELS, REQUEST_ROW_EXACT, REQUEST_ROW_FRAGMENTS
+from ..vocabulary import (
+    PRINTED_REQUEST_ROWS,
+    PROACTIVE_ROW_LABELS,
+    REQUEST_ROW_EXACT,
+    REQUEST_ROW_FRAGMENTS,
+)
 
 _NUMBERING = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}\s*[.．、，,]|\s)+")
 _NOISE = re.compile(r"[\s|#*：:，,。；;“”\"'（）()、.．]")

@@ -23,11 +23,16 @@ TEXT = "text"
 _NUMBER = re.compile(r"^[+\-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[+\-]?\d+(?:\.\d+)?$")
 _UNIT_SUFFIX = re.compile(r"^(?P<num>[+\-]?[\d,]*\d(?:\.\d+)?)\s*(?P<unit>" + "|".join(map(re.escape, CELL_UNITS)) + r")$")
 #: label text with digits glued to its end (HTML page text): ``本年新收政府信息公开申请数量801000081``
-_GLUED_TAIL = re.compile(r"(?<=[\u3400-\u9fff”）)])(?P<digits>\d+)$")
+_GLUED_TAIL = re.compile(r"(?<=[\u3400-\u9fff”）)])(?P<digits>\d+(?:\.\d+)?(?:[-－]\d+(?:\.\d+)?)*)$")
+#: numbers glued with a minus sign between them (``16-1`` = 16 and −1): the sign starts a number
+_SIGNED_RUN = re.compile(r"^\d+(?:\.\d+)?(?:[-－]\d+(?:\.\d+)?)+$")
+_SIGNED_PIECE = re.compile(r"[-－]?\d+(?:\.\d+)?")
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _PAGE_LINE = re.compile(r"^\s*(?:[-—–－─]+\s*\d{1,4}\s*[-—–－─]+|第\s*\d{1,4}\s*页(?:\s*[/，,共]\s*共?\s*\d{1,4}\s*页)?)\s*$")
 _SPACE_CELL = re.compile(r"\S+")
 _UNIT_LAST = {u[-1] for u in CELL_UNITS}
+#: a label followed by at least this many empty delimited cells is a row of blank cells
+MIN_BLANK_ROW = 3
 
 
 @dataclass
@@ -44,7 +49,7 @@ class Token:
 
 
 @dataclass
-class Line:
+class TableLine:
     """One line of a table region and its cells."""
 
     start: int
@@ -117,8 +122,12 @@ def classify(text: str, start: int, end: int) -> Token:
     return Token(TEXT, t, start, end)
 
 
-def _cells(text: str, ls: int, le: int, mode: str) -> list[tuple[str, int, int]]:
-    """(stripped text, start, end) of each cell of the line ``text[ls:le]``."""
+def _cells(text: str, ls: int, le: int, mode: str, edges: bool = True) -> list[tuple[str, int, int]]:
+    """(stripped text, start, end) of each cell of the line ``text[ls:le]``.
+
+    ``edges``: the table prints outer pipes (Markdown ``| a | b |``), so an empty first or
+    last pipe segment is an edge, not a cell. Rows joined with `` | `` (converted HTML) have
+    no outer pipes: there every segment is a cell, a trailing blank one included."""
     out: list[tuple[str, int, int]] = []
     line = text[ls:le]
     if mode == "space":
@@ -137,21 +146,31 @@ def _cells(text: str, ls: int, le: int, mode: str) -> list[tuple[str, int, int]]
             out.append((stripped, a + lead, a + lead + len(stripped)))
         else:
             # empty cells: leading/trailing pipe edges are not cells
-            if mode == "pipe" and (i == 0 or i == len(parts) - 1):
+            if mode == "pipe" and edges and (i == 0 or i == len(parts) - 1):
                 continue
             mid = a + len(part) // 2
             out.append(("", mid, mid))
     return out
 
 
-def read_line(text: str, ls: int, le: int) -> Line | None:
-    """Cells of one line; None for rule lines, page numbers and empty lines."""
+def _signed_pieces(run: str, start: int) -> list[Token]:
+    """Number tokens of a digit run in which a minus sign may start a number (``16-1`` → 16, −1)."""
+    out = []
+    for m in _SIGNED_PIECE.finditer(run):
+        piece = m.group().replace("－", "-")
+        out.append(Token(NUM, piece, start + m.start(), start + m.end(), parse_number(piece),
+                         piece if piece.isdigit() else ""))
+    return out
+
+
+def read_line(text: str, ls: int, le: int, edges: bool = True) -> TableLine | None:
+    """Cells of one line; None for rule lines, page numbers and empty lines (``edges``: see :func:`_cells`)."""
     raw = text[ls:le]
     if not raw.strip() or _PIPE_RULE.match(raw) or _PAGE_LINE.match(raw):
         return None
     mode = "pipe" if "|" in raw else ("tab" if "\t" in raw else "space")
     tokens: list[Token] = []
-    for t, a, b in _cells(text, ls, le, mode):
+    for t, a, b in _cells(text, ls, le, mode, edges):
         tok = classify(t, a, b)
         if tok.kind == TEXT and mode == "space" and tokens and tokens[-1].kind == NUM and t in CELL_UNITS:
             # '97.8 万元': a unit printed apart from its number belongs to the number
@@ -159,25 +178,38 @@ def read_line(text: str, ls: int, le: int) -> Line | None:
             tokens[-1] = Token(NUM, text[prev.start:b], prev.start, b, prev.value, "")
             continue
         if tok.kind == TEXT:
+            if _SIGNED_RUN.match(t):
+                tokens += _signed_pieces(t, a)
+                continue
             m = _GLUED_TAIL.search(t)
             if m and len(t) - len(m.group("digits")) >= 2:
                 d = m.group("digits")
                 cut = b - len(d)
                 tokens.append(Token(TEXT, t[: len(t) - len(d)], a, cut))
-                tokens.append(Token(NUM, d, cut, b, int(d), d))
+                tokens += _signed_pieces(d, cut)
                 continue
         tokens.append(tok)
-    line = Line(ls, le, mode, tokens)
+    line = TableLine(ls, le, mode, tokens)
     # leading blank cells (a tab before the first cell) are layout, not cells
     while tokens and tokens[0].kind == BLANK:
         tokens.pop(0)
     first_value = next((i for i, t in enumerate(tokens) if t.kind in (NUM, NA)), None)
+    if first_value is None and mode != "space":
+        # a labelled row whose cells are all printed blank (delimited tables keep empty cells)
+        last_label = max((i for i, t in enumerate(tokens) if t.kind == TEXT), default=-1)
+        if last_label >= 0 and len(tokens) - last_label - 1 >= MIN_BLANK_ROW:
+            first_value = last_label + 1
     if first_value is None:
         texts = [t for t in tokens if t.kind == TEXT]
         if texts:
             line.label = "".join(t.text for t in texts)
             line.label_start, line.label_end = texts[0].start, texts[-1].end
         return line
+    if mode != "space":
+        # delimited cells: the values are every cell after the row's label cells, blanks included
+        # (a row whose first value cell is blank keeps its alignment)
+        last_label = max((i for i, t in enumerate(tokens[:first_value]) if t.kind == TEXT), default=-1)
+        first_value = last_label + 1
     labels = [t for t in tokens[:first_value] if t.kind == TEXT]
     rest = tokens[first_value:]
     if any(t.kind == TEXT for t in rest):
@@ -197,14 +229,25 @@ def read_line(text: str, ls: int, le: int) -> Line | None:
     return line
 
 
-def read_lines(text: str, start: int, end: int) -> list[Line]:
+def prints_outer_pipes(text: str, start: int, end: int) -> bool:
+    """Whether the pipe rows of ``text[start:end]`` are Markdown rows (every one opens with ``|``)
+    rather than cells joined with `` | `` (rows that open with their label)."""
+    for line in text[start:end].split("\n"):
+        s = line.strip()
+        if "|" in s and not s.startswith("|") and not _PIPE_RULE.match(s):
+            return False
+    return True
+
+
+def read_lines(text: str, start: int, end: int) -> list[TableLine]:
     """Every meaningful line of ``text[start:end]``."""
-    out: list[Line] = []
+    out: list[TableLine] = []
+    edges = prints_outer_pipes(text, start, end)
     pos = start
     while pos < end:
         nl = text.find("\n", pos, end)
         le = end if nl < 0 else nl
-        ln = read_line(text, pos, le)
+        ln = read_line(text, pos, le, edges)
         if ln is not None:
             out.append(ln)
         pos = le + 1
@@ -223,7 +266,7 @@ def _glued_like(values: list[Token], width: int) -> bool:
     return width >= 7 and len(vals) == 1 and vals[0].kind == NUM and len(vals[0].digits) >= width
 
 
-def group_rows(lines: list[Line], width: int) -> list[RawRow]:
+def group_rows(lines: list[TableLine], width: int) -> list[RawRow]:
     """Merge value lines into rows of up to ``width`` cells.
 
     A value line with its own label starts a row; a label-less value line continues
@@ -232,7 +275,7 @@ def group_rows(lines: list[Line], width: int) -> list[RawRow]:
     text printed since the previous row.
     """
     rows: list[RawRow] = []
-    pending: list[Line] = []
+    pending: list[TableLine] = []
     current: RawRow | None = None
     for ln in lines:
         if not ln.is_value_line:
@@ -257,6 +300,9 @@ def group_rows(lines: list[Line], width: int) -> list[RawRow]:
         pending = []
         current = row
     for r in rows:
-        if len(r.values) > width:
-            r.values = _trim(r.values)
+        # too many cells: an empty label column comes first, then blank edges at the end
+        while len(r.values) > width and r.values[0].kind == BLANK:
+            r.values = r.values[1:]
+        while len(r.values) > width and r.values[-1].kind == BLANK:
+            r.values = r.values[:-1]
     return rows

@@ -1,8 +1,6 @@
 """Text, JSON and CSV renderings of :class:`~nlp.themes.classify.ReportThemes` (for the CLI)."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Sequence
 
@@ -26,14 +24,11 @@ def to_json_lines(results: Sequence[ReportThemes]) -> str:
 
 def to_csv(results: Sequence[ReportThemes]) -> str:
     """One row per labelled unit (at the requested level), offsets into Report.text."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
-    for r in results:
-        for u in r.units:
-            w.writerow([r.report_id, r.source, r.agency, r.year if r.year is not None else "", u.level, u.part,
-                        u.section, u.start, u.end, u.theme, f"{u.probability:.4f}", " ".join(u.text.split())])
-    return buf.getvalue()
+    from ..csvsafe import csv_text
+
+    rows = [[r.report_id, r.source, r.agency, r.year, u.level, u.part, u.section, u.start, u.end, u.theme,
+             f"{u.probability:.4f}", " ".join(u.text.split())] for r in results for u in r.units]
+    return csv_text([CSV_COLUMNS, *rows])
 
 
 def to_text(results: Sequence[ReportThemes]) -> str:

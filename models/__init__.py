@@ -1,0 +1,1 @@
+"""The project's trained model artefacts (data only; installed as the package ``nlp._models``)."""

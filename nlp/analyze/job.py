@@ -1,0 +1,122 @@
+"""The main job: every stage on every report of a folder, published as one consistent output set."""
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from ..batch import Failure, check_output_dir, expand_inputs, leave_out_duplicates, read_guarded
+from ..errors import ReportReadError, XxgkError
+from ..ingest.limits import IngestLimits, read_limits
+from .cache import ReportCache, cache_key
+from .model import AnalyzeResult, ReportAnalysis, StageStatus
+from .outputs import write_outputs
+from .progress import Progress
+from .runset import MANIFEST, RunLock, recover
+from .stages import load_stages, run_report_stages
+
+
+def _analyse_file(path: Path, funcs: dict[str, Callable[..., Any]], status: dict[str, StageStatus],
+                  warnings: list[str], summary_options: dict[str, Any], cache: ReportCache,
+                  limits: IngestLimits) -> ReportAnalysis:
+    """One input file: from the cache when unchanged, else parsed (under the per-file guard) and run
+    through the per-report stages, then cached."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise ReportReadError(str(path), f"cannot read: {e.strerror or e}") from None
+    key = cache_key(path, data)
+    a = cache.get(path, key, funcs)
+    if a is not None:
+        return a
+    report = read_guarded(path, limits)
+    a, entry = run_report_stages(path, report, funcs, status, warnings, summary_options)
+    cache.put(key, entry)
+    return a
+
+
+def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str], *,
+            progress: bool | Callable[[str, int, int], None] = False, use_cache: bool = True,
+            stages: Sequence[str] | None = None, compare_options: dict[str, Any] | None = None,
+            summary_options: dict[str, Any] | None = None, write: bool = True, force: bool = False) -> AnalyzeResult:
+    """Run every requested stage on the reports under ``paths`` and publish the outputs into ``out_dir``.
+
+    ``progress``: True for a progress bar on stderr, or a callback ``(stage, done, total)``.
+    ``use_cache``: reuse per-file results from ``out_dir/.cache`` (False: recompute every file, and
+    refresh its entry). ``stages``: restrict to these stage names (parse always runs). ``force``:
+    write into a folder that holds other files. Bad files are listed in ``AnalyzeResult.failures``
+    and files with the same content in ``duplicates``; the batch goes on. The outputs are switched
+    in as one set at the end (:mod:`.runset`); a run in which no report could be read keeps the
+    previous run's outputs. Runs into one ``out_dir`` take turns.
+    """
+    out = Path(out_dir)
+    limits = read_limits()
+    files, failures = expand_inputs(paths)
+    ours = [f for f in files if f.resolve().is_relative_to(out.resolve())]   # e.g. OUT/brief.html of an earlier run
+    files = [f for f in files if f not in ours]
+    if not files and not failures:
+        raise XxgkError("no input files" + (f" outside the output folder {out}" if ours else ""))
+    funcs, status = load_stages(stages)
+    if write:
+        check_output_dir(out, files, force=force, marker=MANIFEST)
+    cache = ReportCache(out, enabled_read=use_cache)
+    cache.check()
+    warnings: list[str] = [f"{s.stage}: {s.message}" for s in status.values()
+                           if s.status == "skipped" and s.message != "not requested"]
+    if ours:
+        warnings.append(f"inputs: {len(ours)} file(s) inside the output folder {out} left out")
+    summary_options = dict(summary_options or {})
+
+    with RunLock(out) if write else contextlib.nullcontext(), Progress(progress) as tick:
+        if write:
+            warnings += recover(out)
+        unique, duplicates = leave_out_duplicates(files)
+        warnings += [f"inputs: {d.line()}" for d in duplicates]
+        analyses: list[ReportAnalysis] = []
+        hits = 0
+        for i, path in enumerate(unique):
+            try:
+                a = _analyse_file(path, funcs, status, warnings, summary_options, cache, limits)
+                hits += a.cached
+                analyses.append(a)
+            except ReportReadError as e:
+                failures.append(Failure(str(path), e.reason))
+            except XxgkError as e:
+                failures.append(Failure(str(path), str(e)))
+            tick("reports", i + 1, len(unique))
+        warnings += cache.healed
+
+        findings: list[Any] = []
+        if "checks" in funcs and analyses:
+            usable = [a for a in analyses if a.tables is not None]
+            try:
+                findings = funcs["checks"]([a.report for a in usable], tables=[a.tables for a in usable])
+            except Exception as e:  # a stage bug must not lose the other stages' outputs
+                status["checks"] = StageStatus("checks", "skipped", f"failed: {type(e).__name__}: {e}")
+                warnings.append(f"checks: {type(e).__name__}: {e}")
+            tick("checks", 1, 1)
+
+        comparison = None
+        if "compare" in funcs and analyses:
+            try:
+                from ..compare.reference import load_reference
+
+                given = {"reference": load_reference(),
+                         "themes": {a.report.id: [(t["start"], t["end"], t["theme"]) for t in a.themes]
+                                    for a in analyses if a.themes}, **(compare_options or {})}
+                comparison = funcs["compare"]([a.report for a in analyses], progress=lambda s, d, t: tick(f"compare: {s}", d, t),
+                                              **given)
+            except Exception as e:  # a stage bug must not lose the other stages' outputs
+                status["compare"] = StageStatus("compare", "skipped", f"failed: {type(e).__name__}: {e}")
+                warnings.append(f"compare: {type(e).__name__}: {e}")
+
+        result = AnalyzeResult(out, analyses, findings, comparison, status, warnings, failures, [], files, hits,
+                               duplicates=duplicates)
+        if write:
+            if not analyses and (out / MANIFEST).exists():
+                result.warnings.append(f"no report could be read: the previous outputs in {out} are kept")
+            else:
+                result.files = write_outputs(result)
+                result.published = True
+    return result

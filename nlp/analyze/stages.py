@@ -1,0 +1,110 @@
+"""The stages of an analyze run: which run, and the per-report ones (parse, tables, themes, summaries).
+
+Checks and compare relate reports to each other and run over the whole set in :mod:`.job`.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from ..errors import ModelLoadError, XxgkError
+from .model import STAGES, SUMMARY_LEVELS, ReportAnalysis, StageStatus
+
+#: each stage's entry point (module, function)
+ENTRY_POINTS = {
+    "parse": ("nlp.structure", "read_report"),
+    "tables": ("nlp.tables", "extract_tables"),
+    "checks": ("nlp.checks", "check"),
+    "themes": ("nlp.themes", "classify_themes"),
+    "summaries": ("nlp.summarize", "summarize"),
+    "compare": ("nlp.compare", "compare"),
+}
+
+
+def load_stages(stages: Sequence[str] | None) -> tuple[dict[str, Callable[..., Any]], dict[str, StageStatus]]:
+    """The entry point of each requested stage and the initial status of every stage.
+
+    A stage that is not requested is 'skipped' ("not requested"). A requested stage whose module
+    does not import is an error, not a silent skip: a broken import is a bug to fix. (A stage
+    whose *model* is missing is skipped when it runs: see :func:`record_stage_error`.)
+    """
+    wanted = set(stages) if stages is not None else set(STAGES)
+    unknown = wanted - set(STAGES)
+    if unknown:
+        raise XxgkError(f"unknown stage(s): {', '.join(sorted(unknown))}; known: {', '.join(STAGES)}")
+    wanted.add("parse")
+    funcs: dict[str, Callable[..., Any]] = {}
+    status: dict[str, StageStatus] = {}
+    for stage in STAGES:
+        if stage not in wanted:
+            status[stage] = StageStatus(stage, "skipped", "not requested")
+            continue
+        module, name = ENTRY_POINTS[stage]
+        funcs[stage] = getattr(import_module(module), name)
+        status[stage] = StageStatus(stage)
+    if "checks" in funcs and "tables" not in funcs:
+        funcs.pop("checks")
+        status["checks"] = StageStatus("checks", "skipped", "needs the tables stage")
+    return funcs, status
+
+
+def theme_segments(output: Any) -> list[dict]:
+    """``classify_themes`` output (:class:`nlp.themes.ReportThemes`) as [{start, end, theme, score}], in text order."""
+    segs = [{"start": u.start, "end": u.end, "theme": u.theme, "score": round(float(u.probability), 4)}
+            for u in output.units]
+    return sorted(segs, key=lambda s: (s["start"], s["end"], s["theme"]))
+
+
+def theme_shares(segments: Iterable[dict]) -> dict[str, float]:
+    """Share of classified characters per theme (sorted by theme key)."""
+    chars: dict[str, int] = {}
+    for s in segments:
+        chars[s["theme"]] = chars.get(s["theme"], 0) + max(0, s["end"] - s["start"])
+    total = sum(chars.values())
+    return {k: round(v / total, 4) for k, v in sorted(chars.items())} if total else {}
+
+
+def record_stage_error(status: dict[str, StageStatus], warnings: list[str], stage: str, path: Path,
+                       e: Exception) -> None:
+    """A stage failed on one report: a missing model skips the stage, anything else marks it 'partial'."""
+    if isinstance(e, ModelLoadError):
+        status[stage] = StageStatus(stage, "skipped", f"model not available: {e}")
+        return
+    if status[stage].status == "ok":
+        status[stage] = StageStatus(stage, "partial", "failed on some reports (see warnings)")
+    warnings.append(f"{stage}: {path}: {type(e).__name__}: {e}")
+
+
+def run_report_stages(path: Path, report: Any, funcs: dict[str, Callable[..., Any]], status: dict[str, StageStatus],
+                      warnings: list[str], summary_options: dict[str, Any]) -> tuple[ReportAnalysis, dict]:
+    """Tables, themes and summaries of one parsed report; returns the analysis and its cache entry.
+
+    A stage that fails on this report is recorded (:func:`record_stage_error`) and the others go on.
+    """
+    a = ReportAnalysis(str(path), report)
+    entry: dict[str, Any] = {"report": report.to_dict()}
+    if "tables" in funcs:
+        try:
+            a.tables = funcs["tables"](report)
+            entry["tables"] = a.tables.to_dict()
+        except Exception as e:  # a stage bug on one report must not stop the batch
+            record_stage_error(status, warnings, "tables", path, e)
+    if "themes" in funcs and status["themes"].status != "skipped":
+        try:
+            output = funcs["themes"](report)
+            a.themes = theme_segments(output)
+            shares = output.share_fractions
+            a.theme_shares = {k: v for k, v in sorted(shares.items()) if v} if shares else theme_shares(a.themes)
+            a.problem_specificity = output.specificity.score if output.specificity is not None else None
+            entry["themes"] = {"segments": a.themes, "shares": a.theme_shares, "problem_specificity": a.problem_specificity}
+        except Exception as e:  # a stage bug on one report must not stop the batch
+            record_stage_error(status, warnings, "themes", path, e)
+    if "summaries" in funcs and status["summaries"].status != "skipped":
+        try:
+            for level in SUMMARY_LEVELS:
+                a.summaries += [s.to_dict() for s in funcs["summaries"](report, level=level, **summary_options)]
+            entry["summaries"] = a.summaries
+        except Exception as e:  # a stage bug on one report must not stop the batch
+            record_stage_error(status, warnings, "summaries", path, e)
+    return a, entry
