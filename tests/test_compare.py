@@ -404,7 +404,7 @@ def test_template_by_evidence_not_by_position():
 
 
 def test_reference_defines_template_and_boilerplate_for_a_few_reports(hongze, reference):
-    from nlp.compare.reference import generated_texts, shared_texts
+    from nlp.compare.build_reference import generated_texts, shared_texts
 
     a, b = hongze
     alone = compare([a, b])

@@ -6,17 +6,15 @@ folded, no text) of the n-grams found in at least ``min_df`` reference documents
 their document frequency. :func:`nlp.compare.compare` pools it with the compared reports:
 an n-gram's share is ``(df in the compared reports + df in the reference) ÷ (N + N_ref)``.
 
-Build it (reads ../shared/corpus and a corpus generated on the fly; a few seconds)::
+Build it with ``nlp.compare.build_reference`` (reads ../shared/corpus and a corpus generated
+on the fly; a few seconds)::
 
-    python3 -m nlp.compare.reference --shared ../shared --out nlp/data/compare-reference.npz
+    python3 -m nlp.compare.build_reference --shared ../shared --out nlp/data/compare-reference.npz
 """
 from __future__ import annotations
 
-import argparse
-import hashlib
 import io
 import json
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -95,48 +93,3 @@ def load_reference(path: str | Path = DEFAULT_PATH) -> ReferenceTable:
     except (OSError, ValueError, KeyError) as e:
         raise XxgkError(f"{p}: not a readable compare reference table ({e})") from e
     return ReferenceTable(f"{p.name}: {meta['name']}", int(meta["n_docs"]), tables)
-
-
-def shared_texts(shared: Path) -> list[str]:
-    """The normalized text of every file of the shared corpus (``corpus/index.jsonl``)."""
-    from ..structure import read_report
-
-    corpus = shared / "corpus"
-    out = []
-    for line in open(corpus / "index.jsonl", encoding="utf-8"):
-        out.append(read_report(corpus / json.loads(line)["file"]).text)
-    return out
-
-
-def generated_texts(agencies: int, years: int, seed: int) -> list[str]:
-    """The texts of a corpus generated with ``corpora.generate`` (txt renderings)."""
-    from corpora import write_corpus
-
-    with tempfile.TemporaryDirectory() as tmp:
-        write_corpus(tmp, agencies=agencies, years=years, seed=seed, formats=("txt",))
-        return [p.read_text(encoding="utf-8") for p in sorted(Path(tmp).glob("*.txt"))]
-
-
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", type=Path, default=Path("../shared"), help="the shared folder (its corpus/ is read)")
-    ap.add_argument("--out", type=Path, default=DEFAULT_PATH)
-    ap.add_argument("--generated-agencies", type=int, default=8, help="agencies of the generated corpus")
-    ap.add_argument("--generated-years", type=int, default=3)
-    ap.add_argument("--seed", type=int, default=11)
-    ap.add_argument("--min-df", type=int, default=3)
-    args = ap.parse_args(argv)
-    real = shared_texts(args.shared)
-    generated = generated_texts(args.generated_agencies, args.generated_years, args.seed)
-    digest = hashlib.sha256("\x00".join(real + generated).encode()).hexdigest()[:12]
-    name = (f"{len(real)} shared reports and excerpts + {len(generated)} generated reports "
-            f"(corpora.generate --agencies {args.generated_agencies} --years {args.generated_years} --seed {args.seed}); "
-            f"n-grams in ≥ {args.min_df} documents; texts sha256 {digest}")
-    ref = build_reference(real + generated, name, min_df=args.min_df)
-    save_reference(ref, args.out)
-    sizes = ", ".join(f"n={n}: {len(k)} n-grams" for n, (k, _) in sorted(ref.tables.items()))
-    print(f"{args.out}: {ref.n_docs} documents; {sizes}; {args.out.stat().st_size / 1e6:.2f} MB")
-
-
-if __name__ == "__main__":
-    main()
