@@ -2,7 +2,7 @@
 clause bounds, shingles and the template/formula mask of one report."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable
 
 import re
@@ -32,7 +32,6 @@ class PreparedReport:
     ok: np.ndarray | None = None      # per n-gram start: window free of template and formulas
     scored: str = ""                  # the content stream without template characters
     index_pos: np.ndarray | None = None  # per n-gram start: row of its hash in the corpus index
-    extra: dict = field(default_factory=dict)
 
 
 def coerce_reports(reports: Iterable[Report | dict | str]) -> list[Report]:
