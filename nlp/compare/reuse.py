@@ -111,14 +111,19 @@ def snap_pairs(docs: list[PreparedReport], aligned: list[AlignedPair], scored_be
     return out
 
 
-def _pair_allowed(kind: str, agency_a: str, agency_b: str, year_a: int | None, year_b: int | None) -> bool:
-    if kind == "all":
-        return True
-    if kind == "cross-agency":
-        return not (agency_a and agency_a == agency_b)
-    if kind == "same-agency":
-        return bool(agency_a) and agency_a == agency_b
-    return year_a is not None and year_b is not None and abs(year_a - year_b) == 1   # consecutive-years
+def _allowed_members(kind: str, doc_set: list[int], agency_of: list[str], years: list[int | None]) -> set[int]:
+    """Members that have at least one partner in the cluster the pair filter allows (linear in the cluster)."""
+    from collections import Counter
+
+    agencies = Counter(agency_of[x] for x in doc_set if agency_of[x])
+    if kind == "cross-agency":   # some member of another (or an unknown) agency
+        unknown = sum(1 for x in doc_set if not agency_of[x])
+        return {x for x in doc_set if unknown - (not agency_of[x]) > 0
+                or len(doc_set) - unknown - agencies.get(agency_of[x], 0) > 0}
+    if kind == "same-agency":    # another member of the same agency
+        return {x for x in doc_set if agency_of[x] and agencies[agency_of[x]] >= 2}
+    present = {y for y in years if y is not None}   # consecutive-years: a member one year apart
+    return {x for x, y in zip(doc_set, years) if y is not None and (y - 1 in present or y + 1 in present)}
 
 
 def _date_key(s: str) -> tuple[int, int, int] | None:
@@ -168,20 +173,19 @@ def reuse_passages(docs: list[PreparedReport], aligned: list[AlignedPair], agenc
         if len(doc_set) < 2:
             continue
         if cfg.pairs != "all":
-            keep = {x for x in doc_set for y in doc_set if x != y and _pair_allowed(
-                cfg.pairs, agency_of[x], agency_of[y], docs[x].report.year, docs[y].report.year)}
+            keep = _allowed_members(cfg.pairs, doc_set, agency_of, [docs[x].report.year for x in doc_set])
             members = [m for m in members if m.doc in keep]
             doc_set = sorted(keep)
             if len(doc_set) < 2:
                 continue
+        cluster_agencies = {docs[x].report.agency for x in doc_set} | {agency_of[x] for x in doc_set}
         spans = []
         for m in members:
             d = docs[m.doc]
             s, e = d.stream.to_text_span(m.start, m.end)
             masked = [(*d.stream.to_text_span(x, y), why) for x, y, why in d.template.runs(1, m.start, m.end)]
             own = {d.report.agency, agency_of[m.doc]}
-            others = {docs[x].report.agency for x in doc_set if agency_of[x] != agency_of[m.doc] or not agency_of[x]} - own
-            foreign = finder.foreign(d.stream.chars[m.start:m.end], own, others)
+            foreign = finder.foreign(d.stream.chars[m.start:m.end], own, lambda own=own: cluster_agencies - own)
             spans.append(PassageSpan(d.report.id, s, e, d.report.agency, d.report.year, masked, foreign))
             cover[m.doc][m.start:m.end] += 1
         first = members[0]
