@@ -295,9 +295,10 @@ class Node:
     end: int
 
 
-def cluster_pairs(pairs: list[AlignedPair], min_overlap: float = 0.5) -> tuple[list[Node], list[list[int]]]:
-    """Single-link clusters of spans: returns the nodes and, per cluster, its node indexes
-    (clusters and members in a stable order: by first report, then start).
+def cluster_pairs(pairs: list[AlignedPair], min_overlap: float = 0.5) -> tuple[list[Node], list[list[int]], list[float]]:
+    """Single-link clusters of spans: returns the nodes, per cluster its node indexes (clusters and
+    members in a stable order: by first report, then start) and the lowest identity of the pairs
+    that built it.
 
     Spans of one report are one node when their overlap covers ≥ ``min_overlap`` of the
     *longer* span (the same stretch of text): a short phrase inside a long passage stays
@@ -342,4 +343,8 @@ def cluster_pairs(pairs: list[AlignedPair], min_overlap: float = 0.5) -> tuple[l
     for k in range(len(nodes)):
         groups.setdefault(uf.find(k), []).append(k)
     clusters = sorted(groups.values(), key=lambda ks: (nodes[ks[0]].doc, nodes[ks[0]].start))
-    return nodes, clusters
+    lowest: dict[int, float] = {}
+    for e, p in enumerate(pairs):
+        root = uf.find(end_node[2 * e])
+        lowest[root] = min(lowest.get(root, 1.0), p.identity)
+    return nodes, clusters, [lowest.get(uf.find(ks[0]), 1.0) for ks in clusters]

@@ -158,16 +158,12 @@ class ReuseOutcome:
 def reuse_passages(docs: list[PreparedReport], aligned: list[AlignedPair], agency_of: list[str],
                    cfg: CompareConfig) -> ReuseOutcome:
     """Cluster the snapped pairs into passages (single link) and describe every member."""
-    nodes, clusters = cluster_pairs(aligned)
+    nodes, clusters, identities = cluster_pairs(aligned)
     cover = [np.zeros(len(d.stream), dtype=np.int32) for d in docs]
-    ident_of: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
-    for p in aligned:
-        ident_of[p.a].append((p.a_start, p.a_end, p.identity))
-        ident_of[p.b].append((p.b_start, p.b_end, p.identity))
     finder = NameFinder([d.report.agency for d in docs] + agency_of)
     dates = {d.report.id: d.report.publication_date for d in docs}
     records = []
-    for ks in clusters:
+    for ks, identity in zip(clusters, identities):
         members = [nodes[k] for k in ks]
         doc_set = sorted({m.doc for m in members})
         if len(doc_set) < 2:
@@ -192,12 +188,11 @@ def reuse_passages(docs: list[PreparedReport], aligned: list[AlignedPair], agenc
         rep = docs[first.doc]
         ts, te = rep.stream.to_text_span(first.start, first.end)
         scored = int((~rep.template.mask[first.start:first.end]).sum())
-        idents = [i for m in members for (s, e, i) in ident_of[m.doc] if s >= m.start and e <= m.end]
         agencies = sorted({agency_of[m.doc] or f"?{docs[m.doc].report.id}" for m in members})
         who, how = first_printed(spans, dates)
         records.append(Passage("", "reuse", rep.report.text[ts:te], first.end - first.start, len(doc_set),
                                len(agencies), [a for a in agencies if not a.startswith("?")], spans,
-                               identity=min(idents) if idents else 1.0, scored_chars=scored,
+                               identity=identity, scored_chars=scored,
                                flags=["foreign_name"] if any(sp.foreign_names for sp in spans) else [],
                                first_printed=who, direction=how))
     records.sort(key=lambda p: (-p.n_agencies, -p.n_reports, -p.scored_chars, p.members[0].report, p.members[0].start))
