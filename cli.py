@@ -199,7 +199,7 @@ def guard(fn):
     return wrapper
 
 
-FORCE = typer.Option(False, "--force", help="overwrite an existing output file (or write into a folder that holds other files)")
+FORCE = typer.Option(False, "--force", help="overwrite an existing output file or write into a folder that holds other files; analyze: also keep files that show no annual-report signals")
 
 
 # ------------------------------------------------------------------ parse (foundation)
@@ -342,10 +342,10 @@ def themes_cmd(
 @guard
 def train_themes_cmd(
     corpus: Path = typer.Option(..., "--corpus", help="directory of reports whose section headings give the labels"),
-    out: Path = typer.Option(Path("models/themes"), "--out", help="artefact directory (model.joblib + card.json)"),
-    cv: bool = typer.Option(True, "--cv/--no-cv", help="run leave-one-report-out cross-validation (recorded in the card)"),
+    out: Path = typer.Option(Path("models/themes"), "--out", help="artefact directory (model.pkl.gz + card.json)"),
+    cv: bool = typer.Option(True, "--cv/--no-cv", help="run leave-one-agency-out cross-validation (recorded in the card)"),
 ) -> None:
-    """Train the theme classifier from the corpus's own headings (bodies without headings) and write the artefact."""
+    """Train the theme classifier from the corpus's own headings and enumerated openers (bodies without headings) and write the artefact."""
     from nlp.themes.train import train_themes
 
     with progress_reporter() as tick:
@@ -358,18 +358,17 @@ def train_themes_cmd(
             return advance
 
         run = train_themes(corpus, out, run_cv=cv, progress=start)
-    card = run.model.card
+    card = run.card
     lines = [f"trained on {len(run.files)} files ({card['training_files_sha256'][:12]}), "
              f"taxonomy {card['taxonomy_version']}, artefact {card['artefact_bytes'] / 1e6:.1f} MB → {run.out_dir}"]
     if run.cv:
         d = run.cv.to_dict()
-        lines.append(f"leave-one-report-out CV on {d['sections']} heading-labelled sections of {d['reports']} reports (headings removed):")
-        for name in ("ordered", "ensemble_parts", "ensemble", "model", "baseline"):
-            if not d.get(name):
-                continue
-            per = ", ".join(f"{t} {v['f1']:.2f}" for t, v in d[name]["per_theme"].items())
-            lines.append(f"  {name:<15} macro-F1 {d[name]['macro_f1']:.3f}  accuracy {d[name]['accuracy']:.3f}  ({per})")
-        lines.append(f"  sentence accuracy (in context) {d['sentence_accuracy']}")
+        lines.append(f"leave-one-agency-out CV ({d['folds']} folds) on {d['sections']} heading-labelled sections "
+                     f"(headings removed):")
+        for name, s in d["levels"].items():
+            per = ", ".join(f"{t} {v['f1']:.2f}" for t, v in s["per_theme"].items())
+            lines.append(f"  {name:<16} macro-F1 {s['macro_f1']:.3f} [{s['ci95'][0]:.3f}, {s['ci95'][1]:.3f}]  "
+                         f"n={s['units']}  ({per})")
     typer.echo("\n".join(lines))
     finish(run.failures)
 
@@ -524,6 +523,20 @@ class SummaryMethod(str, Enum):
     abstractive = "abstractive"
 
 
+def _report_evidence(reports: list) -> tuple[dict, list, dict]:
+    """What a report summary quotes and qualifies: each report's tables, the audit's findings
+    (cross-year rules included) and the previous year's tables of the same agency."""
+    from nlp.checks import Context, check
+    from nlp.checks.series import consecutive_pairs
+    from nlp.tables import extract_tables
+
+    tables = {r.id: extract_tables(r) for r in reports}
+    findings = check(reports, tables=[tables[r.id] for r in reports]) if reports else []
+    pairs = consecutive_pairs([Context(r, tables[r.id]) for r in reports])
+    previous = {this.report.id: before.tables for before, this in pairs}
+    return tables, findings, previous
+
+
 @app.command("summarize")
 @guard
 def summarize_cmd(
@@ -540,16 +553,21 @@ def summarize_cmd(
     force: bool = FORCE,
 ) -> None:
     """Headline + key sentences per section, part or report (spans point into the text)."""
+    from nlp.summarize import REPORT_ABSTRACTIVE_REFUSED
     from nlp.summarize import summarize as run_summarize
 
     if model is not None and not model.exists():
         raise XxgkError(f"{model}: model folder not found")
+    if level == SummaryLevel.report and method == SummaryMethod.abstractive:
+        raise XxgkError(REPORT_ABSTRACTIVE_REFUSED)
     out = out_file(out, paths, force)
     reports, inputs, failures = load_reports(paths)
+    tables, findings, previous = _report_evidence(reports) if level == SummaryLevel.report else ({}, [], {})
     summaries = []
     for r in reports:
         summaries.extend(run_summarize(r, level=level.value, method=method.value, max_chars=max_chars,
-                                       model_dir=model, num_beams=beams))
+                                       model_dir=model, num_beams=beams, tables=tables.get(r.id),
+                                       findings=findings, previous_tables=previous.get(r.id)))
     if format == TextOrJson.json:
         body = "\n".join(json.dumps(s.to_dict(), ensure_ascii=False) for s in summaries)
     else:
@@ -572,6 +590,9 @@ def train_summarizer_cmd(
     shared: Optional[Path] = typer.Option(None, "--shared", help="the shared data folder (default ../shared)"),
     work_dir: Optional[Path] = typer.Option(None, "--work-dir", help="where the ablation's extra model and dev pairs go"),
     no_eval: bool = typer.Option(False, "--no-eval", help="skip the ablation / CSL evaluation"),
+    miner: str = typer.Option("parser", "--miner", help="in-domain pairs: parser (nlp.structure sections) or lines"),
+    init_from: Optional[Path] = typer.Option(None, "--init-from",
+                                             help="continue from this artefact (fine-tune steps only by default)"),
 ) -> None:
     """Train the headline model (pre-training, fine-tuning, clause scorer, ablation) into --out."""
     from nlp.summarize.model import CONFIGS
@@ -579,7 +600,16 @@ def train_summarizer_cmd(
 
     if config not in CONFIGS:
         raise XxgkError(f"unknown --config {config!r} (choose one of {', '.join(c for c in CONFIGS if c != 'tiny')})")
-    plan = TrainPlan(config=config, seed=seed, threads=threads)
+    if miner not in ("parser", "lines"):
+        raise XxgkError(f"unknown --miner {miner!r} (choose parser or lines)")
+    if init_from is not None and not (init_from / "generator.safetensors").is_file():
+        raise XxgkError(f"{init_from}: not a summarizer artefact (no generator.safetensors)")
+    plan = TrainPlan(config=config, seed=seed, threads=threads, in_domain_miner=miner,
+                     init_from=str(init_from) if init_from is not None else None)
+    if init_from is not None:  # a continuation (the shipped run's settings): fine-tune only, pretrain and scorer kept
+        plan.pretrain_steps = plan.scorer_steps = 0
+        plan.finetune_steps, plan.finetune_schedule = 200, None
+        plan.finetune_lr, plan.max_pretrain_windows = 2e-4, 100
     for name, value in (("pretrain_steps", pretrain_steps), ("finetune_steps", finetune_steps),
                         ("scorer_steps", scorer_steps), ("plain_steps", plain_steps)):
         if value is not None:
@@ -589,6 +619,23 @@ def train_summarizer_cmd(
     card = train_summarizer(out, plan, shared, log=lambda m: err.print(m, markup=False, highlight=False),
                             evaluate_after=not no_eval, work_dir=work_dir)
     err.print(f"wrote {out} ({card.get('status')}; default headline: {card.get('default_variant_row', 'n/a')})")
+
+# ------------------------------------------------------------------ engine options
+
+ENGINE_OPTION = typer.Option("local", "--engine", help="where the per-report stages run: local (this process) or dask")
+SCHEDULER_OPTION = typer.Option(None, "--scheduler", help="with --engine dask: a running scheduler, e.g. tcp://HOST:8786")
+WORKERS_OPTION = typer.Option(None, "--workers", help="with --engine dask and no --scheduler: start N local workers")
+
+
+def engine_config(engine: str, scheduler: Optional[str], workers: Optional[int]):
+    from nlp.engine import EngineConfig
+
+    return EngineConfig(kind=engine, scheduler=scheduler, workers=workers)
+
+
+def stage_list(stages: Optional[str]) -> Optional[list[str]]:
+    return [s.strip() for s in stages.split(",") if s.strip()] if stages else None
+
 
 # ------------------------------------------------------------------ analyze
 
@@ -600,10 +647,14 @@ def analyze_cmd(
     no_cache: bool = typer.Option(False, "--no-cache", help="re-process every file (ignore OUT/.cache)"),
     stages: Optional[str] = typer.Option(None, "--stages", help="comma-separated subset of parse,tables,checks,themes,summaries,compare"),
     force: bool = FORCE,
+    aliases: Optional[Path] = typer.Option(None, "--aliases", help="CSV of alias,canonical agency names (one agency under several names)"),
+    engine: str = ENGINE_OPTION, scheduler: Optional[str] = SCHEDULER_OPTION, workers: Optional[int] = WORKERS_OPTION,
 ) -> None:
     """The main job: every stage on every report, written as data files and a self-contained brief.html."""
-    from nlp.analyze import analyze
+    from nlp.engine import analyze
+    from nlp.panel import read_aliases
 
+    config = engine_config(engine, scheduler, workers)
     if not paths:
         from corpora import DEMO_DIR
 
@@ -613,10 +664,11 @@ def analyze_cmd(
     if wanted is not None and "parse" not in wanted:
         wanted.insert(0, "parse")
     with progress_reporter() as tick:
-        result = analyze(paths, out, progress=tick, use_cache=not no_cache, stages=wanted, force=force)
+        result = analyze(paths, out, config, progress=tick, use_cache=not no_cache, stages=wanted, force=force,
+                         aliases=read_aliases(aliases) if aliases else None)
     fails = result.failed_findings()
     typer.echo(f"{len(result.analyses)} reports ({result.cache_hits} unchanged, from cache), "
-               f"{len({a.report.agency for a in result.analyses})} agencies, {len(fails)} failed checks "
+               f"{len(result.panel.agencies())} agencies, {len(fails)} failed checks "
                f"in {len({f.report_id for f in fails})} reports")
     for s in result.stages.values():
         if s.status != "ok" and s.message != "not requested":
@@ -628,6 +680,85 @@ def analyze_cmd(
     else:
         err.print(f"no report could be read: the previous outputs in {out} are kept", markup=False, highlight=False)
     finish(result.failures)
+
+
+# ------------------------------------------------------------------ the corpus store (issue 15)
+
+store_app = typer.Typer(no_args_is_help=True, help="The corpus store: reports analysed once, kept in DuckDB, corrected with history.")
+app.add_typer(store_app, name="store")
+DB_OPTION = typer.Option(Path("corpus.duckdb"), "--db", help="the store file (created when missing)")
+
+
+@store_app.command("add")
+@guard
+def store_add(paths: list[Path] = typer.Argument(..., help="report files or directories"), db: Path = DB_OPTION,
+              stages: Optional[str] = typer.Option(None, "--stages", help="stages this store runs (fixed by the first add)"),
+              engine: str = ENGINE_OPTION, scheduler: Optional[str] = SCHEDULER_OPTION,
+              workers: Optional[int] = WORKERS_OPTION) -> None:
+    """Analyse the new or changed files and add them; checks and compare are brought up to date."""
+    from nlp.store import CorpusStore
+
+    with CorpusStore(db) as store:
+        r = store.add(paths, engine=engine_config(engine, scheduler, workers), stages=stage_list(stages), progress=True)
+    typer.echo(f"{len(r.added)} added, {len(r.unchanged)} unchanged, {len(r.replaced)} replaced (content changed) in {db}")
+    for w in r.warnings:
+        err.print(f"[yellow]warning:[/] {w}", highlight=False)
+    finish(r.failures)
+
+
+@store_app.command("query")
+@guard
+def store_query(sql: str = typer.Argument(..., help="SQL over reports, cells, findings, themes, passages, …"),
+                db: Path = DB_OPTION) -> None:
+    """Run SQL on the store; prints tab-separated rows under a header."""
+    from nlp.store import CorpusStore
+
+    with CorpusStore(db, read_only=True) as store:
+        cols, rows = store.query(sql)
+    if cols:
+        typer.echo("\t".join(cols))
+    for row in rows:
+        typer.echo("\t".join("" if v is None else str(v) for v in row))
+
+
+@store_app.command("export")
+@guard
+def store_export(out: Path = typer.Option(Path("analysis"), "--out", "-o", help="output folder"), db: Path = DB_OPTION) -> None:
+    """Write analyze's outputs (reports.jsonl, cells.csv, findings.csv, compare/, brief.html) and history.csv."""
+    from nlp.store import CorpusStore
+
+    with CorpusStore(db, read_only=True) as store:
+        files = store.export(out)
+    typer.echo(f"wrote {len(files)} files in {out}")
+
+
+@store_app.command("correct")
+@guard
+def store_correct(report: str = typer.Argument(..., help="report id (or its source path)"),
+                  cell: str = typer.Argument(..., help="table:row:column, e.g. requests:received:total"),
+                  value: str = typer.Argument(..., help="the correct number"),
+                  reason: str = typer.Option(..., "--reason", help="why (kept in the history)"),
+                  author: Optional[str] = typer.Option(None, "--author"), db: Path = DB_OPTION) -> None:
+    """Correct a misread cell: a new version of the report's tables, checks re-run, the old version kept."""
+    from nlp.store import CorpusStore
+
+    with CorpusStore(db) as store:
+        version = store.correct(report, cell, value, reason, author)
+    typer.echo(f"{report}: version {version}")
+
+
+@store_app.command("review")
+@guard
+def store_review(finding: str = typer.Argument(..., help="finding id (findings.finding_id)"),
+                 verdict: str = typer.Argument(..., help="confirmed or wrong"),
+                 reason: str = typer.Option("", "--reason"), author: Optional[str] = typer.Option(None, "--author"),
+                 db: Path = DB_OPTION) -> None:
+    """Record an auditor's verdict on a finding."""
+    from nlp.store import CorpusStore
+
+    with CorpusStore(db) as store:
+        store.review(finding, verdict, reason, author)
+    typer.echo(f"{finding}: {verdict}")
 
 
 def main() -> None:  # pragma: no cover - entry point

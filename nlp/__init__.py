@@ -30,9 +30,17 @@ _EXPORTS = {
     "summarize": "nlp.summarize",
     # main job
     "analyze": "nlp.analyze",
+    # panel dataset and notebooks
+    "build_panel": "nlp.panel",
+    "to_frame": "nlp.panel.frames",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __dir__() -> list[str]:
+    """The public API (lazily imported names included), for tab completion and ``dir(nlp)``."""
+    return sorted(set(_EXPORTS) | {"__version__"})
 
 
 def __getattr__(name: str) -> Any:

@@ -29,6 +29,9 @@ PART_KEYS: tuple[str, ...] = (
     "unknown",
 )
 
+#: the key of a part whose title matches no standard part
+UNKNOWN_PART = PART_KEYS[-1]
+
 #: parts every report since 2019 must have (part 六 is often missing)
 REQUIRED_PARTS_2019: tuple[str, ...] = (
     "overview",
@@ -135,7 +138,7 @@ AGENCY_NAME_END = re.compile(
     r"(?:人民政府|政府|办公室|办公厅|委员会|管委会|管理委员会|局|委|办|厅|部|署|中心|院|所|站|处|镇|乡|街道|街|办事处|"
     r"区|县|市|旗|州|盟)$")
 #: words an agency's name never holds (their presence means a phrase was caught)
-AGENCY_NAME_STOP = re.compile(r"[的和及与在对是为了等将把被从向以按据]|我|本|各|全|该|此|有关|相关|下属|所属|上级|部分|其他|工作|情况|报告|公开|"
+AGENCY_NAME_STOP = re.compile(r"[的及与在对是为了等将把被从向以按据]|我|本|各|全|该|此|有关|相关|下属|所属|上级|部分|其他|工作|情况|报告|公开|"
                               r"认真|做好|通过|加强|推进|开展|进行|落实|组织|实现|不断|持续|深入|积极")
 #: a place in a name (an agency named after itself alone, 监督局, is too vague to keep)
 AGENCY_PLACE = re.compile(r"[省市区县州旗盟镇乡村]|街道|国家|国务院|中央|中国")
@@ -394,6 +397,12 @@ OVERVIEW_ORDER_ERAS: tuple[str, ...] = ("2019", "2021")
 
 #: marks where the improvements half of an unheaded part 五 begins
 IMPROVEMENT_TURN = re.compile(r"下一步|今后|下阶段|新的一年|\d{4}\s*年[，,]?\s*(?:我|本)[^。]{0,6}将|改进(?:情况|措施|方向)|将(?:进一步|继续|持续)")
+
+#: an enumerated item's opening phrase that states a shortcoming (二是…仍需进一步规范) or
+#: opens a measure to come (进一步拓展…): problems/improvements whatever the item's topic,
+#: also where a parser filed part 五's lists under another part
+OPENER_PROBLEM = re.compile(r"需(?:要)?进一步|亟需|亟待|不足|不够|有待|仍需|还需|尚需|欠缺|单一|不准确|不到位|不高|不强|不完善|不规范|不及时|滞后|较弱|薄弱|缺乏|缺少")
+OPENER_IMPROVEMENT = re.compile(r"^(?:进一步|继续|持续|不断)")
 
 #: the keyword-dictionary baseline: words that speak for a theme (a body is assigned
 #: the theme with the most keyword hits, weighted by keyword length)
@@ -802,6 +811,34 @@ SUMMARY_HEADLINE_ROWS: frozenset[str] = frozenset({"received", "granted", "revie
 SUMMARY_EMPTY_OPENER = re.compile(
     r"^(?:\d{4}\s*年(?:度|以来|来)?|本年度|今年(?:以)?来|近年来|一年来|全年|截至.{0,16}"
     r"|(?:我[局办委区县市厅部]|本(?:机关|单位|部门))?(?:根据|按照|依据|为了?|围绕).*)$")
+#: political formulas a summary sentence is not chosen for (坚持以…为指导, 深入贯彻…精神)
+SUMMARY_FORMULA = re.compile(
+    r"坚持以[^。；]{0,40}为指导|以习近平新时代中国特色社会主义思想为指导|深入贯彻(?:落实)?[^。；]{0,40}(?:精神|思想|决策部署)"
+    r"|认真贯彻落实[^。；]{0,40}(?:精神|部署|要求)|在[^。；]{0,20}(?:正确|坚强)领导下"
+    r"|(?:贯彻|围绕|落实)[^。；]{0,40}(?:精神|决策部署|重要指示|重要讲话)")
+#: lines that are table furniture, not prose (（单位：件）, 表头)
+SUMMARY_UNIT_NOTE = re.compile(r"^[（(]?\s*(?:单位|计量单位)\s*[:：]")
+#: sentences of part 五 that name a problem
+SUMMARY_PROBLEM_CUES = re.compile(r"问题|不足|差距|短板|薄弱|有待|不够|不高|不强|不深|不全|滞后|欠缺|仍需|尚需|还需|不到位|不平衡|不规范")
+#: sentences of part 五 that name a measure (the improvement turn, or 将 + a verb of action)
+SUMMARY_MEASURE_CUES = re.compile(IMPROVEMENT_TURN.pattern + r"|将[^。；]{0,6}(?:加强|推进|完善|健全|提升|强化|加大|落实)")
+#: a report summary's line labels (key numbers use SUMMARY_KEY_NUMBERS_LABEL)
+SUMMARY_BRIEF_LABELS: dict[str, str] = {"did": "主要做法：", "problems": "问题与改进："}
+#: the previous year's value after a key number: 本年新收申请54件（上年48件）
+SUMMARY_PREVIOUS_YEAR = "（上年{value}{unit}）"
+#: caveat on a number a failed check touches, by the rule id's prefix (T3-BALANCE → T3)
+SUMMARY_CAVEATS: dict[str, str] = {
+    "T3": "⚠ 与表内合计不符", "T4": "⚠ 与表内合计不符", "CELL": "⚠ 单元格填写不规范",
+    "TXT": "⚠ 与正文所述不符", "XY": "⚠ 与上年数据不衔接", "FEE": "⚠ 与收费情况不符",
+}
+#: caveat on a number an uncertain check touches (and on a failed rule without its own caveat)
+SUMMARY_CAVEAT_UNCERTAIN = "⚠ 核对存疑"
+SUMMARY_CAVEAT_DEFAULT = "⚠ 核对未通过"
+#: phrases of the format's headings that a headline model trained on headings writes into unrelated
+#: headlines (2024年工作中存在的主要问题 for an overview); the guard accepts them only where the source has them
+SUMMARY_TEMPLATE_PHRASES: tuple[str, ...] = tuple(sorted(
+    set(STANDARD_PART_TITLES.values()) | {"存在的主要问题", "主要问题", "存在问题", "改进情况", "改进措施", "下一步工作",
+                                          "工作打算"}, key=lambda p: (-len(p), p)))
 
 # ---------------------------------------------------------------- compare: template by evidence, formulas, names
 # The comparison (nlp.compare) never takes text as template because of where it stands;

@@ -308,3 +308,25 @@ def test_outputs_inside_the_input_folder_are_not_read_back(tmp_path):
         result = analyze([tmp_path], tmp_path / "out", stages=["parse", "tables"])
         assert len(result.analyses) == 1 and not result.failures
     assert any("inside the output folder" in w for w in result.warnings)
+
+
+def test_briefing_summary_carries_check_caveats_and_last_years_values(tmp_path):
+    """The report summaries in an analyze run are made after the checks: qinghe-edu-2020 prints a
+    carry-forward that does not balance, so a key number touched by the failed check has a caveat;
+    its 2021 report quotes 2020's values."""
+    from corpora import DEMO_DIR
+    from nlp.analyze import analyze
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("qinghe-edu-2020.txt", "qinghe-edu-2021.txt"):
+        (src / name).write_bytes((DEMO_DIR / name).read_bytes())
+    result = analyze([src], tmp_path / "out", stages=["parse", "tables", "checks", "summaries"], use_cache=False)
+    by_year = {a.report.year: a for a in result.analyses}
+    failed = {c for f in result.findings if f.status == "fail" and f.report_id == by_year[2020].report.id
+              for c in (e.key for e in f.evidence) if c}
+    assert failed
+    brief_2020 = next(s for s in by_year[2020].summaries if s["level"] == "report")
+    assert "⚠" in brief_2020["summary"]
+    brief_2021 = next(s for s in by_year[2021].summaries if s["level"] == "report")
+    assert "上年" in brief_2021["summary"]

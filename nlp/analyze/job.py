@@ -14,7 +14,8 @@ from .model import AnalyzeResult, ReportAnalysis, StageStatus
 from .outputs import write_outputs
 from .progress import Progress
 from .runset import MANIFEST, RunLock, recover
-from .stages import load_stages, run_report_stages
+from .stages import brief_report_summaries, load_stages, run_report_stages
+from ..panel import canonical_reports, panel_of, screen_reports
 
 
 def _analyse_file(path: Path, funcs: dict[str, Callable[..., Any]], status: dict[str, StageStatus],
@@ -39,13 +40,16 @@ def _analyse_file(path: Path, funcs: dict[str, Callable[..., Any]], status: dict
 def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str], *,
             progress: bool | Callable[[str, int, int], None] = False, use_cache: bool = True,
             stages: Sequence[str] | None = None, compare_options: dict[str, Any] | None = None,
-            summary_options: dict[str, Any] | None = None, write: bool = True, force: bool = False) -> AnalyzeResult:
+            summary_options: dict[str, Any] | None = None, write: bool = True, force: bool = False,
+            aliases: dict[str, str] | None = None) -> AnalyzeResult:
     """Run every requested stage on the reports under ``paths`` and publish the outputs into ``out_dir``.
 
     ``progress``: True for a progress bar on stderr, or a callback ``(stage, done, total)``.
     ``use_cache``: reuse per-file results from ``out_dir/.cache`` (False: recompute every file, and
     refresh its entry). ``stages``: restrict to these stage names (parse always runs). ``force``:
-    write into a folder that holds other files. Bad files are listed in ``AnalyzeResult.failures``
+    write into a folder that holds other files, and keep files with no annual-report signals (else
+    they are listed as failures and left out). ``aliases``: agency ``alias → canonical`` names
+    (``nlp.panel.read_aliases``). Bad files are listed in ``AnalyzeResult.failures``
     and files with the same content in ``duplicates``; the batch goes on. The outputs are switched
     in as one set at the end (:mod:`.runset`); a run in which no report could be read keeps the
     previous run's outputs. Runs into one ``out_dir`` take turns.
@@ -86,16 +90,26 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
                 failures.append(Failure(str(path), str(e)))
             tick("reports", i + 1, len(unique))
         warnings += cache.healed
+        analyses, not_reports = screen_reports(analyses, force)
+        failures += not_reports
+        canonical = canonical_reports([a.report for a in analyses], aliases)   # agencies grouped for checks/compare
+        by_id = {r.id: r for r in canonical}
 
         findings: list[Any] = []
         if "checks" in funcs and analyses:
             usable = [a for a in analyses if a.tables is not None]
             try:
-                findings = funcs["checks"]([a.report for a in usable], tables=[a.tables for a in usable])
+                findings = funcs["checks"]([by_id[a.report.id] for a in usable], tables=[a.tables for a in usable])
             except Exception as e:  # a stage bug must not lose the other stages' outputs
                 status["checks"] = StageStatus("checks", "skipped", f"failed: {type(e).__name__}: {e}")
                 warnings.append(f"checks: {type(e).__name__}: {e}")
             tick("checks", 1, 1)
+
+        if "summaries" in funcs and status["summaries"].status != "skipped" and findings:
+            try:
+                brief_report_summaries(analyses, findings, {r.id: r.agency for r in canonical}, funcs["summaries"])
+            except Exception as e:  # a stage bug must not lose the other stages' outputs
+                warnings.append(f"summaries: report briefings without check caveats ({type(e).__name__}: {e})")
 
         comparison = None
         if "compare" in funcs and analyses:
@@ -105,14 +119,15 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
                 given = {"reference": load_reference(),
                          "themes": {a.report.id: [(t["start"], t["end"], t["theme"]) for t in a.themes]
                                     for a in analyses if a.themes}, **(compare_options or {})}
-                comparison = funcs["compare"]([a.report for a in analyses], progress=lambda s, d, t: tick(f"compare: {s}", d, t),
-                                              **given)
+                comparison = funcs["compare"](canonical, progress=lambda s, d, t: tick(f"compare: {s}", d, t), **given)
             except Exception as e:  # a stage bug must not lose the other stages' outputs
                 status["compare"] = StageStatus("compare", "skipped", f"failed: {type(e).__name__}: {e}")
                 warnings.append(f"compare: {type(e).__name__}: {e}")
 
         result = AnalyzeResult(out, analyses, findings, comparison, status, warnings, failures, [], files, hits,
                                duplicates=duplicates)
+        result.panel = panel_of(result, aliases)
+        result.findings = list(findings) + result.panel.peer_findings   # PEER-* checks (uncertain) join findings.csv
         if write:
             if not analyses and (out / MANIFEST).exists():
                 result.warnings.append(f"no report could be read: the previous outputs in {out} are kept")

@@ -60,6 +60,7 @@ class AnalyzeResult:
     cache_hits: int = 0
     duplicates: list[Duplicate] = field(default_factory=list)
     published: bool = False
+    panel: Any = None                      # nlp.panel.Panel (panel dataset, scorecard, peers)
 
     @property
     def reports(self) -> list[Report]:

@@ -146,7 +146,7 @@ def top_level_names(paths: Iterable[str]) -> list[str]:
     return names
 
 
-def output_files(result: AnalyzeResult) -> dict[str, str]:
+def output_files(result: AnalyzeResult) -> dict[str, str | bytes]:
     """Every output file of the run: path relative to the output folder → content. The one place that
     says what a run writes (``analysis.json``, last, lists them)."""
     from .brief import render_brief
@@ -165,8 +165,20 @@ def output_files(result: AnalyzeResult) -> dict[str, str]:
 
         files.update({f"compare/{name}": body for name, body in compare_files(result.comparison).items()})
     files["brief.html"] = render_brief(result)
+    if result.panel is not None:
+        files.update(panel_files(result.panel))
     files["analysis.json"] = analysis_json(result, top_level_names([*files, "analysis.json"]))
     return files
+
+
+def panel_files(panel: Any) -> dict[str, bytes]:
+    """The panel and scorecard files (``nlp.panel.PANEL_FILES``) as bytes, to join the run's set."""
+    import tempfile
+
+    from ..panel import write_panel_outputs
+
+    with tempfile.TemporaryDirectory(prefix="xxgk-panel-") as tmp:
+        return {p.name: p.read_bytes() for p in write_panel_outputs(panel, tmp)}
 
 
 def write_outputs(result: AnalyzeResult) -> list[Path]:

@@ -103,8 +103,28 @@ def run_report_stages(path: Path, report: Any, funcs: dict[str, Callable[..., An
     if "summaries" in funcs and status["summaries"].status != "skipped":
         try:
             for level in SUMMARY_LEVELS:
-                a.summaries += [s.to_dict() for s in funcs["summaries"](report, level=level, **summary_options)]
+                a.summaries += [s.to_dict() for s in funcs["summaries"](report, level=level, tables=a.tables,
+                                                                        **summary_options)]
             entry["summaries"] = a.summaries
         except Exception as e:  # a stage bug on one report must not stop the batch
             record_stage_error(status, warnings, "summaries", path, e)
     return a, entry
+
+
+def brief_report_summaries(analyses: list[ReportAnalysis], findings: list[Any], agency_of: dict[str, str],
+                           summarize: Callable[..., list]) -> None:
+    """The report-level summaries again, now that the checks have run: key numbers that a failed or
+    uncertain finding touches carry a caveat, and last year's value of the same (canonical) agency."""
+    by_report: dict[str, list[Any]] = {}
+    for f in findings:
+        by_report.setdefault(f.report_id, []).append(f)
+    by_agency_year = {(agency_of.get(a.report.id, a.report.agency), a.report.year): a for a in analyses}
+    for a in analyses:
+        if not a.summaries or a.tables is None:
+            continue
+        agency = agency_of.get(a.report.id, a.report.agency)
+        prev = by_agency_year.get((agency, a.report.year - 1)) if a.report.year else None
+        fresh = [s.to_dict() for s in summarize(a.report, level="report", tables=a.tables,
+                                               findings=by_report.get(a.report.id, []),
+                                               previous_tables=prev.tables if prev is not None else None)]
+        a.summaries = fresh + [s for s in a.summaries if s.get("level") != "report"]

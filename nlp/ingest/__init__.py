@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import ReportReadError
 from .limits import DEFAULT_MAX_BYTES, IngestLimits, megabytes, read_limits
 from .normalize import normalize_text
-from .quality import check_text_layer
+from .quality import check_text_layer, measure
 from .script import to_simplified
 
 FORMAT_BY_SUFFIX = {
@@ -41,6 +41,8 @@ class Source:
     sha256: str = ""
     #: what the file says about itself outside the text (a web page's title and meta tags)
     metadata: dict[str, str] = field(default_factory=dict)
+    #: offsets into ``text`` where each source page begins (PDF); empty when unpaged
+    page_starts: list[int] = field(default_factory=list)
 
 
 def max_bytes() -> int:
@@ -89,6 +91,7 @@ def read_source(path: str | os.PathLike[str], limits: IngestLimits | None = None
     warnings: list[str] = []
     metadata: dict[str, str] = {}
     encoding = ""
+    page_starts: list[int] = []
     if fmt in ("txt", "md"):
         from .text import decode_bytes, read_markdown_or_text
 
@@ -112,7 +115,13 @@ def read_source(path: str | os.PathLike[str], limits: IngestLimits | None = None
     elif fmt == "pdf":
         from .pdf import read_pdf
 
-        text = read_pdf(data, str(p), changes, warnings)
+        text = read_pdf(data, str(p), changes, warnings, page_starts)
+        if measure(text).looks_mojibake:
+            # UTF-8 bytes drawn as Latin glyphs: pdfminer keeps each glyph's byte, PDFium maps some of
+            # them to other code points, so the repair reads the layer through pdfminer
+            changes.clear()
+            warnings.clear()
+            text = read_pdf(data, str(p), changes, warnings, page_starts, reader="pdfplumber")
         _check_chars(len(text), str(p), limits)
         encoding = "pdf"
     else:  # pragma: no cover - sniff_format returns one of the above
@@ -125,7 +134,8 @@ def read_source(path: str | os.PathLike[str], limits: IngestLimits | None = None
     if script == "traditional":
         changes.append("converted traditional script to simplified (one for one; offsets index both texts)")
     return Source(path=str(p), format=fmt, text=simplified, encoding=encoding, script=script, original_text=original,
-                  changes=changes, warnings=warnings, sha256=hashlib.sha256(data).hexdigest(), metadata=metadata)
+                  changes=changes, warnings=warnings, sha256=hashlib.sha256(data).hexdigest(), metadata=metadata,
+                  page_starts=page_starts)
 
 
 def _check_chars(n: int, path: str, limits: IngestLimits) -> None:

@@ -9,9 +9,8 @@ from typing import Iterable, Iterator
 
 from ..document import Part, Report, TableSpan
 from ..errors import ReportReadError, XxgkError
-from ..tables.lines import read_lines
 from ..tables.regions import find_table_regions, table_kind
-from ..tables.shape import table_shape
+from ..tables.shape import text_shape
 from ..textlines import LineIndex, RegionIndex, split_lines
 from ..vocabulary import (
     CN_NUMERALS,
@@ -26,14 +25,15 @@ from .sections import build_sections
 
 def parse_text(text: str, source: str = "<text>", format: str = "txt", report_id: str | None = None,
                filename: str | None = None, original_text: str | None = None,
-               hints: dict[str, str] | None = None) -> Report:
+               hints: dict[str, str] | None = None, page_starts: list[int] | None = None) -> Report:
     """Parse already-normalized text into a :class:`Report` (never raises on odd text).
 
     Flattened lines (a web page saved as one line) get their line breaks back first
     (:func:`~nlp.structure.reflow.reflow`); ``Report.text`` is that reflowed text, and
     ``original_text`` (same length as ``text``) receives the same breaks. ``hints``: what
     the file says about itself outside the text (a page's ``page_title``, ``publisher``,
-    ``published``), used for metadata the text does not give.
+    ``published``), used for metadata the text does not give. ``page_starts``: offsets in
+    ``text`` where each source page begins (moved with the restored line breaks).
     """
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     rid = report_id or f"{_slug(Path(filename or source).stem)}-{sha[:8]}"
@@ -42,6 +42,8 @@ def parse_text(text: str, source: str = "<text>", format: str = "txt", report_id
     doc = Report(id=rid, source=source, format=format, text=text, sha256=sha)
     if original_text is not None:
         doc.original_text = rf.apply(original_text) if rf.changed else original_text
+    if page_starts:
+        doc.page_starts = [rf.moved(p) for p in page_starts]
     if rf.changed:
         doc.metadata_sources["reflow"] = f"{len(rf.inserted) + len(rf.replaced)} line breaks restored in flattened text"
     lines = LineIndex(split_lines(text))
@@ -75,8 +77,7 @@ def parse_text(text: str, source: str = "<text>", format: str = "txt", report_id
         kind = table_kind(text[a:b])
         if kind == "unknown" and part is not None and part.key in ("proactive", "requests", "review_litigation"):
             kind = part.key
-        glued = re.search(r"\d{7,}", text[a:b]) is not None
-        doc.tables.append(TableSpan(a, b, kind=kind, shape=table_shape(read_lines(text, a, b), glued),
+        doc.tables.append(TableSpan(a, b, kind=kind, shape=text_shape(text, a, b),
                                     part=part.key if part else "", _doc=doc))
     infer_metadata(doc, filename or source, hints or {})
     if doc.era in ("2019", "2021"):
@@ -110,7 +111,7 @@ def read_report(path: str | os.PathLike[str]) -> Report:
     src = read_source(p)
     doc = parse_text(src.text, source=str(p), format=src.format,
                      report_id=f"{_slug(p.stem)}-{src.sha256[:8]}", filename=p.name, original_text=src.original_text,
-                     hints=src.metadata)
+                     hints=src.metadata, page_starts=src.page_starts)
     doc.encoding = src.encoding
     doc.script = src.script
     doc.sha256 = src.sha256
@@ -120,19 +121,22 @@ def read_report(path: str | os.PathLike[str]) -> Report:
 
 
 def read_reports(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Report | ReportReadError]:
-    """Read many files (directories expanded); yields a Report or a ReportReadError per file, never raises."""
-    from ..batch import expand_inputs
+    """Read many files (directories expanded), one at a time under the per-file guard of
+    :func:`nlp.batch.read_guarded`; yields a Report or a ReportReadError per file, never raises."""
+    from ..batch import expand_inputs, read_guarded
+    from ..ingest.limits import read_limits
 
+    limits = read_limits()
     files, failures = expand_inputs(paths)
     for f in failures:
         yield ReportReadError(f.path, f.reason)
     for f in files:
         try:
-            yield read_report(f)
+            yield read_guarded(f, limits)
+        except ReportReadError as e:
+            yield e
         except XxgkError as e:
-            yield e if isinstance(e, ReportReadError) else ReportReadError(str(f), str(e))
-        except Exception as e:  # a parser bug must not stop a batch
-            yield ReportReadError(str(f), f"internal error: {type(e).__name__}: {e}")
+            yield ReportReadError(str(f), str(e))
 
 
 __all__ = ["read_report", "read_reports", "parse_text", "CN_NUMERALS"]

@@ -74,18 +74,22 @@ class Reflowed:
     def changed(self) -> bool:
         return bool(self.inserted or self.replaced)
 
+    def moved(self, offset: int) -> int:
+        """Where an offset of the input lies in the reflowed text (after the breaks inserted before it)."""
+        from bisect import bisect_right
+
+        return offset + bisect_right(self.inserted, offset - 1)
+
     def apply(self, parallel: str) -> str:
         """The same edits on a text of the input's length (e.g. the original script)."""
-        chars = list(parallel)
-        for i in self.replaced:
-            if i < len(chars):
-                chars[i] = "\n"
+        edits = sorted([(i, "\n", 1) for i in self.replaced] + [(i, "\n", 0) for i in self.inserted])
         out: list[str] = []
-        ins = set(self.inserted)
-        for i, ch in enumerate(chars):
-            if i in ins:
-                out.append("\n")
+        pos = 0
+        for i, ch, width in edits:
+            out.append(parallel[pos:i])
             out.append(ch)
+            pos = i + width
+        out.append(parallel[pos:])
         return "".join(out)
 
 

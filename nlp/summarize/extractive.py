@@ -1,10 +1,14 @@
-"""Extractive summarizer (always available, the fallback): sentence scoring under a character budget.
+"""Extractive summarizer (always available, the fallback): whole sentences under a character budget.
 
-Score = centrality (TextRank over BM25 character-bigram similarity, d=0.85, <= 200
-iterations) + specificity (numbers, dates, named documents per 100 chars) + theme
-coverage (when theme keywords are given) + a small lead bonus - a boilerplate
-penalty (template fragments); MMR (lambda * score - (1 - lambda) * max similarity to
-chosen) picks sentences until the character budget is spent. Returns spans.
+Candidates are whole sentences (an enumeration 一是…；二是… stays one sentence) with
+prose punctuation; table headers, unit notes (（单位：件）) and text outside the unit are
+never candidates. Score = centrality (TextRank over BM25 character-bigram similarity,
+d=0.85, <= 200 iterations) + number density (numbers, named documents per 100 chars) +
+theme coverage (when theme keywords are given) + a small lead bonus - a boilerplate
+penalty (template fragments, political formulas 坚持以…为指导). Sentences matching each
+of the ``cues`` (problems, measures) are chosen first; MMR (lambda * score - (1 - lambda)
+* max similarity to chosen) fills the budget. A sentence is never cut: the first choice
+is kept whole even when it alone exceeds the budget. Returns spans.
 """
 from __future__ import annotations
 
@@ -12,8 +16,16 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Callable, Sequence
 
-from nlp.vocabulary import SUMMARY_BOILERPLATE_FRAGMENTS, SUMMARY_EMPTY_OPENER, TEMPLATE_FRAGMENTS
+from nlp.vocabulary import (
+    SUMMARY_BOILERPLATE_FRAGMENTS,
+    SUMMARY_EMPTY_OPENER,
+    SUMMARY_FORMULA,
+    SUMMARY_UNIT_NOTE,
+    TABLE_ROW_HEADINGS,
+    TEMPLATE_FRAGMENTS,
+)
 
 from nlp.sentences import split_clauses as clause_spans
 from nlp.sentences import split_sentences as sentence_spans
@@ -28,7 +40,7 @@ class ScoredSentence:
     end: int
     score: float
     centrality: float
-    specificity: float
+    number_density: float
     boilerplate: bool
 
 
@@ -103,17 +115,26 @@ def textrank(sim: list[list[float]], d: float = 0.85, iterations: int = 200, tol
 
 
 def is_boilerplate(text: str) -> bool:
-    return any(f in text for f in TEMPLATE_FRAGMENTS) or any(f in text for f in SUMMARY_BOILERPLATE_FRAGMENTS)
+    """Template text the format mandates, or a political formula (坚持以…为指导)."""
+    return (any(f in text for f in TEMPLATE_FRAGMENTS) or any(f in text for f in SUMMARY_BOILERPLATE_FRAGMENTS)
+            or SUMMARY_FORMULA.search(text) is not None)
 
 
-def specificity(text: str) -> float:
-    """Specific items (numbers, named documents) per 100 characters."""
+def number_density(text: str) -> float:
+    """Numbers (with their unit) and named documents per 100 characters: a sentence-scoring
+    feature, not the Hope–Hu–Lu specificity measure of ``nlp.compare.measures.specificity``."""
     return 100.0 * len(_SPECIFIC.findall(text)) / max(1, len(text))
 
 
-def _usable(text: str) -> bool:
+def is_prose_sentence(text: str) -> bool:
+    """A sentence a summary may quote: at least 8 characters, mostly Chinese, with clause
+    punctuation; not a table header (本年新收 上年结转 …) nor a unit note (（单位：件）)."""
     t = re.sub(r"\s", "", text)
-    return len(t) >= 6 and len(_CJK.findall(t)) / max(1, len(t)) >= 0.5
+    if len(t) < 8 or len(_CJK.findall(t)) / max(1, len(t)) < 0.5 or SUMMARY_UNIT_NOTE.match(t):
+        return False
+    if not re.search(r"[，,。；;！？!?]", t):
+        return False  # header rows and label runs have no clause punctuation
+    return not (TABLE_ROW_HEADINGS.search(t) and len(re.findall(r"[，。；]", t)) < 2)
 
 
 def score_sentences(text: str, spans: list[tuple[int, int]], themes: list[str] | None = None) -> list[ScoredSentence]:
@@ -125,7 +146,7 @@ def score_sentences(text: str, spans: list[tuple[int, int]], themes: list[str] |
     cmax = max(cent) or 1.0
     out = []
     for k, ((a, b), t, c) in enumerate(zip(spans, texts, cent)):
-        spec = specificity(t)
+        spec = number_density(t)
         bp = is_boilerplate(t)
         theme = sum(1 for w in (themes or []) if w and w in t)
         s = c / cmax + 0.05 * min(spec, 6.0) + 0.15 * min(theme, 3) + (0.15 if k == 0 else 0.0) - (0.8 if bp else 0.0)
@@ -135,15 +156,19 @@ def score_sentences(text: str, spans: list[tuple[int, int]], themes: list[str] |
 
 def extract(text: str, start: int = 0, end: int | None = None, max_chars: int = 200, mmr_lambda: float = 0.7,
             exclude: list[tuple[int, int]] | None = None, themes: list[str] | None = None,
-            sentences: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
-    """Choose sentence spans of text[start:end] under ``max_chars`` (MMR); returned in text order.
+            sentences: list[tuple[int, int]] | None = None, cues: Sequence[re.Pattern[str]] = (),
+            max_sentences: int | None = None) -> list[tuple[int, int]]:
+    """Choose whole-sentence spans of text[start:end] under ``max_chars`` (MMR); returned in text order.
 
-    ``exclude``: regions (tables) whose sentences are never chosen; ``sentences``: the
-    parser's sentence spans, when available (else split here).
+    ``exclude``: regions (tables, the preamble) whose sentences are never chosen;
+    ``sentences``: the parser's sentence spans, when available (else split here);
+    ``cues``: patterns of which each gets its best-scoring matching sentence first, whatever
+    the budget;
+    ``max_sentences``: at most this many sentences.
     """
     end = len(text) if end is None else end
     cands = sentences if sentences is not None else sentence_spans(text, start, end)
-    cands = [(a, b) for a, b in cands if start <= a and b <= end and _usable(text[a:b])
+    cands = [(a, b) for a, b in cands if start <= a and b <= end and is_prose_sentence(text[a:b])
              and not any(a < xe and xs < b for xs, xe in (exclude or []))]
     if not cands:
         return []
@@ -152,33 +177,28 @@ def extract(text: str, start: int = 0, end: int | None = None, max_chars: int = 
     smax = max((max(r) for r in sim), default=0.0) or 1.0
     chosen: list[int] = []
     used = 0
-    remaining = list(range(len(scored)))
-    while remaining:
+    for cue in cues:
+        hits = [i for i, s in enumerate(scored) if i not in chosen and not s.boilerplate
+                and cue.search(text, s.start, s.end)]
+        if hits:  # a cue's sentence is taken whatever the budget (the budget limits the rest)
+            best = max(hits, key=lambda i: (scored[i].score, -i))
+            chosen.append(best)
+            used += scored[best].end - scored[best].start
+    remaining = [i for i in range(len(scored)) if i not in chosen]
+    while remaining and used < max_chars and (max_sentences is None or len(chosen) < max_sentences):
         def mmr(i: int) -> float:
             red = max((sim[i][j] / smax for j in chosen), default=0.0)
             return mmr_lambda * scored[i].score - (1 - mmr_lambda) * red
         best = max(remaining, key=lambda i: (mmr(i), -i))
         remaining.remove(best)
         length = scored[best].end - scored[best].start
-        if scored[best].boilerplate and chosen:
-            continue
+        if scored[best].boilerplate and (chosen or any(not scored[i].boilerplate for i in remaining)):
+            continue  # template text or a formula only when the unit has nothing else
         if used + length > max_chars and chosen:
             continue
         chosen.append(best)
         used += length
-        if used >= max_chars:
-            break
-    spans = sorted((scored[i].start, scored[i].end) for i in chosen)
-    # one sentence longer than the whole budget: cut it at a clause boundary
-    if len(spans) == 1 and spans[0][1] - spans[0][0] > max_chars:
-        a, b = spans[0]
-        cut = a
-        for ca, cb in clause_spans(text, a, b):
-            if cb - a > max_chars and cut > a:
-                break
-            cut = cb
-        spans = [(a, cut if cut > a else a + max_chars)]
-    return spans
+    return sorted((scored[i].start, scored[i].end) for i in chosen)
 
 
 # ------------------------------------------------------------------ headline baselines
@@ -193,10 +213,11 @@ def first_clause(body: str) -> str:
 
 
 def lead_clause(body: str, min_len: int = 5) -> str:
-    """The first informative clause: skips openers (a year, 今年来, 根据…) and clauses under ``min_len``."""
+    """The first informative clause: skips openers (a year, 今年来, 根据…), template text and
+    political formulas (坚持以…为指导), and clauses under ``min_len``."""
     clauses = [strip_punct(body[a:b]) for a, b in clause_spans(body)]
     for c in clauses[:6]:
-        if len(c) >= min_len and not SUMMARY_EMPTY_OPENER.match(c):
+        if len(c) >= min_len and not SUMMARY_EMPTY_OPENER.match(c) and not is_boilerplate(c):
             return c
     return first_clause(body)
 
@@ -216,3 +237,21 @@ def textrank_clause(body: str, limit: int = 12) -> str:
         return clauses[0]
     r = textrank(similarity_matrix(clauses))
     return clauses[max(range(len(r)), key=lambda i: (r[i], -i))]
+
+
+def fit_headline(body: str, pick: Callable[[str], str] = lead_clause, limit: int = 30) -> str:
+    """``pick(body)`` as a headline of at most ``limit`` characters: when the picked clause is
+    longer, the first informative clause that fits; else the clause cut before ``limit`` and
+    before an unclosed 《 or “ (never a half-open title)."""
+    head = pick(body)
+    if len(head) <= limit:
+        return head
+    for a, b in clause_spans(body):
+        c = strip_punct(body[a:b])
+        if 5 <= len(c) <= limit and not SUMMARY_EMPTY_OPENER.match(c) and not is_boilerplate(c):
+            return c
+    cut = head[:limit]
+    for opener, closer in (("《", "》"), ("“", "”"), ("（", "）")):
+        if cut.rfind(opener) > cut.rfind(closer):
+            cut = cut[:cut.rfind(opener)]
+    return strip_punct(cut) or head[:limit]

@@ -152,21 +152,37 @@ def copy_bias_processor(src_ids: list[list[int]], vocab_size: int, bias: float, 
     return CopyBias()
 
 
+def digit_ids(vocab: CharVocab) -> frozenset[int]:
+    """Ids of the vocabulary's digit characters (numbers may repeat a digit)."""
+    return frozenset(i for i, t in enumerate(vocab.tokens) if len(t) == 1 and t.isdigit())
+
+
 def generate(model, vocab: CharVocab, inputs: list[list[int]], num_beams: int = 1, copy_bias: float = 0.0,
-             max_new_tokens: int = TGT_LEN, batch_size: int = 32) -> list[str]:
-    """Decode headlines for encoded inputs (greedy or beam), optionally biased toward copying."""
+             max_new_tokens: int = TGT_LEN, batch_size: int = 32, no_stutter: bool = True) -> list[str]:
+    """Decode headlines for encoded inputs (greedy or beam), optionally biased toward copying.
+
+    ``no_stutter`` (the default) adds the repetition penalty and the stutter blocking of
+    :mod:`nlp.summarize.decoding`; False decodes as the shipped model was evaluated (ablation only).
+    """
     import torch
     from transformers import LogitsProcessorList
 
+    from .decoding import NO_REPEAT_NGRAM, REPETITION_PENALTY, no_stutter_processor
+
     model.eval()
     out: list[str] = []
+    digits = digit_ids(vocab)
     with torch.inference_mode():
         for k in range(0, len(inputs), batch_size):
             chunk = inputs[k:k + batch_size]
             ids, mask = pad_batch(chunk)
             proc = LogitsProcessorList([copy_bias_processor(chunk, len(vocab), copy_bias, len(SPECIALS), num_beams)])
+            if no_stutter:
+                proc.append(no_stutter_processor(chunk, num_beams, digits))
             gen = model.generate(input_ids=ids, attention_mask=mask, num_beams=num_beams, do_sample=False,
-                                 max_new_tokens=max_new_tokens, logits_processor=proc, no_repeat_ngram_size=3, early_stopping=num_beams > 1,
+                                 max_new_tokens=max_new_tokens, logits_processor=proc,
+                                 no_repeat_ngram_size=NO_REPEAT_NGRAM, early_stopping=num_beams > 1,
+                                 repetition_penalty=REPETITION_PENALTY if no_stutter else 1.0,
                                  decoder_start_token_id=vocab.bos_id, eos_token_id=vocab.eos_id,
                                  pad_token_id=vocab.pad_id, bos_token_id=vocab.bos_id)
             out.extend(vocab.decode(g[1:]) for g in gen.tolist())
@@ -225,9 +241,10 @@ class HeadlineModel:
     def copy_bias(self) -> float:
         return float(self.card.get("copy_bias", 0.0))
 
-    def headlines(self, bodies: list[str], variant: str | None = None, num_beams: int = 1) -> list[dict]:
+    def headlines(self, bodies: list[str], variant: str | None = None, num_beams: int = 1,
+                  no_stutter: bool = True) -> list[dict]:
         """Headline per body with a variant: 'plain', 'copy', 'extract', 'extract_compress' or
-        'extract_compress_nocopy' (the same without the copy bias)."""
+        'extract_compress_nocopy' (the same without the copy bias); ``no_stutter``: see :func:`generate`."""
         variant = variant or self.default_variant
         if variant not in VARIANTS:
             raise ModelLoadError(f"{self.path}: unknown headline variant {variant!r}")
@@ -249,7 +266,8 @@ class HeadlineModel:
             inputs = [full_input(self.vocab, b) for b in bodies]
         bias = self.copy_bias if variant in ("copy", "extract_compress") else 0.0
 
-        for r, h in zip(results, generate(self.generator, self.vocab, inputs, num_beams=num_beams, copy_bias=bias)):
+        for r, h in zip(results, generate(self.generator, self.vocab, inputs, num_beams=num_beams,
+                                                   copy_bias=bias, no_stutter=no_stutter)):
             r["headline"] = h
         return results
 

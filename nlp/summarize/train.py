@@ -18,7 +18,6 @@ Run ``python -m nlp.summarize.train --out models/summarizer`` or ``xxgk train su
 from __future__ import annotations
 
 import json
-import math
 import os
 import random
 import time
@@ -26,13 +25,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .charvocab import N_SENTINELS, CharVocab
+from .charvocab import CharVocab
+from .guard import headings_vocabulary
+from .hf import HEADINGS_FILE, read_headings_vocabulary
+from .loops import (
+    compress_example,
+    final_loss,
+    lr_at,
+    make_optimizer,
+    optimizer_step,
+    oracle_clauses,
+    run_seq2seq,
+    span_corrupt,
+    weighted_pool,
+)
 from .model import (
-    SRC_LEN,
     TGT_LEN,
-    body_clauses,
-    compress_input,
     full_input,
+    load_headline_model,
     new_generator,
     new_scorer,
     pad_batch,
@@ -50,9 +60,11 @@ from .pairs import (
     sha256_file,
     split_by_document,
 )
-from .rouge import rouge_l
+from .runlog import DEFAULT_SHARED, Log, log_to_stdout
 
-DEFAULT_SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+#: what the artefact's headings vocabulary holds
+HEADINGS_SOURCE = ("content words (jieba + domain dictionary, stopwords and numbers aside) of the training "
+                   "headings: the guard lets a generated headline use them beyond its source")
 
 
 @dataclass
@@ -84,19 +96,17 @@ class TrainPlan:
     max_train_pairs: int | None = None  # tiny slices for tests
     pretrain_sources: tuple[str, ...] | None = None  # None: every ../shared/pretrain file (CSL excluded)
     corpus_suffixes: tuple[str, ...] | None = None  # None: every report/excerpt file
-    in_domain_miner: str = "lines"  # "lines" (pairs.in_domain_pairs, the shipped run) or "parser"
+    #: "parser" (pairs.parser_pairs: the project's parser, the default) or "lines" (pairs.in_domain_pairs,
+    #: the line miner the shipped base run used before the parser existed)
+    in_domain_miner: str = "parser"
+    #: continue from this artefact (its vocabulary, generator and scorer) instead of a random init;
+    #: the plain ablation model is then not trained
+    init_from: str | None = None
     eval_limit: int | None = None
     csl_limit: int | None = 300
     checkpoint_every: int = 250
     threads: int = 1
     extra: dict = field(default_factory=dict)
-
-
-Log = Callable[[str], None]
-
-
-def _log_default(msg: str) -> None:
-    print(time.strftime("%H:%M:%S"), msg, flush=True)
 
 
 # ------------------------------------------------------------------ data
@@ -112,8 +122,9 @@ class Data:
     counts: dict[str, int]
 
 
-def build_data(shared: Path, plan: TrainPlan, log: Log = _log_default) -> Data:
-    """Mine pairs, split by document, build the vocabulary and the pre-training windows."""
+def build_data(shared: Path, plan: TrainPlan, log: Log = log_to_stdout, vocab: CharVocab | None = None) -> Data:
+    """Mine pairs, split by document, build the vocabulary (unless ``vocab`` is given: a
+    continued model keeps its own) and the pre-training windows."""
     rng = random.Random(plan.seed)
     miner = parser_pairs if plan.in_domain_miner == "parser" else in_domain_pairs
     ind = dedupe(miner(shared / "corpus", plan.corpus_suffixes))
@@ -138,7 +149,7 @@ def build_data(shared: Path, plan: TrainPlan, log: Log = _log_default) -> Data:
     rng.shuffle(windows)
     windows = windows[: plan.max_pretrain_windows]
     texts_for_vocab.extend(p.heading + p.body for p in ind + ood)
-    vocab = CharVocab.build(texts_for_vocab, max_size=5000, min_count=3)
+    vocab = vocab or CharVocab.build(texts_for_vocab, max_size=5000, min_count=3)
     used = [f for f in sorted((shared / "pretrain").glob("*.jsonl.gz")) if not f.name.startswith("csl")
             and (plan.pretrain_sources is None or f.name.split(".")[0] in plan.pretrain_sources)]
     for sub in ("reports", "excerpts"):
@@ -149,127 +160,6 @@ def build_data(shared: Path, plan: TrainPlan, log: Log = _log_default) -> Data:
               "in_domain_dev_docs": len({p.doc for p in ind_dev}), "prose_train": len(ood_train),
               "prose_dev": len(ood_dev), "pretrain_windows": len(windows), "vocab": len(vocab)}
     return Data(vocab, ind_train + ood_train, ind_dev, ood_dev, windows, hashes, counts)
-
-
-def span_corrupt(vocab: CharVocab, text: str, rng: random.Random, noise: float = 0.15,
-                 mean_span: float = 3.0) -> tuple[list[int], list[int]]:
-    """T5-style span corruption: spans replaced by sentinels; target lists the spans."""
-    ids = vocab.encode(text, SRC_LEN, add_eos=False)
-    n = len(ids)
-    n_spans = max(1, min(N_SENTINELS, round(n * noise / mean_span)))
-    starts = sorted(rng.sample(range(max(1, n - 1)), min(n_spans, max(1, n - 1))))
-    src: list[int] = []
-    tgt: list[int] = []
-    pos, k = 0, 0
-    for s in starts:
-        if s < pos:
-            continue
-        length = max(1, min(int(rng.expovariate(1 / mean_span)) + 1, 8))
-        src.extend(ids[pos:s])
-        src.append(vocab.sentinel(k))
-        tgt.append(vocab.sentinel(k))
-        tgt.extend(ids[s:s + length])
-        pos = s + length
-        k += 1
-    src.extend(ids[pos:])
-    return src + [vocab.eos_id], tgt[: TGT_LEN + 15] + [vocab.eos_id]
-
-
-def oracle_clauses(pair: Pair) -> tuple[list[str], list[float]]:
-    """Clauses of the body and each one's ROUGE-L against the heading."""
-    cl = body_clauses(pair.body)
-    return cl, [rouge_l(c, pair.heading) for c in cl]
-
-
-# ------------------------------------------------------------------ training loops
-
-def _optimizer(model, lr: float):
-    import torch
-
-    decay = [p for n, p in model.named_parameters() if p.requires_grad and p.dim() > 1]
-    rest = [p for n, p in model.named_parameters() if p.requires_grad and p.dim() <= 1]
-    return torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": rest, "weight_decay": 0.0}],
-                             lr=lr, betas=(0.9, 0.98))
-
-
-def _lr_at(step: int, total: int, base: float, warmup: int = 100) -> float:
-    if step < warmup:
-        return base * (step + 1) / warmup
-    frac = min(1.0, (step - warmup) / max(1, total - warmup))
-    return base * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac)))
-
-
-
-#: training loss is logged (averaged) every this many steps
-LOG_EVERY = 50
-
-
-def _optimizer_step(name: str, loss, model, opt, losses: list[float], step: int, steps: int, t0: float,
-                    checkpoint, checkpoint_every: int) -> int:
-    """Backward, clip, step; record and log the loss; checkpoint on schedule. Returns the steps done."""
-    import torch
-
-    opt.zero_grad(set_to_none=True)
-    loss.backward()
-    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-    opt.step()
-    losses.append(float(loss.detach()))
-    done = step + 1
-    if done % LOG_EVERY == 0:
-        log(f"{name}: step {done}/{steps} loss {sum(losses[-LOG_EVERY:]) / LOG_EVERY:.3f} "
-            f"({(time.time() - t0) / done:.2f} s/step)")
-    if checkpoint and done % checkpoint_every == 0:
-        checkpoint(done)
-    return done
-
-
-def _final_loss(losses: list[float]) -> float | None:
-    """Mean of the last logging window's losses (None before any step)."""
-    tail = losses[-LOG_EVERY:]
-    return round(sum(tail) / len(tail), 4) if tail else None
-
-def run_seq2seq(model, make_batch: Callable[[int], tuple[list[list[int]], list[list[int]]]], steps: int,
-                lr: float, seconds: float | None, name: str, log: Log,
-                checkpoint: Callable[[int], None] | None = None, checkpoint_every: int = 250,
-                schedule: int | None = None) -> dict:
-    """Generic teacher-forced training loop; stops at ``steps`` or after ``seconds``."""
-    import torch
-
-    model.train()
-    opt = _optimizer(model, lr)
-    t0 = time.time()
-    losses: list[float] = []
-    done = 0
-    for step in range(steps):
-        if seconds is not None and time.time() - t0 > seconds:
-            log(f"{name}: time cap reached at step {step}")
-            break
-        for g in opt.param_groups:
-            g["lr"] = _lr_at(step, max(steps, schedule or 0), lr)
-        src, tgt = make_batch(step)
-        ids, mask = pad_batch(src)
-        labels, _ = pad_batch(tgt, pad=-100)
-        loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
-        done = _optimizer_step(name, loss, model, opt, losses, step, steps, t0, checkpoint, checkpoint_every)
-    model.eval()
-    return {"steps": done, "seconds": round(time.time() - t0, 1), "final_loss": _final_loss(losses)}
-
-
-def _weighted_pool(pairs: list[Pair], in_domain_weight: int) -> list[Pair]:
-    pool: list[Pair] = []
-    for p in pairs:
-        pool.extend([p] * (in_domain_weight if p.in_domain else 1))
-    return pool
-
-
-def _compress_example(vocab: CharVocab, p: Pair, rng: random.Random) -> list[int] | None:
-    cl, sc = oracle_clauses(p)
-    if not cl:
-        return None
-    order = sorted(range(len(cl)), key=lambda i: (-sc[i], i))
-    # mostly the oracle clause; sometimes the runner-up (the scorer is not perfect at test time)
-    k = order[0] if rng.random() < 0.7 or len(order) == 1 else order[1]
-    return compress_input(vocab, cl[k], k, p.body)
 
 
 def train_scorer(scorer, vocab: CharVocab, pairs: list[Pair], plan: TrainPlan, log: Log, rng: random.Random,
@@ -283,7 +173,7 @@ def train_scorer(scorer, vocab: CharVocab, pairs: list[Pair], plan: TrainPlan, l
         if len(cl) >= 2 and max(sc) > 0:
             items.append((cl, sc, p.in_domain))
     pool = [it for it in items for _ in range(plan.in_domain_weight if it[2] else 1)]
-    opt = _optimizer(scorer, plan.finetune_lr)
+    opt = make_optimizer(scorer, plan.finetune_lr)
     scorer.train()
     t0 = time.time()
     losses: list[float] = []
@@ -295,7 +185,7 @@ def train_scorer(scorer, vocab: CharVocab, pairs: list[Pair], plan: TrainPlan, l
             log(f"scorer: time cap reached at step {step}")
             break
         for g in opt.param_groups:
-            g["lr"] = _lr_at(step, max(steps, plan.scorer_schedule or 0), plan.finetune_lr, warmup=50)
+            g["lr"] = lr_at(step, max(steps, plan.scorer_schedule or 0), plan.finetune_lr, warmup=50)
         batch = [pool[rng.randrange(len(pool))] for _ in range(bodies_per_step)]
         flat = [scorer_input(vocab, c, i) for cl, _, _ in batch for i, c in enumerate(cl)]
         ids, mask = pad_batch(flat)
@@ -308,17 +198,20 @@ def train_scorer(scorer, vocab: CharVocab, pairs: list[Pair], plan: TrainPlan, l
             loss = loss - (target * torch.log_softmax(lg, 0)).sum()
             pos += len(cl)
         loss = loss / len(batch)
-        done = _optimizer_step("scorer", loss, scorer, opt, losses, step, steps, t0, checkpoint, plan.checkpoint_every)
+        done = optimizer_step("scorer", loss, scorer, opt, losses, step, steps, t0, checkpoint, plan.checkpoint_every,
+                               log)
     scorer.eval()
-    return {"steps": done, "seconds": round(time.time() - t0, 1), "items": len(items), "final_loss": _final_loss(losses)}
+    return {"steps": done, "seconds": round(time.time() - t0, 1), "items": len(items), "final_loss": final_loss(losses)}
 
 
 # ------------------------------------------------------------------ orchestration
 
-def _write_artefact(out: Path, generator, scorer, vocab: CharVocab, card: dict) -> None:
+def _write_artefact(out: Path, generator, scorer, vocab: CharVocab, card: dict, headings: list[str]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     generator.config.to_json_file(str(out / "config.json"))
     vocab.save(out / "vocab.json")
+    (out / HEADINGS_FILE).write_text(json.dumps({"source": HEADINGS_SOURCE, "tokens": headings}, ensure_ascii=False,
+                                                indent=0), encoding="utf-8")
     save_weights(generator, out / "generator.safetensors")
     if scorer is not None:
         save_weights(scorer, out / "scorer.safetensors")
@@ -326,7 +219,7 @@ def _write_artefact(out: Path, generator, scorer, vocab: CharVocab, card: dict) 
 
 
 def train_summarizer(out: Path, plan: TrainPlan | None = None, shared: Path | None = None,
-                     log: Log = _log_default, evaluate_after: bool = True, work_dir: Path | None = None) -> dict:
+                     log: Log = log_to_stdout, evaluate_after: bool = True, work_dir: Path | None = None) -> dict:
     """Train every stage and write the artefact to ``out``; returns the card.
 
     The ablation's plain model and the dev pairs go to ``work_dir`` (default: a
@@ -340,21 +233,27 @@ def train_summarizer(out: Path, plan: TrainPlan | None = None, shared: Path | No
     torch.set_num_threads(plan.threads)
     rng = random.Random(plan.seed)
     torch.manual_seed(plan.seed)
-    data = build_data(shared, plan, log)
+    init = load_headline_model(Path(plan.init_from)) if plan.init_from else None
+    data = build_data(shared, plan, log, vocab=init.vocab if init is not None else None)
     vocab = data.vocab
     log(f"data: {data.counts}")
+    headings = sorted(set(headings_vocabulary(p.heading for p in data.train))
+                      | (read_headings_vocabulary(plan.init_from) if plan.init_from else frozenset()))
     card: dict = {"name": "xxgk headline model", "architecture": "BART (char-level), own vocabulary",
                   "config": plan.config, "seed": plan.seed, "plan": {k: v for k, v in plan.__dict__.items()},
                   "data": data.counts, "data_sha256": data.hashes, "stages": {}, "status": "training"}
 
-    gen = new_generator(len(vocab), plan.config, plan.seed)
+    if init is not None:
+        gen, scorer = init.generator, init.scorer
+        card["init_from"] = {"path": str(plan.init_from), "stages": init.card.get("stages", {})}
+    else:
+        gen, scorer = new_generator(len(vocab), plan.config, plan.seed), None
     card["parameters"] = {"generator": sum(p.numel() for p in gen.parameters())}
-    scorer = None
 
     def ckpt(stage: str):
         def f(step: int) -> None:
             card["stages"][stage] = {"steps": step, "partial": True}
-            _write_artefact(out, gen, scorer, vocab, card)
+            _write_artefact(out, gen, scorer, vocab, card, headings)
         return f
 
     # 1. denoising pre-training
@@ -368,7 +267,7 @@ def train_summarizer(out: Path, plan: TrainPlan | None = None, shared: Path | No
     card["stages"]["pretrain"] = run_seq2seq(gen, pre_batch, plan.pretrain_steps, plan.pretrain_lr,
                                              plan.pretrain_seconds, "pretrain", log, schedule=plan.pretrain_schedule)
     # 2. fine-tuning on body -> heading and clause -> heading
-    pool = _weighted_pool(data.train, plan.in_domain_weight)
+    pool = weighted_pool(data.train, plan.in_domain_weight)
     counters = {"full": 0}
 
     def ft_batch(step: int):
@@ -379,7 +278,7 @@ def train_summarizer(out: Path, plan: TrainPlan | None = None, shared: Path | No
                 src.append(full_input(vocab, p.body))
                 counters["full"] += 1
             else:
-                x = _compress_example(vocab, p, rng)
+                x = compress_example(vocab, p, rng)
                 if x is None:
                     continue
                 src.append(x)
@@ -390,29 +289,33 @@ def train_summarizer(out: Path, plan: TrainPlan | None = None, shared: Path | No
                                              plan.finetune_seconds, "finetune", log, ckpt("finetune"),
                                              plan.checkpoint_every, schedule=plan.finetune_schedule)
     card["stages"]["finetune"]["full_examples"] = counters["full"]
-    _write_artefact(out, gen, scorer, vocab, card)
-    # 3. clause scorer, encoder initialised from the fine-tuned generator
-    scorer = new_scorer(gen.config, plan.seed)
-    scorer.encoder.load_state_dict(gen.model.encoder.state_dict())
+    _write_artefact(out, gen, scorer, vocab, card, headings)
+    # 3. clause scorer, encoder initialised from the fine-tuned generator (a continued run with
+    #    no scorer steps keeps the scorer it started from)
+    if scorer is None or plan.scorer_steps > 0:
+        scorer = new_scorer(gen.config, plan.seed)
+        scorer.encoder.load_state_dict(gen.model.encoder.state_dict())
+        card["stages"]["scorer"] = train_scorer(scorer, vocab, data.train, plan, log, rng, ckpt("scorer"))
     card["parameters"]["scorer"] = sum(p.numel() for p in scorer.parameters())
-    card["stages"]["scorer"] = train_scorer(scorer, vocab, data.train, plan, log, rng, ckpt("scorer"))
-    _write_artefact(out, gen, scorer, vocab, card)
-    # 4. plain ablation model: random init, body -> heading only, same number of body -> heading examples
-    plain = new_generator(len(vocab), plan.config, plan.seed + 1)
-    plain_steps = plan.plain_steps or max(1, counters["full"] // bs)
-
-    def plain_batch(step: int):
-        ps = [pool[rng.randrange(len(pool))] for _ in range(bs)]
-        return [full_input(vocab, p.body) for p in ps], [vocab.encode(p.heading, TGT_LEN) for p in ps]
-
-    card["stages"]["plain"] = run_seq2seq(plain, plain_batch, plain_steps, plan.finetune_lr, plan.plain_seconds,
-                                          "plain", log)
+    _write_artefact(out, gen, scorer, vocab, card, headings)
     ablation_dir = Path(work_dir) if work_dir else out.parent / (out.name + "-work")
     ablation_dir.mkdir(parents=True, exist_ok=True)
-    plain.config.to_json_file(str(ablation_dir / "config.json"))
-    save_weights(plain, ablation_dir / "plain.safetensors")
+    plain = None
+    if init is None:
+        # 4. plain ablation model: random init, body -> heading only, same number of body -> heading examples
+        plain = new_generator(len(vocab), plan.config, plan.seed + 1)
+        plain_steps = plan.plain_steps or max(1, counters["full"] // bs)
+
+        def plain_batch(step: int):
+            ps = [pool[rng.randrange(len(pool))] for _ in range(bs)]
+            return [full_input(vocab, p.body) for p in ps], [vocab.encode(p.heading, TGT_LEN) for p in ps]
+
+        card["stages"]["plain"] = run_seq2seq(plain, plain_batch, plain_steps, plan.finetune_lr, plan.plain_seconds,
+                                              "plain", log)
+        plain.config.to_json_file(str(ablation_dir / "config.json"))
+        save_weights(plain, ablation_dir / "plain.safetensors")
     card["status"] = "trained"
-    _write_artefact(out, gen, scorer, vocab, card)
+    _write_artefact(out, gen, scorer, vocab, card, headings)
     # dev data for the evaluation (kept beside the run, not in the artefact)
     dev_path = ablation_dir / "dev.jsonl"
     with open(dev_path, "w", encoding="utf-8") as fh:
@@ -421,8 +324,9 @@ def train_summarizer(out: Path, plan: TrainPlan | None = None, shared: Path | No
     if evaluate_after:
         from .evaluate import evaluate_artefact
 
-        card = evaluate_artefact(out, shared, plan, log, plain_model=plain, dev_in=data.dev_in, dev_out=data.dev_out,
-                                 work_dir=ablation_dir)
+        card = evaluate_artefact(out, shared, log, threads=plan.threads, eval_limit=plan.eval_limit,
+                                 csl_limit=plan.csl_limit, plain_model=plain, dev_in=data.dev_in,
+                                 dev_out=data.dev_out, work_dir=ablation_dir)
     return card
 
 

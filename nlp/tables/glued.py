@@ -8,6 +8,7 @@ resolves several surviving decodings with column identities or reports them unce
 """
 from __future__ import annotations
 
+from itertools import product
 from math import comb, prod
 from typing import Callable, Iterator, Sequence
 
@@ -61,6 +62,12 @@ def decode(strings: Sequence[str], width: int,
     block = getattr(check, "block", 0)
     if len(strings) == 1 and block and width % block == 0:
         return [[(v, 0, off) for v, off in d] for d in _decode_blocks(strings[0], width // block, block)]
+    if block and width % block == 0 and len(strings) == width // block:
+        # one block a string (table 4 printed one block a line): each string decoded on its own
+        per_string = [[[(v, i, off) for v, off in d] for d in _decode_blocks(s, 1, block)] for i, s in enumerate(strings)]
+        if prod(len(p) for p in per_string) > MAX_DECODINGS:
+            return []
+        return [[cell for part in combo for cell in part] for combo in product(*per_string)]
     if sum(len(s) for s in strings) < width or len(strings) > width:
         return []
     found: list[list[tuple[int, int, int]]] = []
@@ -68,7 +75,7 @@ def decode(strings: Sequence[str], width: int,
         if prod(comb(len(s) - 1, k - 1) for s, k in zip(strings, dist)) > MAX_SPLITS:
             continue
         pieces: list[list[list[str]]] = [list(_splits(s, k)) for s, k in zip(strings, dist)]
-        if any(not p for p in pieces):
+        if any(not p for p in pieces) or prod(len(p) for p in pieces) > MAX_SPLITS:
             continue
 
         def combine(i: int, acc: list[tuple[int, int, int]]) -> None:

@@ -145,6 +145,7 @@ def find_regions(report: Report) -> dict[str, tuple[int, int]]:
 NUMERIC_TAIL = re.compile(r"(?:^|[\s\u4e00-\u9fff）)、.])[-\d.,/]+(?:\s+[-\d.,/]+|\s+[—/-])*\s*$")
 ONLY_NUMBERS = re.compile(r"^\s*(?:[-\d.,/%]+|/|—|-|无)(?:\s+(?:[-\d.,/%]+|/|—|-|无))*\s*$")
 SENTENCE_PUNCT = re.compile(r"[。；！？]")
+_REGION_WORD = re.compile("|".join(map(re.escape, sorted(TABLE_REGION_WORDS, key=len, reverse=True))))
 #: short label lines (a row label wrapped over lines) allowed between two table lines
 MAX_LABEL_GAP = 4
 
@@ -167,7 +168,7 @@ def is_table_line(line: str) -> bool:
         return True
     if len(s) <= 4 and not SENTENCE_PUNCT.search(s):
         return True  # vertical fragments of a rotated header cell (本/年/度 …)
-    if len(s) <= 60 and not re.search(r"[。，；]", s) and any(w in s for w in TABLE_REGION_WORDS):
+    if len(s) <= 60 and not re.search(r"[。，；]", s) and _REGION_WORD.search(s):
         return True
     if s.startswith(("（本列数据", "(本列数据")):
         return True

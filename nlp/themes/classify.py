@@ -18,14 +18,10 @@ from ..document import Report
 from ..errors import XxgkError
 from ..sentences import split_sentences
 from .labels import body_spans, is_narrative, top_level_sections
-from .model import ThemeModel, load_model
-from .taxonomy import THEME_KEYS, theme_for_heading
+from .shares import nonspace_counter, theme_chars, theme_shares
+from .taxonomy import theme_for_heading
 
 LEVELS = ("section", "paragraph", "sentence")
-#: a sentence's probabilities are blended with its paragraph's (context) with this weight
-SENTENCE_CONTEXT_WEIGHT = 0.5
-#: sentences shorter than this (non-space characters) take their paragraph's label
-MIN_SENTENCE_CHARS = 6
 
 
 @dataclass
@@ -121,8 +117,8 @@ class ReportThemes:
 
     @property
     def share_fractions(self) -> dict[str, float]:
-        total = sum(self.shares.values())
-        return {k: round(v / total, 4) if total else 0.0 for k, v in self.shares.items()}
+        """Fraction of the sentence characters per theme (themes with none left out)."""
+        return theme_shares((0, n, t) for t, n in self.shares.items())
 
     def to_dict(self, with_text: bool = True) -> dict[str, Any]:
         return {
@@ -224,17 +220,25 @@ def _section_text(report: Report, unit: _Unit, spans_by_section: dict[int, list[
     return "\n".join(report.text[s:e] for s, e in spans_by_section[unit.section])
 
 
-def classify_themes(report: Report, level: str = "paragraph", model: ThemeModel | None = None,
+def classify_themes(report: Report, level: str = "paragraph", model: Any = None,
                     model_dir: Path | str | None = None) -> ReportThemes:
     """Theme labels of ``report``'s narrative at ``level`` ('section', 'paragraph' or 'sentence'),
-    plus section distributions, per-report character shares and problem specificity."""
+    plus section distributions, per-report character shares and problem specificity.
+
+    ``model``: a fitted :class:`~nlp.themes.estimator.ThemeClassifier` (default: the one in
+    ``model_dir``, else the shipped one). Sentences are labelled with their paragraph as
+    context, every unit knowing its part; sections are decoded per part.
+    """
     import numpy as np
+
+    from .estimator import ThemeInput
+    from .model import load_model
 
     if level not in LEVELS:
         raise XxgkError(f"unknown level {level!r} (choose from {', '.join(LEVELS)})")
     if not isinstance(report, Report):
         raise XxgkError(f"classify_themes() expects a Report, got {type(report).__name__}")
-    model = model or load_model(model_dir)
+    model = model if model is not None else load_model(model_dir)
     units, section_rows = _units(report)
     spans_by_section: dict[int, list[tuple[int, int]]] = {}
     for u in units:
@@ -242,15 +246,9 @@ def classify_themes(report: Report, level: str = "paragraph", model: ThemeModel 
             spans_by_section.setdefault(u.section, []).append((u.start, u.end))
     texts = [_section_text(report, u, spans_by_section) if u.level == "section" else report.text[u.start:u.end]
              for u in units]
-    classes = model.classes
-    probs = model.predict_proba(texts, [u.part for u in units]) if units else np.zeros((0, len(classes)))
-    # sentences: blend with their paragraph (context); very short ones take the paragraph's label
-    for i, u in enumerate(units):
-        if u.level != "sentence":
-            continue
-        nchars = sum(1 for c in texts[i] if not c.isspace())
-        w = 1.0 if nchars < MIN_SENTENCE_CHARS else SENTENCE_CONTEXT_WEIGHT
-        probs[i] = (1 - w) * probs[i] + w * probs[u.parent]
+    inputs = [ThemeInput(texts[i], u.part, texts[u.parent] if u.parent >= 0 else "") for i, u in enumerate(units)]
+    classes = [str(c) for c in model.classes_]
+    probs = model.predict_proba(inputs) if units else np.zeros((0, len(classes)))
 
     def as_dict(row) -> dict[str, float]:
         return {c: round(float(row[j]), 4) for j, c in enumerate(classes)}
@@ -265,25 +263,21 @@ def classify_themes(report: Report, level: str = "paragraph", model: ThemeModel 
         j = classes.index(decoded[i]) if i in decoded else int(probs[i].argmax())
         spans.append(ThemeSpan(u.level, u.part, u.section, u.start, u.end, classes[j], round(float(probs[i][j]), 4),
                                as_dict(probs[i]), texts[i]))
-    shares = {t: 0 for t in THEME_KEYS}
-    section_shares: dict[int, dict[str, int]] = {}
-    for sp in spans:
-        if sp.level != "sentence":
-            continue
-        n = sum(1 for c in sp.text if not c.isspace())
-        shares[sp.theme] += n
-        section_shares.setdefault(sp.section, {t: 0 for t in THEME_KEYS})[sp.theme] += n
+    sentences = [sp for sp in spans if sp.level == "sentence"]
+    count = nonspace_counter(report.text)
+    shares = theme_chars(((sp.start, sp.end, sp.theme) for sp in sentences), count, all_themes=True)
     by_index = {sp.section: sp for sp in spans if sp.level == "section"}
     sections = []
     for index, part_key, heading, _title, start, end in section_rows:
         sp = by_index[index]
+        own = theme_chars(((x.start, x.end, x.theme) for x in sentences if x.section == index), count)
         sections.append(SectionThemes(index, part_key, heading, theme_for_heading(heading, part_key) if heading else None,
                                       start, end, sp.theme, sp.probability, sp.probabilities,
-                                      {k: v for k, v in section_shares.get(index, {}).items() if v}))
-    problem_sents = [sp for sp in spans if sp.level == "sentence" and sp.theme in ("problems", "improvements")]
+                                      {k: v for k, v in own.items() if v}))
+    problem_sents = [sp for sp in sentences if sp.theme in ("problems", "improvements")]
     specificity = problem_specificity(report.text, [(sp.start, sp.end) for sp in problem_sents],
                                       [sp.theme for sp in problem_sents])
-    card = model.card
+    card = model.card_ or {}
     return ReportThemes(report.id, report.source, report.agency, report.year, level,
                         [sp for sp in spans if sp.level == level], sections, shares, specificity,
                         {"name": card.get("name", ""), "taxonomy_version": card.get("taxonomy_version", ""),

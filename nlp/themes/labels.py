@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 
 from ..document import Part, Report, Section
 from ..sentences import split_sentences
-from .taxonomy import improvement_turn, theme_for_heading, theme_for_part
+from .taxonomy import improvement_turn, theme_for_heading, theme_for_opener, theme_for_part
 
 #: bodies shorter than this (characters, whitespace excluded) carry too little to learn from
 MIN_BODY_CHARS = 12
@@ -45,6 +45,8 @@ class LabelledText:
     heading: str = ""
     era: str = ""     # Report.era of the report (structure for the section decoder)
     position: int = -1  # ordinal among the part's top-level headed sections; -1: not one
+    agency: str = ""  # the agency's group (nlp.agency.group_agencies): the cross-validation group
+    context: str = ""  # sentences: the paragraph they sit in (the model blends it in)
 
     @property
     def trainable(self) -> bool:
@@ -173,36 +175,123 @@ def _smaller_units(report: Report, spans, theme, source, part_key, heading, unit
             if len(sents) > 1:
                 for a, b in sents:
                     if _chars(report.text[a:b]) >= MIN_BODY_CHARS:
-                        yield LabelledText(group, theme, report.text[a:b], a, b, "sentence", source, part_key, heading)
+                        yield LabelledText(group, theme, report.text[a:b], a, b, "sentence", source, part_key, heading,
+                                           context=report.text[s:e])
 
 
 def _problem_halves(report: Report, part: Part, section: Section, spans, units, group) -> Iterator[LabelledText]:
     """Weak labels for unheaded part 五 text: sentences before the turn → problems, after → improvements."""
-    sentences = [x for s, e in spans for x in split_sentences(report.text, s, e)]
+    sentences = [(a, b, s, e) for s, e in spans for a, b in split_sentences(report.text, s, e)]
     if not sentences:
         return
     turn_at = None
-    for a, b in sentences:
+    for a, b, _, _ in sentences:
         if improvement_turn(report.text[a:b]) is not None:
             turn_at = a
             break
     halves = {"problems": [x for x in sentences if turn_at is None or x[0] < turn_at],
               "improvements": [x for x in sentences if turn_at is not None and x[0] >= turn_at]}
     for theme, sents in halves.items():
-        text = "".join(report.text[a:b] for a, b in sents)
+        text = "".join(report.text[a:b] for a, b, _, _ in sents)
         if _chars(text) < MIN_BODY_CHARS:
             continue
         if "section" in units:
             yield LabelledText(group, theme, text, sents[0][0], sents[-1][1], "section", "weak", part.key, "")
         if "sentence" in units and len(sents) > 1:
-            for a, b in sents:
+            for a, b, s, e in sents:
                 if _chars(report.text[a:b]) >= MIN_BODY_CHARS:
-                    yield LabelledText(group, theme, report.text[a:b], a, b, "sentence", "weak", part.key, "")
+                    yield LabelledText(group, theme, report.text[a:b], a, b, "sentence", "weak", part.key, "",
+                                       context=report.text[s:e])
 
 
-def corpus_units(reports: Iterable[Report], units: Iterable[str] = ("section", "paragraph", "sentence")) -> list[LabelledText]:
-    """Labelled units of many reports, in a stable order."""
+#: an enumerated opener inside a body: 一是…, （三）…, 3. … at the start of a sentence or clause list
+_OPENER = re.compile(r"(?:(?<=^)|(?<=[。；！？\n：:]))[ \t　]*([一二三四五六七八九十]{1,3}是|[（(][一二三四五六七八九十]{1,3}[）)]"
+                     r"|[（(]\d{1,2}[）)]|\d{1,2}[.．、](?!\d))")
+#: the opener's phrase ends at the first clause punctuation
+_PHRASE_END = re.compile(r"[，,。：:；;！？\n]")
+#: longest opener phrase read as a heading (longer ones are sentences, not item titles)
+MAX_OPENER_PHRASE = 24
+
+
+def opener_items(report: Report) -> Iterator[LabelledText]:
+    """Items of section bodies that an enumerated opener introduces (一是加强培训…, （三）平台建设…),
+    labelled by the opener's phrase (``taxonomy.theme_for_opener``).
+
+    An item runs from its opener to the next opener or the end of its paragraph. Outside
+    part 一, items after the turn to improvements (下一步, 作进一步的改进 …: ``improvement_turn``)
+    in their part are improvements unless their phrase states a shortcoming. Training
+    data only (source ``'opener'``, unit ``'item'``): never scored.
+    """
+    for part in report.parts:
+        turned = False
+        for section in part.sections:
+            for s, e in body_spans(report, section):
+                text = report.text[s:e]
+                marks = list(_OPENER.finditer(text))
+                before = text[:marks[0].start()] if marks else text
+                turned = turned or (part.key != "overview" and improvement_turn(before) is not None)
+                for i, m in enumerate(marks):
+                    end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+                    item = text[m.end():end].strip()
+                    phrase = _PHRASE_END.split(item, 1)[0]
+                    if not phrase or len(phrase) > MAX_OPENER_PHRASE or _chars(item) < MIN_BODY_CHARS:
+                        continue
+                    theme = theme_for_opener(phrase, part.key)
+                    if turned and theme != "problems":
+                        theme = "improvements"
+                    if part.key != "overview" and improvement_turn(item) is not None:
+                        turned = True  # the item itself announces what follows (…作进一步的改进：)
+                    if theme is None or not is_narrative(item + "。"):
+                        continue
+                    a = s + m.start(1)
+                    yield LabelledText(report.source or report.id, theme, text[m.start(1):end].strip(), a,
+                                       s + end, "item", "opener", part.key, phrase, report.era,
+                                       agency=report.agency, context=text)
+
+
+#: a sentence this long shared word for word by two agencies' reports joins them in one CV group
+SHARED_TEXT_CHARS = 30
+
+
+def corpus_units(reports: Iterable[Report], units: Iterable[str] = ("section", "paragraph", "sentence"),
+                 items: bool = True) -> list[LabelledText]:
+    """Labelled units of many reports in a stable order, each with its cross-validation group.
+
+    The group is the agency (``nlp.agency.group_agencies`` over the reports' agency names;
+    the report itself when unnamed), and agencies whose reports share a sentence of at
+    least :data:`SHARED_TEXT_CHARS` characters word for word (one site's copied text under
+    two names) are merged, so that no text is on both sides of a split. ``items``: also
+    the opener-labelled items (:func:`opener_items`).
+    """
+    from ..agency import group_agencies
+
+    reports = sorted(reports, key=lambda r: r.source or r.id)
+    names = group_agencies(r.agency for r in reports)
+    found: list[tuple[str, list[LabelledText]]] = []
+    for r in reports:
+        found.append((names.get(r.agency, "") or (r.source or r.id),
+                      list(labelled_units(r, units)) + (list(opener_items(r)) if items else [])))
+    parent: dict[str, str] = {}
+
+    def root(g: str) -> str:
+        while parent.get(g, g) != g:
+            g = parent[g]
+        return g
+
+    seen: dict[str, str] = {}
+    for agency, us in found:
+        for u in us:
+            for a, b in split_sentences(u.text, 0, len(u.text)):
+                key = "".join(u.text[a:b].split())
+                if len(key) < SHARED_TEXT_CHARS:
+                    continue
+                other = seen.setdefault(key, agency)
+                ra, rb = root(agency), root(other)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
     out: list[LabelledText] = []
-    for r in sorted(reports, key=lambda r: r.source or r.id):
-        out.extend(labelled_units(r, units))
+    for agency, us in found:
+        for u in us:
+            u.agency = root(agency)
+        out.extend(us)
     return out

@@ -10,7 +10,7 @@ template than the one before (a repeat or a step back). Themes outside the templ
 (other, problems, improvements) are never penalized. Only the order of the sections
 is used, never their heading text.
 
-The penalty is fixed, not fitted; the leave-one-report-out CV (``nlp.themes.model``)
+The penalty is fixed, not fitted; the agency cross-validation (``nlp.themes.evaluate``)
 reports the predictor with and without it.
 """
 from __future__ import annotations

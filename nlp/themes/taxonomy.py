@@ -73,6 +73,32 @@ def theme_for_heading(heading: str, part_key: str = "") -> str | None:
     h = normalize_heading(heading)
     if not h:
         return None
+    theme = _rule_theme(h, part_key)
+    if theme is None and part_key == "problems":
+        return "improvements"
+    return theme
+
+
+def theme_for_opener(phrase: str, part_key: str = "") -> str | None:
+    """The theme an enumerated item's opening phrase (一是加强培训 → training) announces, or None.
+
+    A phrase that states a shortcoming (``OPENER_PROBLEM``: 仍需, 不够 …) is problems and one
+    that opens a measure to come (``OPENER_IMPROVEMENT``: 进一步 …) improvements outside part 一,
+    whatever its topic; otherwise the heading rules decide, without part 五's default (a bare measure
+    in a problems list is not an improvement).
+    """
+    h = normalize_heading(phrase)
+    if not h:
+        return None
+    if V.OPENER_PROBLEM.search(h):
+        return "problems"
+    if part_key != "overview" and V.OPENER_IMPROVEMENT.search(h):
+        return "improvements"  # in part 一, 持续/继续 describe the year's ongoing work
+    return _rule_theme(h, part_key)
+
+
+def _rule_theme(h: str, part_key: str) -> str | None:
+    """The first heading rule that matches the normalized phrase ``h`` in part ``part_key``."""
     for rule in V.HEADING_THEME_RULES:
         if rule.parts and part_key not in rule.parts:
             continue
@@ -80,8 +106,6 @@ def theme_for_heading(heading: str, part_key: str = "") -> str | None:
             continue
         if rule.pattern.search(h):
             return rule.theme
-    if part_key == "problems":
-        return "improvements"
     return None
 
 

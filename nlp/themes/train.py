@@ -1,21 +1,23 @@
-"""``xxgk train themes``: labels from the corpus's headings → CV → fit → artefact."""
+"""``xxgk train themes``: labels from the corpus's headings and enumerated openers → agency CV → fit → artefact."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from ..batch import Failure, expand_inputs
-from ..errors import XxgkError, ReportReadError
+from ..errors import ReportReadError, XxgkError
+from .evaluate import CVResult, cross_validate
 from .labels import corpus_units
-from .model import DEFAULT_MODEL_DIR, SEED, CVResult, ThemeModel, cross_validate, train_model
+from .model import DEFAULT_MODEL_DIR, new_estimator, save_model, train_model
 
 
 @dataclass
 class TrainingRun:
     """What a training run produced."""
 
-    model: ThemeModel
+    model: Any
+    card: dict[str, Any]
     cv: CVResult | None
     out_dir: Path
     files: list[Path]
@@ -39,9 +41,11 @@ def read_corpus(corpus: Path) -> tuple[list, list[Path], list[Failure]]:
     return reports, used, failures
 
 
-def train_themes(corpus: Path | str, out_dir: Path | str = DEFAULT_MODEL_DIR, run_cv: bool = True, seed: int = SEED,
+def train_themes(corpus: Path | str, out_dir: Path | str = DEFAULT_MODEL_DIR, run_cv: bool = True,
                  progress: Callable[[str, int], Callable[[], None]] | None = None) -> TrainingRun:
-    """Train the theme model on the heading-labelled sections of ``corpus`` and write it to ``out_dir``.
+    """Train the theme model on the labelled units of ``corpus`` (section bodies under their
+    heading's theme, their paragraphs and sentences, opener-labelled items) and write it to
+    ``out_dir``; with ``run_cv`` the leave-one-agency-out figures go into the card.
 
     ``progress(description, total)`` may return a callback advanced once per CV fold.
     """
@@ -51,13 +55,13 @@ def train_themes(corpus: Path | str, out_dir: Path | str = DEFAULT_MODEL_DIR, ru
     reports, files, failures = read_corpus(corpus)
     units = corpus_units(reports)
     evaluable = [u for u in units if u.evaluable]
-    if len({u.theme for u in units}) < 2 or not evaluable:
+    if len({u.theme for u in units if u.trainable}) < 2 or not evaluable:
         raise XxgkError(f"{corpus}: too few heading-labelled sections to train on ({len(evaluable)} found)")
     cv = None
     if run_cv:
-        groups = len({u.report for u in evaluable})
-        tick = progress("leave-one-report-out CV", groups) if progress else None
-        cv = cross_validate(units, seed=seed, progress=tick)
-    model = train_model(units, files, cv, seed=seed)
-    model.save(Path(out_dir))
-    return TrainingRun(model, cv, Path(out_dir), files, failures)
+        tick = progress("leave-one-agency-out CV", len({u.agency for u in evaluable})) if progress else None
+        cv = cross_validate(units, new_estimator, progress=tick)
+    model, card = train_model(units, files, cv.to_dict() if cv else None)
+    card = save_model(model, card, out_dir)
+    model.card_ = card
+    return TrainingRun(model, card, cv, Path(out_dir), files, failures)

@@ -1,0 +1,147 @@
+"""``summarize()``: a headline plus whole key sentences per section, part or report.
+
+Key sentences are always extractive (spans into ``Report.text``). A section with an
+informative heading of its own gets that heading as its headline; unheaded sections and
+parts get a generated headline (the project's model or a local HF checkpoint) that must
+pass the guard (:mod:`nlp.summarize.guard`), else the extractive headline. The report
+level is the briefing summary of :mod:`nlp.summarize.report`; it is assembled from
+sentences and table cells, so ``method='abstractive'`` is refused there.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from nlp.document import Report
+from nlp.errors import ModelLoadError, XxgkError
+
+from .extractive import extract, first_clause, fit_headline, lead_clause, textrank_clause
+from .guard import check_faithful
+from .hf import DEFAULT_MODEL_DIR, HFHeadliner, is_own_artefact, load_model, read_card, read_headings_vocabulary
+from .report import PROBLEM_CUES, PROBLEM_PARTS, report_summary
+from .result import Summary
+from .units import Unit, body_for_model, is_structured, table_spans, units
+
+if TYPE_CHECKING:
+    from nlp.checks import Finding
+    from nlp.tables import ReportTables
+
+LEVELS = ("section", "part", "report")
+METHODS = ("auto", "extractive", "abstractive")
+#: the message when a report-level summary is asked to be generated
+REPORT_ABSTRACTIVE_REFUSED = ("--method abstractive works per section or part; a report summary is assembled from "
+                              "whole sentences and table cells (use --method auto or extractive with --level report)")
+
+
+def _extractive_headlines(bodies: list[str], card: dict, scorer_model) -> list[str]:
+    """Headlines without generation: the clause scorer's pick when the ablation chose it (and the
+    model is loaded), else the better of first clause / TextRank clause on the dev split."""
+    if scorer_model is not None and scorer_model.scorer is not None:
+        idx = [i for i, b in enumerate(bodies) if b]
+        heads = [""] * len(bodies)
+        for i, r in zip(idx, scorer_model.headlines([bodies[i] for i in idx], "extract")):
+            heads[i] = r["headline"]
+        return heads
+    pick = {"textrank_clause": textrank_clause, "first_clause": first_clause}.get(
+        card.get("extractive_headline", "lead_clause"), lead_clause)
+    return [fit_headline(b, pick) if b else "" for b in bodies]
+
+
+def generate_headlines(model, bodies: list[str], num_beams: int) -> list[str | None]:
+    """Generated headline per non-empty body (None for an empty one)."""
+    idx = [i for i, b in enumerate(bodies) if b]
+    res: list[str | None] = [None] * len(bodies)
+    if not idx:
+        return res
+    if isinstance(model, HFHeadliner):
+        heads = model.headlines([bodies[i] for i in idx], num_beams=num_beams)
+    else:
+        variant = model.card.get("best_abstractive_variant") if model.card.get("default_method") != "abstractive" \
+            else model.default_variant
+        heads = [r["headline"] for r in model.headlines([bodies[i] for i in idx], variant or "extract_compress",
+                                                        num_beams=num_beams)]
+    for i, h in zip(idx, heads):
+        res[i] = h
+    return res
+
+
+def _validate(level: str, method: str, max_chars: int) -> None:
+    if level not in LEVELS:
+        raise XxgkError(f"unknown level {level!r} (choose one of {', '.join(LEVELS)})")
+    if method not in METHODS:
+        raise XxgkError(f"unknown method {method!r} (choose one of {', '.join(METHODS)})")
+    if max_chars < 10:
+        raise XxgkError(f"--max-chars must be at least 10 (got {max_chars})")
+
+
+def summarize(report: Report | str, level: str = "section", method: str = "auto", max_chars: int = 200,
+              model_dir: str | Path | None = None, num_beams: int = 1, themes: list[str] | None = None,
+              tables: "ReportTables | None" = None, findings: Sequence["Finding"] = (),
+              previous_tables: "ReportTables | None" = None) -> list[Summary]:
+    """Summarize a report per section, part or the whole report.
+
+    ``report``: a parsed :class:`Report` or raw text (parsed with ``nlp.structure.parse_text``;
+    text without report structure becomes one unit). ``method``: 'auto' (the ablation's
+    best, see models/summarizer/card.json), 'extractive' or 'abstractive' (refused at the
+    report level of a structured report). ``max_chars``: budget of the key sentences per
+    unit (whole sentences: the first one is kept even when longer). ``model_dir``: the
+    project's artefact (default ``models/summarizer``) or any local HF seq2seq checkpoint.
+    The report level quotes statistics cells from ``tables`` (``nlp.tables.extract_tables``;
+    without them, only narrative numbers) with the previous year's value from
+    ``previous_tables`` and caveats from ``findings`` (``nlp.checks.check``).
+    """
+    _validate(level, method, max_chars)
+    if isinstance(report, str):
+        from nlp.structure import parse_text
+
+        report = parse_text(report)
+    if level == "report" and is_structured(report):
+        if method == "abstractive":
+            raise XxgkError(REPORT_ABSTRACTIVE_REFUSED)
+        return [report_summary(report, max_chars, tables, findings, previous_tables, themes)]
+    spans_of_tables = table_spans(report)
+    todo = units(report, level, spans_of_tables)
+    card = read_card(model_dir)
+    want_generation = method == "abstractive" or (method == "auto" and (
+        model_dir is not None and not is_own_artefact(Path(model_dir)) or card.get("default_method") == "abstractive"))
+    want_scorer = method == "auto" and card.get("default_variant") == "extract"
+    model = None
+    if want_generation or want_scorer:
+        try:
+            model = load_model(model_dir)
+        except ModelLoadError:
+            if method == "abstractive" or model_dir is not None:
+                raise
+            model, want_generation, want_scorer = None, False, False  # no shipped model: extractive only
+    model_name = str(Path(model_dir) if model_dir else DEFAULT_MODEL_DIR) if model is not None else None
+    vocabulary = read_headings_vocabulary(model_dir) if want_generation and model is not None else frozenset()
+
+    bodies = [body_for_model(report, u.body_start, u.end, spans_of_tables) for u in todo]
+    generated: list[str | None] = [None] * len(todo)
+    if want_generation and model is not None:
+        idx = [i for i, u in enumerate(todo) if not u.heading]
+        for i, g in zip(idx, generate_headlines(model, [bodies[i] for i in idx], num_beams)):
+            generated[i] = g
+    ext_heads = _extractive_headlines(bodies, card, model if want_scorer else None)
+    return [_unit_summary(report, level, u, gen, ext, max_chars, spans_of_tables, themes, vocabulary, model_name)
+            for u, gen, ext in zip(todo, generated, ext_heads)]
+
+
+def _unit_summary(report: Report, level: str, u: Unit, gen: str | None, ext_head: str, max_chars: int,
+                  tables: list[tuple[int, int]], themes: list[str] | None, vocabulary: frozenset[str],
+                  model_name: str | None) -> Summary:
+    exclude = tables + ([report.preamble] if report.preamble[1] > report.preamble[0] else [])
+    cues = PROBLEM_CUES if u.key.split(".")[0] in PROBLEM_PARTS else ()
+    spans = extract(report.text, u.body_start, u.end, max_chars=max_chars, exclude=exclude, themes=themes,
+                    sentences=u.sentences, cues=cues)
+    summary_text = "\n".join(re.sub(r"\s+", "", report.text[a:b]) for a, b in spans)
+    base = (report.id, level, u.key, u.start, u.end)
+    if u.heading:
+        return Summary(*base, "heading", u.heading, summary_text, spans, None, None, None, model_name)
+    if gen is None:
+        return Summary(*base, "extractive", ext_head, summary_text, spans, None, None, None, model_name)
+    res = check_faithful(gen, report.text[u.start:u.end], vocabulary)
+    if res.passed:
+        return Summary(*base, "abstractive", gen, summary_text, spans, True, res.to_dict(), gen, model_name)
+    return Summary(*base, "extractive-fallback", ext_head, summary_text, spans, False, res.to_dict(), gen, model_name)

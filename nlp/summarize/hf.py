@@ -1,0 +1,113 @@
+"""Loading headline models: the project's own artefact or any local Hugging Face seq2seq
+checkpoint (:class:`HFHeadliner`), cached per folder; the model card without torch."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from nlp.errors import ModelLoadError
+from nlp.resources import model_dir as shipped_model_dir
+
+DEFAULT_MODEL_DIR = shipped_model_dir("summarizer")
+#: the headings vocabulary file of an artefact (content words of the training headings)
+HEADINGS_FILE = "headings.json"
+
+_CACHE: dict[str, Any] = {}
+
+
+class HFHeadliner:
+    """Any local Hugging Face seq2seq checkpoint (AutoTokenizer / AutoModelForSeq2SeqLM); long inputs
+    chunked; decoded with the repetition penalty and stutter blocking of :mod:`nlp.summarize.decoding`."""
+
+    def __init__(self, path: Path):
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+            self.model = AutoModelForSeq2SeqLM.from_pretrained(str(path), local_files_only=True)
+        except (OSError, ValueError, KeyError, TypeError) as e:  # what transformers raises for a bad folder
+            raise ModelLoadError(f"{path}: cannot load a Hugging Face seq2seq checkpoint ({type(e).__name__}: {e})") from e
+        self.model.eval()
+        self.path = path
+        limit = self.model.config.max_position_embeddings if "max_position_embeddings" in self.model.config.to_dict() \
+            else 512
+        tok_limit = self.tokenizer.model_max_length or 512
+        self.max_tokens = max(16, min(int(limit or 512), int(tok_limit) if tok_limit < 100000 else 512, 512))
+        vocab = self.tokenizer.get_vocab()
+        self.digit_ids = frozenset(i for t, i in vocab.items() if t.lstrip("#▁Ġ").isdigit())
+
+    def chunks(self, text: str, max_chunks: int = 4) -> list[str]:
+        """Character windows of at most ``max_tokens - 2`` characters (each tokenized with truncation)."""
+        size = self.max_tokens - 2
+        return [text[k:k + size] for k in range(0, max(1, len(text)), size)][:max_chunks]
+
+    def headlines(self, bodies: list[str], num_beams: int = 1, max_new_tokens: int = 32) -> list[str]:
+        import torch
+        from transformers import LogitsProcessorList
+
+        from .decoding import NO_REPEAT_NGRAM, REPETITION_PENALTY, no_stutter_processor
+
+        pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
+        out = []
+        with torch.inference_mode():
+            for body in bodies:
+                parts = []
+                for c in self.chunks(body):
+                    enc = self.tokenizer(c, truncation=True, max_length=self.max_tokens, return_tensors="pt")
+                    proc = LogitsProcessorList([no_stutter_processor(enc["input_ids"].tolist(), num_beams,
+                                                                     self.digit_ids)])
+                    g = self.model.generate(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"],
+                                            num_beams=num_beams, do_sample=False, max_new_tokens=max_new_tokens,
+                                            pad_token_id=pad, repetition_penalty=REPETITION_PENALTY,
+                                            no_repeat_ngram_size=NO_REPEAT_NGRAM, logits_processor=proc)
+                    parts.append(self.tokenizer.decode(g[0], skip_special_tokens=True).replace(" ", "").strip())
+                out.append("；".join(p for p in parts if p)[:60])
+        return out
+
+
+def is_own_artefact(path: Path) -> bool:
+    """True when ``path`` holds the project's own artefact (generator weights and vocabulary)."""
+    return (Path(path) / "generator.safetensors").is_file() and (Path(path) / "vocab.json").is_file()
+
+
+def load_model(model_dir: str | Path | None = None):
+    """The headline model in ``model_dir`` (default: the shipped one), cached per path."""
+    path = Path(model_dir) if model_dir else DEFAULT_MODEL_DIR
+    key = str(path.resolve())
+    if key not in _CACHE:
+        if not path.exists():
+            raise ModelLoadError(f"{path}: model folder not found")
+        if is_own_artefact(path):
+            from .model import load_headline_model
+
+            _CACHE[key] = load_headline_model(path)
+        elif (path / "config.json").is_file():
+            _CACHE[key] = HFHeadliner(path)
+        else:
+            raise ModelLoadError(f"{path}: neither an xxgk summarizer artefact nor a Hugging Face checkpoint "
+                                 "(no config.json)")
+    return _CACHE[key]
+
+
+def read_card(model_dir: str | Path | None = None) -> dict:
+    """The model card (JSON only, no torch), or {} when there is none."""
+    p = Path(model_dir) if model_dir else DEFAULT_MODEL_DIR
+    try:
+        return json.loads((p / "card.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def read_headings_vocabulary(model_dir: str | Path | None = None) -> frozenset[str]:
+    """The content words of the headings the model was trained on (empty for an HF checkpoint
+    or an artefact without ``headings.json``)."""
+    p = (Path(model_dir) if model_dir else DEFAULT_MODEL_DIR) / HEADINGS_FILE
+    try:
+        return frozenset(json.loads(p.read_text(encoding="utf-8"))["tokens"])
+    except (OSError, ValueError, KeyError) as e:
+        if p.exists():
+            raise ModelLoadError(f"{p}: unreadable headings vocabulary ({e})") from e
+        return frozenset()

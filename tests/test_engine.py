@@ -1,0 +1,195 @@
+"""The Dask engine: a real scheduler and two workers on 127.0.0.1 give the in-process outputs, also when a worker dies."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("distributed")
+
+from corpora import DEMO_DIR  # noqa: E402
+from nlp.analyze import CACHE_DIR  # noqa: E402
+from nlp.analyze import analyze as analyze_in_process  # noqa: E402
+from nlp.engine import EngineConfig, analyze, run_report_stages  # noqa: E402
+from nlp.errors import XxgkError  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+#: summaries are slow on two shared cores and have their own tests; every other stage runs
+STAGES = ["parse", "tables", "checks", "themes", "compare"]
+STARTUP_S = 90
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(args: list[str], tmp: Path, name: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    log = open(tmp / f"{name}.log", "wb")
+    return subprocess.Popen([sys.executable, "-m", *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(15)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """`dask scheduler` and two `dask worker` processes (one thread each) on 127.0.0.1; all stopped after."""
+    from distributed import Client
+
+    tmp = tmp_path_factory.mktemp("dask")
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    procs = [_start(["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
+                     "--no-dashboard"], tmp, "scheduler")]
+    try:
+        for k in range(2):
+            procs.append(_start(["distributed.cli.dask_worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                                 "--name", f"w{k}", "--local-directory", str(tmp / f"w{k}")], tmp, f"w{k}"))
+        with Client(address, timeout=f"{STARTUP_S}s") as client:
+            client.wait_for_workers(2, timeout=STARTUP_S)
+        yield address, procs[1:]
+    finally:
+        for p in reversed(procs):
+            _stop(p)
+
+
+@pytest.fixture(scope="module")
+def in_process(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("local") / "out"
+    analyze_in_process([DEMO_DIR], out, stages=STAGES, use_cache=False)
+    return out
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and CACHE_DIR not in p.relative_to(out).parts}
+
+
+def test_dask_workers_give_the_in_process_outputs(cluster, in_process, tmp_path):
+    address, _ = cluster
+    out = tmp_path / "out"
+    result = analyze([DEMO_DIR], out, EngineConfig("dask", scheduler=address, partition_size=3), stages=STAGES)
+    # every report came back from the workers: the client found them all in its cache
+    assert result.cache_hits == len(result.analyses) == 12 and not result.failures
+    mine, theirs = _files(out), _files(in_process)
+    assert sorted(mine) == sorted(theirs)
+    for name in theirs:
+        if name != "analysis.json":
+            assert mine[name] == theirs[name], name
+
+
+def test_store_add_on_dask_equals_in_process(cluster, in_process, tmp_path):
+    pytest.importorskip("duckdb")
+    from nlp.store import CorpusStore
+
+    address, _ = cluster
+    with CorpusStore(tmp_path / "c.duckdb") as store:
+        r = store.add([DEMO_DIR], engine=EngineConfig("dask", scheduler=address), stages=STAGES)
+        assert len(r.added) == 12
+        store.export(tmp_path / "out")
+    for name in ("reports.jsonl", "cells.csv", "findings.csv", "compare/passages.jsonl"):
+        assert (tmp_path / "out" / name).read_bytes() == (in_process / name).read_bytes(), name
+
+
+def test_cli_analyze_on_the_cluster(cluster, tmp_path):
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    address, _ = cluster
+    files = [str(p) for p in sorted(DEMO_DIR.iterdir()) if p.suffix in (".txt", ".md")][:3]
+    runner = CliRunner()
+    args = ["analyze", *files, "--stages", "parse,tables,checks"]
+    res = runner.invoke(app, [*args, "--out", str(tmp_path / "dask"), "--engine", "dask", "--scheduler", address])
+    assert res.exit_code == 0, res.output
+    assert "3 reports (3 unchanged, from cache)" in res.output
+    assert runner.invoke(app, [*args, "--out", str(tmp_path / "local")]).exit_code == 0
+    for name in ("reports.jsonl", "cells.csv", "findings.csv"):
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
+    bad = runner.invoke(app, [*args, "--out", str(tmp_path / "bad"), "--workers", "2"])
+    assert bad.exit_code == 2 and "need --engine dask" in bad.output
+
+
+def test_engine_options_are_checked():
+    with pytest.raises(XxgkError, match="need --engine dask"):
+        EngineConfig("local", workers=2)
+    with pytest.raises(XxgkError, match="not both"):
+        EngineConfig("dask", scheduler="tcp://127.0.0.1:1", workers=2)
+    with pytest.raises(XxgkError, match="unknown engine"):
+        EngineConfig("spark")
+    with pytest.raises(XxgkError, match="cannot reach"):
+        run_report_stages([DEMO_DIR / "luwan-gov-2020.md"], Path("/nonexistent"),
+                          EngineConfig("dask", scheduler=f"tcp://127.0.0.1:{_free_port()}", connect_timeout=2))
+
+
+def test_shingle_frequencies_shuffled_across_workers_equal_compares_index(cluster):
+    from distributed import Client
+
+    from nlp.compare import CompareConfig
+    from nlp.compare.index import DocShingles, ShingleIndex
+    from nlp.compare.textprep import content_stream, shingle_hashes
+    from nlp.engine.shuffle import dask_document_frequencies, document_frequencies
+    from nlp.structure import read_report
+
+    address, _ = cluster
+    texts = [read_report(p).text for p in sorted(DEMO_DIR.iterdir()) if p.suffix != ".jsonl"]
+    n = CompareConfig().ngram
+    index = ShingleIndex.build([DocShingles.build(shingle_hashes(content_stream(t).chars, n)) for t in texts])
+    with Client(address) as client:
+        hashes, df = dask_document_frequencies(client, texts, n, partitions=4, reports_per_task=5)
+    assert hashes.tolist() == index.hashes.tolist() and df.tolist() == index.df.tolist()
+    local = document_frequencies(texts, n, partitions=3)
+    assert local[0].tolist() == index.hashes.tolist() and local[1].tolist() == index.df.tolist()
+
+
+def test_a_killed_worker_costs_a_retry_not_a_result(cluster, in_process, tmp_path):
+    """Runs last: kills one of the two workers while the partitions are being analysed."""
+    address, workers = cluster
+    out = tmp_path / "out"
+    cache = out / CACHE_DIR
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            run_report_stages(sorted(p for p in DEMO_DIR.iterdir() if p.suffix != ".jsonl"), cache,
+                              EngineConfig("dask", scheduler=address, partition_size=1), stages=STAGES)
+        except BaseException as e:  # noqa: BLE001 - handed to the test thread
+            errors.append(e)
+
+    job = threading.Thread(target=run)
+    job.start()
+    deadline = time.monotonic() + STARTUP_S
+    while not (cache.is_dir() and any(cache.glob("*.json"))) and time.monotonic() < deadline and job.is_alive():
+        time.sleep(0.05)
+    at_kill = len(list(cache.glob("*.json")))
+    victim = workers[0]
+    victim.kill()
+    victim.wait(15)
+    job.join(STARTUP_S * 2)
+    assert not job.is_alive() and not errors, errors
+    assert at_kill < 12, "the worker died after the run: nothing was tested"
+    done = len(list(cache.glob("*.json")))
+    assert done == 12, f"{done} of 12 reports came back"
+    result = analyze_in_process([DEMO_DIR], out, stages=STAGES)
+    assert result.cache_hits == 12
+    mine, theirs = _files(out), _files(in_process)
+    for name in theirs:
+        if name != "analysis.json":
+            assert mine[name] == theirs[name], name
