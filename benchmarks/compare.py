@@ -20,17 +20,19 @@
 
 Reads ../shared at run time (XXGK_SHARED overrides). Prints figures; asserts nothing.
 
-Measured 2026-11-26 on the 2-core development machine, shared with other jobs (load ≈ 4.5,
-so wall times are inflated; CPU times are the fairer figure):
+Measured 2026-12-04 on the 2-core development machine shared with other jobs (load 4–14, so wall
+times are inflated; CPU times are the fairer figure). Old = the code before sentence snapping,
+template by evidence and the reference table (commit 6c70dc5), run interleaved with the new one
+on the same recombined reports (seed 0):
 
-- scale: 1,000 reports (1.16 M chars) CPU 8.0 s (wall 14.6 s), peak RSS 259 MB;
-  5,000 (5.72 M) CPU 40.2 s (wall 73.5 s), 919 MB; 10,000 (11.45 M) CPU 91.0 s
-  (wall 215.6 s), 1,693 MB — CPU per report 7.98 / 8.05 / 9.10 ms (×11.4 time for ×10 reports).
-- naive difflib all pairs: 100 reports 32.5 s measured (compare 0.9 s); 300 → 364 s and
-  1,000 → 3,779 s projected from 7.6–8.1 ms per pair (compare 4.5 s and 17.0 s);
-  projected 26 h for 5,000 and 105 h for 10,000.
-- planted passages: 287 cases, recall 0.9930 (both spans within ±5 chars; mean error
-  0.10 chars), precision 0.9975.
+- scale, CPU seconds old → new: 1,000 reports 13.6 → 13.5 s; 3,000: 37.7 → 43.1 s (×1.14);
+  10,000 (13.96 M chars): 133.8 → 157.5 s (×1.18; 168.6 s in a second run under other load),
+  peak RSS 2,016 → 2,100 MB. New CPU per report 13.5 / 14.4 / 15.8 ms (×11.7 time for ×10 reports).
+- planted whole-sentence copies (12 rounds): 328 cases, recall 0.9939 (both spans within ±5
+  chars; mean error 0.00), precision 0.9990; per placement body 105/106, before the first
+  heading 100/100, holding a mandated phrase or formula 28/28, beside a contact item 93/94.
+- earlier figures (2026-11-26, free-form and sentence splices, old code): 287 cases, recall
+  0.9930; difflib all pairs projected 105 h for 10,000 reports.
 """
 from __future__ import annotations
 
