@@ -114,12 +114,10 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
         comparison = None
         if "compare" in funcs and analyses:
             try:
-                from ..compare.reference import load_reference
+                from ..compare.inputs import caller_options
 
-                given = {"reference": load_reference(),
-                         "themes": {a.report.id: [(t["start"], t["end"], t["theme"]) for t in a.themes]
-                                    for a in analyses if a.themes}, **(compare_options or {})}
-                comparison = funcs["compare"](canonical, progress=lambda s, d, t: tick(f"compare: {s}", d, t), **given)
+                comparison = funcs["compare"](canonical, progress=lambda s, d, t: tick(f"compare: {s}", d, t),
+                                              **{**caller_options(analyses), **(compare_options or {})})
             except Exception as e:  # a stage bug must not lose the other stages' outputs
                 status["compare"] = StageStatus("compare", "skipped", f"failed: {type(e).__name__}: {e}")
                 warnings.append(f"compare: {type(e).__name__}: {e}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from ..batch import Failure
 from ..document import Report
@@ -75,3 +75,13 @@ def read_jsonl(path: str | Path) -> JsonlReports:
     if not out.reports and not out.failures:
         out.failures.append(Failure(str(p), "no records"))
     return out
+
+
+def caller_options(analyses: Iterable[Any]) -> dict[str, Any]:
+    """What the batch jobs (analyze, the corpus store) pass to :func:`nlp.compare.compare` besides the
+    reports: the shipped reference table and each report's theme spans (``a.themes`` segments)."""
+    from .reference import load_reference
+
+    return {"reference": load_reference(),
+            "themes": {a.report.id: [(t["start"], t["end"], t["theme"]) for t in a.themes]
+                       for a in analyses if a.themes}}
