@@ -398,17 +398,56 @@ def train_userdict_cmd(
 
 # ------------------------------------------------------------------ compare / diff
 
+class PairFilter(str, Enum):
+    all = "all"
+    cross_agency = "cross-agency"
+    same_agency = "same-agency"
+    consecutive_years = "consecutive-years"
+
+
+def _compare_theme_spans(reports: list) -> tuple[dict[str, list[tuple[int, int, str]]], str]:
+    """Per report, (start, end, theme) spans for compare: paragraph labels of the shipped theme
+    model, or — when it cannot be loaded — the themes the section headings announce."""
+    from nlp.themes import classify_themes
+    from nlp.errors import ModelLoadError
+    from nlp.themes.model import load_model
+    from nlp.themes.taxonomy import theme_for_heading, theme_for_part
+
+    parsed = [r for r in reports if r.parts]
+    try:
+        model = load_model() if parsed else None
+    except ModelLoadError as e:
+        model, why = None, str(e)
+    out: dict[str, list[tuple[int, int, str]]] = {}
+    for r in parsed:
+        if model is not None:
+            out[r.id] = [(u.start, u.end, u.theme) for u in classify_themes(r, level="paragraph", model=model).units
+                         if u.level == "paragraph"]
+        else:
+            out[r.id] = [(sec.start, sec.end, theme) for part in r.parts for sec in part.sections
+                         if (theme := (theme_for_heading(sec.heading, part.key) if sec.heading
+                                       else theme_for_part(part.key, part.title)))]
+    source = "the trained theme model" if model is not None else f"section headings ({why})" if parsed else ""
+    return out, source
+
+
 @app.command("compare")
 @guard
 def compare_cmd(
-    paths: list[Path] = typer.Argument(..., help="report files or directories (searched recursively)"),
+    paths: list[Path] = typer.Argument(..., help="report files or directories (searched recursively), or JSON-lines "
+                                                 "files (.jsonl) of {id, text, agency, year, …} records"),
     out: Path = typer.Option(Path("compare-out"), "--out", "-o", help="directory for passages.jsonl, reports.csv, pairs.csv, similarity.csv"),
-    min_chars: int = typer.Option(20, "--min-chars", help="shortest reused passage (content characters)"),
+    min_chars: int = typer.Option(20, "--min-chars", help="shortest reused passage (content characters outside template)"),
     ngram: int = typer.Option(10, "--ngram", help="character n-gram length for shingles (8–13 sensible)"),
+    pairs: PairFilter = typer.Option(PairFilter.all, "--pairs", help="which pairs of reports may share a reused passage"),
+    reference: Optional[Path] = typer.Option(None, "--reference", help="n-gram document-frequency table pooled with the "
+                                             "reports for template and boilerplate (default: the shipped one)"),
+    no_reference: bool = typer.Option(False, "--no-reference", help="decide template and boilerplate from the reports alone"),
     force: bool = FORCE,
 ) -> None:
     """Find reused passages, template and boilerplate text, and year-over-year change across reports."""
-    from nlp.compare import compare
+    from nlp.compare import compare, load_reference
+    from nlp.compare.inputs import read_jsonl
     from nlp.compare.output import summary_text, write_outputs
 
     if ngram < 2:
@@ -416,12 +455,25 @@ def compare_cmd(
     if min_chars < ngram:
         raise XxgkError(f"--min-chars ({min_chars}) must be at least --ngram ({ngram})")
     check_output_dir(out, expand_inputs(paths)[0], force=force, marker="passages.jsonl")
-    reports, inputs, failures = load_reports(paths)
+    table = None if no_reference else (load_reference(reference) if reference else load_reference())
+    jsonl = [p for p in paths if p.suffix.lower() == ".jsonl" and p.is_file()]
+    reports, inputs, failures = load_reports([p for p in paths if p not in jsonl]) if len(jsonl) < len(paths) else ([], [], [])
+    extra: dict[str, dict] = {}
+    for p in jsonl:
+        got = read_jsonl(p)
+        reports += got.reports
+        extra.update(got.extra)
+        failures += got.failures
+        inputs.append(p)
     if not reports:
         finish(failures)
         raise XxgkError("no readable reports to compare")
+    themes, theme_source = _compare_theme_spans(reports)
     with progress_reporter(len(reports) > PROGRESS_MIN_FILES) as tick:
-        result = compare(reports, progress=tick, ngram=ngram, min_chars=min_chars)
+        result = compare(reports, progress=tick, reference=table, themes=themes, extra=extra,
+                         ngram=ngram, min_chars=min_chars, pairs=pairs.value)
+    if theme_source:
+        result.notes.append(f"themes from {theme_source}")
     written = write_outputs(result, out, inputs)
     typer.echo(summary_text(result))
     err.print(f"wrote {', '.join(str(p) for p in written)}", highlight=False)
@@ -437,15 +489,19 @@ def diff_cmd(
     show_template: bool = typer.Option(False, "--show-template", help="also list changed template rows (tables, preamble)"),
     force: bool = FORCE,
 ) -> None:
-    """Side-by-side diff of two reports by part: copied, changed and new text, changed table cells."""
-    from nlp.compare.diff import diff_reports, render_html, render_text
+    """Side-by-side diff of two reports by part: copied, moved, changed and new text (numbers paired by their
+    labels), and the statistics tables cell by cell."""
+    from nlp.compare.diff import diff_reports
+    from nlp.compare.diff_render import render_html, render_text
 
     html = out_file(html, [a, b], force)
     reports, inputs, failures = load_reports([a, b], quiet=True, dedupe=False)
     if len(reports) != 2:
         finish(failures)
         raise XxgkError("diff needs two readable reports")
-    d = diff_reports(reports[0], reports[1])
+    from nlp.tables import extract_tables
+
+    d = diff_reports(reports[0], reports[1], cells=(list(extract_tables(reports[0])), list(extract_tables(reports[1]))))
     if html is not None:
         write_text(html, render_html(d), inputs)
         err.print(f"wrote {html}", highlight=False)

@@ -12,23 +12,27 @@
 2. **Naive baseline** — all pairs through ``difflib.SequenceMatcher`` (matching blocks of
    ≥ min_chars), on sizes it can finish within ``--baseline-budget`` seconds; larger sizes
    are projected from the measured time per pair (marked as projected).
-3. **Planted passages** — passages of real shared reports spliced into other real reports
-   (``nlp.compare.synthetic``), ~25 per round: recall (both spans within ±5 characters),
-   precision (reported spans that are planted or pre-existing), span error.
+3. **Planted copies** — whole sentences (40–200 characters) of real shared reports copied into
+   other real reports at sentence boundaries (``nlp.compare.synthetic.plant_sentence_copies``:
+   inside parts, before the first heading, holding mandated phrases, beside contact items),
+   ~30 per round: recall (both spans within ±5 characters), precision (reported spans that are
+   planted or pre-existing), span error.
 
 Reads ../shared at run time (XXGK_SHARED overrides). Prints figures; asserts nothing.
 
-Measured 2026-11-26 on the 2-core development machine, shared with other jobs (load ≈ 4.5,
-so wall times are inflated; CPU times are the fairer figure):
+Measured 2026-12-04 on the 2-core development machine shared with other jobs (load 4–14, so wall
+times are inflated; CPU times are the fairer figure). Old = the code before sentence snapping,
+template by evidence and the reference table (commit 6c70dc5), run interleaved with the new one
+on the same recombined reports (seed 0):
 
-- scale: 1,000 reports (1.16 M chars) CPU 8.0 s (wall 14.6 s), peak RSS 259 MB;
-  5,000 (5.72 M) CPU 40.2 s (wall 73.5 s), 919 MB; 10,000 (11.45 M) CPU 91.0 s
-  (wall 215.6 s), 1,693 MB — CPU per report 7.98 / 8.05 / 9.10 ms (×11.4 time for ×10 reports).
-- naive difflib all pairs: 100 reports 32.5 s measured (compare 0.9 s); 300 → 364 s and
-  1,000 → 3,779 s projected from 7.6–8.1 ms per pair (compare 4.5 s and 17.0 s);
-  projected 26 h for 5,000 and 105 h for 10,000.
-- planted passages: 287 cases, recall 0.9930 (both spans within ±5 chars; mean error
-  0.10 chars), precision 0.9975.
+- scale, CPU seconds old → new: 1,000 reports 13.6 → 13.5 s; 3,000: 37.7 → 43.1 s (×1.14);
+  10,000 (13.96 M chars): 133.8 → 157.5 s (×1.18; 168.6 s in a second run under other load),
+  peak RSS 2,016 → 2,100 MB. New CPU per report 13.5 / 14.4 / 15.8 ms (×11.7 time for ×10 reports).
+- planted whole-sentence copies (12 rounds): 328 cases, recall 0.9939 (both spans within ±5
+  chars; mean error 0.00), precision 0.9990; per placement body 105/106, before the first
+  heading 100/100, holding a mandated phrase or formula 28/28, beside a contact item 93/94.
+- earlier figures (2026-11-26, free-form and sentence splices, old code): 287 cases, recall
+  0.9930; difflib all pairs projected 105 h for 10,000 reports.
 """
 from __future__ import annotations
 
@@ -85,15 +89,16 @@ def current_rss_mb() -> float:
 def worker(n: int, seed: int, pool_file: str) -> dict:
     """One size in a fresh process (the paragraph pool comes from a file: the worker never
     parses PDFs, so its peak memory is the comparison's)."""
-    from nlp.compare import compare
+    from nlp.compare import compare, load_reference
     from nlp.compare.synthetic import recombine_paragraphs
 
     pool = json.loads(Path(pool_file).read_text(encoding="utf-8"))
     reports = recombine_paragraphs(pool, n, random.Random(seed))
     chars = sum(len(r.text) for r in reports)
+    reference = load_reference()
     before = current_rss_mb()
     t0, c0 = time.perf_counter(), time.process_time()
-    res = compare(reports)
+    res = compare(reports, reference=reference)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak = peak_rss_mb()
     return {"reports": n, "chars": chars, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
@@ -173,23 +178,23 @@ def run_baseline(sizes: list[int], scale_sizes: list[int], seed: int, budget: fl
 # ------------------------------------------------------------------ 3. planted passages
 
 def run_planted(rounds: int, per_round: int) -> None:
-    from nlp.compare import compare
-    from nlp.compare.synthetic import plant_passages, score_planted
+    from nlp.compare import compare, load_reference
+    from nlp.compare.synthetic import PLACEMENTS, plant_sentence_copies, score_planted
 
     base = corpus_reports()
-    res = compare(base)
-    before: dict[str, list[tuple[int, int]]] = {}
+    reference = load_reference()
+    res = compare(base, reference=reference)
+    existing: dict[str, list[tuple[int, int]]] = {}
     for p in res.reuse_passages:
         for m in p.members:
-            before.setdefault(m.report, []).append((m.start, m.end))
-    blocked = {rid: [(s, e) for s, e, _ in spans] + before.get(rid, []) for rid, spans in res.template_spans.items()}
+            existing.setdefault(m.report, []).append((m.start, m.end))
     cases = found = reported = true = 0
     errors: list[int] = []
-    by_snap = {"sentence": [0, 0], "free": [0, 0]}
+    by_placement = {k: [0, 0] for k in PLACEMENTS}
     t0 = time.perf_counter()
     for k in range(rounds):
-        planted = plant_passages(base, per_round, random.Random(1000 + k), blocked)
-        score = score_planted(compare(planted.reports), planted, before)
+        planted = plant_sentence_copies(base, per_round, random.Random(1000 + k), res.template_spans, existing)
+        score = score_planted(compare(planted.reports, reference=reference), planted, existing)
         cases += score.cases
         found += score.found
         reported += score.reported_spans
@@ -197,13 +202,13 @@ def run_planted(rounds: int, per_round: int) -> None:
         errors += score.span_errors
         missed = {id(c) for c in score.misses}
         for c in planted.cases:
-            by_snap[c.snap][0] += 1
-            by_snap[c.snap][1] += id(c) not in missed
-    print(f"  {cases} planted cases in {rounds} rounds ({time.perf_counter() - t0:.1f} s)")
+            by_placement[c.placement][0] += 1
+            by_placement[c.placement][1] += id(c) not in missed
+    print(f"  {cases} planted whole-sentence copies in {rounds} rounds ({time.perf_counter() - t0:.1f} s)")
     print(f"  recall {found / cases:.4f} ({found}/{cases}; both spans within ±5 chars)")
     print(f"  precision {true / max(1, reported):.4f} ({true}/{reported} reported spans planted or pre-existing)")
-    for snap, (n, f) in by_snap.items():
-        print(f"    {snap:>8} passages: {f}/{n} found")
+    for placement, (n, f) in by_placement.items():
+        print(f"    {placement:>8}: {f}/{n} found")
     if errors:
         print(f"  span error: mean {sum(errors) / len(errors):.2f} chars, max {max(errors)} chars")
 
@@ -227,7 +232,7 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}")
     if not args.skip_planted:
         print("\n[planted passages: ground truth by construction]")
-        run_planted(args.planted_rounds, 25)
+        run_planted(args.planted_rounds, 35)
     if not args.skip_baseline:
         print("\n[naive all-pairs difflib baseline vs compare]")
         run_baseline(args.baseline_sizes, args.sizes, args.seed, args.baseline_budget)

@@ -840,6 +840,57 @@ SUMMARY_TEMPLATE_PHRASES: tuple[str, ...] = tuple(sorted(
     set(STANDARD_PART_TITLES.values()) | {"存在的主要问题", "主要问题", "存在问题", "改进情况", "改进措施", "下一步工作",
                                           "工作打算"}, key=lambda p: (-len(p), p)))
 
+# ---------------------------------------------------------------- compare: template by evidence, formulas, names
+# The comparison (nlp.compare) never takes text as template because of where it stands;
+# only because the format mandates its words (below and above) or many agencies print it.
+# Patterns here run on the *content stream* (whitespace removed, NFKC-folded: "，" → ","),
+# so commas are written as [,，].
+
+#: statutory-preamble and report-note phrases that make their whole sentence template
+#: wherever it stands (the preamble is template by these words, not by its position)
+TEMPLATE_STATUTORY_SENTENCE_FRAGMENTS: tuple[str, ...] = (
+    "本报告由", "现将本年度报告", "编制本报告", "编制了本报告", "特编制", "年度报告予以公布", "年度报告予以公开",
+    "报告全文", "电子版可", "本报告电子版", "报告如下", "年度报告格式》", "国办公开办函",
+    "政府信息与政务公开办公室",
+)
+#: a legal citation: the title of a law, regulation or document in 《》 with its document number and
+#: short name, as the statutory sentences print them (a template phrase wherever it stands)
+LEGAL_CITATION = re.compile(r"《[^《》]{2,60}?(?:条例|规定|办法|意见|通知|细则|规则|格式|要点|决定|法)》"
+                            r"(?:[(（][^()（）]{0,16}?〔\d{4}〕\d{1,4}号[)）])?(?:[(（](?:以下简称|下称)[^()（）]{1,12}[)）])?")
+#: a contact item: a label with a colon and its value (to the next clause mark), or a label
+#: followed by a telephone number or e-mail address; the mask ends where the value ends
+CONTACT_ITEM = re.compile(
+    r"(?:联系(?:人|电话|方式|地址|单位|部门)|咨询电话|办公电话|通讯地址|办公地址|受理地址|地址|电话|传真|邮政编码|邮编"
+    r"|电子邮箱|电子信箱|邮箱|网址)\s*(?:[:：]\s*)?"
+    r"(?:\(?0\d{2,3}\)?[\-—–]?\s?\d{7,8}(?:[\-—–转]\d{1,5})?(?:[、/或和]\s*(?:\(?0\d{2,3}\)?[\-—–]?)?\d{7,8})*"
+    r"|\d{11}|\d{6}(?!\d)|[\w.\-]+@[\w.\-]+\.[A-Za-z]{2,}|(?<=[:：])\s*[^，,；;。\n]{1,40})")
+
+#: political formulas: the sentences every body prints to show the line it follows. Their own kind,
+#: ``formula``: counted as boilerplate, never reported as copying between two reports.
+POLITICAL_FORMULAS: tuple[str, ...] = (
+    r"(?:坚持)?以习近平(?:同志为核心的党中央|新时代中国特色社会主义思想|法治思想|总书记关于[^,，。;；]{1,20}重要论述)为(?:指导|指引|统领)",
+    r"(?:深入|全面|认真|坚决)?(?:学习)?(?:宣传)?贯彻(?:落实)?(?:习近平新时代中国特色社会主义思想(?:和|及|以及))?"
+    r"党的[一二三四五六七八九十]+大(?:(?:、|和|及|以及)(?:党的)?[一二三四五六七八九十]+(?:大|届(?:[一二三四五六七八九十、中历次]+)?全会))*精神",
+    r"(?:深入|全面|认真)?(?:学习)?贯彻(?:落实)?习近平总书记(?:[^,，。;；]{0,24}?)重要(?:讲话|指示|论述|指示批示)(?:和[^,，。;；]{0,12}?)?精神",
+    r"(?:深入|全面|认真)?学习贯彻习近平新时代中国特色社会主义思想",
+    r"(?:坚决|认真|全面)?贯彻落实党中央[、,，]?国务院(?:[^,，。;；]{0,16}?)决策部署",
+    r"增强[“\"]?四个意识[”\"]?[、,，]坚定[“\"]?四个自信[”\"]?[、,，]做到[“\"]?两个维护[”\"]?",
+    r"深刻领悟[“\"]?两个确立[”\"]?的决定性意义",
+    r"坚持以人民为中心的发展(?:思想|理念)",
+    r"习近平新时代中国特色社会主义思想",
+    r"习近平法治思想",
+)
+
+#: one place level at the start of an agency's name (淮安市 · 洪泽区 · 人民政府): agency names are
+#: cut into their places with this pattern, matched again and again from the start
+PLACE_LEVEL_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}?(?P<level>自治区|特别行政区|自治州|自治县|自治旗|省|市|地区|州|盟|新区|区|县|旗|镇|乡|街道)")
+#: level rank of each suffix (1 province … 4 township); names of equal rank that differ are different places
+PLACE_LEVEL_RANK: dict[str, int] = {"省": 1, "自治区": 1, "特别行政区": 1, "市": 2, "地区": 2, "州": 2, "自治州": 2,
+                                    "盟": 2, "县": 3, "区": 3, "新区": 3, "旗": 3, "自治县": 3, "自治旗": 3, "镇": 4,
+                                    "乡": 4, "街道": 4}
+#: official titles that carry an administrative level (常务副区长 names a district's official)
+OFFICIAL_TITLE = re.compile(r"(?:常务)?副?(?P<level>县|区|旗|镇|乡)长")
+
 # ---------------------------------------------------------------- 2008-era part titles (issue 16: corpora.render)
 # Part titles of the 2008–2018 layouts (old regulation) in the wordings reports used, by part key.
 # corpora.render composes its 2008-era renderings from them. A statistics-table appendix

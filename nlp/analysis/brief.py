@@ -64,6 +64,9 @@ MEASURE_EXPLAIN = {
 #: theme colours (print-safe, distinguishable)
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f", "#bab0ac")
 HEATMAP_MAX = 60
+#: why a phrase inside a reused passage is not counted
+MASKED_ZH = {"formula": "政治套语", "vocabulary": "法定模板", "table": "表格", "contact": "联系方式", "heading": "标题",
+             "frequent": "多数报告均有的文字"}
 REUSED_TOP = 10
 MEMBERS_SHOWN = 12
 
@@ -86,7 +89,7 @@ th { background: #f6f8fa; } td.num { text-align: right; font-variant-numeric: ta
 .fail { color: var(--fail); font-weight: bold; } .uncertain { color: var(--warn); font-weight: bold; }
 .pass { color: var(--ok); } .muted { color: var(--muted); font-size: 13px; }
 blockquote { margin: 6px 0; padding: 4px 12px; border-left: 3px solid var(--line); background: #f6f8fa; white-space: pre-wrap; }
-mark { background: #fff1a8; } ul.findings li { margin-bottom: 6px; } .ev { font-size: 13px; color: var(--muted); }
+mark { background: #fff1a8; } .masked { color: var(--muted); background: #eaeef2; } ul.findings li { margin-bottom: 6px; } .ev { font-size: 13px; color: var(--muted); }
 svg text { font-family: inherit; } .legend span { display: inline-block; margin-right: 12px; font-size: 13px; }
 .legend i { display: inline-block; width: 11px; height: 11px; margin-right: 4px; vertical-align: -1px; }
 .scroll { overflow-x: auto; max-width: 100%; } .scroll table { min-width: 640px; }
@@ -150,12 +153,31 @@ def _snippet(text: str, start: int, end: int, context: int = 24) -> str:
 
 # ------------------------------------------------------------------ svg charts
 
-def heatmap_svg(labels: Sequence[str], matrix: Any, anchors: Sequence[str] = ()) -> str:
-    """A similarity heat map: rows and columns are reports (numbered), colour = similarity 0–1."""
+def heatmap_scale(matrix: Any) -> tuple[float, float]:
+    """The colour scale of a similarity heat map: the range of the off-diagonal values (a report is
+    always identical to itself), so that differences inside a narrow range stay visible."""
+    n = len(matrix)
+    vals = [float(matrix[i][j]) for i in range(n) for j in range(n) if i != j and matrix[i][j] == matrix[i][j]]
+    if not vals:
+        return 0.0, 1.0
+    lo, hi = min(vals), max(vals)
+    return (lo, hi) if hi > lo else (max(0.0, lo - 0.05), min(1.0, hi + 0.05))
+
+
+def _heat_colour(t: float) -> str:
+    t = max(0.0, min(1.0, t))
+    return f"rgb({int(255 - 200 * t)},{int(255 - 150 * t)},255)"
+
+
+def heatmap_svg(labels: Sequence[str], matrix: Any, anchors: Sequence[str] = (), groups: Sequence[str] = ()) -> str:
+    """A similarity heat map: rows and columns are reports labelled by agency (and year), colour =
+    similarity scaled to the off-diagonal range of the data, the value printed in each cell; a line
+    separates consecutive ``groups`` (the agencies, when the caller orders reports by agency)."""
     n = len(labels)
-    cell = max(8, min(30, 620 // max(1, n)))
+    cell = max(8, min(34, 620 // max(1, n)))
     left, top = 250, 30
-    w, h = left + n * cell + 10, top + n * cell + 40
+    lo, hi = heatmap_scale(matrix)
+    w, h = left + n * cell + 10, top + n * cell + 44
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" '
            f'aria-label="{esc(UI["heatmap"])}">']
     for j in range(n):
@@ -166,17 +188,26 @@ def heatmap_svg(labels: Sequence[str], matrix: Any, anchors: Sequence[str] = ())
         for j in range(n):
             v = float(matrix[i][j])
             v = 0.0 if v != v else max(0.0, min(1.0, v))
-            shade = int(255 - 200 * v)
-            colour = f"rgb({shade},{int(255 - 150 * v)},255)"
-            out.append(f'<rect x="{left + j * cell}" y="{y}" width="{cell}" height="{cell}" fill="{colour}" stroke="#fff" '
+            t = 1.0 if i == j else (v - lo) / (hi - lo)
+            out.append(f'<rect x="{left + j * cell}" y="{y}" width="{cell}" height="{cell}" fill="{_heat_colour(t)}" stroke="#fff" '
                        f'stroke-width="0.5"><title>{esc(labels[i])} × {esc(labels[j])}: {v:.2f}</title></rect>')
+            if cell >= 22 and i != j:
+                ink = "#fff" if t > 0.6 else "#1f2328"
+                out.append(f'<text x="{left + j * cell + cell / 2:.1f}" y="{y + cell / 2 + 3:.1f}" font-size="8.5" '
+                           f'text-anchor="middle" fill="{ink}">{v:.2f}</text>')
+    if groups:
+        for k in range(1, n):
+            if groups[k] != groups[k - 1]:
+                out.append(f'<line x1="{left}" y1="{top + k * cell}" x2="{left + n * cell}" y2="{top + k * cell}" '
+                           'stroke="#1f2328" stroke-width="1.5"/>')
+                out.append(f'<line x1="{left + k * cell}" y1="{top}" x2="{left + k * cell}" y2="{top + n * cell}" '
+                           'stroke="#1f2328" stroke-width="1.5"/>')
     ly = top + n * cell + 16
     for k in range(11):
-        v = k / 10
-        shade = int(255 - 200 * v)
-        out.append(f'<rect x="{left + k * 24}" y="{ly}" width="24" height="10" fill="rgb({shade},{int(255 - 150 * v)},255)"/>')
-    out.append(f'<text x="{left - 6}" y="{ly + 9}" font-size="11" text-anchor="end">0</text>')
-    out.append(f'<text x="{left + 11 * 24 + 4}" y="{ly + 9}" font-size="11">1</text>')
+        out.append(f'<rect x="{left + k * 24}" y="{ly}" width="24" height="10" fill="{_heat_colour(k / 10)}"/>')
+    out.append(f'<text x="{left - 6}" y="{ly + 9}" font-size="11" text-anchor="end">{lo:.2f}</text>')
+    out.append(f'<text x="{left + 11 * 24 + 4}" y="{ly + 9}" font-size="11">{hi:.2f}</text>')
+    out.append(f'<text x="{left}" y="{ly + 24}" font-size="10">颜色按报告之间相似度的实际范围 {lo:.2f}–{hi:.2f} 着色；对角线为报告自身</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -269,22 +300,49 @@ def _ordered(analyses: Iterable["ReportAnalysis"], labels: dict[str, str] | None
                                            a.report.source))
 
 
+def _passage_html(p: Any, text: str, limit: int = 300) -> str:
+    """The passage as printed in its first report, template and formula phrases inside it muted."""
+    m = p.members[0]
+    out, pos = [], m.start
+    for a, b, why in sorted(m.masked):
+        if a < pos:
+            continue
+        out.append(esc(text[pos:a]))
+        out.append(f'<span class="masked" title="{esc(MASKED_ZH.get(why, why))}">{esc(text[a:b])}</span>')
+        pos = b
+    out.append(esc(text[pos:m.end]))
+    html_text = "".join(out)
+    return html_text if m.end - m.start <= limit else esc(text[m.start:m.start + limit]) + "…"
+
+
 def _reused(result: "AnalyzeResult", labels: dict[str, str]) -> str:
     comp = result.comparison
-    # most repeated characters first: length × (copies beyond the first)
-    passages = sorted(comp.reuse_passages, key=lambda p: (-p.chars * (p.n_reports - 1), -p.n_agencies, p.id))[:REUSED_TOP]
+    texts = {a.report.id: a.report.text for a in result.analyses}
+    # most repeated characters first, counted outside template and formula phrases; formulas never here
+    passages = sorted(comp.reuse_passages, key=lambda p: (-p.scored_chars * (p.n_reports - 1), -p.n_agencies, p.id))
+    passages = passages[:REUSED_TOP]
     if not passages:
         return f'<h3 id="reused">{UI["reused"]}</h3><p class="muted">{UI["none"]}</p>'
     items = []
     for p in passages:
-        members = sorted({labels.get(m.report, m.report) for m in p.members})
-        if len(members) > MEMBERS_SHOWN:
-            members = members[:MEMBERS_SHOWN] + [f"等 {len(members)} 份"]
-        text = p.text if len(p.text) <= 300 else p.text[:300] + "…"
-        items.append(f'<li><blockquote>{esc(text)}</blockquote><div class="muted">{UI["appears_in"]} {p.n_reports} '
-                     f'{UI["n_reports"]}、{p.n_agencies} {UI["n_agencies"]}（{p.chars} 字）：{esc("、".join(members))}</div></li>')
-    return (f'<h3 id="reused">{UI["reused"]}</h3><p class="muted">按重复字数排序（段落字数 ×（出现次数 − 1））。</p>'
-            f'<ol>{"".join(items)}</ol>')
+        by_agency: dict[str, list[str]] = {}
+        for m in p.members:
+            who = m.agency or labels.get(m.report, m.report)
+            mark = "（最早）" if m.report == p.first_printed else ""
+            foreign = f"（含他机关名称：{'、'.join(m.foreign_names)}）" if m.foreign_names else ""
+            by_agency.setdefault(who, []).append(f"{m.year or '?'}年{mark}{foreign}")
+        agencies = [f"{a}：{'、'.join(sorted(set(ys)))}" for a, ys in sorted(by_agency.items())]
+        if len(agencies) > MEMBERS_SHOWN:
+            agencies = agencies[:MEMBERS_SHOWN] + [f"等 {len(agencies)} 个机关"]
+        first = p.members[0].report
+        body = _passage_html(p, texts[first]) if first in texts else esc(p.text)
+        flag = ' <span class="fail">含其他机关的名称</span>' if "foreign_name" in p.flags else ""
+        direction = {"earlier_year": "年份较早者", "publication_date": "发布日期较早者"}.get(p.direction, "先后无法判断")
+        items.append(f'<li><blockquote>{body}</blockquote><div class="muted">{UI["appears_in"]} {p.n_reports} '
+                     f'{UI["n_reports"]}、{p.n_agencies} {UI["n_agencies"]}（模板与套语外 {p.scored_chars} 字；最早刊出：'
+                     f'{direction}）{flag}</div><ul class="muted">{"".join(f"<li>{esc(a)}</li>" for a in agencies)}</ul></li>')
+    return (f'<h3 id="reused">{UI["reused"]}</h3><p class="muted">整句摘出；按重复字数排序（模板与政治套语以外的字数 ×'
+            f'（出现次数 − 1））；灰色为模板文字或政治套语，不计入。</p><ol>{"".join(items)}</ol>')
 
 
 def _boilerplate(result: "AnalyzeResult", labels: dict[str, str]) -> str:
@@ -300,7 +358,9 @@ def _boilerplate(result: "AnalyzeResult", labels: dict[str, str]) -> str:
         rows.append(f'<tr><td><a href="#{_anchor(m.report)}">{esc(labels.get(m.report, m.report))}</a></td>{"".join(vals)}</tr>')
     note = ""
     if all(m.boilerplate_share is None for m in ms):
-        note = '<p class="muted">报告数量不足，套话占比无法计算（按重复使用占比排序）。</p>'
+        note = '<p class="muted">报告数量不足且未用参照语料，套话占比无法计算（按重复使用占比排序）。</p>'
+    elif result.comparison.reference:
+        note = f'<p class="muted">套话与模板按参照语料一并统计：{esc(result.comparison.reference)}</p>'
     explain = _explain([(zh, MEASURE_EXPLAIN[k]) for k, zh in MEASURE_ZH])
     return (f'<h3 id="boilerplate">{UI["boilerplate"]}</h3>{explain}{note}<div class="scroll"><table><thead><tr>'
             f'<th class="name">报告</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
@@ -444,11 +504,14 @@ def _heatmap(result: "AnalyzeResult", labels: dict[str, str]) -> str:
         return f'<h3 id="heatmap">{UI["heatmap"]}</h3><p class="muted">报告过多，未生成热图（见 compare/similarity.csv）。</p>'
     ids = list(comp.report_ids)
     index = {rid: i for i, rid in enumerate(ids)}
-    order = sorted(ids, key=lambda rid: (labels.get(rid, rid), rid))[:HEATMAP_MAX]
+    group = {m.report: m.agency_group or m.agency or labels.get(m.report, m.report) for m in comp.reports}
+    year = {m.report: m.year or 0 for m in comp.reports}
+    order = sorted(ids, key=lambda rid: (group.get(rid, rid), year.get(rid, 0), rid))[:HEATMAP_MAX]
     matrix = [[comp.similarity[index[a]][index[b]] for b in order] for a in order]
     note = f'<p class="muted">仅显示前 {HEATMAP_MAX} 份报告。</p>' if len(ids) > HEATMAP_MAX else ""
     return (f'<h3 id="heatmap">{UI["heatmap"]}</h3>{note}'
-            f'<div>{heatmap_svg([labels.get(r, r) for r in order], matrix)}</div>')
+            f'<div>{heatmap_svg([labels.get(r, r) for r in order], matrix, groups=[group.get(r, r) for r in order])}'
+            '<p class="muted">按机关分组、按年份排列；粗线分隔不同机关。</p></div>')
 
 
 def _theme_chart(result: "AnalyzeResult", names: dict[str, str], labels: dict[str, str]) -> str:

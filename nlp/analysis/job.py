@@ -116,8 +116,10 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
         comparison = None
         if "compare" in funcs and analyses:
             try:
+                from ..compare.inputs import caller_options
+
                 comparison = funcs["compare"](canonical, progress=lambda s, d, t: tick(f"compare: {s}", d, t),
-                                              **(compare_options or {}))
+                                              **{**caller_options(analyses), **(compare_options or {})})
             except Exception as e:  # a stage bug must not lose the other stages' outputs
                 status["compare"] = StageStatus("compare", "skipped", f"failed: {type(e).__name__}: {e}")
                 warnings.append(f"compare: {type(e).__name__}: {e}")

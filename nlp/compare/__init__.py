@@ -3,9 +3,11 @@ year-over-year change.
 
 ``compare(reports, ...)`` → :class:`CompareResult` with
 
-- ``passages``: clusters of the same passage across reports (kind ``reuse``), each with
-  its members' offsets into ``Report.text``, the text, and the number of distinct
-  agencies; and the template passages (kind ``template``) that were masked;
+- ``passages``: clusters of the same passage across reports (kind ``reuse``), snapped to
+  sentence bounds, each with its members' offsets into ``Report.text``, the template and
+  formula phrases inside them, foreign names (``foreign_name``), which report printed it
+  first, the text and the number of distinct agencies; and the masked template passages
+  (kind ``template``) and political formulas (kind ``formula``);
 - ``reports``: per-report measures — template share, reused share, boilerplate share
   (Lang & Stice-Lawrence 2015: characters of sentences holding ≥ 1 n-gram found in 30–75%
   of the reports ÷ scored characters), redundancy (Cazier & Pfeiffer: share of 10-gram
@@ -18,8 +20,13 @@ year-over-year change.
 
 Adaptations to Chinese: n-grams are floating character n-grams of the content stream
 (whitespace removed, NFKC-folded); "words" for cosine/Jaccard are character bigrams;
-shares are of content characters. Every score excludes template text.
+shares are of content characters. Every score excludes template text; reuse also excludes
+political formulas. Template is decided by evidence (the format's vocabulary, or n-grams most
+documents print — the compared reports pooled with a shipped reference table), never by position.
 """
-from .core import CompareConfig, CompareResult, Passage, PassageSpan, PairMeasures, ReportMeasures, compare
+from .core import compare
+from .records import CompareConfig, CompareResult, PairMeasures, Passage, PassageSpan, ReportMeasures
+from .reference import ReferenceTable, load_reference
 
-__all__ = ["compare", "CompareConfig", "CompareResult", "Passage", "PassageSpan", "PairMeasures", "ReportMeasures"]
+__all__ = ["compare", "CompareConfig", "CompareResult", "Passage", "PassageSpan", "PairMeasures", "ReportMeasures",
+           "ReferenceTable", "load_reference"]

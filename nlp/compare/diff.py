@@ -3,18 +3,18 @@
 Reports are compared part by part (parts matched by their canonical key) and, inside a
 part, sentence by sentence (``difflib`` on whitespace-free sentences; a removed and an
 added sentence that are ≥ 50% alike are shown as one *changed* sentence with the changed
-characters marked). Template text (mandated preamble, headings, tables, contact lines)
-is shown but labelled and left out of the percentages. Changed statistics-table cells
-are listed when ``nlp.tables`` can read both reports.
+characters marked, numbers kept whole). Inside a changed sentence the numbers are paired by
+the words printed before them (``主动公开政府信息 1136 → 2428``), never by position. A
+sentence removed from one part and printed again in another is *moved*, not removed and
+new. Template text (headings, tables, contact lines, statutory sentences) is shown but
+labelled and left out of the percentages. Statistics tables are compared cell by cell (old
+→ new, Δ, %) from the cells the caller passes in (``nlp.tables.extract_tables``).
 
-Rendering marks changes by markup and labels, never by colour alone: ``<del>``/``<ins>``
-in HTML plus the row labels 同 / 改 / 新 / 删 (copied / changed / new / removed); in text,
-``[-removed-]`` / ``{+added+}``.
+Rendering (``diff_render``) marks changes by markup and labels, never by colour alone.
 """
 from __future__ import annotations
 
 import difflib
-import html
 import re
 from dataclasses import dataclass, field
 
@@ -25,7 +25,11 @@ from .template import vocabulary_mask
 from .textprep import content_stream
 
 #: row labels (shown next to every row: meaning never rests on colour)
-LABELS = {"same": "同 copied", "changed": "改 changed", "new": "新 new", "removed": "删 removed"}
+LABELS = {"same": "同 copied", "changed": "改 changed", "new": "新 new", "removed": "删 removed", "moved": "移 moved"}
+#: a number in running text with the words before it (its label) and its unit; dates are not numbers here
+_LABELLED_NUMBER = re.compile(r"(?P<label>[\u4e00-\u9fff]{1,8})(?P<num>\d+(?:\.\d+)?)(?P<unit>%|[条件个次篇项人期场家户万元份])?(?![年月日\d])")
+#: tokens of the character diff: a whole number, or one character
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|.", re.S)
 
 
 @dataclass
@@ -35,16 +39,32 @@ class Segment:
 
 
 @dataclass
+class NumberChange:
+    """A number of a changed sentence, paired with its counterpart by the words before it."""
+
+    label: str
+    a: float | None               # None: only in B
+    b: float | None               # None: only in A
+    unit: str = ""
+
+    @property
+    def delta(self) -> float | None:
+        return None if self.a is None or self.b is None else round(self.b - self.a, 4)
+
+
+@dataclass
 class DiffRow:
     """One aligned sentence pair (or a sentence only in A / only in B)."""
 
-    op: str                       # 'same', 'changed', 'new', 'removed'
+    op: str                       # 'same', 'changed', 'new', 'removed', 'moved'
     a: tuple[int, int] | None     # span in A.text
     b: tuple[int, int] | None     # span in B.text
     a_segments: list[Segment] = field(default_factory=list)
     b_segments: list[Segment] = field(default_factory=list)
     template: bool = False
     section: str = ""             # heading of the section it stands in (B's, else A's)
+    numbers: list[NumberChange] = field(default_factory=list)   # changed rows: numbers paired by label
+    moved_from: str = ""          # moved rows: the part of A it stood in
 
 
 @dataclass
@@ -57,6 +77,7 @@ class PartDiff:
     changed: int = 0     # scored characters of B in changed sentences that differ from A
     new: int = 0         # scored characters of B in new sentences
     removed: int = 0     # scored characters of A not in B
+    moved: int = 0       # scored characters of B printed in another part of A
 
     @property
     def copied_share(self) -> float:
@@ -66,10 +87,14 @@ class PartDiff:
 
 @dataclass
 class CellChange:
+    """A statistics-table cell whose value differs: old → new, with the difference."""
+
     key: str
     label: str
     a: str
     b: str
+    delta: float | None = None    # b − a when both are numbers
+    pct: float | None = None      # delta ÷ a (None when a is 0 or not a number)
 
 
 @dataclass
@@ -81,30 +106,15 @@ class ReportDiff:
     notes: list[str] = field(default_factory=list)
 
     def totals(self) -> dict[str, int]:
-        return {k: sum(getattr(p, k) for p in self.parts) for k in ("copied", "changed", "new", "removed")}
+        return {k: sum(getattr(p, k) for p in self.parts) for k in ("copied", "changed", "new", "removed", "moved")}
 
 
 # ------------------------------------------------------------------ building
 
 def _sentence_spans(report: Report, start: int, end: int) -> list[tuple[int, int]]:
-    try:
-        from ..sentences import split_sentences
+    from ..sentences import split_sentences
 
-        spans = split_sentences(report.text, start, end)
-    except Exception:
-        spans = []
-    if not spans:
-        import re
-
-        spans, prev = [], start
-        for m in re.finditer(r"[。！？；\n]", report.text[start:end]):
-            e = start + m.end()
-            if report.text[prev:e].strip():
-                spans.append((prev, e))
-            prev = e
-        if report.text[prev:end].strip():
-            spans.append((prev, end))
-    return [(s, e) for s, e in spans if report.text[s:e].strip()]
+    return [(s, e) for s, e in split_sentences(report.text, start, end) if report.text[s:e].strip()]
 
 
 def _parts(report: Report) -> list[tuple[str, str, int, int]]:
@@ -148,27 +158,66 @@ def _display(s: str) -> str:
 
 
 def _char_segments(a: str, b: str) -> tuple[list[Segment], list[Segment], int]:
-    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    """Character diff with every number one token (a changed figure is replaced whole)."""
+    ta, tb = _TOKEN.findall(a), _TOKEN.findall(b)
+    sm = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
     sa, sb, same = [], [], 0
     for op, i1, i2, j1, j2 in sm.get_opcodes():
+        x, y = "".join(ta[i1:i2]), "".join(tb[j1:j2])
         if op == "equal":
-            sa.append(Segment("equal", a[i1:i2]))
-            sb.append(Segment("equal", b[j1:j2]))
-            same += len(_key(b[j1:j2]))
+            sa.append(Segment("equal", x))
+            sb.append(Segment("equal", y))
+            same += len(_key(y))
         else:
-            if i2 > i1:
-                sa.append(Segment("delete", a[i1:i2]))
-            if j2 > j1:
-                sb.append(Segment("insert", b[j1:j2]))
+            if x:
+                sa.append(Segment("delete", x))
+            if y:
+                sb.append(Segment("insert", y))
     return sa, sb, same
+
+
+def _labelled_numbers(s: str) -> list[tuple[str, float, str]]:
+    return [(m.group("label"), float(m.group("num")), m.group("unit") or "") for m in _LABELLED_NUMBER.finditer(s)]
+
+
+def _common_suffix(x: str, y: str) -> int:
+    k = 0
+    while k < min(len(x), len(y)) and x[-1 - k] == y[-1 - k]:
+        k += 1
+    return k
+
+
+def number_changes(a: str, b: str) -> list[NumberChange]:
+    """Numbers of two versions of a sentence paired by their labels (the same words before them, else
+    the longest shared ending of at least two characters, same unit); changed and unpaired ones."""
+    na, nb = _labelled_numbers(a), _labelled_numbers(b)
+    used: set[int] = set()
+    out = []
+    for label, va, unit in na:
+        best, best_k = 1, None
+        for k, (lb, _, ub) in enumerate(nb):
+            if k in used or ub != unit:
+                continue
+            score = 99 if lb == label else _common_suffix(lb, label)
+            if score > best:
+                best, best_k = score, k
+        if best_k is None:
+            out.append(NumberChange(label, va, None, unit))
+            continue
+        used.add(best_k)
+        if nb[best_k][1] != va:
+            out.append(NumberChange(label, va, nb[best_k][1], unit))
+    out += [NumberChange(lb, None, vb, ub) for k, (lb, vb, ub) in enumerate(nb) if k not in used]
+    return out
 
 
 def _scored(flags: np.ndarray, text: str, s: int, e: int) -> int:
     return sum(1 for k in range(s, e) if not text[k].isspace() and not flags[k])
 
 
-def diff_reports(a: Report, b: Report, similar: float = 0.5) -> ReportDiff:
-    """Part-by-part, sentence-by-sentence diff of report ``b`` against report ``a``."""
+def diff_reports(a: Report, b: Report, similar: float = 0.5, cells: tuple[list, list] | None = None) -> ReportDiff:
+    """Part-by-part, sentence-by-sentence diff of report ``b`` against report ``a``; ``cells``: the
+    statistics-table cells of both (``nlp.tables.extract_tables``), compared cell by cell."""
     fa, fb = _template_flags(a), _template_flags(b)
     parts_a = {k: (t, s, e) for k, t, s, e in _parts(a)}
     order = [k for k, *_ in _parts(b)] + [k for k, *_ in _parts(a) if k not in {x for x, *_ in _parts(b)}]
@@ -208,8 +257,9 @@ def diff_reports(a: Report, b: Report, similar: float = 0.5) -> ReportDiff:
                 if best_j is not None and best >= similar:
                     used_b.add(best_j)
                     (s, e), (t, u) = sents_a[i], sents_b[best_j]
-                    sa, sb, _ = _char_segments(_display(a.text[s:e]), _display(b.text[t:u]))
-                    pd.rows.append(DiffRow("changed", (s, e), (t, u), sa, sb))
+                    da, db = _display(a.text[s:e]), _display(b.text[t:u])
+                    sa, sb, _ = _char_segments(da, db)
+                    pd.rows.append(DiffRow("changed", (s, e), (t, u), sa, sb, numbers=number_changes(da, db)))
                 else:
                     s, e = sents_a[i]
                     pd.rows.append(DiffRow("removed", (s, e), None, [Segment("delete", _display(a.text[s:e]))], []))
@@ -239,7 +289,34 @@ def diff_reports(a: Report, b: Report, similar: float = 0.5) -> ReportDiff:
                 pd.copied += min(same, tb_)
                 pd.changed += max(0, tb_ - same)
         out.append(pd)
-    return ReportDiff(a, b, out, _cell_changes(a, b))
+    _mark_moved(out, a, b, fa, fb)
+    return ReportDiff(a, b, out, _cell_changes(*cells) if cells is not None else None)
+
+
+def _mark_moved(parts: list[PartDiff], a: Report, b: Report, fa: np.ndarray, fb: np.ndarray) -> None:
+    """A sentence removed from one part of A and new in another part of B is one *moved* row."""
+    removed: dict[str, list[tuple[PartDiff, DiffRow]]] = {}
+    for pd in parts:
+        for row in pd.rows:
+            if row.op == "removed" and not row.template:
+                removed.setdefault(_key(a.text[row.a[0]:row.a[1]]), []).append((pd, row))
+    for pd in parts:
+        for row in pd.rows:
+            if row.op != "new" or row.template:
+                continue
+            found = removed.get(_key(b.text[row.b[0]:row.b[1]]))
+            if not found:
+                continue
+            src_part, src = found.pop(0)
+            if src_part is pd:
+                continue
+            src_part.rows.remove(src)
+            src_part.removed -= _scored(fa, a.text, *src.a)
+            row.op, row.a, row.moved_from = "moved", src.a, src_part.key
+            row.a_segments = [Segment("equal", _display(a.text[src.a[0]:src.a[1]]))]
+            scored = _scored(fb, b.text, *row.b)
+            pd.new -= scored
+            pd.moved += scored
 
 
 def _section_heading(report: Report, offset: int) -> str:
@@ -261,136 +338,26 @@ def _anchor(rows: list[DiffRow], k: int) -> int:
     return -1
 
 
-def _cell_changes(a: Report, b: Report) -> list[CellChange] | None:
-    try:
-        from ..tables import extract_tables
+def _number(x) -> float | None:
+    return float(x.value) if x is not None and isinstance(x.value, (int, float)) and not isinstance(x.value, bool) else None
 
-        ca = {f"{c.table}:{c.row}:{c.column}": c for c in extract_tables(a)}
-        cb = {f"{c.table}:{c.row}:{c.column}": c for c in extract_tables(b)}
-    except Exception:
-        return None
-    if not ca and not cb:
-        return None
+
+def _cell_changes(cells_a, cells_b) -> list[CellChange]:
+    """Cells whose value differs between the two reports' tables, keyed by table:row:column."""
+    ca = {f"{c.table}:{c.row}:{c.column}": c for c in cells_a}
+    cb = {f"{c.table}:{c.row}:{c.column}": c for c in cells_b}
     out = []
     for k in sorted(set(ca) | set(cb)):
         x, y = ca.get(k), cb.get(k)
-        va = "" if x is None else (str(x.value) if x.value is not None else x.raw)
-        vb = "" if y is None else (str(y.value) if y.value is not None else y.raw)
+        va = "" if x is None else (_fmt(x.value) if x.value is not None else x.raw)
+        vb = "" if y is None else (_fmt(y.value) if y.value is not None else y.raw)
         if va != vb:
-            out.append(CellChange(k, (y or x).label or k, va, vb))
+            na, nb = _number(x), _number(y)
+            delta = None if na is None or nb is None else round(nb - na, 4)
+            pct = None if delta is None or not na else round(delta / na, 4)
+            out.append(CellChange(k, (y or x).label, va, vb, delta, pct))
     return out
 
 
-# ------------------------------------------------------------------ rendering
-
-def _seg_text(segs: list[Segment]) -> str:
-    out = []
-    for s in segs:
-        t = " ".join(s.text.split())
-        out.append(t if s.op == "equal" else (f"[-{t}-]" if s.op == "delete" else f"{{+{t}+}}"))
-    return "".join(out)
-
-
-def render_text(d: ReportDiff, show_same: bool = False, show_template: bool = False) -> str:
-    """Plain-text diff: per part the shares, then every changed / new / removed sentence
-    (template rows — tables, preamble — only counted unless ``show_template``)."""
-    lines = [f"A: {d.a.id} ({d.a.agency} {d.a.year or ''})", f"B: {d.b.id} ({d.b.agency} {d.b.year or ''})"]
-    t = d.totals()
-    total = t["copied"] + t["changed"] + t["new"]
-    if total:
-        lines.append(f"B vs A (template excluded): copied {t['copied'] / total:.0%} · changed {t['changed'] / total:.0%} · "
-                     f"new {t['new'] / total:.0%} · removed from A {t['removed']} chars")
-    for p in d.parts:
-        lines.append("")
-        lines.append(f"== {p.key} {p.title_b or p.title_a}  (copied {p.copied} · changed {p.changed} · new {p.new} · removed {p.removed})")
-        hidden = 0
-        section = ""
-        for r in p.rows:
-            if r.op == "same" and not show_same:
-                continue
-            if r.template and not show_template:
-                hidden += 1
-                continue
-            if r.section and r.section != section:
-                section = r.section
-                lines.append(f"  -- {section}")
-            tag = LABELS[r.op].split()[0] + (" (template)" if r.template else "")
-            if r.op == "changed":
-                lines.append(f"  {tag} A: {_seg_text(r.a_segments)}")
-                lines.append(f"  {' ' * len(tag)} B: {_seg_text(r.b_segments)}")
-            else:
-                lines.append(f"  {tag} {_seg_text(r.b_segments or r.a_segments)}")
-        if hidden:
-            lines.append(f"  ({hidden} changed template rows not shown: tables, preamble, contact lines)")
-    if d.cells:
-        lines.append("")
-        lines.append("== changed table cells")
-        for c in d.cells:
-            lines.append(f"  {c.key}: {c.a or '(none)'} → {c.b or '(none)'}")
-    return "\n".join(lines)
-
-
-_CSS = """
-body{font-family:sans-serif;margin:1.5em;line-height:1.6}
-table{border-collapse:collapse;width:100%;table-layout:fixed}
-td,th{border:1px solid #999;padding:4px 6px;vertical-align:top}
-th.label{width:7em}
-del{background:#fdd;text-decoration:line-through}
-ins{background:#dfd;text-decoration:underline}
-tr.template td{color:#555;font-style:italic}
-.legend span{margin-right:1.5em}
-"""
-
-
-def _seg_html(segs: list[Segment]) -> str:
-    out = []
-    for s in segs:
-        t = html.escape(s.text)
-        if s.op == "equal":
-            out.append(t)
-        elif s.op == "delete":
-            out.append(f'<del title="removed">{t}</del>')
-        else:
-            out.append(f'<ins title="added">{t}</ins>')
-    return "".join(out)
-
-
-def render_html(d: ReportDiff) -> str:
-    """A self-contained HTML page: side by side per part, changes marked with <del>/<ins> and labels."""
-    esc = html.escape
-    t = d.totals()
-    total = t["copied"] + t["changed"] + t["new"]
-    h = ["<!DOCTYPE html>", '<html lang="zh"><head><meta charset="utf-8">',
-         f"<title>diff {esc(d.a.id)} → {esc(d.b.id)}</title><style>{_CSS}</style></head><body>",
-         f"<h1>{esc(d.a.agency or d.a.id)} {esc(str(d.a.year or ''))} → {esc(d.b.agency or d.b.id)} {esc(str(d.b.year or ''))}</h1>",
-         '<p class="legend"><span>同 copied: same sentence</span><span>改 changed: <del>removed text</del> / <ins>added text</ins></span>'
-         "<span>新 new: only in B</span><span>删 removed: only in A</span><span><i>template</i>: mandated text, not scored</span></p>"]
-    if total:
-        h.append(f"<p>B compared with A, template text excluded: copied {t['copied'] / total:.0%}, changed "
-                 f"{t['changed'] / total:.0%}, new {t['new'] / total:.0%}; {t['removed']} characters of A removed.</p>")
-    for p in d.parts:
-        h.append(f"<h2>{esc(p.key)} {esc(p.title_b or p.title_a)}</h2>")
-        h.append(f"<p>copied {p.copied} · changed {p.changed} · new {p.new} · removed {p.removed} characters</p>")
-        h.append(f'<table><tr><th class="label">row</th><th>A: {esc(d.a.id)}</th><th>B: {esc(d.b.id)}</th></tr>')
-        section = ""
-        for r in p.rows:
-            if r.section and r.section != section:
-                section = r.section
-                h.append(f'<tr><th colspan="3" class="section">{esc(section)}</th></tr>')
-            label = LABELS[r.op] + (" · template" if r.template else "")
-            cls = ' class="template"' if r.template else ""
-            h.append(f"<tr{cls}><th class=\"label\">{esc(label)}</th><td>{_seg_html(r.a_segments)}</td>"
-                     f"<td>{_seg_html(r.b_segments)}</td></tr>")
-        h.append("</table>")
-    if d.cells is not None:
-        h.append("<h2>Changed table cells</h2>")
-        if d.cells:
-            h.append('<table><tr><th>cell</th><th>A</th><th>B</th></tr>')
-            for c in d.cells:
-                h.append(f"<tr><td>{esc(c.key)}</td><td><del>{esc(c.a or '(none)')}</del></td>"
-                         f"<td><ins>{esc(c.b or '(none)')}</ins></td></tr>")
-            h.append("</table>")
-        else:
-            h.append("<p>No table cell changed.</p>")
-    h.append("</body></html>")
-    return "\n".join(h)
+def _fmt(v) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)

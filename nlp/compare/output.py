@@ -13,7 +13,7 @@ from typing import Sequence
 
 from ..batch import write_text
 from ..csvsafe import csv_text
-from .core import CompareResult, PairMeasures, ReportMeasures
+from .records import CompareResult, PairMeasures, Passage, ReportMeasures
 
 
 def _csv(rows: list[dict], fields: list[str]) -> str:
@@ -22,13 +22,23 @@ def _csv(rows: list[dict], fields: list[str]) -> str:
 
 def passages_jsonl(result: CompareResult) -> str:
     lines = [json.dumps(p.to_dict(), ensure_ascii=False) for p in result.reuse_passages]
+    lines += [json.dumps(p.to_dict(), ensure_ascii=False) for p in result.formula_passages]
     lines += [json.dumps(p.to_dict(), ensure_ascii=False) for p in result.template_passages]
     return "\n".join(lines) + ("\n" if lines else "")
 
 
 def reports_csv(result: CompareResult) -> str:
-    fields = list(ReportMeasures.__dataclass_fields__)
-    return _csv([r.row() for r in result.reports], fields)
+    """One row per report; ``reference`` names the document-frequency table used, ``extra`` the
+    pass-through fields of a JSON-lines record."""
+    fields = list(ReportMeasures.__dataclass_fields__) + ["reference"]
+    rows = []
+    for r in result.reports:
+        row = r.row()
+        row["reference"] = result.reference
+        if result.extra:
+            row["extra"] = json.dumps(result.extra.get(r.report, {}), ensure_ascii=False, sort_keys=True)
+        rows.append(row)
+    return _csv(rows, fields + (["extra"] if result.extra else []))
 
 
 def pairs_csv(result: CompareResult) -> str:
@@ -72,18 +82,27 @@ def _short(text: str, width: int = 40) -> str:
     return t if len(t) <= width else t[: width - 1] + "…"
 
 
+def ranked_reuse(result: CompareResult) -> list[Passage]:
+    """Reused passages, most widely printed first (agencies, reports, characters outside template
+    and formulas); formulas are never in it (they are passages of their own kind)."""
+    return sorted(result.reuse_passages, key=lambda p: (-p.n_agencies, -p.n_reports, -p.scored_chars, p.id))
+
+
 def summary_text(result: CompareResult, top: int = 5) -> str:
     """A short ranked summary for the terminal."""
     lines = []
     reuse = result.reuse_passages
     lines.append(f"{len(result.reports)} reports · {len(reuse)} reused passages · "
                  f"{len(result.template_passages)} template passages masked · "
+                 f"{len(result.formula_passages)} political formulas (boilerplate, not reuse) · "
                  f"{len(result.near_identical_clusters)} near-identical clusters")
     if reuse:
         lines.append("")
-        lines.append("Most widely reused passages (agencies · reports · chars):")
-        for p in sorted(reuse, key=lambda p: (-p.n_agencies, -p.n_reports, -p.chars, p.id))[:top]:
-            lines.append(f"  {p.id}  {p.n_agencies:>3} · {p.n_reports:>3} · {p.chars:>4}  {_short(p.text)}")
+        lines.append("Most widely reused passages (agencies · reports · chars outside template; printed first by):")
+        for p in ranked_reuse(result)[:top]:
+            flag = "  [foreign name]" if "foreign_name" in p.flags else ""
+            lines.append(f"  {p.id}  {p.n_agencies:>3} · {p.n_reports:>3} · {p.scored_chars:>4}  {_short(p.text)}"
+                         f"  ({p.first_printed or 'undetermined'}){flag}")
     rows = sorted(result.reports, key=lambda r: (-r.reused_other_agency_share, r.report))
     if rows:
         lines.append("")

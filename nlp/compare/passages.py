@@ -75,27 +75,48 @@ def window_ok(template: np.ndarray, n: int) -> np.ndarray:
     return (c[n:n + m] - c[:m]) == 0
 
 
-def _chain_breaks(i: np.ndarray, j: np.ndarray, n: int, max_gap: int, max_shift: int) -> np.ndarray:
+def _chain_breaks(i: np.ndarray, j: np.ndarray, n: int, max_gap: int, max_shift: int,
+                  scored_before: np.ndarray | None = None, bridge: int = 0) -> np.ndarray:
+    """Where a diagonal seed chain breaks: more than ``max_gap`` uncovered characters between
+    consecutive seed windows, a drift over ``max_shift``, or a step back. With
+    ``scored_before`` (per stream position, scored characters before it) masked characters
+    in a gap are not counted, up to ``bridge`` of them: a copied sentence holding a mandated
+    phrase or a formula stays one chain."""
     diag = j - i
     gap = np.diff(i) - n  # uncovered characters between consecutive seed windows in a
+    if scored_before is not None and len(i) > 1:
+        ends = np.minimum(i[:-1] + n, len(scored_before) - 1)
+        scored_gap = np.maximum(0, scored_before[i[1:]] - scored_before[ends])
+        masked_gap = np.maximum(0, gap - scored_gap)
+        too_far = (scored_gap > max_gap) | (masked_gap > bridge)
+    else:
+        too_far = gap > max_gap
     shift = np.abs(np.diff(diag))
     back = np.diff(j) < 0
-    return np.flatnonzero((gap > max_gap) | (shift > max_shift) | back) + 1
+    return np.flatnonzero(too_far | (shift > max_shift) | back) + 1
 
 
-def _trim_weak_ends(i: np.ndarray, j: np.ndarray, n: int, min_run: int, min_gap: int = 3) -> tuple[np.ndarray, np.ndarray]:
+def _trim_weak_ends(i: np.ndarray, j: np.ndarray, n: int, min_run: int, min_gap: int = 3,
+                    scored_before: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Drop a first or last exact run shorter than ``min_run`` characters that is cut off from
     the rest by ≥ ``min_gap`` unaligned characters: a common phrase just past a passage's
-    end (the next sentence opening alike in both reports) is not part of the passage."""
+    end (the next sentence opening alike in both reports) is not part of the passage. With
+    ``scored_before``, masked characters (a bridged template phrase) do not count as a gap."""
+    def gap(a_end: int, a_next: int, b_end: int, b_next: int) -> int:
+        ga = a_next - a_end
+        if scored_before is not None and a_next > a_end:
+            ga = int(scored_before[min(a_next, len(scored_before) - 1)] - scored_before[min(a_end, len(scored_before) - 1)])
+        return max(ga, b_next - b_end - (a_next - a_end - ga))
+
     while len(i) > 1:
         di, dj = np.diff(i), np.diff(j)
         cut = np.flatnonzero((di != dj) | (di > n)) + 1
         if len(cut) == 0:
             break
         first_len = int(i[cut[0] - 1]) + n - int(i[0])
-        gap_first = max(int(i[cut[0]]) - (int(i[cut[0] - 1]) + n), int(j[cut[0]]) - (int(j[cut[0] - 1]) + n))
+        gap_first = gap(int(i[cut[0] - 1]) + n, int(i[cut[0]]), int(j[cut[0] - 1]) + n, int(j[cut[0]]))
         last_len = int(i[-1]) + n - int(i[cut[-1]])
-        gap_last = max(int(i[cut[-1]]) - (int(i[cut[-1] - 1]) + n), int(j[cut[-1]]) - (int(j[cut[-1] - 1]) + n))
+        gap_last = gap(int(i[cut[-1] - 1]) + n, int(i[cut[-1]]), int(j[cut[-1] - 1]) + n, int(j[cut[-1]]))
         if last_len < min_run and gap_last >= min_gap and last_len <= first_len:
             i, j = i[:cut[-1]], j[:cut[-1]]
         elif first_len < min_run and gap_first >= min_gap:
@@ -186,8 +207,13 @@ def find_aligned_pairs(
     max_shift: int = 10,
     min_identity: float = 0.8,
     progress=None,
+    masks: list[np.ndarray] | None = None,
+    bridge: int = 0,
 ) -> list[AlignedPair]:
-    """Aligned span pairs between each report and its partners (see module docstring)."""
+    """Aligned span pairs between each report and its partners (see module docstring).
+
+    ``masks``: per report, the template/formula characters seeds skip; runs of them up to
+    ``bridge`` characters long do not break a passage."""
     from .textprep import codepoints
 
     pairs: list[AlignedPair] = []
@@ -206,6 +232,9 @@ def find_aligned_pairs(
         if len(vp) == 0:
             continue
         r_cps = codepoints(streams[r])
+        scored_before = None
+        if masks is not None and bridge > 0:
+            scored_before = np.concatenate([[0], np.cumsum(~masks[r])]).astype(np.int64)
         m1, m2 = index.min1[k], index.min2[k]
         partner = np.where(m1 == r, m2, m1)
         margin = 2 * n + max_gap
@@ -215,8 +244,15 @@ def find_aligned_pairs(
             # seeds: every shared n-gram of r found in p, between (a margin around) the first
             # and last n-gram whose lowest other holder is p
             where_p = np.flatnonzero(partner == p)
-            lo = int(np.searchsorted(vp, vp[where_p[0]] - margin))
-            hi = int(np.searchsorted(vp, vp[where_p[-1]] + margin, side="right"))
+            first, last = int(vp[where_p[0]]), int(vp[where_p[-1]])
+            if scored_before is None:
+                lo_pos, hi_pos = first - margin, last + margin
+            else:  # the margin counts scored characters: a bridged template phrase does not use it up
+                lo_pos = int(np.searchsorted(scored_before, scored_before[first] - margin))
+                hi_pos = int(np.searchsorted(scored_before, scored_before[min(last, len(scored_before) - 1)] + margin,
+                                             side="right"))
+            lo = int(np.searchsorted(vp, lo_pos))
+            hi = int(np.searchsorted(vp, hi_pos, side="right"))
             vq, hq = vp[lo:hi], hv[lo:hi]
             j = docs[p].resolve_positions(vq, hq)
             sel = j >= 0
@@ -228,12 +264,12 @@ def find_aligned_pairs(
             i_s, j_s = i_s[keep], j_s[keep]
             if len(i_s) == 0:
                 continue
-            cuts = _chain_breaks(i_s, j_s, n, max_gap, max_shift)
+            cuts = _chain_breaks(i_s, j_s, n, max_gap, max_shift, scored_before, bridge)
             p_cps = None
             for ci, cj in zip(np.split(i_s, cuts), np.split(j_s, cuts)):
                 if int(ci[-1]) + n - int(ci[0]) < min_chars:
                     continue
-                ci, cj = _trim_weak_ends(ci, cj, n, n + 5)
+                ci, cj = _trim_weak_ends(ci, cj, n, n + 5, scored_before=scored_before)
                 if int(ci[-1]) + n - int(ci[0]) < min_chars:
                     continue
                 if p_cps is None:
@@ -259,9 +295,10 @@ class Node:
     end: int
 
 
-def cluster_pairs(pairs: list[AlignedPair], min_overlap: float = 0.5) -> tuple[list[Node], list[list[int]]]:
-    """Single-link clusters of spans: returns the nodes and, per cluster, its node indexes
-    (clusters and members in a stable order: by first report, then start).
+def cluster_pairs(pairs: list[AlignedPair], min_overlap: float = 0.5) -> tuple[list[Node], list[list[int]], list[float]]:
+    """Single-link clusters of spans: returns the nodes, per cluster its node indexes (clusters and
+    members in a stable order: by first report, then start) and the lowest identity of the pairs
+    that built it.
 
     Spans of one report are one node when their overlap covers ≥ ``min_overlap`` of the
     *longer* span (the same stretch of text): a short phrase inside a long passage stays
@@ -306,4 +343,8 @@ def cluster_pairs(pairs: list[AlignedPair], min_overlap: float = 0.5) -> tuple[l
     for k in range(len(nodes)):
         groups.setdefault(uf.find(k), []).append(k)
     clusters = sorted(groups.values(), key=lambda ks: (nodes[ks[0]].doc, nodes[ks[0]].start))
-    return nodes, clusters
+    lowest: dict[int, float] = {}
+    for e, p in enumerate(pairs):
+        root = uf.find(end_node[2 * e])
+        lowest[root] = min(lowest.get(root, 1.0), p.identity)
+    return nodes, clusters, [lowest.get(uf.find(ks[0]), 1.0) for ks in clusters]

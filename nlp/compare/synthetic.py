@@ -1,7 +1,8 @@
 """Ground truth by construction, for tests and benchmarks of :func:`nlp.compare.compare`.
 
-- :func:`plant_passages` splices passages of real reports into other real reports and
-  records where each planted passage stands in its donor and its receiver;
+- :func:`plant_sentence_copies` copies whole sentences of real reports into other real
+  reports at sentence boundaries (inside parts, before the first heading, holding mandated
+  phrases, beside contact items) and records where each copy stands in donor and receiver;
 - :func:`score_planted` checks a compare result against those records: recall (every
   planted passage found, both spans within ± ``tolerance`` characters) and precision
   (every reported reuse span is planted or was already there before planting);
@@ -29,7 +30,7 @@ class PlantedCase:
     receiver: str
     receiver_start: int
     receiver_end: int
-    snap: str  # 'sentence' (whole sentences, inserted between sentences) or 'free' (any characters, anywhere)
+    placement: str  # one of PLACEMENTS
 
 
 @dataclass
@@ -44,20 +45,89 @@ def _free(blocked: list[tuple[int, int]], s: int, e: int) -> bool:
     return all(e <= a or s >= b for a, b in blocked)
 
 
-_SENT_END = re.compile(r"[。！？；]")
+#: where a planted copy goes in its receiver
+PLACEMENTS = ("body", "preamble", "mandated", "contact")
+#: constructed contact items put right beside a copy placed "contact" (own wording, invented numbers)
+_CONTACT_ITEMS = ("联系电话：0{a}-{b}", "电子邮箱：xxgk{a}@example.gov.cn", "地址：某市某路{a}号，邮编：{b6}")
 
 
-def _sentence_ends(text: str) -> list[int]:
-    return [m.end() for m in _SENT_END.finditer(text)]
+def _sentences_on_lines(text: str) -> list[tuple[int, int]]:
+    """Sentences as the comparison sees them (a line wrap does not end a sentence)."""
+    from ..sentences import split_sentences
+
+    return split_sentences(text.replace("\n", " "))
 
 
-def plant_passages(base: list[Report], n_cases: int, rng: random.Random,
-                   blocked: dict[str, list[tuple[int, int]]] | None = None,
-                   min_len: int = 30, max_len: int = 160) -> PlantedCorpus:
-    """Copy ``n_cases`` passages between distinct reports of ``base`` (each report is a donor or a
-    receiver at most once, so offsets stay simple). ``blocked``: per report id, text spans a
-    donor passage or an insertion point must avoid (template text, passages already shared)."""
-    blocked = blocked or {}
+def _masked_share(spans: list[tuple[int, int, str]], s: int, e: int, reasons: set[str] | None = None) -> float:
+    covered = 0
+    for a, b, why in spans:
+        if reasons is None or why in reasons:
+            covered += max(0, min(b, e) - max(a, s))
+    return covered / max(1, e - s)
+
+
+def _pick_sentence_copy(text: str, template: list[tuple[int, int, str]], blocked: list[tuple[int, int]],
+                        rng: random.Random, mandated: bool, min_len: int, max_len: int) -> tuple[int, int] | None:
+    """Whole sentences (one to three in a row on one line) of ``min_len``–``max_len`` characters
+    that no pre-existing passage touches, outside tables and headings, mostly unmasked; with
+    ``mandated`` only sentences holding a masked phrase (template vocabulary or a formula)."""
+    sents = _sentences_on_lines(text)
+    cands = []
+    for k in range(len(sents)):
+        for m in range(k, min(k + 3, len(sents))):
+            s, e = sents[k][0], sents[m][1]
+            if "\n" in text[s:e] or not min_len <= e - s <= max_len:
+                continue
+            if text[e - 1] not in "。！？；;!?" or sum(ch.isdigit() for ch in text[s:e]) > (e - s) // 5:
+                continue
+            if not _free(blocked, s, e) or _masked_share(template, s, e, {"table", "heading", "contact"}) > 0:
+                continue
+            share = _masked_share(template, s, e)
+            if mandated and share == 0:
+                continue
+            if any(_masked_share(template, a, b) > 0.5 for a, b in sents[k:m + 1]):
+                continue  # a mandated sentence (template by the format's words) is not a copy
+            cands.append((s, e))
+    return rng.choice(cands) if cands else None
+
+
+def _line_ends_sentence(text: str, line_start: int) -> bool:
+    """True when the line before ``line_start`` ends a sentence or is a short title line."""
+    prev = text[:line_start].rstrip()
+    if not prev:
+        return True
+    last_line = prev[prev.rfind("\n") + 1:]
+    return prev[-1] in "。！？；;!?" or (len(last_line) <= 40 and re.search(r"(?:报告|年报|情况)$", last_line) is not None)
+
+
+def _pick_sentence_gap(report: Report, blocked: list[tuple[int, int]], rng: random.Random,
+                       before_first_heading: bool) -> int | None:
+    """A position right after a sentence (or at a line start), outside pre-existing passages;
+    with ``before_first_heading`` one before the report's first part."""
+    text = report.text
+    limit = report.parts[0].start if report.parts else len(text)
+    ends = [e for _, e in _sentences_on_lines(text) if text[e - 1] in "。！？；;!?"]
+    if before_first_heading:
+        # or a line start after a sentence end or after a title line (no sentence punctuation)
+        lines = [m.end() for m in re.finditer(r"\n", text[:limit])]
+        cands = [e for e in ends if e <= limit] + [p for p in lines if _line_ends_sentence(text, p)]
+    else:
+        first = report.parts[0].title_end if report.parts and report.parts[0].title_end > 0 else 0
+        cands = [e for e in ends if e > first]
+    cands = sorted({p for p in cands if _free(blocked, p - 1, p + 1)})
+    return rng.choice(cands) if cands else None
+
+
+def plant_sentence_copies(base: list[Report], n_cases: int, rng: random.Random,
+                          template: dict[str, list[tuple[int, int, str]]],
+                          existing: dict[str, list[tuple[int, int]]],
+                          min_len: int = 40, max_len: int = 200) -> PlantedCorpus:
+    """Copy whole sentences of one report into another at a sentence boundary, punctuation kept, the
+    way reports copy each other. Placements cycle through :data:`PLACEMENTS`: inside a part; before
+    the first part heading; a sentence holding a mandated phrase or formula; right beside a contact
+    item (on the same line). ``template``: per report id, the masked spans of a compare run on
+    ``base`` (reason codes); ``existing``: the reuse spans found there. Each report is a donor or a
+    receiver at most once, and donor and receiver are different agencies."""
     order = list(range(len(base)))
     rng.shuffle(order)
     n_cases = min(n_cases, len(base) // 2)
@@ -65,22 +135,43 @@ def plant_passages(base: list[Report], n_cases: int, rng: random.Random,
     texts = {r.id: r.text for r in base}
     cases: list[PlantedCase] = []
     inserts: dict[str, tuple[int, int]] = {}
-    for di, ri in zip(donors, receivers):
-        d, r = base[di], base[ri]
-        if d.agency and r.agency and d.agency == r.agency:
-            continue
-        snap = "sentence" if rng.random() < 0.5 else "free"
-        span = _pick_donor_span(d.text, blocked.get(d.id, []), rng, snap, min_len, max_len)
+    used = set()
+    for k, (di, ri) in enumerate(zip(donors, receivers)):
+        placement = PLACEMENTS[k % len(PLACEMENTS)]
+        r = base[ri]
+        span = None
+        # the drawn donor first, then any report not drawn (few sentences hold a mandated phrase)
+        for dj in [di] + [x for x in order[2 * n_cases:] if x not in used]:
+            d = base[dj]
+            if d.agency and r.agency and d.agency == r.agency:
+                continue
+            span = _pick_sentence_copy(d.text, template.get(d.id, []), existing.get(d.id, []), rng,
+                                       placement == "mandated", min_len, max_len)
+            if span is not None:
+                used.add(dj)
+                break
         if span is None:
             continue
-        at = _pick_insert(r.text, blocked.get(r.id, []), rng, snap)
+        blocked_r = existing.get(r.id, []) + [(a, b) for a, b, why in template.get(r.id, []) if why == "table"]
+        at = _pick_sentence_gap(r, blocked_r, rng, placement == "preamble")
         if at is None:
             continue
         s, e = span
         passage = d.text[s:e]
-        texts[r.id] = r.text[:at] + passage + r.text[at:]
-        inserts[r.id] = (at, len(passage))
-        cases.append(PlantedCase(d.id, s, e, r.id, at, at + len(passage), snap))
+        before = after = ""
+        if placement == "contact":
+            item = rng.choice(_CONTACT_ITEMS).format(a=rng.randint(100, 999), b=rng.randint(10**7, 10**8 - 1),
+                                                     b6=rng.randint(10**5, 10**6 - 1))
+            if rng.random() < 0.5:
+                before = item + rng.choice(("；", "，", "。", "\n"))
+            else:
+                after = item
+        elif at > 0 and r.text[at - 1] == "\n":
+            after = "\n"
+        inserted = before + passage + after
+        texts[r.id] = r.text[:at] + inserted + r.text[at:]
+        inserts[r.id] = (at, len(inserted))
+        cases.append(PlantedCase(d.id, s, e, r.id, at + len(before), at + len(before) + len(passage), placement))
     reports = []
     for r in base:
         if r.id in inserts:
@@ -117,52 +208,6 @@ def shifted_copy(report: Report, new_text: str, at: int, length: int) -> Report:
     d["text"] = new_text
     d.pop("original_text", None)
     return Report.from_dict(d)
-
-
-def _pick_donor_span(text: str, blocked: list[tuple[int, int]], rng: random.Random, snap: str,
-                     min_len: int, max_len: int) -> tuple[int, int] | None:
-    for _ in range(60):
-        if snap == "sentence":
-            ends = _sentence_ends(text)
-            if len(ends) < 3:
-                return None
-            k = rng.randrange(0, len(ends) - 1)
-            s = ends[k]
-            e = None
-            for k2 in range(k + 1, len(ends)):
-                if ends[k2] - s >= min_len:
-                    e = ends[k2]
-                    break
-            if e is None or e - s > max_len:
-                continue
-            while s < e and text[s].isspace():
-                s += 1
-        else:
-            length = rng.randint(min_len, max_len)
-            if len(text) <= length + 2:
-                return None
-            s = rng.randrange(0, len(text) - length)
-            e = s + length
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        seg = text[s:e]
-        if "\n" in seg.strip() or len(seg.strip()) < min_len:
-            continue  # one line of running text: no table cells, no headings
-        if sum(ch.isdigit() for ch in seg) > len(seg) // 4:
-            continue
-        if _free(blocked, s, e):
-            return s, e
-    return None
-
-
-def _pick_insert(text: str, blocked: list[tuple[int, int]], rng: random.Random, snap: str) -> int | None:
-    if snap == "sentence":
-        cands = [p for p in _sentence_ends(text) if _free(blocked, p - 1, p + 1)]
-    else:
-        cands = [p for p in range(1, len(text)) if not text[p].isspace() and _free(blocked, p - 1, p + 1)]
-    return rng.choice(cands) if cands else None
 
 
 @dataclass

@@ -20,9 +20,6 @@ from functools import lru_cache
 
 import numpy as np
 
-#: characters that end a sentence in the content stream
-SENTENCE_END = frozenset("。！？；!?;")
-
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 _BASE = np.uint64(1_000_003)
 
@@ -32,6 +29,11 @@ def _fold(ch: str) -> str:
     """NFKC-fold one character; keep it one character long (else keep it as is)."""
     f = unicodedata.normalize("NFKC", ch)
     return f if len(f) == 1 else ch
+
+
+def fold_text(s: str) -> str:
+    """``s`` as it appears in a content stream: whitespace dropped, each character NFKC-folded."""
+    return "".join(_fold(c) for c in s if not c.isspace())
 
 
 @lru_cache(maxsize=1)
@@ -127,27 +129,35 @@ def shingle_hashes(chars: str, n: int, fold_digits: bool = True) -> np.ndarray:
     return _splitmix64(h)
 
 
-def sentence_bounds(stream: ContentStream, text: str) -> list[tuple[int, int]]:
-    """Sentences of the stream: cut after 。！？； and at blank lines / headings of the text.
+#: a paragraph break in the text: a blank line, or a line opening with a part/section number
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n(?=\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|#))")
+#: clause marks in the content stream (folded: "，" is ",")
+_CLAUSE_CPS = np.asarray([ord(c) for c in ",;:、)》”"], dtype=np.uint64)
 
-    A fallback for texts the parser did not split (single line breaks are ignored:
-    PDF text wraps lines inside sentences).
-    """
+
+def sentence_bounds(stream: ContentStream, text: str, breaks: tuple[int, ...] = ()) -> list[tuple[int, int]]:
+    """Sentences of the stream, end to end: ``nlp.sentences.split_sentences`` on the stream
+    (whitespace-free, so a PDF line wrap never ends a sentence), also cut at paragraph breaks
+    of the text and at the text offsets ``breaks`` (e.g. the parser's paragraph bounds)."""
+    from ..sentences import split_sentences
+
     n = len(stream)
     if n == 0:
         return []
-    cuts = set()
-    for k, ch in enumerate(stream.chars):
-        if ch in SENTENCE_END:
-            cuts.add(k + 1)
-    # paragraph breaks: a blank line, or a line that starts with a part/section number
-    for m in re.finditer(r"\n\s*\n|\n(?=\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|#))", text):
+    cuts = {e for _, e in split_sentences(stream.chars)}
+    for m in _PARAGRAPH_BREAK.finditer(text):
         cuts.add(stream.to_stream_pos(m.end()))
-    bounds = sorted(c for c in cuts if 0 < c < n)
-    out = []
-    prev = 0
-    for c in bounds + [n]:
+    cuts.update(stream.to_stream_pos(b) for b in breaks)
+    out, prev = [], 0
+    for c in sorted(c for c in cuts if 0 < c < n) + [n]:
         if c > prev:
             out.append((prev, c))
             prev = c
     return out
+
+
+def clause_starts(chars: str) -> np.ndarray:
+    """Stream positions just after a clause mark (，；：、) or a closing bracket or quote: weaker
+    bounds than sentences."""
+    cps = codepoints(chars)
+    return np.flatnonzero(np.isin(cps, _CLAUSE_CPS)).astype(np.int64) + 1

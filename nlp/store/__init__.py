@@ -372,8 +372,9 @@ class CorpusStore:
                 self._insert("findings", rows)
         if compare and "compare" in wanted:
             from ..compare import compare as compare_reports
+            from ..compare.inputs import caller_options
 
-            comparison = compare_reports([a.report for a in analyses]) if analyses else None
+            comparison = compare_reports([a.report for a in analyses], **caller_options(analyses)) if analyses else None
             for table in ("passages", "passage_members", "report_measures"):
                 self.con.execute(f"DELETE FROM {table}")
             if comparison is not None:

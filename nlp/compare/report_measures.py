@@ -1,0 +1,122 @@
+"""Per-report measures of :func:`nlp.compare.compare`: template, formula and reused shares,
+boilerplate (Lang & Stice-Lawrence), redundancy (Cazier & Pfeiffer), specificity (Hope, Hu &
+Lu) and theme shares."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import numpy as np
+
+from . import measures as M
+from .index import DocShingles, ShingleIndex
+from .passages import window_ok
+from .prepare import PreparedReport
+from .records import CompareConfig, Passage, PassageSpan, ReportMeasures
+from .reference import ReferenceTable
+from .template import FORMULA
+from .textprep import shingle_hashes
+
+
+def doc_share(batch_df: np.ndarray, hashes: np.ndarray, n: int, n_docs: int,
+              reference: ReferenceTable | None) -> np.ndarray:
+    """Share of documents holding each n-gram: the compared reports pooled with the reference."""
+    if reference is not None and reference.has(n):
+        return (batch_df + reference.df(n, hashes)) / float(n_docs + reference.n_docs)
+    return batch_df / float(max(n_docs, 1))
+
+
+def boilerplate_positions(docs: list[PreparedReport], index: ShingleIndex, cfg: CompareConfig,
+                          reference: ReferenceTable | None) -> list[np.ndarray] | None:
+    """Per report, the start positions of boilerplate n-grams outside template text (found in
+    ≥ boilerplate_low and < boilerplate_high of the reports, reference pooled), or None when
+    fewer than ``boilerplate_min_docs`` documents are counted."""
+    N = len(docs)
+    bn = cfg.boilerplate_ngram
+    ref = reference if reference is not None and reference.has(bn) else None
+    if N + (ref.n_docs if ref else 0) < cfg.boilerplate_min_docs:
+        return None
+    if bn == cfg.ngram:
+        shingles, bindex, pos = [d.shingles for d in docs], index, [d.index_pos for d in docs]
+    else:
+        shingles = [DocShingles.build(shingle_hashes(d.stream.chars, bn)) for d in docs]
+        bindex = ShingleIndex.build(shingles)
+        pos = [bindex.lookup(sh.hashes) for sh in shingles]
+    out = []
+    for d, sh, p in zip(docs, shingles, pos):
+        if len(sh.hashes) == 0:
+            out.append(np.zeros(0, np.int64))
+            continue
+        share = doc_share(bindex.df[p], sh.hashes, bn, N, ref)
+        ok = window_ok(d.template.template, bn)
+        out.append(np.flatnonzero(ok & (share >= cfg.boilerplate_low) & (share < cfg.boilerplate_high)))
+    return out
+
+
+def report_measures(k: int, d: PreparedReport, boiler_starts: np.ndarray | None, cover: np.ndarray,
+                    agency_of: list[str], passages: list[tuple[Passage, PassageSpan]], near_group: int | None,
+                    themes: list[tuple[int, int, str]] | None, cfg: CompareConfig) -> ReportMeasures:
+    r = d.report
+    excluded = d.template.mask           # template and formulas: never reuse
+    template = d.template.template       # template only: outside every score
+    formula = d.template.reasons == FORMULA
+    total = len(d.stream)
+    tmpl = int(template.sum())
+    scored = total - tmpl
+    reusable = int((~excluded).sum())
+    reused = int(((cover > 0) & ~excluded).sum())
+    other_cover = np.zeros(total, dtype=bool)
+    own = agency_of[k] or f"?{r.id}"
+    mine_by_passage: dict[int, list[PassageSpan]] = defaultdict(list)
+    by_id: dict[int, Passage] = {}
+    for p, m in passages:
+        mine_by_passage[id(p)].append(m)
+        by_id[id(p)] = p
+    for pid, p in by_id.items():
+        # found at another agency: another agency named, or several agencies counted
+        if p.n_agencies > 1 or any(a != own for a in p.agencies):
+            for m in mine_by_passage[pid]:
+                other_cover[d.stream.to_stream_pos(m.start):d.stream.to_stream_pos(m.end)] = True
+    other = int((other_cover & ~excluded).sum())
+
+    # boilerplate: scored characters of sentences holding a boilerplate n-gram or a formula
+    boiler_share = None
+    if boiler_starts is not None and scored:
+        in_bp = np.zeros(total, dtype=bool)
+        sent_starts = d.sentence_starts[:-1]
+        hits = np.concatenate([boiler_starts, np.flatnonzero(formula)]).astype(np.int64)
+        for h in np.unique(np.searchsorted(sent_starts, hits, side="right") - 1).tolist():
+            if h >= 0:
+                s, e = d.sentences[h]
+                in_bp[s:e] = True
+        boiler_share = round(float((in_bp & ~template).sum()) / scored, 4)
+
+    # redundancy: share of scored 10-gram windows whose n-gram occurs more than once in the report
+    rn = cfg.redundancy_ngram
+    if rn == cfg.ngram:
+        h_r = d.shingles.hashes
+    else:
+        h_r = shingle_hashes(d.stream.chars, rn)
+    ok_r = window_ok(template, rn)
+    redundancy = 0.0
+    if len(ok_r) and ok_r.any():
+        _, inv, counts = np.unique(h_r[ok_r], return_inverse=True, return_counts=True)
+        redundancy = round(float((counts[inv] > 1).mean()), 4)
+
+    theme_shares: dict[str, float] = {}
+    if themes:
+        acc: Counter = Counter()
+        for s, e, t in themes:
+            a, b = d.stream.to_stream_pos(s), d.stream.to_stream_pos(e)
+            acc[t] += int((~template[a:b]).sum())
+        tot = sum(acc.values())
+        if tot:
+            theme_shares = {t: round(v / tot, 4) for t, v in sorted(acc.items())}
+
+    return ReportMeasures(
+        report=r.id, source=r.source, agency=r.agency, agency_group=agency_of[k], year=r.year,
+        chars=total, template_chars=tmpl, template_share=round(tmpl / total, 4) if total else 0.0,
+        scored_chars=scored, reused_chars=reused, reused_share=round(reused / reusable, 4) if reusable else 0.0,
+        reused_other_agency_share=round(other / reusable, 4) if reusable else 0.0, n_passages=len(by_id),
+        boilerplate_share=boiler_share, redundancy=redundancy, specificity=round(M.specificity(d.scored), 3),
+        formula_chars=int(formula.sum()), near_identical_group=near_group, theme_shares=theme_shares,
+    )
