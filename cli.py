@@ -446,9 +446,9 @@ def compare_cmd(
     force: bool = FORCE,
 ) -> None:
     """Find reused passages, template and boilerplate text, and year-over-year change across reports."""
-    from nlp.compare import compare, load_reference
-    from nlp.compare.inputs import read_jsonl
-    from nlp.compare.output import summary_text, write_outputs
+    from nlp.comparison import compare, load_reference
+    from nlp.comparison.inputs import read_jsonl
+    from nlp.comparison.output import summary_text, write_outputs
 
     if ngram < 2:
         raise XxgkError(f"--ngram must be at least 2 (got {ngram})")
@@ -491,8 +491,8 @@ def diff_cmd(
 ) -> None:
     """Side-by-side diff of two reports by part: copied, moved, changed and new text (numbers paired by their
     labels), and the statistics tables cell by cell."""
-    from nlp.compare.diff import diff_reports
-    from nlp.compare.diff_render import render_html, render_text
+    from nlp.comparison.diff import diff_reports
+    from nlp.comparison.diff_render import render_html, render_text
 
     html = out_file(html, [a, b], force)
     reports, inputs, failures = load_reports([a, b], quiet=True, dedupe=False)

@@ -1,4 +1,4 @@
-"""Benchmark of nlp.compare: scale, a naive baseline, and planted-passage accuracy.
+"""Benchmark of nlp.comparison (``nlp.compare``): scale, a naive baseline, and planted-passage accuracy.
 
     python benchmarks/compare.py                       # everything (sizes 1000 5000 10000)
     python benchmarks/compare.py --sizes 1000 5000     # fewer sizes
@@ -6,14 +6,14 @@
 
 1. **Scale** — reports built by recombining paragraphs of the shared corpus (6–14 random
    paragraphs each, half of them with their figures redrawn), compared with
-   ``nlp.compare.compare``; each size runs in a fresh process and prints wall time and
+   ``nlp.comparison.compare``; each size runs in a fresh process and prints wall time and
    peak resident memory (``ru_maxrss``; also the growth over the process's memory just
    before the comparison). Near-linear growth shows as a flat time per report.
 2. **Naive baseline** — all pairs through ``difflib.SequenceMatcher`` (matching blocks of
    ≥ min_chars), on sizes it can finish within ``--baseline-budget`` seconds; larger sizes
    are projected from the measured time per pair (marked as projected).
 3. **Planted copies** — whole sentences (40–200 characters) of real shared reports copied into
-   other real reports at sentence boundaries (``nlp.compare.synthetic.plant_sentence_copies``:
+   other real reports at sentence boundaries (``nlp.comparison.synthetic.plant_sentence_copies``:
    inside parts, before the first heading, holding mandated phrases, beside contact items),
    ~30 per round: recall (both spans within ±5 characters), precision (reported spans that are
    planted or pre-existing), span error.
@@ -67,7 +67,7 @@ def corpus_reports():
 
 
 def paragraph_pool() -> list[str]:
-    from nlp.compare.synthetic import paragraphs_of
+    from nlp.comparison.synthetic import paragraphs_of
 
     pool = []
     for r in corpus_reports():
@@ -89,8 +89,8 @@ def current_rss_mb() -> float:
 def worker(n: int, seed: int, pool_file: str) -> dict:
     """One size in a fresh process (the paragraph pool comes from a file: the worker never
     parses PDFs, so its peak memory is the comparison's)."""
-    from nlp.compare import compare, load_reference
-    from nlp.compare.synthetic import recombine_paragraphs
+    from nlp.comparison import compare, load_reference
+    from nlp.comparison.synthetic import recombine_paragraphs
 
     pool = json.loads(Path(pool_file).read_text(encoding="utf-8"))
     reports = recombine_paragraphs(pool, n, random.Random(seed))
@@ -151,8 +151,8 @@ def naive_all_pairs(texts: list[str], min_chars: int, budget: float) -> tuple[in
 
 
 def run_baseline(sizes: list[int], scale_sizes: list[int], seed: int, budget: float) -> None:
-    from nlp.compare import compare
-    from nlp.compare.synthetic import recombine_paragraphs
+    from nlp.comparison import compare
+    from nlp.comparison.synthetic import recombine_paragraphs
 
     pool = paragraph_pool()
     per_pair = None
@@ -178,8 +178,8 @@ def run_baseline(sizes: list[int], scale_sizes: list[int], seed: int, budget: fl
 # ------------------------------------------------------------------ 3. planted passages
 
 def run_planted(rounds: int, per_round: int) -> None:
-    from nlp.compare import compare, load_reference
-    from nlp.compare.synthetic import PLACEMENTS, plant_sentence_copies, score_planted
+    from nlp.comparison import compare, load_reference
+    from nlp.comparison.synthetic import PLACEMENTS, plant_sentence_copies, score_planted
 
     base = corpus_reports()
     reference = load_reference()

@@ -25,7 +25,7 @@ _EXPORTS = {
     "segment": "nlp.segmentation",
     "classify_themes": "nlp.themes",
     # comparison
-    "compare": "nlp.compare",
+    "compare": "nlp.comparison",
     # summaries
     "summarize": "nlp.summaries",
     # main job

@@ -606,7 +606,7 @@ FEE_PART6_WORDS: tuple[str, ...] = ("信息处理费", "处理费", "收费", "�
 FEE_AMOUNT = re.compile(r"收取[^。；]{0,30}?(?:信息)?处理费[^。；\d]{0,10}?(?P<n>\d+(?:\.\d+)?)\s*(?:万)?元")
 
 # ---------------------------------------------------------------- template text: compare
-# Mandated text that template masking (nlp.compare.template) excludes from reuse,
+# Mandated text that template masking (nlp.comparison.template) excludes from reuse,
 # boilerplate and year-over-year scores — still listed as template passages.
 # Matching ignores whitespace and folds full-/half-width forms (NFKC).
 
@@ -841,7 +841,7 @@ SUMMARY_TEMPLATE_PHRASES: tuple[str, ...] = tuple(sorted(
                                           "工作打算"}, key=lambda p: (-len(p), p)))
 
 # ---------------------------------------------------------------- compare: template by evidence, formulas, names
-# The comparison (nlp.compare) never takes text as template because of where it stands;
+# The comparison (nlp.comparison) never takes text as template because of where it stands;
 # only because the format mandates its words (below and above) or many agencies print it.
 # Patterns here run on the *content stream* (whitespace removed, NFKC-folded: "，" → ","),
 # so commas are written as [,，].

@@ -1,4 +1,4 @@
-"""Tests of nlp.compare: reused passages, template and formula masking, measures, diff, CLI.
+"""Tests of nlp.comparison (``nlp.compare``): reused passages, template and formula masking, measures, diff, CLI.
 
 Ground truth by construction: whole sentences of real shared reports are copied into other
 real reports at sentence boundaries at test time (inside parts, before the first heading,
@@ -20,12 +20,12 @@ from typer.testing import CliRunner
 
 from conftest import CORPUS, REPORTS_DIR, ROOT as ROOT_DIR, SHARED, corpus_index
 from nlp.agency import group_agencies, normalize_agency, same_agency
-from nlp.compare import compare, load_reference
-from nlp.compare.diff import diff_reports
-from nlp.compare.diff_render import render_html, render_text
-from nlp.compare.measures import dice_lcs, edit_similarity, lcs_length, levenshtein, specific_items
-from nlp.compare.synthetic import PLACEMENTS, plant_sentence_copies, score_planted
-from nlp.compare.textprep import content_stream, shingle_hashes
+from nlp.comparison import compare, load_reference
+from nlp.comparison.diff import diff_reports
+from nlp.comparison.diff_render import render_html, render_text
+from nlp.comparison.measures import dice_lcs, edit_similarity, lcs_length, levenshtein, specific_items
+from nlp.comparison.synthetic import PLACEMENTS, plant_sentence_copies, score_planted
+from nlp.comparison.textprep import content_stream, shingle_hashes
 from nlp.document import Report
 
 HONGZE_2023 = REPORTS_DIR / "hongze-district-2023.pdf"
@@ -135,7 +135,7 @@ def test_lcs_and_levenshtein_match_dynamic_programming():
 def test_minhash_signature_equals_datasketch():
     from datasketch import MinHash
 
-    from nlp.compare.similarity import minhash_permutations, minhash_signature
+    from nlp.comparison.similarity import minhash_permutations, minhash_signature
 
     hashes = shingle_hashes("根据条例要求现将本机关年度报告公布如下统计期限", 8)
     m = MinHash(num_perm=64, seed=3, scheme="legacy", hashfunc=lambda x: x)
@@ -288,7 +288,7 @@ def _report(rid: str, agency: str, year: int, body: str, date: str = "") -> Repo
 def test_formula_is_counted_as_formula_never_as_reuse(corpus_result, corpus_reports, reference):
     # real reports: the formula is a formula passage across agencies, and inside any reused
     # passage it is a marked sub-span, never part of what is ranked as copied
-    from nlp.compare.output import ranked_reuse
+    from nlp.comparison.output import ranked_reuse
 
     found = [p for p in corpus_result.formula_passages if "以习近平新时代中国特色社会主义思想为指导" in p.text]
     assert found and max(p.n_agencies for p in found) >= 4
@@ -340,7 +340,7 @@ def test_foreign_names_on_the_demo_corpus():
     each copy naming its source's place is flagged in the copying report; copies an agency makes
     of its own earlier report never are."""
     from corpora import load_manifest
-    from nlp.compare.names import agency_places
+    from nlp.comparison.names import agency_places
     from nlp.structure import read_report
 
     demo = ROOT_DIR / "corpora" / "demo"
@@ -404,7 +404,7 @@ def test_template_by_evidence_not_by_position():
 
 
 def test_reference_defines_template_and_boilerplate_for_a_few_reports(hongze, reference):
-    from nlp.compare.build_reference import generated_texts, shared_texts
+    from nlp.comparison.build_reference import generated_texts, shared_texts
 
     a, b = hongze
     alone = compare([a, b])
@@ -610,7 +610,7 @@ def test_diff_html_escapes_text():
 # ------------------------------------------------------------------ brief sections
 
 def test_brief_heatmap_scaled_to_the_data_with_values_and_groups():
-    from nlp.analyze.brief import heatmap_svg
+    from nlp.analysis.brief import heatmap_svg
 
     m = [[1.0, 0.56, 0.70], [0.56, 1.0, 0.89], [0.70, 0.89, 1.0]]
     svg = heatmap_svg(["甲区人民政府2023年", "甲区人民政府2024年", "乙县人民政府2024年"], m, groups=["甲区", "甲区", "乙县"])
@@ -627,7 +627,7 @@ def test_brief_heatmap_scaled_to_the_data_with_values_and_groups():
 def test_brief_reuse_list_shows_whole_sentences_with_every_agency(reference):
     from types import SimpleNamespace
 
-    from nlp.analyze.brief import _reused
+    from nlp.analysis.brief import _reused
 
     own = "全面推行政务公开标准化建设，在全区十二个街道设立公开专区并配备专职人员。"
     reports = [_report("a", "淮安市洪泽区人民政府", 2022, "本区年度工作稳步推进。" + FORMULA[:-1] + "，" + own),
@@ -721,9 +721,9 @@ def test_cli_diff_html(tmp_path):
 
 def test_nlp_compare_is_callable_and_takes_dicts(hongze):
     import nlp
-    import nlp.compare as package
+    import nlp.comparison  # the package is named for what it holds: importing it shadows no function
 
     a, b = hongze
     res = nlp.compare([a.to_dict(), b.to_dict()])
     assert res.report_ids == [a.id, b.id]
-    assert package([a, b]).report_ids == [a.id, b.id]  # the package is the function too
+    assert nlp.compare is nlp.comparison.compare and "compare" in dir(nlp)

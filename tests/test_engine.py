@@ -142,9 +142,9 @@ def test_engine_options_are_checked():
 def test_shingle_frequencies_shuffled_across_workers_equal_compares_index(cluster):
     from distributed import Client
 
-    from nlp.compare import CompareConfig
-    from nlp.compare.index import DocShingles, ShingleIndex
-    from nlp.compare.textprep import content_stream, shingle_hashes
+    from nlp.comparison import CompareConfig
+    from nlp.comparison.index import DocShingles, ShingleIndex
+    from nlp.comparison.textprep import content_stream, shingle_hashes
     from nlp.engine.shuffle import dask_document_frequencies, document_frequencies
     from nlp.structure import read_report
 

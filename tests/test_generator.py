@@ -303,7 +303,7 @@ def test_planted_table_errors_fail_the_checks_and_clean_reports_pass(demo_manife
 
 
 def test_planted_copies_appear_in_the_reuse_output(demo_manifest, demo_reports):
-    from nlp.compare import compare
+    from nlp.comparison import compare
 
     result = compare(list(demo_reports.values()))
     by_report_id = {r.id: key for key, r in demo_reports.items()}

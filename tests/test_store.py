@@ -39,9 +39,9 @@ def corpus(tmp_path_factory) -> Path:
 
 def compare_index(texts: list[str]) -> tuple[list[int], list[int]]:
     """Compare's own shingle index over ``texts``: (hashes, document frequencies)."""
-    from nlp.compare import CompareConfig
-    from nlp.compare.index import DocShingles, ShingleIndex
-    from nlp.compare.textprep import content_stream, shingle_hashes
+    from nlp.comparison import CompareConfig
+    from nlp.comparison.index import DocShingles, ShingleIndex
+    from nlp.comparison.textprep import content_stream, shingle_hashes
 
     n = CompareConfig().ngram
     index = ShingleIndex.build([DocShingles.build(shingle_hashes(content_stream(t).chars, n)) for t in texts])

@@ -116,7 +116,7 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
         comparison = None
         if "compare" in funcs and analyses:
             try:
-                from ..compare.inputs import caller_options
+                from ..comparison.inputs import caller_options
 
                 comparison = funcs["compare"](canonical, progress=lambda s, d, t: tick(f"compare: {s}", d, t),
                                               **{**caller_options(analyses), **(compare_options or {})})

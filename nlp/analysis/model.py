@@ -51,7 +51,7 @@ class AnalyzeResult:
     out_dir: Path
     analyses: list[ReportAnalysis]
     findings: list[Any]                    # nlp.checks.Finding
-    comparison: Any                        # nlp.compare.CompareResult or None
+    comparison: Any                        # nlp.comparison.CompareResult or None
     stages: dict[str, StageStatus]
     warnings: list[str]
     failures: list[Failure]

@@ -161,7 +161,7 @@ def output_files(result: AnalyzeResult) -> dict[str, str | bytes]:
         "findings.csv": findings_csv(result),
     }
     if result.comparison is not None:
-        from ..compare.output import output_files as compare_files
+        from ..comparison.output import output_files as compare_files
 
         files.update({f"compare/{name}": body for name, body in compare_files(result.comparison).items()})
     files["brief.html"] = render_brief(result)

@@ -19,7 +19,7 @@ ENTRY_POINTS = {
     "checks": ("nlp.checks", "check"),
     "themes": ("nlp.themes", "classify_themes"),
     "summaries": ("nlp.summaries", "summarize"),
-    "compare": ("nlp.compare", "compare"),
+    "compare": ("nlp.comparison", "compare"),
 }
 
 

@@ -1,6 +1,6 @@
 """Shingle document frequencies as a shuffle of n-gram hashes into partitions (passim's method).
 
-Each report's distinct n-gram hashes (compare's shingles: :func:`nlp.compare.textprep.shingle_hashes`
+Each report's distinct n-gram hashes (compare's shingles: :func:`nlp.comparison.textprep.shingle_hashes`
 over the content stream) are split by ``hash % partitions``; partition ``p`` of every map task
 goes to one reducer, which counts how many reports hold each hash. No process ever holds
 more than one partition of the corpus's hashes, so memory per worker is bounded by the
@@ -23,7 +23,7 @@ Frequencies = tuple[np.ndarray, np.ndarray]
 
 def report_shingles(text: str, n: int) -> np.ndarray:
     """The sorted distinct n-gram hashes of one report's text, as compare computes them."""
-    from ..compare.textprep import content_stream, shingle_hashes
+    from ..comparison.textprep import content_stream, shingle_hashes
 
     return np.unique(shingle_hashes(content_stream(text).chars, n))
 

@@ -14,7 +14,7 @@ __all__ = ["to_frame"]
 def _rows(result: Any, which: str) -> list[dict[str, Any]]:
     from ..analysis import AnalyzeResult
     from ..checks import Finding
-    from ..compare.core import CompareResult
+    from ..comparison.core import CompareResult
     from ..document import Report
     from ..tables import ReportTables, tidy_records
     from .panel import Panel

@@ -203,7 +203,7 @@ def build_panel(reports: Sequence[Report], tables: Sequence[Any], findings: Sequ
     """The panel of ``reports`` (with their ``tables``, an ``nlp.tables.ReportTables`` or None each).
 
     ``findings``: the check findings (cell statuses, scorecard); ``comparison``: an
-    ``nlp.compare.CompareResult`` for repetition and specificity; ``aliases``: user aliases
+    ``nlp.comparison.CompareResult`` for repetition and specificity; ``aliases``: user aliases
     (:func:`nlp.panel.agencies.read_aliases`).
     """
     metrics = metrics or load_metrics()

@@ -275,7 +275,7 @@ class CorpusStore:
 
     def _update_frequencies(self, added: list[str], removed: list[str]) -> None:
         """Add the new reports' shingles to ``shingle_df`` and take the replaced ones' out (no recount)."""
-        from ..compare import CompareConfig
+        from ..comparison import CompareConfig
         from ..engine.shuffle import document_frequencies
 
         n = CompareConfig().ngram
@@ -371,8 +371,8 @@ class CorpusStore:
             if rows:
                 self._insert("findings", rows)
         if compare and "compare" in wanted:
-            from ..compare import compare as compare_reports
-            from ..compare.inputs import caller_options
+            from ..comparison import compare as compare_reports
+            from ..comparison.inputs import caller_options
 
             comparison = compare_reports([a.report for a in analyses], **caller_options(analyses)) if analyses else None
             for table in ("passages", "passage_members", "report_measures"):

@@ -122,7 +122,7 @@ def is_boilerplate(text: str) -> bool:
 
 def number_density(text: str) -> float:
     """Numbers (with their unit) and named documents per 100 characters: a sentence-scoring
-    feature, not the Hope–Hu–Lu specificity measure of ``nlp.compare.measures.specificity``."""
+    feature, not the Hope–Hu–Lu specificity measure of ``nlp.comparison.measures.specificity``."""
     return 100.0 * len(_SPECIFIC.findall(text)) / max(1, len(text))
 
 

@@ -1,4 +1,4 @@
-"""Ground truth by construction, for tests and benchmarks of :func:`nlp.compare.compare`.
+"""Ground truth by construction, for tests and benchmarks of :func:`nlp.comparison.compare`.
 
 - :func:`plant_sentence_copies` copies whole sentences of real reports into other real
   reports at sentence boundaries (inside parts, before the first heading, holding mandated

@@ -3,13 +3,13 @@ defined for a handful of reports too.
 
 The table holds, per n-gram length, the 64-bit hashes (``textprep.shingle_hashes``: digits
 folded, no text) of the n-grams found in at least ``min_df`` reference documents, with
-their document frequency. :func:`nlp.compare.compare` pools it with the compared reports:
+their document frequency. :func:`nlp.comparison.compare` pools it with the compared reports:
 an n-gram's share is ``(df in the compared reports + df in the reference) ÷ (N + N_ref)``.
 
-Build it with ``nlp.compare.build_reference`` (reads ../shared/corpus and a corpus generated
+Build it with ``nlp.comparison.build_reference`` (reads ../shared/corpus and a corpus generated
 on the fly; a few seconds)::
 
-    python3 -m nlp.compare.build_reference --shared ../shared --out nlp/data/compare-reference.npz
+    python3 -m nlp.comparison.build_reference --shared ../shared --out nlp/data/compare-reference.npz
 """
 from __future__ import annotations
 

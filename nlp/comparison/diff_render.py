@@ -1,4 +1,4 @@
-"""Rendering of a :class:`~nlp.compare.diff.ReportDiff`: plain text and a self-contained HTML page.
+"""Rendering of a :class:`~nlp.comparison.diff.ReportDiff`: plain text and a self-contained HTML page.
 
 Changes are marked by markup and labels, never by colour alone: ``<del>``/``<ins>`` in HTML
 plus the row labels 同 / 改 / 新 / 删 / 移 (copied / changed / new / removed / moved); in

@@ -1,4 +1,4 @@
-"""Pair measures of :func:`nlp.compare.compare`: year over year for the same agency (stickiness,
+"""Pair measures of :func:`nlp.comparison.compare`: year over year for the same agency (stickiness,
 cosine, modification, Jaccard, 文字重复率, edit similarity, share repeated from last year, per part
 and per theme) and the theme similarity of any two reports."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Write a :class:`~nlp.compare.core.CompareResult` as files and a short ranked summary.
+"""Write a :class:`~nlp.comparison.core.CompareResult` as files and a short ranked summary.
 
 Files (in ``out_dir``): ``passages.jsonl`` (one passage cluster a line, template
 passages last), ``reports.csv`` (one row per report, every measure), ``pairs.csv``

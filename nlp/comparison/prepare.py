@@ -1,4 +1,4 @@
-"""Per-report preparation for :func:`nlp.compare.compare`: the content stream, sentence and
+"""Per-report preparation for :func:`nlp.comparison.compare`: the content stream, sentence and
 clause bounds, shingles and the template/formula mask of one report."""
 from __future__ import annotations
 

@@ -65,7 +65,7 @@ def compare(
     ``reports``: :class:`~nlp.document.Report` objects (from ``nlp.read_report`` or built
     directly), their ``to_dict()`` dicts, or plain strings. ``options`` override fields of
     :class:`CompareConfig` (e.g. ``ngram=12, min_chars=30, pairs="cross-agency"``).
-    ``reference``: document frequencies of a reference corpus (``nlp.compare.reference``),
+    ``reference``: document frequencies of a reference corpus (``nlp.comparison.reference``),
     pooled with the compared reports to decide template and boilerplate text — what makes
     them defined for a handful of reports. ``themes``: per report id, ``(start, end, theme)``
     text spans (from ``nlp.themes``) for theme shares and per-theme similarity. ``extra``:

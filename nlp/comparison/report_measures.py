@@ -1,4 +1,4 @@
-"""Per-report measures of :func:`nlp.compare.compare`: template, formula and reused shares,
+"""Per-report measures of :func:`nlp.comparison.compare`: template, formula and reused shares,
 boilerplate (Lang & Stice-Lawrence), redundancy (Cazier & Pfeiffer), specificity (Hope, Hu &
 Lu) and theme shares."""
 from __future__ import annotations

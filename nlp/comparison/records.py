@@ -1,4 +1,4 @@
-"""The records :func:`nlp.compare.compare` returns: its configuration, passages, per-report
+"""The records :func:`nlp.comparison.compare` returns: its configuration, passages, per-report
 and pair measures, and the result that holds them all (offsets always index ``Report.text``)."""
 from __future__ import annotations
 
@@ -145,7 +145,7 @@ class PairMeasures:
 
 @dataclass
 class CompareResult:
-    """Everything :func:`compare` found; write it with :func:`nlp.compare.output.write_outputs`."""
+    """Everything :func:`compare` found; write it with :func:`nlp.comparison.output.write_outputs`."""
 
     config: CompareConfig
     report_ids: list[str]

@@ -1,7 +1,7 @@
-"""Build the shipped reference table of n-gram document frequencies (``nlp.compare.reference``)
+"""Build the shipped reference table of n-gram document frequencies (``nlp.comparison.reference``)
 from the shared corpus and a generated one::
 
-    python3 -m nlp.compare.build_reference --shared ../shared --out nlp/data/compare-reference.npz
+    python3 -m nlp.comparison.build_reference --shared ../shared --out nlp/data/compare-reference.npz
 
 The table holds hashes and counts only, no text.
 """

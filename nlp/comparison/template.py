@@ -10,7 +10,7 @@ because it comes before part 一):
   the statistics tables and their
   labels, contact items (``CONTACT_ITEM``: the label and its value, nothing after it);
 - **frequency** — n-grams (digits folded) printed by at least ``template_df`` of the reports:
-  the compared ones pooled with the shipped reference table (``nlp.compare.reference``).
+  the compared ones pooled with the shipped reference table (``nlp.comparison.reference``).
 
 Political formulas (``POLITICAL_FORMULAS``) are their own kind, ``formula``: never reuse,
 counted as boilerplate. Masked text is excluded from reuse scores but still listed, as

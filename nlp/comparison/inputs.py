@@ -78,7 +78,7 @@ def read_jsonl(path: str | Path) -> JsonlReports:
 
 
 def caller_options(analyses: Iterable[Any]) -> dict[str, Any]:
-    """What the batch jobs (analyze, the corpus store) pass to :func:`nlp.compare.compare` besides the
+    """What the batch jobs (analyze, the corpus store) pass to :func:`nlp.comparison.compare` besides the
     reports: the shipped reference table and each report's theme spans (``a.themes`` segments)."""
     from .reference import load_reference
 
