@@ -199,6 +199,8 @@ def guard(fn):
     return wrapper
 
 
+#: every model artefact folder holds its card: the mark of an earlier training run's output
+MODEL_CARD = "card.json"
 FORCE = typer.Option(False, "--force", help="overwrite an existing output file or write into a folder that holds other files; analyze: also keep files that show no annual-report signals")
 
 
@@ -344,9 +346,12 @@ def train_themes_cmd(
     corpus: Path = typer.Option(..., "--corpus", help="directory of reports whose section headings give the labels"),
     out: Path = typer.Option(Path("models/themes"), "--out", help="artefact directory (model.pkl.gz + card.json)"),
     cv: bool = typer.Option(True, "--cv/--no-cv", help="run leave-one-agency-out cross-validation (recorded in the card)"),
+    force: bool = FORCE,
 ) -> None:
     """Train the theme classifier from the corpus's own headings and enumerated openers (bodies without headings) and write the artefact."""
     from nlp.themes.train import train_themes
+
+    check_output_dir(out, force=force, marker=MODEL_CARD)   # an earlier artefact (its card) is replaced, nothing else
 
     with progress_reporter() as tick:
         def start(description: str, total: int) -> Callable[[], None]:
@@ -378,8 +383,11 @@ def train_themes_cmd(
 def train_userdict_cmd(
     corpus: Path = typer.Option(..., "--corpus", help="directory of reports to find frequent terms in"),
     out: Optional[Path] = typer.Option(None, "--out", help="dictionary file (default: the shipped nlp/data/userdict.txt)"),
+    force: bool = FORCE,
 ) -> None:
     """Build the segmenter's domain user dictionary from the format vocabulary and frequent corpus terms."""
+    if out is not None:
+        check_output_path(out, [], force=force)
     from nlp.ingest import read_source
     from nlp.segmentation import USER_DICT_PATH, build_user_dictionary
 
@@ -593,8 +601,10 @@ def train_summarizer_cmd(
     miner: str = typer.Option("parser", "--miner", help="in-domain pairs: parser (nlp.structure sections) or lines"),
     init_from: Optional[Path] = typer.Option(None, "--init-from",
                                              help="continue from this artefact (fine-tune steps only by default)"),
+    force: bool = FORCE,
 ) -> None:
     """Train the headline model (pre-training, fine-tuning, clause scorer, ablation) into --out."""
+    check_output_dir(out, force=force, marker=MODEL_CARD)   # an earlier artefact (its card) is replaced, nothing else
     from nlp.summaries.model import CONFIGS
     from nlp.summaries.train import TrainPlan, train_summarizer
 

@@ -25,7 +25,7 @@ from ..vocabulary import (
     REVIEW_OUTCOME_WORDS,
     STANDARD_PART_TITLES,
 )
-from . import ERROR, FAIL, INFO, NOT_ASSESSABLE, PASS, UNCERTAIN, WARNING, Context, Evidence, Finding, rule
+from .model import ERROR, FAIL, INFO, NOT_ASSESSABLE, PASS, UNCERTAIN, WARNING, Context, Evidence, Finding, rule
 
 Option = tuple[int | float | None, list[Cell]]
 

@@ -17,7 +17,7 @@ from ..vocabulary import (
     SIGNED_COLUMNS,
     TABLE_TITLES,
 )
-from . import ERROR, FAIL, INFO, NOT_ASSESSABLE, PASS, UNCERTAIN, WARNING, Context, Evidence, Finding, rule
+from .model import ERROR, FAIL, INFO, NOT_ASSESSABLE, PASS, UNCERTAIN, WARNING, Context, Evidence, Finding, rule
 
 Term = tuple[str, str, Cell | None]   # (zh name, en name, cell)
 

@@ -1,0 +1,155 @@
+"""Where the per-report stages run: in this process (default) or on a Dask cluster.
+
+The per-report stages (parse, tables, themes, summaries) of each file are independent,
+so :func:`run_report_stages` maps them over partitions of the input files. On Dask each
+partition is one task: a worker runs :func:`nlp.analysis.analyze` on its files (no
+outputs written) and sends back the per-file cache entries analyze keeps in
+``OUT/.cache``; the client writes them into its own cache. The client then runs the
+ordinary analyze, which finds every file in the cache and runs the corpus-wide stages
+(checks, compare) and writes the outputs, so the result is the in-process result byte
+for byte. Models are loaded once per worker process (each stage keeps its model loaded).
+
+A worker that dies costs the tasks it held: the scheduler gives them to another worker
+(``retries`` more attempts on an error). A client that dies loses nothing already sent
+back: the entries are in the cache, and the next run sends only the files still missing.
+
+Dask is imported only when the Dask engine is used.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..errors import XxgkError
+
+__all__ = ["EngineConfig", "ENGINES", "PER_REPORT_STAGES", "run_report_stages", "analyze"]
+
+ENGINES = ("local", "dask")
+#: stages that look at one report at a time (the rest relate reports to each other)
+PER_REPORT_STAGES = ("parse", "tables", "themes", "summaries")
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Which engine runs the per-report stages.
+
+    ``scheduler``: address of a running Dask scheduler (``tcp://HOST:8786``); without it
+    ``workers`` local worker processes are started for the run (one thread each) and
+    closed after. ``partition_size``: files per task.
+    """
+
+    kind: str = "local"
+    scheduler: str | None = None
+    workers: int | None = None
+    threads_per_worker: int = 1
+    partition_size: int = 8
+    retries: int = 2
+    connect_timeout: float = 20.0
+
+    def __post_init__(self) -> None:
+        if self.kind not in ENGINES:
+            raise XxgkError(f"unknown engine {self.kind!r}; known: {', '.join(ENGINES)}")
+        if self.kind == "local" and (self.scheduler or self.workers):
+            raise XxgkError("--scheduler and --workers need --engine dask")
+        if self.scheduler and self.workers:
+            raise XxgkError("give either --scheduler (a running cluster) or --workers (start one here), not both")
+        if self.workers is not None and self.workers < 1:
+            raise XxgkError("--workers must be at least 1")
+        if self.partition_size < 1:
+            raise XxgkError("partition size must be at least 1")
+
+
+def per_report_stages(stages: Sequence[str] | None) -> list[str]:
+    """The requested stages that run per report (all of them when ``stages`` is None); parse always."""
+    wanted = set(stages) if stages is not None else set(PER_REPORT_STAGES)
+    return [s for s in PER_REPORT_STAGES if s in wanted or s == "parse"]
+
+
+def partitions(files: Sequence[Path], size: int) -> list[list[Path]]:
+    """Consecutive chunks of ``size`` files (the last may be shorter)."""
+    return [list(files[i:i + size]) for i in range(0, len(files), size)]
+
+
+def analyse_partition(files: list[str], stages: list[str], summary_options: dict[str, Any]) -> list[tuple[str, bytes]]:
+    """Run on a worker: the per-report stages of ``files``; returns analyze's cache entries (name, bytes)."""
+    from ..analysis import CACHE_DIR
+    from ..analysis import analyze as analyze_files
+
+    with tempfile.TemporaryDirectory(prefix="xxgk-part-") as tmp:
+        analyze_files(files, tmp, stages=stages, summary_options=summary_options, write=False, use_cache=True)
+        cache = Path(tmp) / CACHE_DIR
+        return sorted((p.name, p.read_bytes()) for p in cache.glob("*.json")) if cache.is_dir() else []
+
+
+def _write_entry(cache_dir: Path, name: str, body: bytes) -> None:
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = cache_dir / f".{name}.{os.getpid()}.tmp"
+    tmp.write_bytes(body)
+    tmp.replace(cache_dir / name)
+
+
+def _client(config: EngineConfig):
+    """A Dask client for the configured cluster, and the local cluster to close after (or None)."""
+    from distributed import Client, LocalCluster
+
+    if config.scheduler:
+        try:
+            return Client(config.scheduler, timeout=f"{config.connect_timeout}s"), None
+        except OSError as e:
+            raise XxgkError(f"cannot reach the Dask scheduler at {config.scheduler}: {e}") from None
+    cluster = LocalCluster(n_workers=config.workers or os.cpu_count() or 1, threads_per_worker=config.threads_per_worker,
+                           processes=True, dashboard_address=None)
+    return Client(cluster), cluster
+
+
+def run_report_stages(files: Sequence[Path], cache_dir: Path, config: EngineConfig, stages: Sequence[str] | None = None,
+                      summary_options: dict[str, Any] | None = None) -> int:
+    """Fill ``cache_dir`` with the per-report results of ``files`` computed on the Dask cluster.
+
+    Files already in the cache are sent anyway (the cache key needs the code fingerprint;
+    a worker finds nothing to do only for its own cache). Returns the number of entries written.
+    """
+    if config.kind == "local" or not files:
+        return 0
+    from distributed import as_completed
+
+    wanted = per_report_stages(stages)
+    options = dict(summary_options or {})
+    client, cluster = _client(config)
+    written = 0
+    run = uuid.uuid4().hex[:12]  # task keys unique to this run: a scheduler never hands back another run's result
+    try:
+        futures = [client.submit(analyse_partition, [str(f) for f in part], wanted, options, pure=False,
+                                 retries=config.retries, key=f"xxgk-partition-{run}-{k}")
+                   for k, part in enumerate(partitions(list(files), config.partition_size))]
+        for future in as_completed(futures):
+            for name, body in future.result():
+                _write_entry(cache_dir, name, body)
+                written += 1
+            future.release()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return written
+
+
+def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str], config: EngineConfig,
+            **options: Any):
+    """:func:`nlp.analysis.analyze` with the per-report stages on ``config``'s engine (same outputs)."""
+    from ..analysis import CACHE_DIR
+    from ..analysis import analyze as analyze_files
+    from ..batch import expand_inputs
+
+    if config.kind != "local":
+        if options.get("use_cache") is False:
+            raise XxgkError("--engine dask keeps the per-report results in OUT/.cache: drop --no-cache")
+        files, _ = expand_inputs(paths)
+        out = Path(out_dir)
+        files = [f for f in files if not f.resolve().is_relative_to(out.resolve())]
+        run_report_stages(files, out / CACHE_DIR, config, options.get("stages"), options.get("summary_options"))
+    return analyze_files(paths, out_dir, **options)
