@@ -192,7 +192,7 @@ def test_store_cli_add_query_export(corpus, tmp_path):
 
 
 def test_an_interrupted_add_resumes_from_the_store(corpus, tmp_path, monkeypatch):
-    import nlp.store as store_module
+    import nlp.store.corpus as store_module
 
     files = [p for p in sorted(corpus.iterdir()) if p.suffix in (".txt", ".md")][:5]
     monkeypatch.setattr(store_module, "ADD_BATCH", 2)

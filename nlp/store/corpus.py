@@ -211,7 +211,7 @@ class CorpusStore:
         :class:`nlp.engine.EngineConfig`); then re-run checks and compare over the store."""
         from ..analysis import CACHE_DIR
         from ..analysis import analyze as analyze_files
-        from ..engine import EngineConfig, per_report_stages, run_report_stages
+        from ..engine.run import EngineConfig, per_report_stages, run_report_stages
 
         engine = engine or EngineConfig()
         if stages is not None:
