@@ -58,12 +58,10 @@ def theme_segments(output: Any) -> list[dict]:
 
 
 def theme_shares(segments: Iterable[dict]) -> dict[str, float]:
-    """Share of classified characters per theme (sorted by theme key)."""
-    chars: dict[str, int] = {}
-    for s in segments:
-        chars[s["theme"]] = chars.get(s["theme"], 0) + max(0, s["end"] - s["start"])
-    total = sum(chars.values())
-    return {k: round(v / total, 4) for k, v in sorted(chars.items())} if total else {}
+    """Share of classified characters per theme (sorted by theme key), from saved segments."""
+    from ..themes.shares import theme_shares as shares_of_spans
+
+    return shares_of_spans((s["start"], s["end"], s["theme"]) for s in segments)
 
 
 def record_stage_error(status: dict[str, StageStatus], warnings: list[str], stage: str, path: Path,

@@ -3,7 +3,7 @@ boilerplate (Lang & Stice-Lawrence), redundancy (Cazier & Pfeiffer), specificity
 Lu) and theme shares."""
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 import numpy as np
 
@@ -15,6 +15,7 @@ from .records import CompareConfig, Passage, PassageSpan, ReportMeasures
 from .reference import ReferenceTable
 from .template import FORMULA
 from .textprep import shingle_hashes
+from ..themes.shares import theme_shares as shares_of_spans
 
 
 def doc_share(batch_df: np.ndarray, hashes: np.ndarray, n: int, n_docs: int,
@@ -102,15 +103,9 @@ def report_measures(k: int, d: PreparedReport, boiler_starts: np.ndarray | None,
         _, inv, counts = np.unique(h_r[ok_r], return_inverse=True, return_counts=True)
         redundancy = round(float((counts[inv] > 1).mean()), 4)
 
-    theme_shares: dict[str, float] = {}
-    if themes:
-        acc: Counter = Counter()
-        for s, e, t in themes:
-            a, b = d.stream.to_stream_pos(s), d.stream.to_stream_pos(e)
-            acc[t] += int((~template[a:b]).sum())
-        tot = sum(acc.values())
-        if tot:
-            theme_shares = {t: round(v / tot, 4) for t, v in sorted(acc.items())}
+    # the theme shares of the content characters (template text left out): one computation, in nlp.themes
+    theme_shares = shares_of_spans(themes or (), counted=lambda s, e: int(
+        (~template[d.stream.to_stream_pos(s):d.stream.to_stream_pos(e)]).sum()))
 
     return ReportMeasures(
         report=r.id, source=r.source, agency=r.agency, agency_group=agency_of[k], year=r.year,
