@@ -274,7 +274,7 @@ def test_near_identical_reports_cluster(corpus_reports):
 
 #: constructed narrative (own wording): a district's arrangement, naming its officials and its place
 DISTRICT_SENTENCE = "将政务公开工作列入区政府领导分工，由常务副区长分管，洪泽区政务服务中心设立了政府信息查阅点。"
-FORMULA = "坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神。"
+FORMULA = "坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻党的二十大精神。"
 
 
 def _report(rid: str, agency: str, year: int, body: str, date: str = "") -> Report:
@@ -318,7 +318,7 @@ def test_formula_inside_a_copied_sentence_is_marked_not_cut():
     for m, r in zip(sorted(p.members, key=lambda m: m.report), (a, b)):
         assert r.text[m.start:m.end] == FORMULA[:-1] + "，" + own   # the whole sentence, formula included
         formulas = [r.text[x:y] for x, y, why in m.masked if why == "formula"]
-        assert formulas == ["坚持以习近平新时代中国特色社会主义思想为指导", "全面贯彻党的二十大精神"]
+        assert formulas == ["坚持以习近平新时代中国特色社会主义思想为指导", "认真贯彻党的二十大精神"]
     assert p.scored_chars < len(FORMULA + own) - 20   # what is ranked is the copy outside the formula
 
 
