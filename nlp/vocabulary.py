@@ -266,9 +266,9 @@ STANDARD_PART_PATTERNS: dict[str, re.Pattern[str]] = {
 
 # ---------------------------------------------------------------- template text
 
-#: fragments of sentences the format or the regulation mandates; matching
-#: sentences are template text (masked before boilerplate/reuse scores)
-TEMPLATE_FRAGMENTS: tuple[str, ...] = (
+#: fragments of sentences the format or the regulation mandates (the statutory preamble and
+#: notes); with the table notes below they make TEMPLATE_FRAGMENTS
+TEMPLATE_FRAGMENTS_STATUTORY: tuple[str, ...] = (
     "根据《中华人民共和国政府信息公开条例》",
     "本报告由",
     "统计期限自",
@@ -625,7 +625,8 @@ TEMPLATE_FRAGMENTS_COMPARE: tuple[str, ...] = (
     "区分处理的，只计这一情形，不计其他情形",
     "政府信息公开工作年度报告",
 )
-TEMPLATE_FRAGMENTS = TEMPLATE_FRAGMENTS + TEMPLATE_FRAGMENTS_COMPARE
+#: every fragment whose sentence is template text (masked before boilerplate/reuse scores)
+TEMPLATE_FRAGMENTS: tuple[str, ...] = TEMPLATE_FRAGMENTS_STATUTORY + TEMPLATE_FRAGMENTS_COMPARE
 
 #: fragments that make their whole sentence template wherever it stands (preamble,
 #: contact and table-note sentences); other fragments are masked on their own
