@@ -37,8 +37,10 @@ def _stem_of(result) -> dict[str, str]:
 
 
 def _read_csv(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    """A CSV of the output set: it must start with the UTF-8 BOM (Excel), then header and rows."""
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), f"{path.name}: no UTF-8 BOM"
+    return list(csv.DictReader(raw[3:].decode("utf-8").splitlines()))
 
 
 def test_demo_analysis_writes_every_output(demo_run, manifest):
@@ -62,6 +64,11 @@ def test_demo_analysis_writes_every_output(demo_run, manifest):
         assert rec["key_numbers"]["review"] == e["tables"]["printed"]["t4"]["review"][4]
     cells = _read_csv(out / "cells.csv")
     assert len(cells) == sum(len(a.tables) for a in result.analyses) > 12 * 190
+    assert list(cells[0])[0] == "report_id" and cells[0]["report_id"] == result.analyses[0].report.id
+    # one convention for every CSV of the set (cells, findings, compare/, panel, scorecard): the BOM, once
+    for path in sorted(out.rglob("*.csv")):
+        raw = path.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf") and not raw[3:].startswith(b"\xef\xbb\xbf"), path.name
     status = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
     assert status["stages"]["parse"]["status"] == "ok" and status["failures"] == []
     assert len(status["reports"]) == 12
