@@ -77,6 +77,10 @@ def guard(fn):
 
 #: every model artefact folder holds its card: the mark of an earlier training run's output
 MODEL_CARD = "card.json"
+#: the report inputs of a command that reads reports
+PATHS = typer.Argument(..., help="report files or directories (searched recursively)")
+#: a command's single output file
+OUT_FILE = typer.Option(None, "--out", "-o", help="write here instead of stdout")
 FORCE = typer.Option(False, "--force", help="overwrite an existing output file or write into a folder that holds other files; analyze: also keep files that show no annual-report signals")
 
 ENGINE_OPTION = typer.Option("local", "--engine", help="where the per-report stages run: local (this process) or dask")
@@ -96,5 +100,5 @@ def stage_list(stages: Optional[str]) -> Optional[list[str]]:
     return [s.strip() for s in stages.split(",") if s.strip()] if stages else None
 
 
-__all__ = ["TextOrJson", "load_reports", "out_file", "finish", "guard", "MODEL_CARD", "FORCE", "ENGINE_OPTION",
+__all__ = ["TextOrJson", "load_reports", "out_file", "finish", "guard", "MODEL_CARD", "PATHS", "OUT_FILE", "FORCE", "ENGINE_OPTION",
            "SCHEDULER_OPTION", "WORKERS_OPTION", "engine_config", "stage_list"]

@@ -11,16 +11,16 @@ import typer
 
 from ..batch import Failure, write_text
 from ..errors import XxgkError
-from .common import FORCE, TextOrJson, finish, guard, load_reports, out_file
+from .common import FORCE, OUT_FILE, PATHS, TextOrJson, finish, guard, load_reports, out_file
 from .console import PROGRESS_MIN_FILES, progress_reporter
 from .prepare import rules_listing
 
 
 @guard
 def parse(
-    paths: list[Path] = typer.Argument(..., help="report files or directories (searched recursively)"),
+    paths: list[Path] = PATHS,
     format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="text outline or json (one line per report)"),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
+    out: Optional[Path] = OUT_FILE,
     force: bool = FORCE,
 ) -> None:
     """Read and parse reports into parts, sections, paragraphs, sentences and tables."""
@@ -45,9 +45,9 @@ class TablesFormat(str, Enum):
 
 @guard
 def tables(
-    paths: list[Path] = typer.Argument(..., help="report files or directories (searched recursively)"),
+    paths: list[Path] = PATHS,
     format: TablesFormat = typer.Option(TablesFormat.csv, "--format", "-f", help="csv or json (tidy, one row per cell)"),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
+    out: Optional[Path] = OUT_FILE,
     force: bool = FORCE,
 ) -> None:
     """Statistics tables as tidy data: one row per cell (report, table, row, column, value, raw, span)."""
@@ -71,7 +71,7 @@ def check(
     strict: bool = typer.Option(False, "--strict", help="exit 1 if any rule fails"),
     show_pass: bool = typer.Option(False, "--show-pass", help="text: list passing findings too"),
     rule: Optional[list[str]] = typer.Option(None, "--rule", help="run only these rule ids (repeatable)"),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
+    out: Optional[Path] = OUT_FILE,
     force: bool = FORCE,
     list_rules: bool = typer.Option(False, "--list-rules", help="list the rule ids (for --rule) and what each checks, then exit"),
 ) -> None:
@@ -109,11 +109,11 @@ class ThemesFormat(str, Enum):
 
 @guard
 def themes_cmd(
-    paths: list[Path] = typer.Argument(..., help="report files or directories (searched recursively)"),
+    paths: list[Path] = PATHS,
     level: ThemesLevel = typer.Option(ThemesLevel.paragraph, "--level", "-l", help="units to label: section, paragraph or sentence"),
     format: ThemesFormat = typer.Option(ThemesFormat.text, "--format", "-f", help="text, json (one object per report) or csv (one row per unit)"),
     model: Optional[Path] = typer.Option(None, "--model", help="theme model directory (default: the shipped models/themes)"),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
+    out: Optional[Path] = OUT_FILE,
     force: bool = FORCE,
 ) -> None:
     """Label the narrative with themes (training, proactive, requests, management, platforms, supervision, problems, improvements, other)."""
