@@ -25,8 +25,8 @@ PART_HEADING = re.compile(
     r"^[#>*\s]*(?:第([一二三四五六七八九十]{1,3})部分[、，,：:．.\s]*|([一二三四五六七八九十]{1,3})\s*[、，,．.：:]\s*)"
 )
 
-# Words that let the parser break a report saved as one line back into its printed lines:
-# part titles glued to the sentence before them, crawler headers, table rows glued together.
+# ---- flattened text: web pages saved on one line, broken back into their printed lines
+# (part titles glued to the sentence before them, crawler headers)
 
 #: how a part title may begin (2008-era and 2019+ wording), right after its numeral 一、
 PART_TITLE_STARTS = re.compile(
