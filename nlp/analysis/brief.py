@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from .. import vocabulary as V
+from .. import format as V
 from ..panel.trends import trend_svg, yoy_change
 
 if TYPE_CHECKING:  # pragma: no cover

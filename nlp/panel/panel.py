@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .. import vocabulary as V
+from .. import format as V
 from ..document import Report
 from .agencies import LEVEL_ZH, AgencyResolver
 from .metrics import MetricDictionary, MetricValue, evaluate_all, load_metrics
