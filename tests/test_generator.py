@@ -20,9 +20,9 @@ from conftest import CORPUS, SHARED
 from corpora import DEMO_DIR, load_manifest, write_corpus
 from corpora.generate import CorpusConfig
 from corpora.generate import main as generate_main
-from nlp import vocabulary as V
+from nlp import format as V
 
-#: the canonical column keys of table 3 and table 4, written out here (not taken from nlp.vocabulary) so a
+#: the canonical column keys of table 3 and table 4, written out here (not taken from nlp.format) so a
 #: vocabulary change that both the generator and the parser would follow still shows up
 REQUEST_COLUMN_KEYS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
 REVIEW_COLUMN_KEYS = ("upheld", "corrected", "other", "pending", "total")

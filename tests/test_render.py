@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from corpora import DEMO_DIR
 from corpora.render import FORMS, compare, read_back, render
-from nlp import vocabulary as V
+from nlp import format as V
 from nlp.ingest import read_source
 from nlp.structure import parse_text
 from nlp.tables import extract_tables

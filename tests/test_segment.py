@@ -16,7 +16,7 @@ from nlp.segmentation import (
     segment,
     texts_of,
 )
-from nlp.vocabulary import SEGMENT_TERMS
+from nlp.format import SEGMENT_TERMS
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from conftest import CORPUS, REPORTS_DIR, corpus_index, excerpt_entries
 from nlp.document import Report
 from nlp.structure import parse_text, read_report, read_reports
-from nlp.vocabulary import STANDARD_PART_PATTERNS
+from nlp.format import STANDARD_PART_PATTERNS
 
 ALL_SIX = ["overview", "proactive", "requests", "review_litigation", "problems", "other"]
 

@@ -13,7 +13,7 @@ from nlp.structure import parse_text, read_report
 from nlp.tables import extract_tables, records_to_csv, tidy_records
 from nlp.tables.glued import decode, row_total_check
 from nlp.tables.labels import proactive_label_key, request_label_keys
-from nlp.vocabulary import (
+from nlp.format import (
     REQUEST_COLUMNS,
     REQUEST_ROW_TITLES,
     REQUEST_ROWS_2019,

@@ -32,7 +32,7 @@ def key_numbers(tables: Any) -> dict[str, Any]:
     """Headline numbers from table 3 and table 4 (None where a cell was not read)."""
     if tables is None:
         return {}
-    from .. import vocabulary as V
+    from .. import format as V
 
     def v(table: str, row: str, col: str = "total") -> Any:
         return tables.value(table, row, col)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .. import vocabulary as V
+from .. import format as V
 from ..csvsafe import write_csv
 from ..document import Report
 from .agencies import LEVEL_ZH, AgencyResolver

@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ... import vocabulary as V
+from ... import format as V
 from .charts import theme_bars_svg
 from .common import MEASURE_ZH, STATUS_ZH, UI, esc, fmt_num, fmt_pct, marked_snippet, report_anchor
 
