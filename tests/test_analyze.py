@@ -143,6 +143,15 @@ def test_rerun_is_identical_and_unchanged_files_come_from_the_cache(tmp_path):
     assert "青禾市教育体育局" in agencies
 
 
+def test_the_cache_fingerprint_covers_code_that_exists():
+    """Every module or package named in CACHED_CODE exists, so a change to it invalidates cached results
+    (a renamed package left under its old name would silently stop counting)."""
+    from nlp.analysis.cache import CACHED_CODE
+
+    root = Path(__file__).resolve().parents[1] / "nlp"
+    assert [name for name in CACHED_CODE if not (root / name).exists()] == []
+
+
 def test_bad_files_are_listed_and_the_batch_goes_on(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
