@@ -64,10 +64,12 @@ def esc(x: Any) -> str:
 
 
 def fmt_pct(x: Any) -> str:
+    """A fraction as a percentage with one decimal (``—`` for none)."""
     return "—" if x is None else f"{100 * float(x):.1f}%"
 
 
 def fmt_num(x: Any) -> str:
+    """A number as printed: floats to at most two decimals without trailing zeros (``—`` for none)."""
     if x is None:
         return "—"
     if isinstance(x, float):
@@ -83,6 +85,7 @@ def report_label(a: "ReportAnalysis", agency: str = "") -> str:
 
 
 def report_anchor(report_id: str) -> str:
+    """The HTML id of a report's card."""
     return "r-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in report_id)
 
 
@@ -93,5 +96,7 @@ def marked_snippet(text: str, start: int, end: int, context: int = 24) -> str:
     return (("…" if a > 0 else "") + esc(before) + "<mark>" + esc(span) + "</mark>" + esc(after)
             + ("…" if b < len(text) else "")).replace("\n", " ")
 
+
 def explain_list(items: Iterable[tuple[str, str]]) -> str:
+    """One-line explanations (term, what it means) as a definition list."""
     return '<dl class="explain">' + "".join(f"<dt>{esc(k)}：</dt><dd>{esc(v)}</dd>" for k, v in items) + "</dl>"

@@ -57,13 +57,13 @@ a.span-anchor:target + mark { background: #ffb000; outline: 2px solid #e36209; }
 }
 """
 
-def _theme_names() -> dict[str, str]:
-    try:
-        from ...themes.taxonomy import THEME_NAMES
 
-        return dict(THEME_NAMES)
-    except ImportError:  # themes stage not installed: keys as names
-        return {}
+def _theme_names() -> dict[str, str]:
+    """Theme key → its Chinese name."""
+    from ...themes.taxonomy import THEME_NAMES
+
+    return dict(THEME_NAMES)
+
 
 def _run_notes(result: "AnalyzeResult") -> str:
     rows = "".join(f"<tr><td>{esc(STAGE_ZH.get(s.stage, s.stage))}</td><td>{esc(UI.get(s.status, s.status))}</td>"

@@ -257,6 +257,7 @@ def _scorecard(result: "AnalyzeResult", labels: dict[str, str]) -> str:
             f'<details><summary>按机关与年份排序</summary>{_scorecard_table(by_agency, labels)}</details>'
             f'<p class="muted">每份报告一行，另见 scorecard.csv / scorecard.xlsx。</p></section>')
 
+
 def _heatmap(result: "AnalyzeResult", labels: dict[str, str]) -> str:
     comp = result.comparison
     if comp.similarity is None or not comp.report_ids:
