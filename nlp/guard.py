@@ -4,7 +4,8 @@ so that a hostile file can neither hang a batch nor take it down with it (the go
 The child inherits everything already imported (fork), does the work, and sends the result
 back pickled through a pipe. A child that runs past ``timeout`` seconds is killed; one that
 asks for more than ``memory`` bytes beyond what the parent already uses gets a MemoryError.
-Where ``os.fork`` does not exist, or with ``timeout=0``, the work runs in this process.
+Where ``os.fork`` does not exist, or with ``timeout=0``, the work runs in this process (the same
+errors become the same one-line failures; :mod:`nlp.isolation` states which errors those are).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from .errors import ReportReadError, XxgkError
+from .isolation import STAGE_ERRORS, describe
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,23 @@ def _address_space() -> int:
         return 0
 
 
+def _outcome(fn: Callable[..., Any], args: tuple, memory: int) -> Any:
+    """``fn(*args)``, or a :class:`_Failed` for an error of the file's own (expected, or an error of
+    :data:`nlp.isolation.STAGE_ERRORS`: a parser's failure on this one file); anything else propagates."""
+    try:
+        return fn(*args)
+    except ReportReadError as e:
+        return _Failed(True, e.reason)
+    except XxgkError as e:
+        return _Failed(True, str(e))
+    except MemoryError:
+        return _Failed(True, f"needs more than {memory / 1e9:.1f} GB of memory (set XXGK_FILE_MEMORY to raise it)")
+    except RecursionError:
+        return _Failed(True, "nested too deeply to read")
+    except STAGE_ERRORS as e:  # the batch's isolation boundary: reported for that file, the batch goes on
+        return _Failed(False, describe(e))
+
+
 def _child(write_fd: int, fn: Callable[..., Any], args: tuple, memory: int) -> None:  # pragma: no cover - in child
     code = 0
     try:
@@ -47,18 +66,7 @@ def _child(write_fd: int, fn: Callable[..., Any], args: tuple, memory: int) -> N
             base = _address_space()
             if base:
                 resource.setrlimit(resource.RLIMIT_AS, (int(base + memory), resource.RLIM_INFINITY))
-        try:
-            payload: Any = fn(*args)
-        except ReportReadError as e:
-            payload = _Failed(True, e.reason)
-        except XxgkError as e:
-            payload = _Failed(True, str(e))
-        except MemoryError:
-            payload = _Failed(True, f"needs more than {memory / 1e9:.1f} GB of memory (set XXGK_FILE_MEMORY to raise it)")
-        except RecursionError:
-            payload = _Failed(True, "nested too deeply to read")
-        except Exception as e:  # a parser bug on one file is reported for that file, the batch goes on
-            payload = _Failed(False, f"{type(e).__name__}: {e}")
+        payload = _outcome(fn, args, memory)
         try:
             data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
@@ -78,8 +86,8 @@ def run_guarded(fn: Callable[..., Any], *args: Any, path: str, timeout: float, m
     """``fn(*args)`` under a time and memory limit; raises :class:`ReportReadError` for ``path`` when it
     fails (the error's own reason, "took longer than …", "needs more than … of memory" or "internal error …").
     """
-    if timeout <= 0 or not hasattr(os, "fork"):
-        return fn(*args)
+    if timeout <= 0 or not hasattr(os, "fork"):   # in this process: the same outcome, without the limits
+        return _result(_outcome(fn, args, memory), path)
     read_fd, write_fd = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -118,6 +126,11 @@ def run_guarded(fn: Callable[..., Any], *args: Any, path: str, timeout: float, m
         payload = pickle.loads(b"".join(chunks))
     except (pickle.UnpicklingError, EOFError, ValueError) as e:
         raise ReportReadError(path, f"internal error while reading: the worker sent no result ({e})") from None
+    return _result(payload, path)
+
+
+def _result(payload: Any, path: str) -> Any:
+    """The worker's result, or :class:`ReportReadError` for ``path`` when it sent a :class:`_Failed`."""
     if isinstance(payload, _Failed):
         raise ReportReadError(path, payload.message if payload.expected else f"internal error while reading: {payload.message}")
     return payload

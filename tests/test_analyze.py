@@ -37,8 +37,10 @@ def _stem_of(result) -> dict[str, str]:
 
 
 def _read_csv(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    """A CSV of the output set: it must start with the UTF-8 BOM (Excel), then header and rows."""
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), f"{path.name}: no UTF-8 BOM"
+    return list(csv.DictReader(raw[3:].decode("utf-8").splitlines()))
 
 
 def test_demo_analysis_writes_every_output(demo_run, manifest):
@@ -62,6 +64,11 @@ def test_demo_analysis_writes_every_output(demo_run, manifest):
         assert rec["key_numbers"]["review"] == e["tables"]["printed"]["t4"]["review"][4]
     cells = _read_csv(out / "cells.csv")
     assert len(cells) == sum(len(a.tables) for a in result.analyses) > 12 * 190
+    assert list(cells[0])[0] == "report_id" and cells[0]["report_id"] == result.analyses[0].report.id
+    # one convention for every CSV of the set (cells, findings, compare/, panel, scorecard): the BOM, once
+    for path in sorted(out.rglob("*.csv")):
+        raw = path.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf") and not raw[3:].startswith(b"\xef\xbb\xbf"), path.name
     status = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
     assert status["stages"]["parse"]["status"] == "ok" and status["failures"] == []
     assert len(status["reports"]) == 12
@@ -134,6 +141,15 @@ def test_rerun_is_identical_and_unchanged_files_come_from_the_cache(tmp_path):
     assert third.cache_hits == 2
     agencies = sorted(a.report.agency for a in third.analyses)
     assert "青禾市教育体育局" in agencies
+
+
+def test_the_cache_fingerprint_covers_code_that_exists():
+    """Every module or package named in CACHED_CODE exists, so a change to it invalidates cached results
+    (a renamed package left under its old name would silently stop counting)."""
+    from nlp.analysis.cache import CACHED_CODE
+
+    root = Path(__file__).resolve().parents[1] / "nlp"
+    assert [name for name in CACHED_CODE if not (root / name).exists()] == []
 
 
 def test_bad_files_are_listed_and_the_batch_goes_on(tmp_path):

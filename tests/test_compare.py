@@ -627,7 +627,7 @@ def test_brief_heatmap_scaled_to_the_data_with_values_and_groups():
 def test_brief_reuse_list_shows_whole_sentences_with_every_agency(reference):
     from types import SimpleNamespace
 
-    from nlp.analysis.brief import _reused
+    from nlp.analysis.brief.sections import _reused
 
     own = "全面推行政务公开标准化建设，在全区十二个街道设立公开专区并配备专职人员。"
     reports = [_report("a", "淮安市洪泽区人民政府", 2022, "本区年度工作稳步推进。" + FORMULA[:-1] + "，" + own),

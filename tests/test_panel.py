@@ -439,7 +439,7 @@ def test_brief_at_400_and_1400_px(demo):
 
 
 def test_pdf_pages_are_printed_with_spans_and_kept_in_the_panel():
-    from nlp.analysis.brief import _Spans
+    from nlp.analysis.brief.cards import _Spans
     from nlp.document import Report
 
     r = Report("r0", "a.pdf", "pdf", "甲" * 300, agency="甲县教育局", year=2023, page_starts=[0, 100, 200])

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from ..errors import ModelLoadError, XxgkError
+from ..isolation import describe, isolate
 from .model import STAGES, SUMMARY_LEVELS, ReportAnalysis, StageStatus
 
 #: each stage's entry point (module, function)
@@ -65,14 +66,15 @@ def theme_shares(segments: Iterable[dict]) -> dict[str, float]:
 
 
 def record_stage_error(status: dict[str, StageStatus], warnings: list[str], stage: str, path: Path,
-                       e: Exception | str) -> None:
-    """A stage failed on one report: a missing model skips the stage, anything else marks it 'partial'."""
+                       e: BaseException | str) -> None:
+    """A stage failed on one report: a missing model skips the stage, anything else marks it 'partial'
+    and a warning names the stage, the report and the reason."""
     if isinstance(e, ModelLoadError):
         status[stage] = StageStatus(stage, "skipped", f"model not available: {e}")
         return
     if status[stage].status == "ok":
         status[stage] = StageStatus(stage, "partial", "failed on some reports (see warnings)")
-    warnings.append(f"{stage}: {path}: {e if isinstance(e, str) else f'{type(e).__name__}: {e}'}")
+    warnings.append(f"{stage}: {path}: {e if isinstance(e, str) else describe(e)}")
 
 
 @dataclass
@@ -89,10 +91,10 @@ def parse_and_tables(path: Path, parse: Callable[..., Any], tables: Callable[...
     alone, run under the per-file time and memory guard (:func:`nlp.guard.run_guarded`)."""
     parsed = Parsed(parse(path))
     if tables is not None:
-        try:
+        with isolate("tables") as run:
             parsed.tables = tables(parsed.report)
-        except Exception as e:  # a stage bug on one report must not stop the batch
-            parsed.tables_error = f"{type(e).__name__}: {e}"
+        if run.failure:
+            parsed.tables_error = run.failure.reason
     return parsed
 
 
@@ -100,7 +102,7 @@ def run_report_stages(path: Path, parsed: Parsed, funcs: dict[str, Callable[...,
                       warnings: list[str], summary_options: dict[str, Any]) -> tuple[ReportAnalysis, dict]:
     """Themes and summaries of one parsed report (whose tables :func:`parse_and_tables` read); returns the
     analysis and its cache entry. A stage that fails on this report is recorded (:func:`record_stage_error`)
-    and the others go on.
+    and the others go on (:func:`nlp.isolation.isolate`).
     """
     report = parsed.report
     a = ReportAnalysis(str(path), report)
@@ -112,23 +114,23 @@ def run_report_stages(path: Path, parsed: Parsed, funcs: dict[str, Callable[...,
             a.tables = parsed.tables
             entry["tables"] = a.tables.to_dict()
     if "themes" in funcs and status["themes"].status != "skipped":
-        try:
+        with isolate("themes") as run:
             output = funcs["themes"](report)
             a.themes = theme_segments(output)
             shares = output.share_fractions
             a.theme_shares = {k: v for k, v in sorted(shares.items()) if v} if shares else theme_shares(a.themes)
             a.problem_specificity = output.specificity.score if output.specificity is not None else None
             entry["themes"] = {"segments": a.themes, "shares": a.theme_shares, "problem_specificity": a.problem_specificity}
-        except Exception as e:  # a stage bug on one report must not stop the batch
-            record_stage_error(status, warnings, "themes", path, e)
+        if run.failure:
+            record_stage_error(status, warnings, "themes", path, run.failure.error)
     if "summaries" in funcs and status["summaries"].status != "skipped":
-        try:
+        with isolate("summaries") as run:
             for level in SUMMARY_LEVELS:
                 a.summaries += [s.to_dict() for s in funcs["summaries"](report, level=level, tables=a.tables,
                                                                         **summary_options)]
             entry["summaries"] = a.summaries
-        except Exception as e:  # a stage bug on one report must not stop the batch
-            record_stage_error(status, warnings, "summaries", path, e)
+        if run.failure:
+            record_stage_error(status, warnings, "summaries", path, run.failure.error)
     return a, entry
 
 
