@@ -219,6 +219,8 @@ def test_nothing_reported_between_unrelated_texts(corpus_reports):
     reports = [r for r in corpus_reports if r.parts][:20]
     res = compare(papers + reports)
     paper_ids = {p.id for p in papers}
+    assert paper_ids <= {r.report for r in res.reports}
+    assert res.reuse_passages   # the reports among themselves do share passages: the search ran
     for p in res.reuse_passages:
         assert not any(m.report in paper_ids for m in p.members), p.text
 
@@ -455,10 +457,10 @@ def test_template_masked_but_listed(hongze, corpus_reports):
     t3 = a.text.index("本年新收政府信息公开申请数量")
     assert masked[t3]
     # reused passages never consist of template text
-    for p in res.reuse_passages:
-        for m in p.members:
-            if m.report == a.id:
-                assert masked[m.start:m.end].mean() < 0.5, p.text
+    in_a = [m for p in res.reuse_passages for m in p.members if m.report == a.id]
+    assert in_a   # the two years share prose
+    for m in in_a:
+        assert masked[m.start:m.end].mean() < 0.5, a.text[m.start:m.end]
     # but the template is listed, with its reason
     reasons = {p.reason for p in res.template_passages}
     assert {"table", "vocabulary"} <= reasons
@@ -658,10 +660,19 @@ def test_cli_compare_writes_files(tmp_path):
     assert len(rows) == 3
     pairs = list(csv.DictReader(open(out / "pairs.csv", encoding="utf-8")))
     assert any(p["kind"] == "year_over_year" for p in pairs)
-    for line in open(out / "passages.jsonl", encoding="utf-8"):
-        p = json.loads(line)
-        assert p["kind"] in ("reuse", "template", "formula")
-        assert all(m["end"] > m["start"] for m in p["members"])
+    from nlp.structure import read_report
+
+    texts = {r.id: r.text for r in map(read_report, files)}
+    passages = [json.loads(line) for line in open(out / "passages.jsonl", encoding="utf-8")]
+    # the two Hongze years share prose; statutory wording and tables are template
+    assert {p["kind"] for p in passages} >= {"reuse", "template"}
+    for p in passages:
+        assert p["kind"] in ("reuse", "template", "formula") and p["members"]
+        for m in p["members"]:
+            assert 0 <= m["start"] < m["end"] <= len(texts[m["report"]]), m
+        # the passage's text is what one of its members prints at its offsets
+        printed = ["".join(texts[m["report"]][m["start"]:m["end"]].split()) for m in p["members"]]
+        assert "".join(p["text"].split()) in printed, p["id"]
     sim = list(csv.reader(open(out / "similarity.csv", encoding="utf-8")))
     assert len(sim) == 4 and len(sim[0]) == 4
 
