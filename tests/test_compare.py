@@ -363,9 +363,9 @@ def test_foreign_names_on_the_demo_corpus():
             checked += 1
             assert all((target.id, name) in flagged for name in places), c["text"][:40]
     assert checked >= 2
-    for p in res.reuse_passages:   # an agency repeating its own earlier report names nothing foreign
-        if len({reports_by_id[m.report].agency for m in p.members}) == 1:
-            assert p.flags == []
+    # an agency repeating its own earlier report names nothing foreign
+    own = [p for p in res.reuse_passages if len({reports_by_id[m.report].agency for m in p.members}) == 1]
+    assert own and all(p.flags == [] for p in own), [p.flags for p in own]
     own_flags = [(rid, n) for rid, n in flagged
                  if any(n == name for name, _, _ in agency_places(reports_by_id[rid].agency))]
     assert own_flags == []
