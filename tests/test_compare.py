@@ -2,8 +2,8 @@
 
 Ground truth by construction: whole sentences of real shared reports are copied into other
 real reports at sentence boundaries at test time (inside parts, before the first heading,
-holding mandated phrases, beside contact items); every copy must be found with both spans
-within ±5 characters, and nothing may be reported that was neither planted nor already
+holding mandated phrases, beside contact items); at least 98% of the copies must be found with
+both spans within ±5 characters, and at least 98% of what is reported must be planted or already
 there. (``benchmarks/compare.py`` measures the same over more rounds.)
 """
 from __future__ import annotations
@@ -491,9 +491,10 @@ def test_corpus_measures_in_range(corpus_result):
 
 
 def test_passage_members_are_the_same_text_at_sentence_bounds(corpus_result, corpus_reports):
-    """Every member of a reused passage is a slice of its own report holding the passage's text
-    (digits aside); on real reports most members start and end at a sentence or clause bound
-    (the rest are copies shorter than a clause: the words before them differ)."""
+    """Every member of a reused passage is a slice of its own report sharing at least 80% of the
+    passage's text (longest common subsequence, whitespace dropped, digits folded); on real reports at
+    least 65% of the members start and end at a sentence or clause bound (the rest are copies shorter
+    than a clause: the words before them differ)."""
     texts = {r.id: r.text for r in corpus_reports}
     marks = set("。！？；，、：;,:!?）)》”")
     at_bounds = members = 0

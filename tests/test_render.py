@@ -1,5 +1,6 @@
-"""Renderings with known truth (corpora.render, issue 16): each form has its promised shape, and the
-parser reads every rendering of a demo report back to the same parts, sections and cells.
+"""Renderings with known truth (corpora.render): each form has its promised shape, and the parser
+reads every rendering of a demo report back to the same parts, about the same sections, and the same
+cells (glued forms: a cell may come back uncertain, at most 5% unread; none wrong).
 
 The report below is constructed for these tests (its own wording); the round-trip property runs
 on the demo corpus. Forms the current parser cannot yet read back are listed in
