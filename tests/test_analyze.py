@@ -227,7 +227,9 @@ def test_real_reports_from_the_shared_corpus(tmp_path):
     files = [REPORTS_DIR / n for n in ("huaian-office-2019.txt", "shanghai-office-2025.md", "shuyang-county-2025.txt")]
     result = analyze(files, tmp_path, stages=["parse", "tables", "checks", "compare"])
     assert not result.failures and len(result.analyses) == 3
-    assert result.findings and result.comparison is not None
+    assert all(result.stages[s].status == "ok" for s in ("parse", "tables", "checks", "compare")), result.stages
+    assert {f.report_id for f in result.findings} == {a.report.id for a in result.analyses}   # each report audited
+    assert result.comparison is not None and len(result.comparison.reports) == 3
     brief = (tmp_path / "brief.html").read_text(encoding="utf-8")
     assert brief.count('class="card"') == 3
 
