@@ -344,6 +344,8 @@ def test_pdf_format_reads_back(tmp_path):
     try:
         m = write_corpus(tmp_path, CorpusConfig(agencies=1, years=1, start_year=2021, seed=2, formats=("pdf",)))
     except RuntimeError as e:
+        if "needs" not in str(e):   # Chromium or the font missing is a skip; Chromium failing is a failure
+            raise
         pytest.skip(str(e))
     from nlp.structure import read_report
     from nlp.tables import extract_tables
