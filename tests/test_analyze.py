@@ -72,12 +72,11 @@ def test_demo_analysis_writes_every_output(demo_run, manifest):
     status = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
     assert status["stages"]["parse"]["status"] == "ok" and status["failures"] == []
     assert len(status["reports"]) == 12
-    for stage in ("tables", "checks", "summaries", "compare"):
+    for stage in ("tables", "checks", "themes", "summaries", "compare"):   # the themes model ships in models/themes
         assert status["stages"][stage]["status"] == "ok", status["stages"][stage]
     for a in result.analyses:
         assert any(s["level"] == "report" for s in a.summaries)
-        if status["stages"]["themes"]["status"] == "ok":  # the themes model ships in models/themes
-            assert abs(sum(a.theme_shares.values()) - 1) < 0.01 and a.themes
+        assert abs(sum(a.theme_shares.values()) - 1) < 0.01 and a.themes
 
 
 def test_planted_errors_are_failed_checks_in_findings_csv(demo_run, manifest):
@@ -106,8 +105,10 @@ def test_planted_copies_are_in_the_reuse_output(demo_run, manifest):
         if p["kind"] == "reuse":
             for m in p["members"]:
                 members[stem[m["report"]]].append((p["id"], m["start"], m["end"]))
+    assert manifest["copies"]
     for c in manifest["copies"]:
         t0 = texts[c["target"]].find(c["text"])
+        assert t0 >= 0, (c["target"], c["text"][:20])
         t1 = t0 + len(c["text"])
         # the source, or an earlier report it copied the same text from (chained copies are identical)
         holders = [k for k, t in texts.items() if k != c["target"] and c["text"] in t]
@@ -242,7 +243,9 @@ def test_real_reports_from_the_shared_corpus(tmp_path):
     files = [REPORTS_DIR / n for n in ("huaian-office-2019.txt", "shanghai-office-2025.md", "shuyang-county-2025.txt")]
     result = analyze(files, tmp_path, stages=["parse", "tables", "checks", "compare"])
     assert not result.failures and len(result.analyses) == 3
-    assert result.findings and result.comparison is not None
+    assert all(result.stages[s].status == "ok" for s in ("parse", "tables", "checks", "compare")), result.stages
+    assert {f.report_id for f in result.findings} == {a.report.id for a in result.analyses}   # each report audited
+    assert result.comparison is not None and len(result.comparison.reports) == 3
     brief = (tmp_path / "brief.html").read_text(encoding="utf-8")
     assert brief.count('class="card"') == 3
 
