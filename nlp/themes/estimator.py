@@ -29,7 +29,9 @@ from dataclasses import dataclass
 from typing import Sequence, Union
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+
+from .. import vocabulary as V
 
 from .baseline import KeywordBaseline
 from .sequence import ORDER_PENALTY, decode_sections
@@ -68,6 +70,38 @@ def word_analyzer(text: str) -> list[str]:
     return content_words(text)
 
 
+#: verbs and adverbs of a measure still to come (the year ahead), counted per sentence by
+#: :class:`StyleFeatures`: a learned feature, not a rule
+_AHEAD = re.compile(V.IMPROVEMENT_TURN.pattern + r"|将|进一步|继续|持续|不断|力争|计划|推动|着力")
+_SENTENCE = re.compile(r"[。！？；]")
+
+
+class StyleFeatures(TransformerMixin, BaseEstimator):
+    """A few dense, cheap features of a text's form, scaled by ``weight``: sentences that look
+    ahead (the year-ahead cues of ``vocabulary.IMPROVEMENT_TURN`` and measure verbs), that state a
+    shortcoming (``vocabulary.OPENER_PROBLEM``), digit ratio and length. The classifier learns
+    their weights; none decides a theme by itself."""
+
+    def __init__(self, weight: float = 1.0):
+        self.weight = weight
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        from scipy import sparse
+
+        rows = []
+        for text in X:
+            n = max(1, nonspace_chars(text))
+            sentences = max(1, len(_SENTENCE.findall(text)))
+            digits = sum(1 for c in text if c.isdigit())
+            rows.append((min(1.0, len(_AHEAD.findall(text)) / sentences),
+                         min(1.0, len(V.OPENER_PROBLEM.findall(text)) / sentences),
+                         digits / n, np.log1p(n) / 8.0))
+        return sparse.csr_matrix(np.asarray(rows, dtype=float).reshape(len(rows), 4) * self.weight)
+
+
 def nonspace_chars(text: str) -> int:
     """Number of non-whitespace characters."""
     return sum(1 for c in text if not c.isspace())
@@ -82,7 +116,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, classifier: str = "logreg", c: float = 4.0, keyword_weight: float = 0.5,
                  context_weight: float = 0.7, min_context_chars: int = 6, order_penalty: float = ORDER_PENALTY,
-                 seed: int = 0):
+                 seed: int = 0, style_weight: float = 0.0):
+        self.style_weight = style_weight
         self.classifier = classifier
         self.c = c
         self.keyword_weight = keyword_weight
@@ -100,7 +135,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             ("words", TfidfVectorizer(analyzer=word_analyzer, sublinear_tf=True, min_df=2)),
             ("chars", TfidfVectorizer(analyzer="char", preprocessor=char_text, ngram_range=(1, 3),
                                       sublinear_tf=True, min_df=2, max_features=60000)),
-        ])
+        ] + ([("style", StyleFeatures(self.style_weight))] if self.style_weight > 0 else []))
         if self.classifier == "svm":
             from sklearn.calibration import CalibratedClassifierCV
             from sklearn.model_selection import StratifiedKFold

@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from ..document import Part, Report, Section
+from .. import vocabulary as V
 from ..sentences import split_sentences
 from .taxonomy import improvement_turn, theme_for_heading, theme_for_opener, theme_for_part
 
 #: bodies shorter than this (characters, whitespace excluded) carry too little to learn from
 MIN_BODY_CHARS = 12
 #: label sources that count as heading-labelled (evaluation uses only these, at section level)
-HEADING_SOURCES = ("heading", "part")
+HEADING_SOURCES = ("heading", "part", "half")
 
 
 @dataclass
@@ -148,8 +149,17 @@ def labelled_units(report: Report, units: Iterable[str] = ("section", "paragraph
             if not spans:
                 continue
             if theme is None and part.key == "problems" and not section.heading.strip():
-                yield from _problem_halves(report, part, section, spans, units, group)
-                continue
+                if section.marker.strip() and parent_theme is not None:
+                    # a numbered item whose heading the parser left in its body (（三）进一步规范…1、…)
+                    # among part 五's headed measures: its first phrase is its heading (training only)
+                    theme = theme_for_heading(_PHRASE_END.split(report.text[spans[0][0]:spans[0][1]], 1)[0],
+                                              part.key)
+                    source = "weak"
+                else:
+                    measures_follow = any(theme_for_heading(later.heading, part.key) == "improvements"
+                                          for later in part.sections if later.heading.strip() and later.start > section.start)
+                    yield from _problem_halves(report, part, spans, units, group, measures_follow)
+                    continue
             position = positions.get(id(section), -1)
             body = _join(report, spans)
             if theme is None:
@@ -179,24 +189,34 @@ def _smaller_units(report: Report, spans, theme, source, part_key, heading, unit
                                            context=report.text[s:e])
 
 
-def _problem_halves(report: Report, part: Part, section: Section, spans, units, group) -> Iterator[LabelledText]:
-    """Weak labels for unheaded part 五 text: sentences before the turn → problems, after → improvements."""
+def _problem_halves(report: Report, part: Part, spans, units, group, measures_follow: bool) -> Iterator[LabelledText]:
+    """The two halves of unheaded part 五 text (存在的主要问题及改进情况): sentences before the turn
+    to improvements (下一步, 2024年将 …: ``improvement_turn``) → problems, from the turn on →
+    improvements, the turn's own cue words cut off (so that a model scored on the half cannot
+    learn the cue that drew the line). With a turn, both halves are evaluable sections (source
+    ``'half'``); without one it is all problems, evaluable when headed measures follow it in the
+    part (``measures_follow``), else a weak label (training only)."""
     sentences = [(a, b, s, e) for s, e in spans for a, b in split_sentences(report.text, s, e)]
     if not sentences:
         return
     turn_at = None
     for a, b, _, _ in sentences:
-        if improvement_turn(report.text[a:b]) is not None:
-            turn_at = a
+        at = improvement_turn(report.text[a:b])
+        if at is not None:
+            m = V.IMPROVEMENT_TURN.search(report.text, a + at)
+            turn_at, cue_end = a, (m.end() if m else a + at)
             break
+    source = "half" if turn_at is not None or measures_follow else "weak"
     halves = {"problems": [x for x in sentences if turn_at is None or x[0] < turn_at],
-              "improvements": [x for x in sentences if turn_at is not None and x[0] >= turn_at]}
+              "improvements": [(max(a, cue_end), b, s, e) for a, b, s, e in sentences
+                               if turn_at is not None and a >= turn_at]}
     for theme, sents in halves.items():
-        text = "".join(report.text[a:b] for a, b, _, _ in sents)
+        text = "".join(report.text[a:b] for a, b, _, _ in sents).lstrip("，,：: 　")
         if _chars(text) < MIN_BODY_CHARS:
             continue
         if "section" in units:
-            yield LabelledText(group, theme, text, sents[0][0], sents[-1][1], "section", "weak", part.key, "")
+            yield LabelledText(group, theme, text, sents[0][0], sents[-1][1], "section", source, part.key, "",
+                               report.era)
         if "sentence" in units and len(sents) > 1:
             for a, b, s, e in sents:
                 if _chars(report.text[a:b]) >= MIN_BODY_CHARS:
