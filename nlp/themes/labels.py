@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from ..document import Part, Report, Section
 from .. import vocabulary as V
@@ -314,4 +314,35 @@ def corpus_units(reports: Iterable[Report], units: Iterable[str] = ("section", "
         for u in us:
             u.agency = root(agency)
         out.extend(us)
+    return out
+
+
+def unlabelled_units(reports: Iterable[Report], labelled: Sequence[LabelledText]) -> list[LabelledText]:
+    """Body paragraphs (and their sentences) that no labelled unit covers (part 一's unheaded
+    introductions, sections whose heading matches no rule): theme ``""``, source ``'unlabelled'``,
+    for self-training. Each carries its report's CV group from ``labelled`` (the report itself
+    when it has no labelled unit), so that a held-out agency's text never enters training."""
+    covered: dict[str, list[tuple[int, int]]] = {}
+    agency: dict[str, str] = {}
+    for u in labelled:
+        agency.setdefault(u.report, u.agency)
+        if u.trainable:
+            covered.setdefault(u.report, []).append((u.start, u.end))
+    out: list[LabelledText] = []
+    for r in sorted(reports, key=lambda r: r.source or r.id):
+        key = r.source or r.id
+        spans = covered.get(key, [])
+        for part in r.parts:
+            for section in part.sections:
+                for s, e in body_spans(r, section):
+                    text = r.text[s:e]
+                    if any(a < e and s < b for a, b in spans) or _chars(text) < MIN_BODY_CHARS \
+                            or not is_narrative(text):
+                        continue
+                    out.append(LabelledText(key, "", text, s, e, "paragraph", "unlabelled", part.key,
+                                            agency=agency.get(key, key)))
+                    for a, b in split_sentences(r.text, s, e):
+                        if _chars(r.text[a:b]) >= MIN_BODY_CHARS and (a, b) != (s, e):
+                            out.append(LabelledText(key, "", r.text[a:b], a, b, "sentence", "unlabelled", part.key,
+                                                    agency=agency.get(key, key), context=text))
     return out
