@@ -178,7 +178,8 @@ def labelled_units(report: Report, units: Iterable[str] = ("section", "paragraph
 
 def _smaller_units(report: Report, spans, theme, source, part_key, heading, units, group, single: bool) -> Iterator[LabelledText]:
     for s, e in spans:
-        if "paragraph" in units and not single and _chars(report.text[s:e]) >= MIN_BODY_CHARS:
+        if "paragraph" in units and not single and _chars(report.text[s:e]) >= MIN_BODY_CHARS \
+                and is_narrative(report.text[s:e]):
             yield LabelledText(group, theme, report.text[s:e], s, e, "paragraph", source, part_key, heading)
         if "sentence" in units:
             sents = split_sentences(report.text, s, e)
