@@ -240,12 +240,14 @@ def opener_items(report: Report) -> Iterator[LabelledText]:
 
     An item runs from its opener to the next opener or the end of its paragraph. Outside
     part 一, items after the turn to improvements (下一步, 作进一步的改进 …: ``improvement_turn``)
-    in their part are improvements unless their phrase states a shortcoming. Training
-    data only (source ``'opener'``, unit ``'item'``): never scored.
+    in their part are improvements unless their phrase states a shortcoming. An item whose
+    phrase names no theme takes its section heading's (source ``'inherited'``, outside part 五).
+    Training data only (source ``'opener'``, unit ``'item'``): never scored.
     """
     for part in report.parts:
         turned = False
         for section in part.sections:
+            heading_theme = theme_for_heading(section.heading, part.key) if section.heading.strip() else None
             for s, e in body_spans(report, section):
                 text = report.text[s:e]
                 marks = list(_OPENER.finditer(text))
@@ -257,7 +259,9 @@ def opener_items(report: Report) -> Iterator[LabelledText]:
                     phrase = _PHRASE_END.split(item, 1)[0]
                     if not phrase or len(phrase) > MAX_OPENER_PHRASE or _chars(item) < MIN_BODY_CHARS:
                         continue
-                    theme = theme_for_opener(phrase, part.key)
+                    theme, source = theme_for_opener(phrase, part.key), "opener"
+                    if theme is None and heading_theme is not None and part.key != "problems":
+                        theme, source = heading_theme, "inherited"  # an item under a themed heading
                     if turned and theme != "problems":
                         theme = "improvements"
                     if part.key != "overview" and improvement_turn(item) is not None:
@@ -266,7 +270,7 @@ def opener_items(report: Report) -> Iterator[LabelledText]:
                         continue
                     a = s + m.start(1)
                     yield LabelledText(report.source or report.id, theme, text[m.start(1):end].strip(), a,
-                                       s + end, "item", "opener", part.key, phrase, report.era,
+                                       s + end, "item", source, part.key, phrase, report.era,
                                        agency=report.agency, context=text)
 
 
