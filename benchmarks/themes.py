@@ -1,7 +1,10 @@
 """Theme classification speed on one core: sentences/second of the shipped ThemeClassifier
 (content model + keyword prior + part restriction, sentences alone and with their paragraph
 as context) and reports/second for classify_themes on the shared corpus.
-Prints figures; run: python benchmarks/themes.py"""
+With ``--loao``: the leave-one-agency-out cross-validation instead (the corpus parsed and
+the word segmentation cached once per run; hyperparameters overridable for ablations;
+``--heading-only`` scores only heading-labelled sections, as before part 五's halves were scored).
+Prints figures; run: python benchmarks/themes.py [--loao]"""
 from __future__ import annotations
 
 import argparse
@@ -30,7 +33,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     ap.add_argument("--model", default=None)
+    ap.add_argument("--loao", action="store_true", help="run the leave-one-agency-out CV instead of the speed test")
+    ap.add_argument("--self-training", type=float, default=None, help="override the self-training threshold (0: off)")
+    ap.add_argument("--bias-folds", type=int, default=None, help="override the nested prior-shift folds (0: off)")
+    ap.add_argument("--keyword-weight", type=float, default=None)
+    ap.add_argument("--heading-only", action="store_true", help="score heading-labelled sections only (no halves)")
+    ap.add_argument("--bootstrap", type=int, default=1000)
     args = ap.parse_args()
+    if args.loao:
+        loao(args)
+        return
 
     from nlp.batch import expand_inputs
     from nlp.segmentation import get_tokenizer
@@ -66,6 +78,41 @@ def main() -> None:
     wall, cpu = best_of(2, lambda: [classify_themes(r, "sentence", model=model) for r in reports])
     print(f"classify_themes (sections decoded per part + paragraphs + sentences): {len(reports) / cpu:.1f} reports "
           f"and {len(alone) / cpu:,.0f} sentences per CPU-second end to end ({len(reports) / wall:.1f} reports/s wall)")
+
+
+def loao(args) -> None:
+    """Leave-one-agency-out figures per level, with the improvements/problems/other confusion."""
+    import functools
+
+    import nlp.themes.estimator as estimator
+    from nlp.themes.evaluate import cross_validate
+    from nlp.themes.labels import corpus_units, unlabelled_units
+    from nlp.themes.model import new_estimator
+    from nlp.themes.train import read_corpus
+
+    # the same analyzer, computed once per distinct text within this run
+    estimator.word_analyzer = functools.lru_cache(maxsize=None)(estimator.word_analyzer)
+    overrides = {k: v for k, v in (("self_training", args.self_training), ("bias_folds", args.bias_folds),
+                                   ("keyword_weight", args.keyword_weight)) if v is not None}
+    reports, _, _ = read_corpus(Path(args.corpus))
+    units = corpus_units(reports)
+    if args.heading_only:
+        for u in units:
+            if u.source == "half":
+                u.source = "weak"
+    pool = unlabelled_units(reports, units)
+    c0 = time.process_time()
+    cv = cross_validate(units, lambda: new_estimator(**overrides), bootstrap=args.bootstrap, unlabelled=pool)
+    print(f"leave-one-agency-out: {cv.folds} folds, {cv.sections} sections, overrides {overrides or 'none'}, "
+          f"{time.process_time() - c0:.0f} CPU-s")
+    for name, level in cv.levels.items():
+        per = " ".join(f"{t} {v['f1']:.2f}" for t, v in level.per_theme.items())
+        print(f"  {name:<16} macro-F1 {level.macro_f1:.3f} [{level.ci95[0]:.3f}, {level.ci95[1]:.3f}] "
+              f"n={level.units}  {per}")
+    for name in ("section", "section_parts", "section_ordered"):
+        rows = cv.levels[name].confusion
+        print(f"  confusion ({name}): " + "; ".join(f"{t} → {rows[t]}" for t in ("improvements", "problems", "other")
+                                                     if t in rows))
 
 
 if __name__ == "__main__":

@@ -62,11 +62,13 @@ def test_seed_labels_come_from_headings_and_bodies_exclude_them(seed):
     for u in sections:
         assert u.heading and u.heading not in u.text
         assert seed.text[u.start:u.end].startswith(u.text[:10])
-    # part 五: heading-less text gives weak problems/improvements halves, never evaluated
-    weak = [u for u in units if u.source == "weak" and u.unit == "section"]
-    assert {u.theme for u in weak} == {"problems", "improvements"}
-    assert not any(u.evaluable for u in weak)
-    assert sum(1 for u in units if u.evaluable and u.theme == "improvements") == 3
+    # part 五: heading-less text split at the turn gives a problems and an improvements half, both
+    # scored, the turn's cue words (下一步) cut off the improvements half
+    halves = [u for u in units if u.source == "half"]
+    assert [u.theme for u in halves] == ["problems", "improvements"] and all(u.evaluable for u in halves)
+    assert halves[0].end <= halves[1].start and "下一步" in seed.text[halves[0].end:halves[1].start]
+    assert "下一步" not in halves[1].text and seed.text[halves[1].start:halves[1].end].endswith(halves[1].text[-10:])
+    assert sum(1 for u in units if u.evaluable and u.theme == "improvements") == 4
 
 
 def test_keyword_baseline_on_constructed_text():
@@ -389,3 +391,75 @@ def test_score_level_on_hand_counted_predictions():
     assert s.macro_f1 == pytest.approx(round((2 / 3 + 4 / 5) / 2, 4))
     assert s.accuracy == 0.75 and s.confusion == {"training": {"requests": 1, "training": 1}, "requests": {"requests": 2}}
     assert s.ci95[0] <= s.macro_f1 <= s.ci95[1]
+
+
+# ---------------------------------------------------------------- features, self-training, prior shift
+
+def test_char_tfidf_equals_scikit_learns_vectorizer():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from nlp.themes.estimator import CharTfidf, char_text
+
+    train = ["全年主动公开信息1200条。", "受理申请 15 件，均按期答复。", "组织培训两次，培训干部80人次。",
+             "门户网站新增栏目2个。", "受理申请与答复申请：全年共计12件。", "培训干部。"]
+    probe = train + ["本年度受理申请3件，公开信息50条。", "", "ABC abc 培训"]
+    sk = TfidfVectorizer(analyzer="char", preprocessor=char_text, ngram_range=(1, 3), sublinear_tf=True,
+                         min_df=2).fit(train)
+    own = CharTfidf(min_df=2, max_features=None).fit(train)
+    assert own.vocabulary_ == sk.vocabulary_
+    assert abs(own.transform(probe) - sk.transform(probe)).max() < 1e-12
+
+
+def test_keyword_score_matrix_equals_scores():
+    b = KeywordBaseline()
+    texts = ["组织业务培训班两期，宣传条例。", "受理申请12件，政策解读8篇。", "", "门户网站改版。"]
+    m = b.score_matrix(texts, THEME_KEYS)
+    assert [[b.scores(t)[k] for k in THEME_KEYS] for t in texts] == m.tolist()
+
+
+def _toy_training():
+    texts = ["举办培训班两期，培训干部八十人次。", "开展业务培训，邀请专家授课讲解条例。", "组织新任干部集中学习培训。",
+             "培训全体工作人员一次。", "受理公开申请二十件，全部按期答复。", "办理依申请公开事项，答复申请人。",
+             "申请人提出的申请均已办结并答复。", "全年受理申请九件，均已答复。"]
+    return texts, ["training"] * 4 + ["requests"] * 4, ["a", "b", "c", "d"] * 2
+
+
+def test_self_training_adds_confident_pseudo_labels_only():
+    from nlp.themes.model import new_estimator
+
+    texts, themes, _ = _toy_training()
+    pool = ["组织干部参加培训两次。", "答复申请人的申请三件。", "天气晴朗。"]
+    plain = new_estimator(keyword_weight=0.0, self_training=0.0).fit(texts + pool, themes + [""] * 3)
+    assert plain.pseudo_labelled_ == 0  # unlabelled texts are ignored without self-training
+    trained = new_estimator(keyword_weight=0.0, self_training=0.5).fit(texts + pool, themes + [""] * 3)
+    assert 1 <= trained.pseudo_labelled_ <= 3 and list(trained.classes_) == ["requests", "training"]
+    assert new_estimator(keyword_weight=0.0, self_training=1.01).fit(texts + pool, themes + [""] * 3) \
+        .pseudo_labelled_ == 0
+    assert trained.predict(["培训干部两次。", "答复申请五件。"]) == ["training", "requests"]
+
+
+def test_nested_prior_shift_needs_groups_and_stays_on_the_grid():
+    import numpy as np
+
+    from nlp.themes.estimator import BIAS_GRID
+    from nlp.themes.model import new_estimator
+
+    texts, themes, groups = _toy_training()
+    assert not np.any(new_estimator(bias_folds=2).fit(texts, themes).class_bias_)  # no groups: no shift
+    m = new_estimator(bias_folds=2).fit(texts, themes, groups=groups)
+    assert m.class_bias_.shape == (2,) and all(b == 0 or b in BIAS_GRID for b in m.class_bias_)
+    assert m.predict_proba(texts).sum(axis=1) == pytest.approx(np.ones(len(texts)))
+
+
+def test_unlabelled_units_cover_only_text_no_label_covers():
+    from nlp.structure import parse_text
+    from nlp.themes.labels import corpus_units, unlabelled_units
+
+    r = parse_text("一、总体情况\n本机关依法推进政务公开工作，全年运行平稳。各项制度得到落实。\n"
+                   "（一）主动公开情况\n全年主动公开各类信息一千二百条，其中政策文件三十件。\n", source="u.txt")
+    r.agency = "丁县人民政府"
+    units = corpus_units([r])
+    free = unlabelled_units([r], units)
+    assert free and all(u.theme == "" and u.source == "unlabelled" for u in free)
+    assert all("主动公开各类信息" not in u.text for u in free) and any("依法推进" in u.text for u in free)
+    assert {u.agency for u in free} == {u.agency for u in units}

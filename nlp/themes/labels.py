@@ -18,16 +18,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from ..document import Part, Report, Section
+from .. import vocabulary as V
 from ..sentences import split_sentences
 from .taxonomy import improvement_turn, theme_for_heading, theme_for_opener, theme_for_part
 
 #: bodies shorter than this (characters, whitespace excluded) carry too little to learn from
 MIN_BODY_CHARS = 12
 #: label sources that count as heading-labelled (evaluation uses only these, at section level)
-HEADING_SOURCES = ("heading", "part")
+HEADING_SOURCES = ("heading", "part", "half")
 
 
 @dataclass
@@ -148,8 +149,17 @@ def labelled_units(report: Report, units: Iterable[str] = ("section", "paragraph
             if not spans:
                 continue
             if theme is None and part.key == "problems" and not section.heading.strip():
-                yield from _problem_halves(report, part, section, spans, units, group)
-                continue
+                if section.marker.strip() and parent_theme is not None:
+                    # a numbered item whose heading the parser left in its body (（三）进一步规范…1、…)
+                    # among part 五's headed measures: its first phrase is its heading (training only)
+                    theme = theme_for_heading(_PHRASE_END.split(report.text[spans[0][0]:spans[0][1]], 1)[0],
+                                              part.key)
+                    source = "weak"
+                else:
+                    measures_follow = any(theme_for_heading(later.heading, part.key) == "improvements"
+                                          for later in part.sections if later.heading.strip() and later.start > section.start)
+                    yield from _problem_halves(report, part, spans, units, group, measures_follow)
+                    continue
             position = positions.get(id(section), -1)
             body = _join(report, spans)
             if theme is None:
@@ -168,7 +178,8 @@ def labelled_units(report: Report, units: Iterable[str] = ("section", "paragraph
 
 def _smaller_units(report: Report, spans, theme, source, part_key, heading, units, group, single: bool) -> Iterator[LabelledText]:
     for s, e in spans:
-        if "paragraph" in units and not single and _chars(report.text[s:e]) >= MIN_BODY_CHARS:
+        if "paragraph" in units and not single and _chars(report.text[s:e]) >= MIN_BODY_CHARS \
+                and is_narrative(report.text[s:e]):
             yield LabelledText(group, theme, report.text[s:e], s, e, "paragraph", source, part_key, heading)
         if "sentence" in units:
             sents = split_sentences(report.text, s, e)
@@ -179,24 +190,34 @@ def _smaller_units(report: Report, spans, theme, source, part_key, heading, unit
                                            context=report.text[s:e])
 
 
-def _problem_halves(report: Report, part: Part, section: Section, spans, units, group) -> Iterator[LabelledText]:
-    """Weak labels for unheaded part 五 text: sentences before the turn → problems, after → improvements."""
+def _problem_halves(report: Report, part: Part, spans, units, group, measures_follow: bool) -> Iterator[LabelledText]:
+    """The two halves of unheaded part 五 text (存在的主要问题及改进情况): sentences before the turn
+    to improvements (下一步, 2024年将 …: ``improvement_turn``) → problems, from the turn on →
+    improvements, the turn's own cue words cut off (so that a model scored on the half cannot
+    learn the cue that drew the line). With a turn, both halves are evaluable sections (source
+    ``'half'``); without one it is all problems, evaluable when headed measures follow it in the
+    part (``measures_follow``), else a weak label (training only)."""
     sentences = [(a, b, s, e) for s, e in spans for a, b in split_sentences(report.text, s, e)]
     if not sentences:
         return
     turn_at = None
     for a, b, _, _ in sentences:
-        if improvement_turn(report.text[a:b]) is not None:
-            turn_at = a
+        at = improvement_turn(report.text[a:b])
+        if at is not None:
+            m = V.IMPROVEMENT_TURN.search(report.text, a + at)
+            turn_at, cue_end = a, (m.end() if m else a + at)
             break
+    source = "half" if turn_at is not None or measures_follow else "weak"
     halves = {"problems": [x for x in sentences if turn_at is None or x[0] < turn_at],
-              "improvements": [x for x in sentences if turn_at is not None and x[0] >= turn_at]}
+              "improvements": [(max(a, cue_end), b, s, e) for a, b, s, e in sentences
+                               if turn_at is not None and a >= turn_at]}
     for theme, sents in halves.items():
-        text = "".join(report.text[a:b] for a, b, _, _ in sents)
+        text = "".join(report.text[a:b] for a, b, _, _ in sents).lstrip("，,：: 　")
         if _chars(text) < MIN_BODY_CHARS:
             continue
         if "section" in units:
-            yield LabelledText(group, theme, text, sents[0][0], sents[-1][1], "section", "weak", part.key, "")
+            yield LabelledText(group, theme, text, sents[0][0], sents[-1][1], "section", source, part.key, "",
+                               report.era)
         if "sentence" in units and len(sents) > 1:
             for a, b, s, e in sents:
                 if _chars(report.text[a:b]) >= MIN_BODY_CHARS:
@@ -219,12 +240,14 @@ def opener_items(report: Report) -> Iterator[LabelledText]:
 
     An item runs from its opener to the next opener or the end of its paragraph. Outside
     part 一, items after the turn to improvements (下一步, 作进一步的改进 …: ``improvement_turn``)
-    in their part are improvements unless their phrase states a shortcoming. Training
-    data only (source ``'opener'``, unit ``'item'``): never scored.
+    in their part are improvements unless their phrase states a shortcoming. An item whose
+    phrase names no theme takes its section heading's (source ``'inherited'``, outside part 五).
+    Training data only (source ``'opener'``, unit ``'item'``): never scored.
     """
     for part in report.parts:
         turned = False
         for section in part.sections:
+            heading_theme = theme_for_heading(section.heading, part.key) if section.heading.strip() else None
             for s, e in body_spans(report, section):
                 text = report.text[s:e]
                 marks = list(_OPENER.finditer(text))
@@ -236,7 +259,9 @@ def opener_items(report: Report) -> Iterator[LabelledText]:
                     phrase = _PHRASE_END.split(item, 1)[0]
                     if not phrase or len(phrase) > MAX_OPENER_PHRASE or _chars(item) < MIN_BODY_CHARS:
                         continue
-                    theme = theme_for_opener(phrase, part.key)
+                    theme, source = theme_for_opener(phrase, part.key), "opener"
+                    if theme is None and heading_theme is not None and part.key != "problems":
+                        theme, source = heading_theme, "inherited"  # an item under a themed heading
                     if turned and theme != "problems":
                         theme = "improvements"
                     if part.key != "overview" and improvement_turn(item) is not None:
@@ -245,7 +270,7 @@ def opener_items(report: Report) -> Iterator[LabelledText]:
                         continue
                     a = s + m.start(1)
                     yield LabelledText(report.source or report.id, theme, text[m.start(1):end].strip(), a,
-                                       s + end, "item", "opener", part.key, phrase, report.era,
+                                       s + end, "item", source, part.key, phrase, report.era,
                                        agency=report.agency, context=text)
 
 
@@ -294,4 +319,35 @@ def corpus_units(reports: Iterable[Report], units: Iterable[str] = ("section", "
         for u in us:
             u.agency = root(agency)
         out.extend(us)
+    return out
+
+
+def unlabelled_units(reports: Iterable[Report], labelled: Sequence[LabelledText]) -> list[LabelledText]:
+    """Body paragraphs (and their sentences) that no labelled unit covers (part 一's unheaded
+    introductions, sections whose heading matches no rule): theme ``""``, source ``'unlabelled'``,
+    for self-training. Each carries its report's CV group from ``labelled`` (the report itself
+    when it has no labelled unit), so that a held-out agency's text never enters training."""
+    covered: dict[str, list[tuple[int, int]]] = {}
+    agency: dict[str, str] = {}
+    for u in labelled:
+        agency.setdefault(u.report, u.agency)
+        if u.trainable:
+            covered.setdefault(u.report, []).append((u.start, u.end))
+    out: list[LabelledText] = []
+    for r in sorted(reports, key=lambda r: r.source or r.id):
+        key = r.source or r.id
+        spans = covered.get(key, [])
+        for part in r.parts:
+            for section in part.sections:
+                for s, e in body_spans(r, section):
+                    text = r.text[s:e]
+                    if any(a < e and s < b for a, b in spans) or _chars(text) < MIN_BODY_CHARS \
+                            or not is_narrative(text):
+                        continue
+                    out.append(LabelledText(key, "", text, s, e, "paragraph", "unlabelled", part.key,
+                                            agency=agency.get(key, key)))
+                    for a, b in split_sentences(r.text, s, e):
+                        if _chars(r.text[a:b]) >= MIN_BODY_CHARS and (a, b) != (s, e):
+                            out.append(LabelledText(key, "", r.text[a:b], a, b, "sentence", "unlabelled", part.key,
+                                                    agency=agency.get(key, key), context=text))
     return out

@@ -8,7 +8,7 @@ from typing import Any, Callable
 from ..batch import Failure, expand_inputs
 from ..errors import ReportReadError, XxgkError
 from .evaluate import CVResult, cross_validate
-from .labels import corpus_units
+from .labels import corpus_units, unlabelled_units
 from .model import DEFAULT_MODEL_DIR, new_estimator, save_model, train_model
 
 
@@ -44,7 +44,8 @@ def read_corpus(corpus: Path) -> tuple[list, list[Path], list[Failure]]:
 def train_themes(corpus: Path | str, out_dir: Path | str = DEFAULT_MODEL_DIR, run_cv: bool = True,
                  progress: Callable[[str, int], Callable[[], None]] | None = None) -> TrainingRun:
     """Train the theme model on the labelled units of ``corpus`` (section bodies under their
-    heading's theme, their paragraphs and sentences, opener-labelled items) and write it to
+    heading's theme, their paragraphs and sentences, opener-labelled items; self-training on the
+    unlabelled body text) and write it to
     ``out_dir``; with ``run_cv`` the leave-one-agency-out figures go into the card.
 
     ``progress(description, total)`` may return a callback advanced once per CV fold.
@@ -54,14 +55,15 @@ def train_themes(corpus: Path | str, out_dir: Path | str = DEFAULT_MODEL_DIR, ru
         raise XxgkError(f"{corpus}: corpus directory not found")
     reports, files, failures = read_corpus(corpus)
     units = corpus_units(reports)
+    unlabelled = unlabelled_units(reports, units)
     evaluable = [u for u in units if u.evaluable]
     if len({u.theme for u in units if u.trainable}) < 2 or not evaluable:
         raise XxgkError(f"{corpus}: too few heading-labelled sections to train on ({len(evaluable)} found)")
     cv = None
     if run_cv:
         tick = progress("leave-one-agency-out CV", len({u.agency for u in evaluable})) if progress else None
-        cv = cross_validate(units, new_estimator, progress=tick)
-    model, card = train_model(units, files, cv.to_dict() if cv else None)
+        cv = cross_validate(units, new_estimator, progress=tick, unlabelled=unlabelled)
+    model, card = train_model(units, files, cv.to_dict() if cv else None, unlabelled)
     card = save_model(model, card, out_dir)
     model.card_ = card
     return TrainingRun(model, card, cv, Path(out_dir), files, failures)
