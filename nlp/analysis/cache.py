@@ -24,8 +24,8 @@ CACHE_DIR = ".cache"
 #: bump when the cache entry layout changes
 CACHE_VERSION = 2
 #: code whose output is cached per file (checks, compare and this package run every time)
-CACHED_CODE = ("ingest", "structure", "tables", "themes", "summarize", "document.py", "vocabulary.py",
-               "sentences.py", "segment.py", "agency.py", "errors.py", "data")
+CACHED_CODE = ("ingest", "structure", "tables", "themes", "summaries", "document.py", "vocabulary.py",
+               "sentences.py", "segmentation.py", "agency.py", "errors.py", "data")
 
 
 class CacheEntryError(ValueError):
