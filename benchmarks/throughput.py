@@ -5,8 +5,8 @@
     python3 benchmarks/throughput.py summaries --corpus demo|N [--devices cpu,cuda] [--batch-sizes 1,64]
     python3 benchmarks/throughput.py dask-scale --n 10000 --workers 14 [--stages parse,tables,themes]
 
-``analyze``: the real command (``python3 -m cli analyze GEN -o OUT --no-cache --force``, all
-stages unless ``--stages``) in a child process, in-process and with ``--engine dask --workers W``;
+``analyze``: the real command (``python3 -m cli analyze GEN -o OUT --force`` into a fresh OUT,
+all stages unless ``--stages``; ``--root``: another checkout, e.g. the code before) in a child process, in-process and with ``--engine dask --workers W``;
 wall time, CPU time of the whole process tree (client and workers), reports/s, reports per CPU-second
 and peak RSS of the largest process. On a shared machine the CPU figures are the ones to compare.
 
@@ -64,7 +64,7 @@ def _write_part(args: tuple[str, int, int]) -> int:
 def generated_corpus(n: int, work: Path, processes: int = 1) -> Path:
     """A folder of about ``n`` generated reports (parts of up to 750, each its own seed), made once."""
     root = work / f"generated-{n}"
-    done = root / "done.json"
+    done = work / f"generated-{n}.json"    # beside the corpus, not in it (analyze would read it)
     if done.is_file():
         return root
     shutil.rmtree(root, ignore_errors=True)
@@ -93,9 +93,12 @@ def children_cpu() -> float:
 # ------------------------------------------------------------------ analyze (the CLI, cold)
 
 def analyze_run(corpus: Path, out: Path, mode: str, workers: int, device: str, batch_size: int,
-                stages: str | None, timeout: float | None) -> dict:
-    cmd = [sys.executable, "-m", "cli", "analyze", str(corpus), "-o", str(out), "--no-cache", "--force",
-           "--device", device, "--batch-size", str(batch_size)]
+                stages: str | None, timeout: float | None, root: Path = ROOT, plain: bool = False) -> dict:
+    """One cold run (a fresh output folder, so nothing comes from the cache) of ``root``'s CLI;
+    ``plain``: without --device/--batch-size (a checkout from before they existed)."""
+    cmd = [sys.executable, "-m", "cli", "analyze", str(corpus), "-o", str(out), "--force"]
+    if not plain:
+        cmd += ["--device", device, "--batch-size", str(batch_size)]
     if stages:
         cmd += ["--stages", stages]
     if mode == "dask":
@@ -103,14 +106,14 @@ def analyze_run(corpus: Path, out: Path, mode: str, workers: int, device: str, b
     shutil.rmtree(out, ignore_errors=True)
     c0, t0 = children_cpu(), time.perf_counter()
     try:
-        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+        proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         return {"bench": "analyze", "mode": mode, "error": f"timed out after {timeout} s"}
     wall, cpu = time.perf_counter() - t0, children_cpu() - c0
     summary = next((ln for ln in proc.stdout.splitlines() if " reports (" in ln), "")
     n = int(summary.split()[0]) if summary else 0
-    res = {"bench": "analyze", "mode": mode, "workers": workers if mode == "dask" else 1, "device": device,
-           "batch_size": batch_size, "stages": stages or "all", "reports": n, "wall_s": round(wall, 1),
+    res = {"bench": "analyze", "code": str(root), "mode": mode, "workers": workers if mode == "dask" else 1,
+           "device": device if not plain else "-", "batch_size": batch_size if not plain else "-", "stages": stages or "all", "reports": n, "wall_s": round(wall, 1),
            "cpu_s": round(cpu, 1), "reports_per_s": round(n / wall, 2) if wall else None,
            "reports_per_cpu_s": round(n / cpu, 2) if cpu else None,
            "peak_rss_mb_largest_process": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)}
@@ -121,9 +124,11 @@ def analyze_run(corpus: Path, out: Path, mode: str, workers: int, device: str, b
 
 def bench_analyze(a: argparse.Namespace, work: Path, sink: Path | None) -> None:
     corpus = generated_corpus(a.n, work, a.processes)
-    emit({"bench": "corpus", "reports": len(report_files(corpus)), **json.loads((corpus / "done.json").read_text())}, sink)
+    emit({"bench": "corpus", "reports": len(report_files(corpus)),
+          **json.loads((work / f"generated-{a.n}.json").read_text())}, sink)
     for mode in a.modes.split(","):
-        emit(analyze_run(corpus, work / f"out-{mode}", mode, a.workers, a.device, a.batch_size, a.stages, a.timeout), sink)
+        emit(analyze_run(corpus, work / f"out-{mode}", mode, a.workers, a.device, a.batch_size, a.stages, a.timeout,
+                         a.root, a.plain), sink)
 
 
 # ------------------------------------------------------------------ the summaries stage alone
@@ -230,6 +235,8 @@ def main() -> None:
     ap.add_argument("--partition-size", type=int, default=32)
     ap.add_argument("--processes", type=int, default=os.cpu_count() or 1, help="processes generating the corpus")
     ap.add_argument("--timeout", type=float, default=None, help="analyze: seconds per run before it is given up")
+    ap.add_argument("--root", type=Path, default=ROOT, help="analyze: the checkout whose CLI runs (default: this one)")
+    ap.add_argument("--plain", action="store_true", help="analyze: no --device/--batch-size (an older checkout)")
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (kept; default: a temporary one)")
     ap.add_argument("--json", type=Path, default=None, help="append every figure here as a JSON line")
     a = ap.parse_args()
