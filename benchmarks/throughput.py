@@ -68,7 +68,7 @@ def generated_corpus(n: int, work: Path, processes: int = 1) -> Path:
     if done.is_file():
         return root
     shutil.rmtree(root, ignore_errors=True)
-    parts = max(1, math.ceil(n / PART_REPORTS))
+    parts = max(1, math.ceil(n / PART_REPORTS), min(processes, n // 100))   # parts of 100+ reports, in parallel
     sizes = [n // parts + (1 if k < n % parts else 0) for k in range(parts)]
     jobs = [(str(root / f"part-{k:03d}"), size, 100 + k) for k, size in enumerate(sizes)]
     t0 = time.perf_counter()
