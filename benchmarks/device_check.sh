@@ -9,10 +9,11 @@
 # every step, so a cut-off run keeps what it measured) and $OUT/log.txt.
 #
 # Steps: (1) environment; (2) install the dependencies the machine lacks from .whl/ (no network) and
-# the project itself (no deps; non-fatal); (3) import check; (4) summaries stage on the demo corpus,
-# cpu vs cuda, batch sizes 64/256/1: reports/s, units/s, and how many summaries differ from cpu/64;
-# (5) the same on 500 generated reports (64/256); (6) Dask: 10k generated reports, 14 workers,
-# per-report stages parse,tables,themes (no summaries): wall, reports/s, peak RSS per worker.
+# the project itself (no deps; non-fatal); (3) import check; (4) summaries stage on the demo corpus
+# (sections and parts), cpu/64 vs cuda 64/256/1: reports/s, units/s, and how many summaries differ
+# from cpu/64; (5) part summaries of 500 generated reports, cpu/64 vs cuda 64/256; (6) Dask: 10k
+# generated reports, 14 workers, per-report stages parse,tables,themes (no summaries): wall,
+# reports/s, peak RSS per worker.
 #
 # ---------------------------------------------------------------- wheels to carry in .whl/
 # The machine has torch, transformers, numpy, scikit-learn, pandas, pyarrow, rich, typer, lxml (and
@@ -120,13 +121,13 @@ fi
 # (3) everything the checks import (the tree's code: PYTHONPATH puts it first)
 step imports 60 python3 -c "import nlp, cli, jieba, rjieba, docx, pdfplumber, pypdfium2, selectolax, opencc, datasketch, openpyxl, duckdb, distributed; from nlp.summaries import load_model; load_model(); print('imports ok', nlp.__file__)"
 
-# (4) summaries on the demo corpus: cpu/64 is the reference every other row is compared with
-step summaries-demo 90 python3 benchmarks/throughput.py summaries --corpus demo --devices cpu,cuda \
-  --batch-sizes 64,256,1 --work "$WORK" --json "$FIG"
+# (4) summaries on the demo corpus (sections and parts): cpu/64 is the reference every row is compared with
+step summaries-demo 75 python3 benchmarks/throughput.py summaries --corpus demo --devices cpu,cuda \
+  --batch-sizes 64 --gpu-batch-sizes 64,256,1 --work "$WORK" --json "$FIG"
 
-# (5) summaries on generated reports
-step summaries-generated 150 python3 benchmarks/throughput.py summaries --corpus "$N_SUMMARIES" --devices cpu,cuda \
-  --batch-sizes 64,256 --processes "$PROCS" --work "$WORK" --json "$FIG"
+# (5) summaries on generated reports (parts: the level analyze generates), cpu/64 the reference
+step summaries-generated 130 python3 benchmarks/throughput.py summaries --corpus "$N_SUMMARIES" --devices cpu,cuda \
+  --levels part --batch-sizes 64 --gpu-batch-sizes 64,256 --processes "$PROCS" --work "$WORK" --json "$FIG"
 
 # (6) Dask at scale, no summaries, what time remains
 step dask-scale 200 python3 benchmarks/throughput.py dask-scale --n "$N_SCALE" --workers "$WORKERS" \

@@ -152,7 +152,8 @@ def bench_summaries(a: argparse.Namespace, work: Path, sink: Path | None) -> Non
             continue
         load_model(None, device)
         summarize_many(reports[:2], level="part", device=device)   # warm-up: kernels, tokenizer, guard's jieba
-        for bs in (int(b) for b in a.batch_sizes.split(",")):
+        sizes = a.gpu_batch_sizes if device.startswith("cuda") and a.gpu_batch_sizes else a.batch_sizes
+        for bs in (int(b) for b in sizes.split(",")):
             t0, c0 = time.perf_counter(), time.process_time()
             out = [s.to_dict() for level in levels
                    for per in summarize_many(reports, level=level, batch_size=bs, device=device) for s in per]
@@ -227,6 +228,7 @@ def main() -> None:
     ap.add_argument("--devices", default="cpu", help="summaries: devices to compare (first = reference)")
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--batch-sizes", default="1,64", help="summaries: batch sizes to compare (first = reference)")
+    ap.add_argument("--gpu-batch-sizes", default=None, help="summaries: batch sizes on CUDA (default: --batch-sizes)")
     ap.add_argument("--levels", default="part,section", help="summaries: levels")
     ap.add_argument("--stages", default=None, help="analyze: --stages of the run (default all); "
                                                     "dask-scale: per-report stages (default parse,tables,themes)")
