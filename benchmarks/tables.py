@@ -36,7 +36,7 @@ def pin_one_core() -> str:
 
 def accuracy(expected: dict, reports: dict) -> tuple[int, int, list[str]]:
     from nlp.tables import extract_tables
-    from nlp.vocabulary import REQUEST_COLUMNS, REQUEST_ROWS_2019, REQUEST_ROWS_2021, REVIEW_BLOCKS, REVIEW_COLUMNS
+    from nlp.format import REQUEST_COLUMNS, REQUEST_ROWS_2019, REQUEST_ROWS_2021, REVIEW_BLOCKS, REVIEW_COLUMNS
 
     right = total = 0
     lines = []
@@ -67,7 +67,7 @@ def demo_agreement(demo_dir: Path) -> list[str]:
     from nlp.checks import check
     from nlp.structure import read_report
     from nlp.tables import extract_tables
-    from nlp.vocabulary import REQUEST_COLUMNS, REVIEW_COLUMNS
+    from nlp.format import REQUEST_COLUMNS, REVIEW_COLUMNS
 
     manifest = demo_dir / "manifest.jsonl"
     if not manifest.exists():

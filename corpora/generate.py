@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from nlp import vocabulary as V
+from nlp import format as V
 
 from . import phrases as P
 
@@ -47,7 +47,7 @@ CN_DIGITS = "一二三四五六七八九十"
 
 @dataclass
 class PrintHabits:
-    """How an agency prints its tables (choices among the variants in ``nlp.vocabulary``)."""
+    """How an agency prints its tables (choices among the variants in ``nlp.format``)."""
 
     number_mark: str = V.PRINTED_NUMBER_MARKS[0]
     request_note: str = V.PRINTED_REQUEST_NOTES[0]
@@ -596,7 +596,7 @@ def build_report(agency: Agency, year: int, stats: Stats, rng: random.Random) ->
 
 def _title(key: str, rng: random.Random) -> str:
     """A part title: the standard one, sometimes in a common variant."""
-    from nlp.vocabulary import STANDARD_PART_TITLES
+    from nlp.format import STANDARD_PART_TITLES
 
     variants = {
         "review_litigation": ("行政复议和行政诉讼情况",),
@@ -705,7 +705,7 @@ def _num(v: float | int | None) -> str:
 
 
 def table_rows(report: GeneratedReport, kind: str) -> dict[str, Any]:
-    """A neutral description of a printed table (labels from nlp.vocabulary), rendered by every writer."""
+    """A neutral description of a printed table (labels from nlp.format), rendered by every writer."""
     p = report.printed
     habits = report.agency.print_habits
     if kind == "proactive":

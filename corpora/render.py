@@ -19,7 +19,7 @@ again in one of :data:`FORMS`:
   login links, breadcrumbs, related links, footer, scripts, styles, ``ms-*``/template
   attributes), tables as ``<table>`` with ``colspan``/``rowspan``;
 - ``era2008`` / ``era2008_oneline`` — part titles of the 2008–2018 layouts
-  (``nlp.vocabulary.ERA_2008_PART_TITLES``), a 收费及减免 part and a statistics-table
+  (``nlp.format.ERA_2008_PART_TITLES``), a 收费及减免 part and a statistics-table
   appendix added; lines kept / newlines dropped.
 
 Every :class:`Rendering` carries its :class:`Truth` — the part keys in order, the section
@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any, Callable, Sequence
 
-from nlp import vocabulary as V
+from nlp import format as V
 from nlp.document import Report
 from nlp.tables import Cell, ReportTables, Table
 
@@ -157,7 +157,7 @@ def _value_text(cell: Cell | None) -> str:
 
 
 def _table_layout(t: Table, rng: random.Random) -> dict[str, Any] | None:
-    """The neutral description of a parsed table (labels from ``nlp.vocabulary``), or None when it has no cells."""
+    """The neutral description of a parsed table (labels from ``nlp.format``), or None when it has no cells."""
     cells = {(c.row, c.column): c for c in t.cells}
     if not cells:
         return None

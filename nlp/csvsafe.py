@@ -1,4 +1,4 @@
-"""Formula-safe CSV: text that a spreadsheet would run as a formula is written as text.
+"""The one CSV writer: formula-safe cells; files for people carry a UTF-8 BOM and are written atomically.
 
 Every CSV the toolkit writes goes through :func:`csv_text` (or :func:`safe_cell`): a field
 that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``
@@ -6,16 +6,25 @@ that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a l
 text when the file is opened in Excel or LibreOffice. A field that is just a number
 (``-3``, ``+1.5%``) or just dashes (``-``, the tables' "none") cannot run anything and is
 written as it is, so numbers stay numbers.
+
+A CSV *file* that people open (the output set of ``analyze`` and ``store export``: cells,
+findings, compare, panel, scorecard) starts with a UTF-8 byte-order mark (:func:`csv_file`,
+:func:`write_csv`): without one, Excel reads UTF-8 as the local code page and the Chinese text
+turns into mojibake. CSV printed to stdout (``xxgk tables``) has no mark: it is data for a pipe.
 """
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 #: a text field starting with one of these is prefixed with ``'``
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: the UTF-8 byte-order mark a CSV file for people starts with (Excel then reads it as UTF-8)
+CSV_BOM = "\ufeff"
 #: text that starts like a formula but is only a number or dashes
 _INERT = re.compile(r"[+-]?(?:\d[\d,]*)?\.?\d+(?:[eE][+-]?\d+)?%?|-+")
 
@@ -30,17 +39,18 @@ def safe_cell(value: Any) -> Any:
 
 
 def csv_text(rows: Iterable[Sequence[Any] | Mapping[str, Any]], fields: Sequence[str] | None = None,
-             header: bool = True) -> str:
-    """Rows as CSV text (``\\n`` line ends), every cell through :func:`safe_cell`.
+             header: bool = True, *, headers: Sequence[str] | None = None, line_end: str = "\n") -> str:
+    """Rows as CSV text, every cell through :func:`safe_cell`.
 
     With ``fields``, rows are mappings written in that column order (missing keys empty) and a
-    header row comes first; without, rows are sequences written as they are.
+    header row comes first (``headers``, when given, are the printed column names; default the
+    field keys); without, rows are sequences written as they are. ``line_end``: ``"\\n"`` or ``"\\r\\n"``.
     """
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv.writer(buf, lineterminator=line_end)
     if fields is not None:
         if header:
-            w.writerow([safe_cell(f) for f in fields])
+            w.writerow([safe_cell(f) for f in (headers if headers is not None else fields)])
         for r in rows:
             w.writerow([safe_cell(r.get(k)) for k in fields])  # type: ignore[union-attr]
     else:
@@ -49,4 +59,24 @@ def csv_text(rows: Iterable[Sequence[Any] | Mapping[str, Any]], fields: Sequence
     return buf.getvalue()
 
 
-__all__ = ["safe_cell", "csv_text", "FORMULA_START"]
+def as_csv_file(text: str) -> str:
+    """CSV text as the content of a file for people: the BOM first (an empty text stays empty)."""
+    return CSV_BOM + text if text and not text.startswith(CSV_BOM) else text
+
+
+def csv_file(rows: Iterable[Sequence[Any] | Mapping[str, Any]], fields: Sequence[str] | None = None,
+             header: bool = True, *, headers: Sequence[str] | None = None, line_end: str = "\n") -> str:
+    """:func:`csv_text` as the content of a CSV file: the UTF-8 BOM first."""
+    return as_csv_file(csv_text(rows, fields, header, headers=headers, line_end=line_end))
+
+
+def write_csv(path: str | os.PathLike[str], rows: Iterable[Sequence[Any] | Mapping[str, Any]],
+              fields: Sequence[str] | None = None, header: bool = True, *, headers: Sequence[str] | None = None,
+              line_end: str = "\n") -> Path:
+    """Write :func:`csv_file` to ``path`` atomically (:func:`nlp.batch.atomic_write`); returns the path."""
+    from .batch import atomic_write
+
+    return atomic_write(path, csv_file(rows, fields, header, headers=headers, line_end=line_end))
+
+
+__all__ = ["safe_cell", "csv_text", "csv_file", "as_csv_file", "write_csv", "CSV_BOM", "FORMULA_START"]

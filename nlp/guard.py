@@ -4,10 +4,11 @@ so that a hostile file can neither hang a batch nor take it down with it (the go
 The child inherits everything already imported (fork), does the work, and sends the result
 back pickled through a pipe. A child that runs past ``timeout`` seconds is killed; one that
 asks for more than ``memory`` bytes beyond what the parent already uses gets a MemoryError.
+Where ``os.fork`` does not exist, or with ``timeout=0``, the work runs in this process (the same
+errors become the same one-line failures; :mod:`nlp.isolation` states which errors those are).
 :func:`run_guarded_each` runs many files in one child, one after the other (each with its own
 time limit; a new child takes over after one that failed hard), because forking a process that
 holds large models costs tens of milliseconds.
-Where ``os.fork`` does not exist, or with ``timeout=0``, the work runs in this process.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from .errors import ReportReadError, XxgkError
+from .isolation import STAGE_ERRORS, describe
 
 
 @dataclass(frozen=True)
@@ -41,28 +43,25 @@ def _address_space() -> int:
         return 0
 
 
-def _payload(fn: Callable[..., Any], args: tuple, memory: int) -> bytes:  # pragma: no cover - in child
-    """``fn(*args)`` pickled, or what went wrong as a :class:`_Failed`."""
+def _outcome(fn: Callable[..., Any], args: tuple, memory: int) -> Any:
+    """``fn(*args)``, or a :class:`_Failed` for an error of the file's own (expected, or an error of
+    :data:`nlp.isolation.STAGE_ERRORS`: a parser's failure on this one file); anything else propagates."""
     try:
-        payload: Any = fn(*args)
+        return fn(*args)
     except ReportReadError as e:
-        payload = _Failed(True, e.reason)
+        return _Failed(True, e.reason)
     except XxgkError as e:
-        payload = _Failed(True, str(e))
+        return _Failed(True, str(e))
     except MemoryError:
-        payload = _Failed(True, f"needs more than {memory / 1e9:.1f} GB of memory (set XXGK_FILE_MEMORY to raise it)")
+        return _Failed(True, f"needs more than {memory / 1e9:.1f} GB of memory (set XXGK_FILE_MEMORY to raise it)")
     except RecursionError:
-        payload = _Failed(True, "nested too deeply to read")
-    except Exception as e:  # a parser bug on one file is reported for that file, the batch goes on
-        payload = _Failed(False, f"{type(e).__name__}: {e}")
-    try:
-        return pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-    except MemoryError:
-        return pickle.dumps(_Failed(True, "needs more memory than allowed (XXGK_FILE_MEMORY)"))
+        return _Failed(True, "nested too deeply to read")
+    except STAGE_ERRORS as e:  # the batch's isolation boundary: reported for that file, the batch goes on
+        return _Failed(False, describe(e))
 
 
 def _child(write_fd: int, fn: Callable[..., Any], arg_lists: Sequence[tuple], memory: int) -> None:  # pragma: no cover
-    """In the forked child: each item's result as one frame (8-byte length, pickle), in order."""
+    """In the forked child: each item's outcome as one frame (8-byte length, pickle), in order."""
     code = 0
     try:
         if memory:
@@ -72,7 +71,11 @@ def _child(write_fd: int, fn: Callable[..., Any], arg_lists: Sequence[tuple], me
             if base:
                 resource.setrlimit(resource.RLIMIT_AS, (int(base + memory), resource.RLIM_INFINITY))
         for args in arg_lists:
-            data = _payload(fn, args, memory)
+            payload = _outcome(fn, args, memory)
+            try:
+                data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+            except MemoryError:
+                data = pickle.dumps(_Failed(True, "needs more memory than allowed (XXGK_FILE_MEMORY)"))
             view = memoryview(len(data).to_bytes(8, "little") + data)
             while view:
                 n = os.write(write_fd, view)
@@ -84,21 +87,10 @@ def _child(write_fd: int, fn: Callable[..., Any], arg_lists: Sequence[tuple], me
         os._exit(code)
 
 
-def _outcome(path: str, data: bytes) -> Any:
-    """One frame's result, or the :class:`ReportReadError` it stands for."""
-    try:
-        payload = pickle.loads(data)
-    except (pickle.UnpicklingError, EOFError, ValueError) as e:
-        return ReportReadError(path, f"internal error while reading: the worker sent no result ({e})")
-    if isinstance(payload, _Failed):
-        return ReportReadError(path, payload.message if payload.expected else f"internal error while reading: {payload.message}")
-    return payload
-
-
 def _one_child(fn: Callable[..., Any], arg_lists: Sequence[tuple], paths: Sequence[str], timeout: float,
                memory: int) -> list[Any]:
-    """Run items in one forked child until they are done or one fails hard (time, signal): the
-    outcomes received, the failed item's error last."""
+    """Run items in one forked child until they are done or one fails hard (time, signal, an error
+    outside :data:`nlp.isolation.STAGE_ERRORS`): the outcomes received, the failed item's error last."""
     read_fd, write_fd = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -126,7 +118,7 @@ def _one_child(fn: Callable[..., Any], arg_lists: Sequence[tuple], paths: Sequen
             buffer += chunk
             while len(buffer) >= 8 and len(buffer) >= 8 + int.from_bytes(buffer[:8], "little"):
                 size = int.from_bytes(buffer[:8], "little")
-                outcomes.append(_outcome(paths[len(outcomes)], bytes(buffer[8:8 + size])))
+                outcomes.append(_received(bytes(buffer[8:8 + size]), paths[len(outcomes)]))
                 del buffer[:8 + size]
                 deadline = time.monotonic() + timeout
     finally:
@@ -145,6 +137,15 @@ def _one_child(fn: Callable[..., Any], arg_lists: Sequence[tuple], paths: Sequen
     return outcomes
 
 
+def _received(data: bytes, path: str) -> Any:
+    """One frame's result, or the :class:`ReportReadError` it stands for."""
+    try:
+        payload = pickle.loads(data)
+    except (pickle.UnpicklingError, EOFError, ValueError) as e:
+        return ReportReadError(path, f"internal error while reading: the worker sent no result ({e})")
+    return _settled(payload, path)
+
+
 def run_guarded_each(fn: Callable[..., Any], arg_lists: Sequence[tuple], paths: Sequence[str], *, timeout: float,
                      memory: int) -> list[Any]:
     """``fn(*args)`` for each of ``arg_lists`` under the time and memory limits, in forked children
@@ -153,34 +154,29 @@ def run_guarded_each(fn: Callable[..., Any], arg_lists: Sequence[tuple], paths: 
     :class:`ReportReadError` that :func:`run_guarded` would raise for it (``paths[i]`` names item i).
     Each item gets ``timeout`` seconds; a child that runs past it or dies is replaced for the items after.
     """
-    if timeout <= 0 or not hasattr(os, "fork"):
-        return [_unguarded(fn, args, path) for args, path in zip(arg_lists, paths)]
+    if timeout <= 0 or not hasattr(os, "fork"):   # in this process: the same outcomes, without the limits
+        return [_settled(_outcome(fn, args, memory), path) for args, path in zip(arg_lists, paths)]
     out: list[Any] = []
     while len(out) < len(arg_lists):
         out += _one_child(fn, arg_lists[len(out):], paths[len(out):], timeout, memory)
     return out
 
 
-def _unguarded(fn: Callable[..., Any], args: tuple, path: str) -> Any:
-    """``fn(*args)`` in this process; an expected error as the :class:`ReportReadError` to return."""
-    try:
-        return fn(*args)
-    except ReportReadError as e:
-        return e
-    except XxgkError as e:
-        return ReportReadError(path, str(e))
-
-
 def run_guarded(fn: Callable[..., Any], *args: Any, path: str, timeout: float, memory: int) -> Any:
     """``fn(*args)`` under a time and memory limit; raises :class:`ReportReadError` for ``path`` when it
     fails (the error's own reason, "took longer than …", "needs more than … of memory" or "internal error …").
     """
-    if timeout <= 0 or not hasattr(os, "fork"):
-        return fn(*args)
     (outcome,) = run_guarded_each(fn, [args], [path], timeout=timeout, memory=memory)
     if isinstance(outcome, ReportReadError):
         raise outcome
     return outcome
+
+
+def _settled(payload: Any, path: str) -> Any:
+    """The worker's result, or the :class:`ReportReadError` for ``path`` when it sent a :class:`_Failed`."""
+    if isinstance(payload, _Failed):
+        return ReportReadError(path, payload.message if payload.expected else f"internal error while reading: {payload.message}")
+    return payload
 
 
 __all__ = ["run_guarded", "run_guarded_each"]

@@ -14,7 +14,7 @@ measures the agreement on the shared corpus. ``"auto"`` (the default) is ``"fast
 when rjieba is installed, else ``"jieba"``.
 
 The user dictionary is built by project code (:func:`build_user_dictionary`, command
-``xxgk train userdict``) from the format vocabulary (``nlp.vocabulary.SEGMENT_TERMS``)
+``xxgk train userdict``) from the format vocabulary (``nlp.format.SEGMENT_TERMS``)
 and word sequences frequent across the corpus's reports — a word list, no sentences.
 """
 from __future__ import annotations
@@ -287,14 +287,14 @@ def frequent_terms(texts: Sequence[str], min_docs: int = 4, min_count: int = 6, 
 def build_user_dictionary(texts: Sequence[str], out: Path = USER_DICT_PATH, **kwargs) -> UserDictionaryStats:
     """Write the jieba user dictionary: vocabulary terms + corpus-frequent terms, each with a
     frequency high enough to keep it whole (jieba's suggested frequency, floored)."""
-    from .vocabulary import SEGMENT_TERMS
+    from .format import SEGMENT_TERMS
 
     base = _base_jieba()
     vocab_terms = sorted(set(SEGMENT_TERMS))
     corpus_terms = [t for t in frequent_terms(texts, base=base, **kwargs) if t not in set(vocab_terms)]
     lines = ["# xxgk domain user dictionary for jieba: word frequency",
              "# built by nlp.segmentation.build_user_dictionary (xxgk train userdict) from",
-             "# nlp.vocabulary.SEGMENT_TERMS and word sequences frequent across the corpus"]
+             "# nlp.format.SEGMENT_TERMS and word sequences frequent across the corpus"]
     for term in vocab_terms + sorted(corpus_terms):
         freq = max(base.suggest_freq(term, False) * 4, 2000)
         lines.append(f"{term} {freq}")

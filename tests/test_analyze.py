@@ -37,8 +37,10 @@ def _stem_of(result) -> dict[str, str]:
 
 
 def _read_csv(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    """A CSV of the output set: it must start with the UTF-8 BOM (Excel), then header and rows."""
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), f"{path.name}: no UTF-8 BOM"
+    return list(csv.DictReader(raw[3:].decode("utf-8").splitlines()))
 
 
 def test_demo_analysis_writes_every_output(demo_run, manifest):
@@ -62,15 +64,19 @@ def test_demo_analysis_writes_every_output(demo_run, manifest):
         assert rec["key_numbers"]["review"] == e["tables"]["printed"]["t4"]["review"][4]
     cells = _read_csv(out / "cells.csv")
     assert len(cells) == sum(len(a.tables) for a in result.analyses) > 12 * 190
+    assert list(cells[0])[0] == "report_id" and cells[0]["report_id"] == result.analyses[0].report.id
+    # one convention for every CSV of the set (cells, findings, compare/, panel, scorecard): the BOM, once
+    for path in sorted(out.rglob("*.csv")):
+        raw = path.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf") and not raw[3:].startswith(b"\xef\xbb\xbf"), path.name
     status = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
     assert status["stages"]["parse"]["status"] == "ok" and status["failures"] == []
     assert len(status["reports"]) == 12
-    for stage in ("tables", "checks", "summaries", "compare"):
+    for stage in ("tables", "checks", "themes", "summaries", "compare"):   # the themes model ships in models/themes
         assert status["stages"][stage]["status"] == "ok", status["stages"][stage]
     for a in result.analyses:
         assert any(s["level"] == "report" for s in a.summaries)
-        if status["stages"]["themes"]["status"] == "ok":  # the themes model ships in models/themes
-            assert abs(sum(a.theme_shares.values()) - 1) < 0.01 and a.themes
+        assert abs(sum(a.theme_shares.values()) - 1) < 0.01 and a.themes
 
 
 def test_planted_errors_are_failed_checks_in_findings_csv(demo_run, manifest):
@@ -99,8 +105,10 @@ def test_planted_copies_are_in_the_reuse_output(demo_run, manifest):
         if p["kind"] == "reuse":
             for m in p["members"]:
                 members[stem[m["report"]]].append((p["id"], m["start"], m["end"]))
+    assert manifest["copies"]
     for c in manifest["copies"]:
         t0 = texts[c["target"]].find(c["text"])
+        assert t0 >= 0, (c["target"], c["text"][:20])
         t1 = t0 + len(c["text"])
         # the source, or an earlier report it copied the same text from (chained copies are identical)
         holders = [k for k, t in texts.items() if k != c["target"] and c["text"] in t]
@@ -134,6 +142,15 @@ def test_rerun_is_identical_and_unchanged_files_come_from_the_cache(tmp_path):
     assert third.cache_hits == 2
     agencies = sorted(a.report.agency for a in third.analyses)
     assert "青禾市教育体育局" in agencies
+
+
+def test_the_cache_fingerprint_covers_code_that_exists():
+    """Every module or package named in CACHED_CODE exists, so a change to it invalidates cached results
+    (a renamed package left under its old name would silently stop counting)."""
+    from nlp.analysis.cache import CACHED_CODE
+
+    root = Path(__file__).resolve().parents[1] / "nlp"
+    assert [name for name in CACHED_CODE if not (root / name).exists()] == []
 
 
 def test_bad_files_are_listed_and_the_batch_goes_on(tmp_path):
@@ -226,7 +243,9 @@ def test_real_reports_from_the_shared_corpus(tmp_path):
     files = [REPORTS_DIR / n for n in ("huaian-office-2019.txt", "shanghai-office-2025.md", "shuyang-county-2025.txt")]
     result = analyze(files, tmp_path, stages=["parse", "tables", "checks", "compare"])
     assert not result.failures and len(result.analyses) == 3
-    assert result.findings and result.comparison is not None
+    assert all(result.stages[s].status == "ok" for s in ("parse", "tables", "checks", "compare")), result.stages
+    assert {f.report_id for f in result.findings} == {a.report.id for a in result.analyses}   # each report audited
+    assert result.comparison is not None and len(result.comparison.reports) == 3
     brief = (tmp_path / "brief.html").read_text(encoding="utf-8")
     assert brief.count('class="card"') == 3
 

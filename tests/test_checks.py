@@ -12,7 +12,9 @@ from nlp.document import Report
 from nlp.structure import parse_text, read_report
 from nlp.tables import extract_tables
 
-NAMES = sorted(p.name for p in REPORTS_DIR.iterdir() if p.suffix in (".txt", ".md", ".pdf"))
+#: the complete reports read by hand for these tests (named: the shared corpus grows between waves)
+NAMES = ["hongze-district-2023.pdf", "hongze-district-2024.pdf", "huaian-city-2024.pdf", "huaian-office-2019.txt",
+         "shanghai-office-2025.md", "shanghai-stcsm-2024.md", "shuyang-county-2025.txt"]
 #: the real reports whose own numbers do not add up (see test_real_inconsistency_is_found)
 INCONSISTENT = {"hongze-district-2023.pdf"}
 
@@ -96,6 +98,7 @@ def _mutate(report: Report, start: int, end: int, new: str) -> Report:
 
 def _cells_to_mutate(tables, kind: str, step: int):
     cells = [c for c in tables.table(kind).cells if c.semantic == "number"]
+    assert cells, f"{tables.report_id}: no {kind} cell to change"   # an empty loop would prove nothing
     return cells[::step]
 
 

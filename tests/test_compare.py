@@ -2,8 +2,8 @@
 
 Ground truth by construction: whole sentences of real shared reports are copied into other
 real reports at sentence boundaries at test time (inside parts, before the first heading,
-holding mandated phrases, beside contact items); every copy must be found with both spans
-within ±5 characters, and nothing may be reported that was neither planted nor already
+holding mandated phrases, beside contact items); at least 98% of the copies must be found with
+both spans within ±5 characters, and at least 98% of what is reported must be planted or already
 there. (``benchmarks/compare.py`` measures the same over more rounds.)
 """
 from __future__ import annotations
@@ -219,6 +219,8 @@ def test_nothing_reported_between_unrelated_texts(corpus_reports):
     reports = [r for r in corpus_reports if r.parts][:20]
     res = compare(papers + reports)
     paper_ids = {p.id for p in papers}
+    assert paper_ids <= {r.report for r in res.reports}
+    assert res.reuse_passages   # the reports among themselves do share passages: the search ran
     for p in res.reuse_passages:
         assert not any(m.report in paper_ids for m in p.members), p.text
 
@@ -361,9 +363,9 @@ def test_foreign_names_on_the_demo_corpus():
             checked += 1
             assert all((target.id, name) in flagged for name in places), c["text"][:40]
     assert checked >= 2
-    for p in res.reuse_passages:   # an agency repeating its own earlier report names nothing foreign
-        if len({reports_by_id[m.report].agency for m in p.members}) == 1:
-            assert p.flags == []
+    # an agency repeating its own earlier report names nothing foreign
+    own = [p for p in res.reuse_passages if len({reports_by_id[m.report].agency for m in p.members}) == 1]
+    assert own and all(p.flags == [] for p in own), [p.flags for p in own]
     own_flags = [(rid, n) for rid, n in flagged
                  if any(n == name for name, _, _ in agency_places(reports_by_id[rid].agency))]
     assert own_flags == []
@@ -455,10 +457,10 @@ def test_template_masked_but_listed(hongze, corpus_reports):
     t3 = a.text.index("本年新收政府信息公开申请数量")
     assert masked[t3]
     # reused passages never consist of template text
-    for p in res.reuse_passages:
-        for m in p.members:
-            if m.report == a.id:
-                assert masked[m.start:m.end].mean() < 0.5, p.text
+    in_a = [m for p in res.reuse_passages for m in p.members if m.report == a.id]
+    assert in_a   # the two years share prose
+    for m in in_a:
+        assert masked[m.start:m.end].mean() < 0.5, a.text[m.start:m.end]
     # but the template is listed, with its reason
     reasons = {p.reason for p in res.template_passages}
     assert {"table", "vocabulary"} <= reasons
@@ -489,9 +491,10 @@ def test_corpus_measures_in_range(corpus_result):
 
 
 def test_passage_members_are_the_same_text_at_sentence_bounds(corpus_result, corpus_reports):
-    """Every member of a reused passage is a slice of its own report holding the passage's text
-    (digits aside); on real reports most members start and end at a sentence or clause bound
-    (the rest are copies shorter than a clause: the words before them differ)."""
+    """Every member of a reused passage is a slice of its own report sharing at least 80% of the
+    passage's text (longest common subsequence, whitespace dropped, digits folded); on real reports at
+    least 65% of the members start and end at a sentence or clause bound (the rest are copies shorter
+    than a clause: the words before them differ)."""
     texts = {r.id: r.text for r in corpus_reports}
     marks = set("。！？；，、：;,:!?）)》”")
     at_bounds = members = 0
@@ -627,7 +630,7 @@ def test_brief_heatmap_scaled_to_the_data_with_values_and_groups():
 def test_brief_reuse_list_shows_whole_sentences_with_every_agency(reference):
     from types import SimpleNamespace
 
-    from nlp.analysis.brief import _reused
+    from nlp.analysis.brief.sections import _reused
 
     own = "全面推行政务公开标准化建设，在全区十二个街道设立公开专区并配备专职人员。"
     reports = [_report("a", "淮安市洪泽区人民政府", 2022, "本区年度工作稳步推进。" + FORMULA[:-1] + "，" + own),
@@ -658,10 +661,19 @@ def test_cli_compare_writes_files(tmp_path):
     assert len(rows) == 3
     pairs = list(csv.DictReader(open(out / "pairs.csv", encoding="utf-8")))
     assert any(p["kind"] == "year_over_year" for p in pairs)
-    for line in open(out / "passages.jsonl", encoding="utf-8"):
-        p = json.loads(line)
-        assert p["kind"] in ("reuse", "template", "formula")
-        assert all(m["end"] > m["start"] for m in p["members"])
+    from nlp.structure import read_report
+
+    texts = {r.id: r.text for r in map(read_report, files)}
+    passages = [json.loads(line) for line in open(out / "passages.jsonl", encoding="utf-8")]
+    # the two Hongze years share prose; statutory wording and tables are template
+    assert {p["kind"] for p in passages} >= {"reuse", "template"}
+    for p in passages:
+        assert p["kind"] in ("reuse", "template", "formula") and p["members"]
+        for m in p["members"]:
+            assert 0 <= m["start"] < m["end"] <= len(texts[m["report"]]), m
+        # the passage's text is what one of its members prints at its offsets
+        printed = ["".join(texts[m["report"]][m["start"]:m["end"]].split()) for m in p["members"]]
+        assert "".join(p["text"].split()) in printed, p["id"]
     sim = list(csv.reader(open(out / "similarity.csv", encoding="utf-8")))
     assert len(sim) == 4 and len(sim[0]) == 4
 

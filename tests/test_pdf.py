@@ -66,6 +66,8 @@ def test_generated_demo_pdfs_read_as_pdfplumber_reads_them(tmp_path):
     try:
         m = write_corpus(tmp_path, CorpusConfig(agencies=2, years=1, start_year=2021, seed=3, formats=("pdf",)))
     except RuntimeError as e:
+        if "needs" not in str(e):   # Chromium or the font missing is a skip; Chromium failing is a failure
+            raise
         pytest.skip(str(e))
     assert len(m["reports"]) == 2
     for e in m["reports"]:

@@ -1,5 +1,6 @@
-"""Renderings with known truth (corpora.render, issue 16): each form has its promised shape, and the
-parser reads every rendering of a demo report back to the same parts, sections and cells.
+"""Renderings with known truth (corpora.render): each form has its promised shape, and the parser
+reads every rendering of a demo report back to the same parts, about the same sections, and the same
+cells (glued forms: a cell may come back uncertain, at most 5% unread; none wrong).
 
 The report below is constructed for these tests (its own wording); the round-trip property runs
 on the demo corpus. Forms the current parser cannot yet read back are listed in
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from corpora import DEMO_DIR
 from corpora.render import FORMS, compare, read_back, render
-from nlp import vocabulary as V
+from nlp import format as V
 from nlp.ingest import read_source
 from nlp.structure import parse_text
 from nlp.tables import extract_tables
@@ -33,23 +34,41 @@ _T3 = {  # row key -> 7 cells ('' = blank: the agency left it empty)
     "partly_granted": "4 0 0 0 0 0 4", "unable.not_held": "9 1 0 1 0 0 11", "not_processed.duplicate": "2 0 0 0 0 0 2",
     "other.other": "1 0 0 0 0 1 2", "total": "28 2 0 1 0 1 32", "carried_forward": "5 0 0 0 0 0 5",
 }
-_T3_BLANK_ROW = "refused.third_party"   # one natural person; the five legal-person cells left blank
+_T3_BLANK_ROW = "refused.third_party"
+#: table 3's columns in printed order (自然人, five kinds of legal person, 总计)
+REQUEST_COLUMN_KEYS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")   # one natural person; the five legal-person cells left blank
 _T4 = "1 0 0 0 1 0 0 0 1 1 0 0 0 0 0"
+
+
+#: table 3 as the 2021 layout prints it, one row a line (typed here, not taken from nlp.format, so that the
+#: constructed report and the expectations below do not follow a change of the vocabulary)
+T3_LABELS = [
+    ("received", "一、本年新收政府信息公开申请数量"), ("carried_over", "二、上年结转政府信息公开申请数量"),
+    ("granted", "（一）予以公开"), ("partly_granted", "（二）部分公开"), ("refused.state_secret", "1.属于国家秘密"),
+    ("refused.prohibited_by_law", "2.其他法律行政法规禁止公开"), ("refused.three_safeties", "3.危及“三安全一稳定”"),
+    ("refused.third_party", "4.保护第三方合法权益"), ("refused.internal_affairs", "5.属于三类内部事务信息"),
+    ("refused.process_info", "6.属于四类过程性信息"), ("refused.enforcement_file", "7.属于行政执法案卷"),
+    ("refused.inquiry", "8.属于行政查询事项"), ("unable.not_held", "1.本机关不掌握相关政府信息"),
+    ("unable.needs_creation", "2.没有现成信息需要另行制作"), ("unable.unclear", "3.补正后申请内容仍不明确"),
+    ("not_processed.petition", "1.信访举报投诉类申请"), ("not_processed.duplicate", "2.重复申请"),
+    ("not_processed.publication", "3.要求提供公开出版物"), ("not_processed.mass_repeated", "4.无正当理由大量反复申请"),
+    ("not_processed.confirmation", "5.要求行政机关确认或重新出具已获取信息"),
+    ("other.overdue_correction", "1.申请人无正当理由逾期不补正"), ("other.overdue_fee", "2.申请人逾期未按收费通知要求缴纳费用"),
+    ("other.other", "3.其他"), ("total", "（七）总计"), ("carried_forward", "四、结转下年度继续办理"),
+]
+T3_HEADER = "申请人情况\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计"
+T4_LINES = ["案件类型\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计"] + [
+    "\t".join([block] + _T4.split()[5 * i:5 * i + 5]) for i, block in enumerate(("行政复议", "未经复议直接起诉", "复议后起诉"))]
 
 
 def _constructed_text() -> str:
     rows = []
-    for key in V.REQUEST_ROWS_2021:
-        label = V.PRINTED_REQUEST_ROWS[key]
+    for key, label in T3_LABELS:
         if key == _T3_BLANK_ROW:
             cells = ["1", "", "", "", "", "", "1"]
         else:
             cells = _T3.get(key, "0 0 0 0 0 0 0").split()
         rows.append("\t".join([label] + cells))
-    header = "\t".join([V.PRINTED_REQUEST_HEADER] + [V.PRINTED_REQUEST_COLUMNS[c] for c in V.REQUEST_COLUMNS])
-    review_head = "\t".join([V.PRINTED_REVIEW_ITEM] + [V.PRINTED_REVIEW_COLUMNS[c] for c in V.REVIEW_COLUMNS])
-    t4 = _T4.split()
-    review_rows = ["\t".join([V.PRINTED_REVIEW_BLOCKS[b]] + t4[5 * i:5 * i + 5]) for i, b in enumerate(V.REVIEW_BLOCKS)]
     return "\n".join([
         "河湾县林业局2022年政府信息公开工作年度报告",
         "本报告依照政府信息公开条例编写，统计期间为2022年1月1日至2022年12月31日。",
@@ -66,11 +85,10 @@ def _constructed_text() -> str:
         "信息内容\t本年处理决定数量",
         "行政许可\t57",
         "三、收到和处理政府信息公开申请情况",
-        header,
+        T3_HEADER,
         *rows,
         "四、政府信息公开行政复议、行政诉讼情况",
-        review_head,
-        *review_rows,
+        *T4_LINES,
         "五、存在的主要问题及改进情况",
         "（一）主要问题。基层站点信息更新偏慢，个别栏目内容重复。",
         "（二）改进措施。明年将建立栏目责任清单，按月通报更新情况。",
@@ -86,7 +104,7 @@ def _constructed_text() -> str:
 def constructed():
     report = parse_text(_constructed_text(), source="constructed.txt", filename="constructed.txt")
     tables = extract_tables(report)
-    assert [p.key for p in report.parts] == list(V.REQUIRED_PARTS_2019)
+    assert [p.key for p in report.parts] == ["overview", "proactive", "requests", "review_litigation", "problems", "other"]
     assert len(tables) > 150  # the constructed text itself is read in full
     return report, tables
 
@@ -126,7 +144,7 @@ def test_oneline_drop_glues_headings_and_digits(constructed):
     assert text.count("\n") == 1 and text.endswith("\n")
     assert "一次过时内容，目录保持动态更新。二、主动公开政府信息情况" in text
     # a table-3 row: its label, then its seven numbers without any delimiter
-    assert V.PRINTED_REQUEST_ROWS["received"] + "302010134" in text
+    assert "一、本年新收政府信息公开申请数量302010134" in text
     # the blank cells vanish: the two printed ones are glued together
     assert re.search(r"保护第三方合法权益115[．、]属于三类内部事务信息", text)
 
@@ -135,44 +153,44 @@ def test_oneline_space_keeps_a_space_per_line_break(constructed):
     text = _render(constructed, "oneline_space").text
     assert text.count("\n") == 1
     assert "目录保持动态更新。 二、主动公开政府信息情况" in text
-    assert V.PRINTED_REQUEST_ROWS["received"] + " 30 2 0 1 0 1 34 " in text
+    assert "一、本年新收政府信息公开申请数量 30 2 0 1 0 1 34 " in text
     assert "保护第三方合法权益 1      1 " in text  # five blank cells: one space for each line break
 
 
 def test_glued_tables_are_one_run_of_cells_header_included(constructed):
     lines = _render(constructed, "glued").text.split("\n")
-    t3 = [ln for ln in lines if V.PRINTED_REQUEST_HEADER in ln]
+    t3 = [ln for ln in lines if "申请人情况" in ln]
     assert len(t3) == 1
     run = t3[0]
     assert "\t" not in run and "|" not in run and " " not in run
     assert "自然人" in run and "总计" in run
-    assert V.PRINTED_REQUEST_ROWS["carried_over"] + "3000003" in run
+    assert "二、上年结转政府信息公开申请数量3000003" in run
     assert re.search(r"（七）总计28201011?32", run)
     # the narrative keeps its lines
     assert "（二）依申请公开。设立专门受理窗口，按期答复每一件申请，无逾期情形。" in lines
 
 
 def test_glued_spaced_keeps_single_spaces_at_some_cell_boundaries(constructed):
-    run = next(ln for ln in _render(constructed, "glued_spaced", 5).text.split("\n") if V.PRINTED_REQUEST_HEADER in ln)
+    run = next(ln for ln in _render(constructed, "glued_spaced", 5).text.split("\n") if "申请人情况" in ln)
     assert " " in run and "  " not in run
     assert "\t" not in run and "|" not in run
     # removing the spaces gives the glued run
-    glued = next(ln for ln in _render(constructed, "glued", 5).text.split("\n") if V.PRINTED_REQUEST_HEADER in ln)
+    glued = next(ln for ln in _render(constructed, "glued", 5).text.split("\n") if "申请人情况" in ln)
     assert run.replace(" ", "") == glued.replace(" ", "")
 
 
 def test_pipes_split_labels_keep_blanks_and_spread_headers(constructed):
     lines = _render(constructed, "pipes").text.split("\n")
-    assert f"{V.PRINTED_REQUEST_RESULTS} | （一）予以公开 | 12 | 1 | 0 | 0 | 0 | 0 | 13" in lines
+    assert "三、本年度办理结果 | （一）予以公开 | 12 | 1 | 0 | 0 | 0 | 0 | 13" in lines
     assert any(ln.startswith("（四）无法提供 | 1") and ln.endswith(" | 9 | 1 | 0 | 1 | 0 | 0 | 11") for ln in lines)
     assert any(ln.endswith("保护第三方合法权益 | 1 |  |  |  |  |  | 1") for ln in lines)
     # the applicant header over two lines
-    i = next(i for i, ln in enumerate(lines) if ln.startswith(V.PRINTED_REQUEST_HEADER))
+    i = next(i for i, ln in enumerate(lines) if ln.startswith("申请人情况"))
     assert "自然人" in lines[i] and "商业企业" in lines[i + 1]
     # table 4: header lines, then one line of its 15 values
     values = " | ".join(_T4.split())
     j = lines.index(values)
-    assert V.PRINTED_REVIEW_BLOCKS["review"] in lines[j - 3] or V.PRINTED_REVIEW_BLOCKS["review"] in lines[j - 2]
+    assert "行政复议" in lines[j - 3] or "行政复议" in lines[j - 2]
     assert all("|" in ln for ln in lines[j - 2:j])
 
 
@@ -211,7 +229,7 @@ def test_era2008_titles_come_from_the_vocabulary_and_are_renumbered(constructed)
         r = _render(constructed, "era2008", seed)
         heads = re.findall(r"^([一二三四五六七八九十]+)、(.+)$", r.text, re.M)
         heads = [(n, t) for n, t in heads if not V.TABLE_ROW_HEADINGS.search(t)]
-        assert [n for n, _ in heads] == [V.CN_NUMERALS[i] for i in range(len(heads))]
+        assert [n for n, _ in heads] == list("一二三四五六七八九十"[:len(heads)])
         assert len(heads) == len(r.truth.parts)
         year = "2022"
         for (n, title), key in zip(heads, r.truth.parts):
@@ -314,9 +332,9 @@ def test_generator_prints_agencies_in_web_forms_recorded_in_the_manifest(tmp_pat
         printed = e["tables"]["printed"]
         assert e["rendering"]["cells"] == len(tables)
         for row, values in printed["t3"].items():
-            assert [tables.value("requests", row, c) for c in V.REQUEST_COLUMNS] == values, (e["file"], row)
+            assert [tables.value("requests", row, c) for c in REQUEST_COLUMN_KEYS] == values, (e["file"], row)
         for block, values in printed["t4"].items():
-            assert [tables.value("review_litigation", block, c) for c in V.REVIEW_COLUMNS] == values
+            assert [tables.value("review_litigation", block, c) for c in ("upheld", "corrected", "other", "pending", "total")] == values
     # same config, same bytes; a manifest without web forms does not mention them
     write_corpus(tmp_path / "b", cfg)
     assert [p.read_bytes() for p in sorted((tmp_path / "a").iterdir())] == \

@@ -24,7 +24,7 @@ CACHE_DIR = ".cache"
 #: bump when the cache entry layout changes
 CACHE_VERSION = 2
 #: code whose output is cached per file (checks, compare and this package run every time)
-CACHED_CODE = ("ingest", "structure", "tables", "themes", "summaries", "document.py", "vocabulary.py",
+CACHED_CODE = ("ingest", "structure", "tables", "themes", "summaries", "document.py", "nodes.py", "spans.py", "format",
                "sentences.py", "segmentation.py", "agency.py", "errors.py", "data")
 
 

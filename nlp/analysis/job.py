@@ -9,6 +9,7 @@ from typing import Any, Callable, Sequence
 from ..batch import Failure, check_output_dir, expand_inputs, leave_out_duplicates
 from ..errors import ReportReadError, XxgkError
 from ..guard import run_guarded_each
+from ..isolation import isolate
 from ..ingest.limits import IngestLimits, read_limits
 from .cache import ReportCache, cache_key
 from .model import AnalyzeResult, ReportAnalysis, StageStatus
@@ -119,31 +120,31 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
         findings: list[Any] = []
         if "checks" in funcs and analyses:
             usable = [a for a in analyses if a.tables is not None]
-            try:
+            with isolate("checks") as run:   # a stage's failure must not lose the other stages' outputs
                 findings = funcs["checks"]([by_id[a.report.id] for a in usable], tables=[a.tables for a in usable])
-            except Exception as e:  # a stage bug must not lose the other stages' outputs
-                status["checks"] = StageStatus("checks", "skipped", f"failed: {type(e).__name__}: {e}")
-                warnings.append(f"checks: {type(e).__name__}: {e}")
+            if run.failure:
+                status["checks"] = StageStatus("checks", "skipped", f"failed: {run.failure.reason}")
+                warnings.append(f"checks: {run.failure.reason}")
             tick("checks", 1, 1)
 
         if "summaries" in funcs and status["summaries"].status != "skipped" and findings:
-            try:
-                from ..summaries import summarize
+            from ..summaries import summarize
 
+            with isolate("summaries") as run:
                 brief_report_summaries(analyses, findings, {r.id: r.agency for r in canonical}, summarize)
-            except Exception as e:  # a stage bug must not lose the other stages' outputs
-                warnings.append(f"summaries: report briefings without check caveats ({type(e).__name__}: {e})")
+            if run.failure:
+                warnings.append(f"summaries: report briefings without check caveats ({run.failure.reason})")
 
         comparison = None
         if "compare" in funcs and analyses:
-            try:
-                from ..comparison.inputs import caller_options
+            from ..comparison.inputs import caller_options
 
+            with isolate("compare") as run:
                 comparison = funcs["compare"](canonical, progress=lambda s, d, t: tick(f"compare: {s}", d, t),
                                               **{**caller_options(analyses), **(compare_options or {})})
-            except Exception as e:  # a stage bug must not lose the other stages' outputs
-                status["compare"] = StageStatus("compare", "skipped", f"failed: {type(e).__name__}: {e}")
-                warnings.append(f"compare: {type(e).__name__}: {e}")
+            if run.failure:
+                status["compare"] = StageStatus("compare", "skipped", f"failed: {run.failure.reason}")
+                warnings.append(f"compare: {run.failure.reason}")
 
         result = AnalyzeResult(out, analyses, findings, comparison, status, warnings, failures, [], files, hits,
                                duplicates=duplicates)

@@ -9,6 +9,8 @@
 - ``brief.html``     a self-contained briefing (see :mod:`nlp.analysis.brief`);
 - ``analysis.json``  inputs, failed and duplicate files, stage statuses, warnings and the list of outputs.
 
+Every CSV of the set (the panel's too) starts with the UTF-8 BOM, so Excel shows the Chinese text.
+
 A new output is one more entry in :func:`output_files`; :func:`write_outputs` publishes the whole
 set atomically (:mod:`.runset`).
 """
@@ -19,7 +21,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..csvsafe import csv_text
+from ..csvsafe import as_csv_file, csv_text
 from .model import AnalyzeResult, ReportAnalysis
 
 FINDING_FIELDS = ("report_id", "source", "agency", "year", "rule", "status", "severity", "subject", "message",
@@ -30,7 +32,7 @@ def key_numbers(tables: Any) -> dict[str, Any]:
     """Headline numbers from table 3 and table 4 (None where a cell was not read)."""
     if tables is None:
         return {}
-    from .. import vocabulary as V
+    from .. import format as V
 
     def v(table: str, row: str, col: str = "total") -> Any:
         return tables.value(table, row, col)
@@ -164,6 +166,8 @@ def output_files(result: AnalyzeResult) -> dict[str, str | bytes]:
         from ..comparison.output import output_files as compare_files
 
         files.update({f"compare/{name}": body for name, body in compare_files(result.comparison).items()})
+    # every CSV of the set is a file for people: the UTF-8 BOM first, as the panel's own CSVs have it
+    files = {name: as_csv_file(body) if name.endswith(".csv") else body for name, body in files.items()}
     files["brief.html"] = render_brief(result)
     if result.panel is not None:
         files.update(panel_files(result.panel))

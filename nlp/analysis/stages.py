@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from ..errors import ModelLoadError, XxgkError
+from ..isolation import describe, isolate
 from .model import STAGES, SUMMARY_LEVELS, ReportAnalysis, StageStatus
 
 #: each stage's entry point (module, function)
@@ -65,14 +66,15 @@ def theme_shares(segments: Iterable[dict]) -> dict[str, float]:
 
 
 def record_stage_error(status: dict[str, StageStatus], warnings: list[str], stage: str, path: Path,
-                       e: Exception | str) -> None:
-    """A stage failed on one report: a missing model skips the stage, anything else marks it 'partial'."""
+                       e: BaseException | str) -> None:
+    """A stage failed on one report: a missing model skips the stage, anything else marks it 'partial'
+    and a warning names the stage, the report and the reason."""
     if isinstance(e, ModelLoadError):
         status[stage] = StageStatus(stage, "skipped", f"model not available: {e}")
         return
     if status[stage].status == "ok":
         status[stage] = StageStatus(stage, "partial", "failed on some reports (see warnings)")
-    warnings.append(f"{stage}: {path}: {e if isinstance(e, str) else f'{type(e).__name__}: {e}'}")
+    warnings.append(f"{stage}: {path}: {e if isinstance(e, str) else describe(e)}")
 
 
 @dataclass
@@ -89,10 +91,10 @@ def parse_and_tables(path: Path, parse: Callable[..., Any], tables: Callable[...
     alone, run under the per-file time and memory guard (:func:`nlp.guard.run_guarded`)."""
     parsed = Parsed(parse(path))
     if tables is not None:
-        try:
+        with isolate("tables") as run:
             parsed.tables = tables(parsed.report)
-        except Exception as e:  # a stage bug on one report must not stop the batch
-            parsed.tables_error = f"{type(e).__name__}: {e}"
+        if run.failure:
+            parsed.tables_error = run.failure.reason
     return parsed
 
 
@@ -101,27 +103,25 @@ def run_report_stages(items: Sequence[tuple[Path, Parsed]], funcs: dict[str, Cal
                       summary_options: dict[str, Any]) -> list[tuple[ReportAnalysis, dict]]:
     """Themes and summaries of parsed reports (whose tables :func:`parse_and_tables` read); returns each
     one's analysis and cache entry, in order. The summaries of all of them are made together
-    (``nlp.summaries.summarize_many``: headlines generated in batches); when that fails, report by
-    report, so a failure is recorded (:func:`record_stage_error`) for the report it belongs to and the
-    others go on.
+    (``nlp.summaries.summarize_many``: headlines generated in batches); when that fails, again report
+    by report, so that a failure is recorded (:func:`record_stage_error`) for the report it belongs to
+    and the others go on (:func:`nlp.isolation.isolate`).
     """
     out = [_themes(path, parsed, funcs, status, warnings) for path, parsed in items]
     if "summaries" in funcs and status["summaries"].status != "skipped" and out:
         analyses = [a for a, _ in out]
-        try:
+        with isolate("summaries") as batch:
             _summaries(analyses, funcs["summaries"], summary_options)
-            made = [True] * len(out)
-        except Exception:  # a stage bug or a missing model: again report by report, to find where it belongs
-            made = []
-            for (path, _), a in zip(items, analyses):
-                try:
-                    if status["summaries"].status != "skipped":
-                        _summaries([a], funcs["summaries"], summary_options)
-                        made.append(True)
-                        continue
-                except Exception as e:  # a stage bug on one report must not stop the batch
-                    record_stage_error(status, warnings, "summaries", path, e)
-                made.append(False)
+        made = [batch.failure is None] * len(out)
+        if batch.failure:
+            for k, ((path, _), a) in enumerate(zip(items, analyses)):
+                if status["summaries"].status == "skipped":   # the model is missing: no use trying the others
+                    break
+                with isolate("summaries") as run:
+                    _summaries([a], funcs["summaries"], summary_options)
+                made[k] = run.failure is None
+                if run.failure:
+                    record_stage_error(status, warnings, "summaries", path, run.failure.error)
         for (a, entry), ok in zip(out, made):
             if ok:
                 entry["summaries"] = a.summaries
@@ -141,20 +141,20 @@ def _themes(path: Path, parsed: Parsed, funcs: dict[str, Callable[..., Any]], st
             a.tables = parsed.tables
             entry["tables"] = a.tables.to_dict()
     if "themes" in funcs and status["themes"].status != "skipped":
-        try:
+        with isolate("themes") as run:
             output = funcs["themes"](report)
             a.themes = theme_segments(output)
             shares = output.share_fractions
             a.theme_shares = {k: v for k, v in sorted(shares.items()) if v} if shares else theme_shares(a.themes)
             a.problem_specificity = output.specificity.score if output.specificity is not None else None
             entry["themes"] = {"segments": a.themes, "shares": a.theme_shares, "problem_specificity": a.problem_specificity}
-        except Exception as e:  # a stage bug on one report must not stop the batch
-            record_stage_error(status, warnings, "themes", path, e)
+        if run.failure:
+            record_stage_error(status, warnings, "themes", path, run.failure.error)
     return a, entry
 
 
 def _summaries(analyses: list[ReportAnalysis], summarize_many: Callable[..., list], options: dict[str, Any]) -> None:
-    """Every summary level of ``analyses`` made together (the per-report summaries, as :func:`summarize` gives)."""
+    """Every summary level of ``analyses`` made together (each report's, as ``nlp.summaries.summarize`` gives)."""
     reports = [a.report for a in analyses]
     by_level = [summarize_many(reports, level=level, tables=[a.tables for a in analyses], **options)
                 for level in SUMMARY_LEVELS]

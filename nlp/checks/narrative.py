@@ -6,7 +6,7 @@ from functools import lru_cache
 from itertools import product
 
 from ..tables import Cell, ReportTables
-from ..vocabulary import (
+from ..format import (
     FEE_AMOUNT,
     FEE_PART6_WORDS,
     FEE_WORDS,

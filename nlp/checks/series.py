@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..agency import group_agencies
-from ..vocabulary import PRINTED_REQUEST_COLUMNS, PROACTIVE_ROW_TITLES, REQUEST_COLUMNS
+from ..format import PRINTED_REQUEST_COLUMNS, PROACTIVE_ROW_TITLES, REQUEST_COLUMNS
 from .model import ERROR, FAIL, INFO, NOT_ASSESSABLE, PASS, WARNING, Context, Evidence, Finding, rule
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..tables import Cell
-from ..vocabulary import (
+from ..format import (
     AMOUNT_COLUMNS,
     PRINTED_REQUEST_COLUMNS,
     PROACTIVE_COLUMN_TITLES,

@@ -19,7 +19,7 @@ import math
 import re
 from collections import Counter
 
-from .. import vocabulary as V
+from .. import format as V
 from ..textmetrics import lcs_length, levenshtein  # noqa: F401  (part of this module's API)
 
 

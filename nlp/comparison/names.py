@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import Callable, Iterable
 
-from .. import vocabulary as V
+from .. import format as V
 
 
 @lru_cache(maxsize=4096)

@@ -3,7 +3,7 @@
 Text is template by **evidence**, never by where it stands (the preamble is not template
 because it comes before part 一):
 
-- **vocabulary** — the format's mandated words in ``nlp.vocabulary``: part titles, the
+- **vocabulary** — the format's mandated words in ``nlp.format``: part titles, the
   statutory-preamble and report-note sentences (``TEMPLATE_SENTENCE_FRAGMENTS``,
   ``TEMPLATE_STATUTORY_SENTENCE_FRAGMENTS``: their whole sentence), legal citations and other
   fragments (``TEMPLATE_FRAGMENTS``: the fragment itself), legal citations (``LEGAL_CITATION``),
@@ -25,7 +25,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .. import vocabulary as V
+from .. import format as V
 from ..document import Report
 from .textprep import ContentStream, fold_text
 

@@ -11,6 +11,18 @@ from .normalize import normalize_text
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
+def _open_errors() -> tuple[type[BaseException], ...]:
+    """What python-docx raises for a file it cannot open: not a zip (an old binary .doc, a truncated
+    file), a missing part or relationship, not a Word content type, broken XML, a corrupt, encrypted
+    or unsupported zip entry."""
+    import zlib
+
+    from docx.opc.exceptions import OpcError
+    from lxml.etree import LxmlError
+
+    return (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, RuntimeError, OpcError, LxmlError)
+
+
 def expanded_size(data: bytes, path: str) -> int:
     """The bytes a DOCX's parts take once decompressed (from the zip directory, before inflating anything)."""
     try:
@@ -39,7 +51,7 @@ def read_docx(data: bytes, path: str, changes: list[str], *, max_expanded: int =
         raise ReportReadError(path, f"python-docx is not installed: {e}") from None
     try:
         document = docx.Document(io.BytesIO(data))
-    except Exception as e:
+    except _open_errors() as e:
         msg = str(e) or type(e).__name__
         if "encrypt" in msg.lower() or data[:8] == _OLE_MAGIC:
             raise ReportReadError(path, "password-protected or encrypted document") from None

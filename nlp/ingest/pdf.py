@@ -213,13 +213,27 @@ def _read_pdfium(data: bytes, path: str) -> list[list[PageLine]]:
         pdf.close()
 
 
+def _pdfminer_errors() -> tuple[type[BaseException], ...]:
+    """What pdfplumber raises on a malformed PDF: its wrapper of pdfminer's errors, pdfminer's own
+    parser errors, and the built-in errors pdfminer's parsers let through on a broken stream or table."""
+    import struct
+    import zlib
+
+    from pdfminer.psparser import PSException
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    return (PdfminerException, PSException, struct.error, zlib.error, EOFError, ValueError, LookupError,
+            TypeError, AttributeError, ArithmeticError, AssertionError, RecursionError)
+
+
 def _page_lines(page) -> list[PageLine]:
-    """(text, reaches_right_margin) for each text line of a pdfplumber page."""
+    """(text, reaches_right_margin) for each text line of a pdfplumber page; the plain text lines when
+    pdfminer cannot lay the page out."""
     try:
         sizes = sorted(c.get("size", 0) for c in page.chars)
         y_tol = max(3.0, LINE_TOLERANCE * sizes[len(sizes) // 2]) if sizes else 3.0
         lines = page.extract_text_lines(strip=True, return_chars=False, y_tolerance=y_tol)
-    except Exception:
+    except _pdfminer_errors():
         return [(ln, False) for ln in (page.extract_text() or "").split("\n")]
     return _margin_lines([(ln["text"], ln["x0"], ln["x1"]) for ln in lines])
 
@@ -237,7 +251,7 @@ def _read_pdfplumber(data: bytes, path: str) -> list[list[PageLine]]:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for page in pdf.pages:
                 pages.append(_page_lines(page))
-    except Exception as e:
+    except _pdfminer_errors() as e:
         inner = e.args[0] if e.args and isinstance(e.args[0], BaseException) else e  # pdfplumber wraps pdfminer's
         name = type(inner).__name__
         msg = str(inner)

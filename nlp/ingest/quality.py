@@ -119,9 +119,11 @@ def _lexicon() -> _Lexicon:
                     if len(word) == 2:
                         words.add(word)
     root = Path(__file__).resolve().parents[1]
-    for p in (root / "vocabulary.py", root / "data" / "userdict.txt"):
-        if p.is_file():
-            text = p.read_text(encoding="utf-8")
+    # the format package's sources read as one text, so a character counts once however many modules hold it
+    format_text = "".join(p.read_text(encoding="utf-8") for p in sorted((root / "format").glob("*.py")))
+    userdict = root / "data" / "userdict.txt"
+    for text in (format_text, userdict.read_text(encoding="utf-8") if userdict.is_file() else ""):
+        if text:
             freq.update({c: 1000 for c in text if ord(c) > 0x7F})
             for m in re.finditer(r"[\u3400-\u9fff]+", text):
                 w = m.group(0)

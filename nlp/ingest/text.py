@@ -77,12 +77,9 @@ def decode_bytes(data: bytes, path: str, html: bool = False) -> tuple[str, str]:
         q, enc, t = candidates[0]
         if q >= 0.3:
             return t, enc
-    try:
-        from charset_normalizer import from_bytes
+    from charset_normalizer import from_bytes
 
-        best = from_bytes(data).best()
-    except Exception:  # pragma: no cover - library failure
-        best = None
+    best = from_bytes(data).best()   # it handles decoding errors itself; its own failure is a bug to see
     if best is not None and best.encoding and best.chaos < 0.3:
         t = str(best)
         if not _is_binary(t):

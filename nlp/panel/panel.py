@@ -9,7 +9,6 @@ temporary name and renamed, so a reader never sees half a file.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import os
@@ -18,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .. import vocabulary as V
+from .. import format as V
+from ..csvsafe import write_csv
 from ..document import Report
 from .agencies import LEVEL_ZH, AgencyResolver
 from .metrics import MetricDictionary, MetricValue, evaluate_all, load_metrics
@@ -26,7 +26,7 @@ from .peers import PeerStat, ReportPoint, peer_findings, peer_stats
 from .scorecard import SCORECARD_FIELDS, scorecard_rows
 
 __all__ = ["Panel", "ReportEntry", "build_panel", "write_panel_outputs", "LONG_FIELDS", "cell_label",
-           "csv_text", "PANEL_FILES"]
+           "PANEL_FILES"]
 
 #: long-table columns: (key, Chinese header)
 LONG_FIELDS: tuple[tuple[str, str], ...] = (
@@ -233,16 +233,8 @@ def build_panel(reports: Sequence[Report], tables: Sequence[Any], findings: Sequ
 
 # ------------------------------------------------------------------ writers
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: the date stamped into xlsx files (a fixed one: same inputs, same bytes)
 _FIXED_TIME = dt.datetime(2000, 1, 1)
-
-
-def _safe(v: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(v, str) and v.startswith(_FORMULA_START):
-        return "'" + v
-    return v
 
 
 def _display(v: Any) -> Any:
@@ -253,16 +245,6 @@ def _display(v: Any) -> Any:
     return v
 
 
-def csv_text(rows: Sequence[dict[str, Any]], fields: Sequence[tuple[str, str]]) -> str:
-    """CSV with Chinese headers, formula-safe text; write it with ``utf-8-sig`` (BOM) for Excel."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([zh for _, zh in fields])
-    for r in rows:
-        w.writerow([_safe(_display(r.get(k))) for k, _ in fields])
-    return buf.getvalue()
-
-
 def _atomic(path: Path, write: Any) -> Path:
     tmp = path.with_name(path.name + ".tmp")
     write(tmp)
@@ -271,8 +253,10 @@ def _atomic(path: Path, write: Any) -> Path:
 
 
 def _write_csv(path: Path, rows: Sequence[dict[str, Any]], fields: Sequence[tuple[str, str]]) -> Path:
-    body = csv_text(rows, fields)
-    return _atomic(path, lambda p: p.write_text(body, encoding="utf-8-sig", newline=""))
+    """Chinese headers, CRLF line ends, the UTF-8 BOM (:func:`nlp.csvsafe.write_csv`)."""
+    keys = [k for k, _ in fields]
+    shown = ({k: _display(r.get(k)) for k in keys} for r in rows)
+    return write_csv(path, shown, keys, headers=[zh for _, zh in fields], line_end="\r\n")
 
 
 def _write_parquet(path: Path, rows: Sequence[dict[str, Any]]) -> Path:

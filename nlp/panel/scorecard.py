@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .. import vocabulary as V
+from .. import format as V
 from .agencies import LEVEL_ZH
 from .timeliness import STATUS_ZH as TIMELINESS_ZH
 from .timeliness import timeliness

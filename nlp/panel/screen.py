@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .. import vocabulary as V
+from .. import format as V
 from ..document import Report
 
 __all__ = ["ReportSignals", "report_signals", "NOT_A_REPORT"]

@@ -7,7 +7,7 @@ Modules: ``reflow`` (line breaks back into flattened web text) · ``parts`` · `
 """
 from __future__ import annotations
 
-from ..vocabulary import CN_NUMERALS
+from ..format import CN_NUMERALS
 from .parse import parse_text, read_report, read_reports
 
 __all__ = ["read_report", "read_reports", "parse_text", "CN_NUMERALS"]

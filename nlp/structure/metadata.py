@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..document import Report
-from ..vocabulary import (
+from ..format import (
     AGENCY_AS_SUBJECT,
     AGENCY_NAME_END,
     AGENCY_NAME_STOP,

@@ -12,7 +12,7 @@ from ..errors import ReportReadError, XxgkError
 from ..tables.regions import find_table_regions, table_kind
 from ..tables.shape import text_shape
 from ..textlines import LineIndex, RegionIndex, split_lines
-from ..vocabulary import (
+from ..format import (
     CN_NUMERALS,
     EMPTY_PART_BODY,
     REQUIRED_PARTS_2019,

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from ..document import Part, Report
-from ..vocabulary import (
+from ..format import (
     PART_HEADING,
     PART_TITLE_ENDS,
     PROBLEMS_SECTION_HEADING,

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..vocabulary import (
+from ..format import (
     CRAWLER_BODY_MARK,
     CRAWLER_HEADER_KEY,
     PART_BODY_OPENING,

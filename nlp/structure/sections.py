@@ -6,7 +6,7 @@ import re
 from ..document import Paragraph, Part, Report, Section, Sentence
 from ..sentences import split_sentences
 from ..textlines import LineIndex, RegionIndex
-from ..vocabulary import (
+from ..format import (
     SECTION_KINDS_ANY_START,
     SECTION_MARKERS,
     cn_number_value,

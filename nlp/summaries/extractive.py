@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from nlp.vocabulary import (
+from nlp.format import (
     SUMMARY_BOILERPLATE_FRAGMENTS,
     SUMMARY_EMPTY_OPENER,
     SUMMARY_FORMULA,

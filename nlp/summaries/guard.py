@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from nlp.vocabulary import SUMMARY_TEMPLATE_PHRASES
+from nlp.format import SUMMARY_TEMPLATE_PHRASES
 
 #: numbers (with decimals/thousands separators), optionally percentages or date units
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*\s*(?:%|％|‰|年|月|日|号)?")

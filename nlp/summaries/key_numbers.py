@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from nlp.document import Report
-from nlp.vocabulary import (
+from nlp.format import (
     SUMMARY_CAVEAT_DEFAULT,
     SUMMARY_CAVEAT_UNCERTAIN,
     SUMMARY_CAVEATS,

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from nlp.ingest.script import t2s_converter
-from nlp.vocabulary import (
+from nlp.format import (
     SUMMARY_GENERIC_HEADINGS,
     SUMMARY_LEGAL_CONDITION,
     SUMMARY_NOISE_PATTERNS,

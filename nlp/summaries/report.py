@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING, Sequence
 
 from nlp.document import Report
-from nlp.vocabulary import (
+from nlp.format import (
     SUMMARY_BRIEF_LABELS,
     SUMMARY_KEY_NUMBERS_LABEL,
     SUMMARY_MEASURE_CUES,

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from nlp.document import Report, Section
-from nlp.vocabulary import SUMMARY_GENERIC_HEADINGS, UNKNOWN_PART
+from nlp.format import SUMMARY_GENERIC_HEADINGS, UNKNOWN_PART
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 #: numbering left at the start of a heading phrase (（一） 一、 1. 一是 第一，)

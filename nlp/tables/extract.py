@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..document import Report
-from ..vocabulary import (
+from ..format import (
     ERA_2008,
     ERA_2019,
     ERA_2021,

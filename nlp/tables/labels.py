@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..vocabulary import (
+from ..format import (
     PRINTED_REQUEST_ROWS,
     PROACTIVE_ROW_LABELS,
     REQUEST_ROW_EXACT,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..vocabulary import CELL_UNITS, NA_MARKERS
+from ..format import CELL_UNITS, NA_MARKERS
 
 NUM = "num"
 NA = "na"

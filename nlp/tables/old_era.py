@@ -1,7 +1,7 @@
 """Free-form value rows of a 2008–2018 report."""
 from __future__ import annotations
 
-from ..vocabulary import (
+from ..format import (
     ERA_2008,
 )
 from .cells import cell_from_token

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..vocabulary import (
+from ..format import (
     ERA_2019,
     ERA_2021,
     PROACTIVE_2019_HEADERS,

@@ -5,7 +5,7 @@ import re
 
 from ..document import Report
 from ..textlines import split_lines
-from ..vocabulary import (
+from ..format import (
     PART_HEADING,
     REQUEST_ROW_FRAGMENTS,
     TABLE_KIND_WORDS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import product
 from math import prod
 
-from ..vocabulary import (
+from ..format import (
     ERA_2019,
     ERA_2021,
     REQUEST_2021_LABELS,

@@ -1,7 +1,7 @@
 """Table 4 (reconsideration and litigation): 15 cells in three blocks."""
 from __future__ import annotations
 
-from ..vocabulary import (
+from ..format import (
     REVIEW_BLOCKS,
     REVIEW_COLUMNS,
 )

@@ -1,6 +1,6 @@
 """The keyword-dictionary baseline: the theme whose keywords occur most (weighted by length).
 
-Keywords are ``nlp.vocabulary.THEME_KEYWORDS``. Used as the reference the trained
+Keywords are ``nlp.format.THEME_KEYWORDS``. Used as the reference the trained
 model must clearly beat (see ``nlp.themes.evaluate``).
 """
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .. import vocabulary as V
+from .. import format as V
 from .taxonomy import THEME_KEYS
 
 

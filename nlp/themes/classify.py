@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from .. import vocabulary as V
+from .. import format as V
 from ..document import Report
 from ..errors import XxgkError
 from ..sentences import split_sentences

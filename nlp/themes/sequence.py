@@ -1,7 +1,7 @@
 """Sequence decoding of a part's sections (structure, not headings).
 
 Part 一 (总体情况) of the 2019 and 2021 layouts presents its themed sections in the
-template order ``nlp.vocabulary.OVERVIEW_THEME_ORDER`` (宣传培训 → 主动公开 → 依申请公开 →
+template order ``nlp.format.OVERVIEW_THEME_ORDER`` (宣传培训 → 主动公开 → 依申请公开 →
 政府信息管理 → 平台建设 → 监督保障), leaving some out and rarely repeating one. The
 decoder picks, by Viterbi, the label sequence over a part's top-level headed sections
 (in text order) that maximizes the sum of log-probabilities minus
@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .. import vocabulary as V
+from .. import format as V
 
 #: log-probability cost of a step against the template order (a repeat counts):
 #: such a step must be about e² ≈ 7 times likelier on content to be kept
 ORDER_PENALTY = 2.0
-#: the parts whose sections follow the template (by nlp.vocabulary part key)
+#: the parts whose sections follow the template (by nlp.format part key)
 ORDERED_PARTS: tuple[str, ...] = ("overview",)
 
 

@@ -1,6 +1,6 @@
 """The theme taxonomy (fixed, versioned) and the heading → theme labelling.
 
-The rules themselves are vocabulary and live in ``nlp.vocabulary``
+The rules themselves are vocabulary and live in ``nlp.format``
 (``HEADING_THEME_RULES``, ``PART_THEMES``, ``IMPROVEMENT_TURN``); this module only
 applies them.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .. import vocabulary as V
+from .. import format as V
 
 #: bump when a theme is added/removed/redefined or the heading rules change meaning;
 #: a model trained under another version refuses to load
