@@ -16,8 +16,9 @@ from typing import Optional
 import typer
 
 from nlp.batch import write_text
-from nlp.cli_support.common import (ENGINE_OPTION, FORCE, SCHEDULER_OPTION, WORKERS_OPTION, TextOrJson, engine_config,
-                                    finish, guard, load_reports, out_file, stage_list)
+from nlp.cli_support.common import (BATCH_OPTION, DEVICE_OPTION, ENGINE_OPTION, FORCE, SCHEDULER_OPTION, WORKERS_OPTION,
+                                    TextOrJson, engine_config, finish, guard, load_reports, out_file, stage_list,
+                                    summary_options)
 from nlp.cli_support.compare_commands import compare_cmd, diff_cmd
 from nlp.cli_support.console import err, progress_reporter
 from nlp.cli_support.layout import XxgkTyper
@@ -89,23 +90,24 @@ def summarize_cmd(
     format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="text or json (one line each)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
     force: bool = FORCE,
+    device: str = DEVICE_OPTION, batch_size: int = BATCH_OPTION,
 ) -> None:
     """Headline + key sentences per section, part or report (spans point into the text)."""
-    from nlp.summaries import REPORT_ABSTRACTIVE_REFUSED
-    from nlp.summaries import summarize as run_summarize
+    from nlp.summaries import REPORT_ABSTRACTIVE_REFUSED, summarize_many
 
     if model is not None and not model.exists():
         raise XxgkError(f"{model}: model folder not found")
     if level == SummaryLevel.report and method == SummaryMethod.abstractive:
         raise XxgkError(REPORT_ABSTRACTIVE_REFUSED)
+    options = summary_options(device, batch_size)
     out = out_file(out, paths, force)
     reports, inputs, failures = load_reports(paths)
     tables, findings, previous = report_evidence(reports) if level == SummaryLevel.report else ({}, [], {})
-    summaries = []
-    for r in reports:
-        summaries.extend(run_summarize(r, level=level.value, method=method.value, max_chars=max_chars,
-                                       model_dir=model, num_beams=beams, tables=tables.get(r.id),
-                                       findings=findings, previous_tables=previous.get(r.id)))
+    per_report = summarize_many(reports, level=level.value, method=method.value, max_chars=max_chars, model_dir=model,
+                                num_beams=beams, tables=[tables.get(r.id) for r in reports],
+                                findings=[findings] * len(reports), previous_tables=[previous.get(r.id) for r in reports],
+                                **options)
+    summaries = [s for report_summaries in per_report for s in report_summaries]
     if format == TextOrJson.json:
         body = "\n".join(json.dumps(s.to_dict(), ensure_ascii=False) for s in summaries)
     else:
@@ -126,6 +128,7 @@ def analyze_cmd(
     force: bool = FORCE,
     aliases: Optional[Path] = typer.Option(None, "--aliases", help="CSV of alias,canonical agency names (one agency under several names)"),
     engine: str = ENGINE_OPTION, scheduler: Optional[str] = SCHEDULER_OPTION, workers: Optional[int] = WORKERS_OPTION,
+    device: str = DEVICE_OPTION, batch_size: int = BATCH_OPTION,
 ) -> None:
     """The main job: every stage on every report, written as data files and a self-contained brief.html."""
     from nlp.engine import analyze
@@ -142,7 +145,8 @@ def analyze_cmd(
         wanted.insert(0, "parse")
     with progress_reporter() as tick:
         result = analyze(paths, out, config, progress=tick, use_cache=not no_cache, stages=wanted, force=force,
-                         aliases=read_aliases(aliases) if aliases else None)
+                         aliases=read_aliases(aliases) if aliases else None,
+                         summary_options=summary_options(device, batch_size))
     fails = result.failed_findings()
     typer.echo(f"{len(result.analyses)} reports ({result.cache_hits} unchanged, from cache), "
                f"{len(result.panel.agencies())} agencies, {len(fails)} failed checks "
@@ -171,12 +175,14 @@ DB_OPTION = typer.Option(Path("corpus.duckdb"), "--db", help="the store file (cr
 def store_add(paths: list[Path] = typer.Argument(..., help="report files or directories"), db: Path = DB_OPTION,
               stages: Optional[str] = typer.Option(None, "--stages", help="stages this store runs (fixed by the first add)"),
               engine: str = ENGINE_OPTION, scheduler: Optional[str] = SCHEDULER_OPTION,
-              workers: Optional[int] = WORKERS_OPTION) -> None:
+              workers: Optional[int] = WORKERS_OPTION, device: str = DEVICE_OPTION, batch_size: int = BATCH_OPTION) -> None:
     """Analyse the new or changed files and add them; checks and compare are brought up to date."""
     from nlp.store import CorpusStore
 
+    options = summary_options(device, batch_size)
     with CorpusStore(db) as store:
-        r = store.add(paths, engine=engine_config(engine, scheduler, workers), stages=stage_list(stages), progress=True)
+        r = store.add(paths, engine=engine_config(engine, scheduler, workers), stages=stage_list(stages), progress=True,
+                      summary_options=options)
     typer.echo(f"{len(r.added)} added, {len(r.unchanged)} unchanged, {len(r.replaced)} replaced (content changed) in {db}")
     for w in r.warnings:
         err.print(f"[yellow]warning:[/] {w}", highlight=False)

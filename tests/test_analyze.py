@@ -177,7 +177,7 @@ def test_a_stage_without_its_model_is_skipped_with_a_warning(tmp_path, monkeypat
     def no_model(*args, **kwargs):
         raise ModelLoadError("models/summarizer: no card.json")
 
-    monkeypatch.setattr(nlp.summaries, "summarize", no_model)
+    monkeypatch.setattr(nlp.summaries, "summarize_many", no_model)
     result = analyze([DEMO_DIR / "qinghe-edu-2020.txt"], tmp_path, stages=["parse", "tables", "summaries"])
     assert result.stages["summaries"].status == "skipped"
     assert "no card.json" in result.stages["summaries"].message

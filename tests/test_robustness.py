@@ -264,7 +264,7 @@ def test_analyze_into_a_file_is_refused_before_any_work(sample_dir, monkeypatch)
     def no_work(*a, **k):
         raise AssertionError("a report was processed")
 
-    monkeypatch.setattr(job, "_analyse_file", no_work)
+    monkeypatch.setattr(job, "_analyse_batch", no_work)
     res = run_cli("analyze", str(sample_dir / "in"), "--out", str(sample_dir / "afile"), "--stages", "parse")
     assert_one_line_error(res, "cannot write", "not a directory")
 

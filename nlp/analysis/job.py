@@ -8,7 +8,7 @@ from typing import Any, Callable, Sequence
 
 from ..batch import Failure, check_output_dir, expand_inputs, leave_out_duplicates
 from ..errors import ReportReadError, XxgkError
-from ..guard import run_guarded
+from ..guard import run_guarded_each
 from ..isolation import isolate
 from ..ingest.limits import IngestLimits, read_limits
 from .cache import ReportCache, cache_key
@@ -17,27 +17,47 @@ from .outputs import write_outputs
 from .progress import Progress
 from .runset import MANIFEST, RunLock, recover
 from ..panel import canonical_reports, panel_of, screen_reports
-from .stages import brief_report_summaries, load_stages, parse_and_tables, run_report_stages
+from .stages import Parsed, brief_report_summaries, load_stages, parse_and_tables, run_report_stages
 
 
-def _analyse_file(path: Path, funcs: dict[str, Callable[..., Any]], status: dict[str, StageStatus],
-                  warnings: list[str], summary_options: dict[str, Any], cache: ReportCache,
-                  limits: IngestLimits) -> ReportAnalysis:
-    """One input file: from the cache when unchanged, else parsed and its tables read (under the per-file
-    time and memory guard), run through the other per-report stages, then cached."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise ReportReadError(str(path), f"cannot read: {e.strerror or e}") from None
-    key = cache_key(path, data)
-    a = cache.get(path, key, funcs)
-    if a is not None:
-        return a
-    parsed = run_guarded(parse_and_tables, path, funcs["parse"], funcs.get("tables"), path=str(path),
-                         timeout=limits.file_timeout, memory=limits.file_memory)
-    a, entry = run_report_stages(path, parsed, funcs, status, warnings, summary_options)
-    cache.put(key, entry)
-    return a
+#: files analysed together: one guarded child reads them, then their summaries are generated in one go
+FILES_PER_BATCH = 32
+
+
+def _analyse_batch(paths: Sequence[Path], funcs: dict[str, Callable[..., Any]], status: dict[str, StageStatus],
+                   warnings: list[str], summary_options: dict[str, Any], cache: ReportCache,
+                   limits: IngestLimits) -> list[ReportAnalysis | Failure]:
+    """Input files, in order: each from the cache when unchanged, else parsed and its tables read (under
+    the per-file time and memory guard, :func:`nlp.guard.run_guarded_each`), run through the other
+    per-report stages together (:func:`run_report_stages`), then cached; a file that cannot be read is
+    a :class:`Failure`."""
+    results: list[ReportAnalysis | Failure | None] = [None] * len(paths)
+    todo: list[tuple[int, Path, str]] = []
+    for i, path in enumerate(paths):
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            results[i] = Failure(str(path), f"cannot read: {e.strerror or e}")
+            continue
+        key = cache_key(path, data)
+        a = cache.get(path, key, funcs)
+        if a is not None:
+            results[i] = a
+        else:
+            todo.append((i, path, key))
+    outcomes = run_guarded_each(parse_and_tables, [(path, funcs["parse"], funcs.get("tables")) for _, path, _ in todo],
+                                [str(path) for _, path, _ in todo], timeout=limits.file_timeout, memory=limits.file_memory)
+    parsed: list[tuple[int, Path, str, Parsed]] = []
+    for (i, path, key), outcome in zip(todo, outcomes):
+        if isinstance(outcome, ReportReadError):
+            results[i] = Failure(str(path), outcome.reason)
+        else:
+            parsed.append((i, path, key, outcome))
+    analysed = run_report_stages([(path, p) for _, path, _, p in parsed], funcs, status, warnings, summary_options)
+    for (i, _, key, _), (a, entry) in zip(parsed, analysed):
+        cache.put(key, entry)
+        results[i] = a
+    return [r for r in results if r is not None]
 
 
 def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str], *,
@@ -82,16 +102,15 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
         warnings += [f"inputs: {d.line()}" for d in duplicates]
         analyses: list[ReportAnalysis] = []
         hits = 0
-        for i, path in enumerate(unique):
-            try:
-                a = _analyse_file(path, funcs, status, warnings, summary_options, cache, limits)
-                hits += a.cached
-                analyses.append(a)
-            except ReportReadError as e:
-                failures.append(Failure(str(path), e.reason))
-            except XxgkError as e:
-                failures.append(Failure(str(path), str(e)))
-            tick("reports", i + 1, len(unique))
+        for k in range(0, len(unique), FILES_PER_BATCH):
+            for r in _analyse_batch(unique[k:k + FILES_PER_BATCH], funcs, status, warnings, summary_options, cache,
+                                    limits):
+                if isinstance(r, Failure):
+                    failures.append(r)
+                else:
+                    hits += r.cached
+                    analyses.append(r)
+            tick("reports", min(k + FILES_PER_BATCH, len(unique)), len(unique))
         warnings += cache.healed
         analyses, not_reports = screen_reports(analyses, force)
         failures += not_reports
@@ -109,8 +128,10 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
             tick("checks", 1, 1)
 
         if "summaries" in funcs and status["summaries"].status != "skipped" and findings:
+            from ..summaries import summarize
+
             with isolate("summaries") as run:
-                brief_report_summaries(analyses, findings, {r.id: r.agency for r in canonical}, funcs["summaries"])
+                brief_report_summaries(analyses, findings, {r.id: r.agency for r in canonical}, summarize)
             if run.failure:
                 warnings.append(f"summaries: report briefings without check caveats ({run.failure.reason})")
 

@@ -19,7 +19,7 @@ ENTRY_POINTS = {
     "tables": ("nlp.tables", "extract_tables"),
     "checks": ("nlp.checks", "check"),
     "themes": ("nlp.themes", "classify_themes"),
-    "summaries": ("nlp.summaries", "summarize"),
+    "summaries": ("nlp.summaries", "summarize_many"),
     "compare": ("nlp.comparison", "compare"),
 }
 
@@ -98,12 +98,39 @@ def parse_and_tables(path: Path, parse: Callable[..., Any], tables: Callable[...
     return parsed
 
 
-def run_report_stages(path: Path, parsed: Parsed, funcs: dict[str, Callable[..., Any]], status: dict[str, StageStatus],
-                      warnings: list[str], summary_options: dict[str, Any]) -> tuple[ReportAnalysis, dict]:
-    """Themes and summaries of one parsed report (whose tables :func:`parse_and_tables` read); returns the
-    analysis and its cache entry. A stage that fails on this report is recorded (:func:`record_stage_error`)
+def run_report_stages(items: Sequence[tuple[Path, Parsed]], funcs: dict[str, Callable[..., Any]],
+                      status: dict[str, StageStatus], warnings: list[str],
+                      summary_options: dict[str, Any]) -> list[tuple[ReportAnalysis, dict]]:
+    """Themes and summaries of parsed reports (whose tables :func:`parse_and_tables` read); returns each
+    one's analysis and cache entry, in order. The summaries of all of them are made together
+    (``nlp.summaries.summarize_many``: headlines generated in batches); when that fails, again report
+    by report, so that a failure is recorded (:func:`record_stage_error`) for the report it belongs to
     and the others go on (:func:`nlp.isolation.isolate`).
     """
+    out = [_themes(path, parsed, funcs, status, warnings) for path, parsed in items]
+    if "summaries" in funcs and status["summaries"].status != "skipped" and out:
+        analyses = [a for a, _ in out]
+        with isolate("summaries") as batch:
+            _summaries(analyses, funcs["summaries"], summary_options)
+        made = [batch.failure is None] * len(out)
+        if batch.failure:
+            for k, ((path, _), a) in enumerate(zip(items, analyses)):
+                if status["summaries"].status == "skipped":   # the model is missing: no use trying the others
+                    break
+                with isolate("summaries") as run:
+                    _summaries([a], funcs["summaries"], summary_options)
+                made[k] = run.failure is None
+                if run.failure:
+                    record_stage_error(status, warnings, "summaries", path, run.failure.error)
+        for (a, entry), ok in zip(out, made):
+            if ok:
+                entry["summaries"] = a.summaries
+    return out
+
+
+def _themes(path: Path, parsed: Parsed, funcs: dict[str, Callable[..., Any]], status: dict[str, StageStatus],
+            warnings: list[str]) -> tuple[ReportAnalysis, dict]:
+    """One report's analysis with its tables and themes, and its cache entry so far."""
     report = parsed.report
     a = ReportAnalysis(str(path), report)
     entry: dict[str, Any] = {"report": report.to_dict()}
@@ -123,15 +150,16 @@ def run_report_stages(path: Path, parsed: Parsed, funcs: dict[str, Callable[...,
             entry["themes"] = {"segments": a.themes, "shares": a.theme_shares, "problem_specificity": a.problem_specificity}
         if run.failure:
             record_stage_error(status, warnings, "themes", path, run.failure.error)
-    if "summaries" in funcs and status["summaries"].status != "skipped":
-        with isolate("summaries") as run:
-            for level in SUMMARY_LEVELS:
-                a.summaries += [s.to_dict() for s in funcs["summaries"](report, level=level, tables=a.tables,
-                                                                        **summary_options)]
-            entry["summaries"] = a.summaries
-        if run.failure:
-            record_stage_error(status, warnings, "summaries", path, run.failure.error)
     return a, entry
+
+
+def _summaries(analyses: list[ReportAnalysis], summarize_many: Callable[..., list], options: dict[str, Any]) -> None:
+    """Every summary level of ``analyses`` made together (each report's, as ``nlp.summaries.summarize`` gives)."""
+    reports = [a.report for a in analyses]
+    by_level = [summarize_many(reports, level=level, tables=[a.tables for a in analyses], **options)
+                for level in SUMMARY_LEVELS]
+    for k, a in enumerate(analyses):
+        a.summaries = [s.to_dict() for level_out in by_level for s in level_out[k]]
 
 
 def brief_report_summaries(analyses: list[ReportAnalysis], findings: list[Any], agency_of: dict[str, str],

@@ -95,10 +95,24 @@ def engine_config(engine: str, scheduler: Optional[str], workers: Optional[int])
     return EngineConfig(kind=engine, scheduler=scheduler, workers=workers)
 
 
+DEVICE_OPTION = typer.Option("cpu", "--device", help="where headlines are generated: cpu, cuda or auto (cuda where torch sees a GPU)")
+BATCH_OPTION = typer.Option(64, "--batch-size", help="model inputs generated together (sorted by length; 1 = one at a time, same headlines)")
+
+
+def summary_options(device: str, batch_size: int) -> dict:
+    """``--device/--batch-size`` as the summaries stage's options (the device checked before any work)."""
+    from ..summaries import resolve_device
+
+    if batch_size < 1:
+        raise XxgkError(f"--batch-size must be at least 1 (got {batch_size})")
+    return {"device": resolve_device(device), "batch_size": batch_size}
+
+
 def stage_list(stages: Optional[str]) -> Optional[list[str]]:
     """``--stages a,b`` as a list (None when not given)."""
     return [s.strip() for s in stages.split(",") if s.strip()] if stages else None
 
 
 __all__ = ["TextOrJson", "load_reports", "out_file", "finish", "guard", "MODEL_CARD", "PATHS", "OUT_FILE", "FORCE", "ENGINE_OPTION",
-           "SCHEDULER_OPTION", "WORKERS_OPTION", "engine_config", "stage_list"]
+           "SCHEDULER_OPTION", "WORKERS_OPTION", "engine_config", "stage_list", "DEVICE_OPTION", "BATCH_OPTION",
+           "summary_options"]

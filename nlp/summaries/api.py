@@ -18,7 +18,8 @@ from nlp.errors import ModelLoadError, XxgkError
 
 from .extractive import extract, first_clause, fit_headline, lead_clause, textrank_clause
 from .guard import check_faithful
-from .hf import DEFAULT_MODEL_DIR, HFHeadliner, is_own_artefact, load_model, read_card, read_headings_vocabulary
+from .hf import (DEFAULT_BATCH_SIZE, DEFAULT_MODEL_DIR, HFHeadliner, is_own_artefact, load_model, read_card,
+                 read_headings_vocabulary, resolve_device)
 from .report import PROBLEM_CUES, PROBLEM_PARTS, report_summary
 from .result import Summary
 from .units import Unit, body_for_model, is_structured, table_spans, units
@@ -48,37 +49,41 @@ def _extractive_headlines(bodies: list[str], card: dict, scorer_model) -> list[s
     return [fit_headline(b, pick) if b else "" for b in bodies]
 
 
-def generate_headlines(model, bodies: list[str], num_beams: int) -> list[str | None]:
-    """Generated headline per non-empty body (None for an empty one)."""
+def generate_headlines(model, bodies: list[str], num_beams: int, batch_size: int = DEFAULT_BATCH_SIZE) -> list[str | None]:
+    """Generated headline per non-empty body (None for an empty one), decoded in batches of
+    ``batch_size`` bodies (sorted by length; equal inputs decoded once)."""
     idx = [i for i, b in enumerate(bodies) if b]
     res: list[str | None] = [None] * len(bodies)
     if not idx:
         return res
     if isinstance(model, HFHeadliner):
-        heads = model.headlines([bodies[i] for i in idx], num_beams=num_beams)
+        heads = model.headlines([bodies[i] for i in idx], num_beams=num_beams, batch_size=batch_size)
     else:
         variant = model.card.get("best_abstractive_variant") if model.card.get("default_method") != "abstractive" \
             else model.default_variant
         heads = [r["headline"] for r in model.headlines([bodies[i] for i in idx], variant or "extract_compress",
-                                                        num_beams=num_beams)]
+                                                        num_beams=num_beams, batch_size=batch_size)]
     for i, h in zip(idx, heads):
         res[i] = h
     return res
 
 
-def _validate(level: str, method: str, max_chars: int) -> None:
+def _validate(level: str, method: str, max_chars: int, batch_size: int = 1) -> None:
     if level not in LEVELS:
         raise XxgkError(f"unknown level {level!r} (choose one of {', '.join(LEVELS)})")
     if method not in METHODS:
         raise XxgkError(f"unknown method {method!r} (choose one of {', '.join(METHODS)})")
     if max_chars < 10:
         raise XxgkError(f"--max-chars must be at least 10 (got {max_chars})")
+    if batch_size < 1:
+        raise XxgkError(f"--batch-size must be at least 1 (got {batch_size})")
 
 
 def summarize(report: Report | str, level: str = "section", method: str = "auto", max_chars: int = 200,
               model_dir: str | Path | None = None, num_beams: int = 1, themes: list[str] | None = None,
               tables: "ReportTables | None" = None, findings: Sequence["Finding"] = (),
-              previous_tables: "ReportTables | None" = None) -> list[Summary]:
+              previous_tables: "ReportTables | None" = None, batch_size: int = DEFAULT_BATCH_SIZE,
+              device: str = "cpu") -> list[Summary]:
     """Summarize a report per section, part or the whole report.
 
     ``report``: a parsed :class:`Report` or raw text (parsed with ``nlp.structure.parse_text``;
@@ -90,18 +95,56 @@ def summarize(report: Report | str, level: str = "section", method: str = "auto"
     The report level quotes statistics cells from ``tables`` (``nlp.tables.extract_tables``;
     without them, only narrative numbers) with the previous year's value from
     ``previous_tables`` and caveats from ``findings`` (``nlp.checks.check``).
+    ``batch_size`` and ``device`` ('cpu', 'cuda', 'auto'): how headlines are generated
+    (see :func:`summarize_many`, which summarizes many reports with one model call per batch).
     """
-    _validate(level, method, max_chars)
-    if isinstance(report, str):
-        from nlp.structure import parse_text
+    return summarize_many([report], level, method, max_chars, model_dir, num_beams, themes, tables=[tables],
+                          findings=[findings], previous_tables=[previous_tables], batch_size=batch_size,
+                          device=device)[0]
 
-        report = parse_text(report)
-    if level == "report" and is_structured(report):
-        if method == "abstractive":
-            raise XxgkError(REPORT_ABSTRACTIVE_REFUSED)
-        return [report_summary(report, max_chars, tables, findings, previous_tables, themes)]
-    spans_of_tables = table_spans(report)
-    todo = units(report, level, spans_of_tables)
+
+def summarize_many(reports: Sequence[Report | str], level: str = "section", method: str = "auto", max_chars: int = 200,
+                   model_dir: str | Path | None = None, num_beams: int = 1, themes: list[str] | None = None, *,
+                   tables: Sequence["ReportTables | None"] | None = None,
+                   findings: Sequence[Sequence["Finding"]] | None = None,
+                   previous_tables: Sequence["ReportTables | None"] | None = None,
+                   batch_size: int = DEFAULT_BATCH_SIZE, device: str = "cpu") -> list[list[Summary]]:
+    """:func:`summarize` for many reports at once: the summaries of each report, in order.
+
+    The model is loaded once (cached per folder and device) and the headlines of every unit
+    of every report are generated together, ``batch_size`` model inputs at a time, sorted by
+    length; equal inputs are generated once. ``tables``, ``findings`` and ``previous_tables``
+    are per report (as in :func:`summarize`). The headlines are the ones :func:`summarize`
+    gives report by report (``tests/test_summaries_batch.py`` checks it on the demo corpus).
+    """
+    _validate(level, method, max_chars, batch_size)
+    device = resolve_device(device)
+    parsed: list[Report] = []
+    for r in reports:
+        if isinstance(r, str):
+            from nlp.structure import parse_text
+
+            r = parse_text(r)
+        parsed.append(r)
+    n = len(parsed)
+    tables_of = list(tables) if tables is not None else [None] * n
+    findings_of = list(findings) if findings is not None else [()] * n
+    previous_of = list(previous_tables) if previous_tables is not None else [None] * n
+    results: list[list[Summary]] = [[] for _ in parsed]
+    plans: list[tuple[int, list[tuple[int, int]], list[Unit], list[str]]] = []
+    for k, report in enumerate(parsed):
+        if level == "report" and is_structured(report):
+            if method == "abstractive":
+                raise XxgkError(REPORT_ABSTRACTIVE_REFUSED)
+            results[k] = [report_summary(report, max_chars, tables_of[k], findings_of[k], previous_of[k], themes)]
+            continue
+        spans_of_tables = table_spans(report)
+        todo = units(report, level, spans_of_tables)
+        bodies = [body_for_model(report, u.body_start, u.end, spans_of_tables) for u in todo]
+        plans.append((k, spans_of_tables, todo, bodies))
+    if not plans:
+        return results
+
     card = read_card(model_dir)
     want_generation = method == "abstractive" or (method == "auto" and (
         model_dir is not None and not is_own_artefact(Path(model_dir)) or card.get("default_method") == "abstractive"))
@@ -109,7 +152,7 @@ def summarize(report: Report | str, level: str = "section", method: str = "auto"
     model = None
     if want_generation or want_scorer:
         try:
-            model = load_model(model_dir)
+            model = load_model(model_dir, device)
         except ModelLoadError:
             if method == "abstractive" or model_dir is not None:
                 raise
@@ -117,15 +160,20 @@ def summarize(report: Report | str, level: str = "section", method: str = "auto"
     model_name = str(Path(model_dir) if model_dir else DEFAULT_MODEL_DIR) if model is not None else None
     vocabulary = read_headings_vocabulary(model_dir) if want_generation and model is not None else frozenset()
 
-    bodies = [body_for_model(report, u.body_start, u.end, spans_of_tables) for u in todo]
-    generated: list[str | None] = [None] * len(todo)
+    # every unit of every report in one list: generation and the clause scorer run over all of them
+    flat = [(p, j) for p in range(len(plans)) for j in range(len(plans[p][2]))]
+    all_bodies = [plans[p][3][j] for p, j in flat]
+    generated: list[str | None] = [None] * len(flat)
     if want_generation and model is not None:
-        idx = [i for i, u in enumerate(todo) if not u.heading]
-        for i, g in zip(idx, generate_headlines(model, [bodies[i] for i in idx], num_beams)):
+        idx = [i for i, (p, j) in enumerate(flat) if not plans[p][2][j].heading]
+        for i, g in zip(idx, generate_headlines(model, [all_bodies[i] for i in idx], num_beams, batch_size)):
             generated[i] = g
-    ext_heads = _extractive_headlines(bodies, card, model if want_scorer else None)
-    return [_unit_summary(report, level, u, gen, ext, max_chars, spans_of_tables, themes, vocabulary, model_name)
-            for u, gen, ext in zip(todo, generated, ext_heads)]
+    ext_heads = _extractive_headlines(all_bodies, card, model if want_scorer else None)
+    for i, (p, j) in enumerate(flat):
+        k, spans_of_tables, todo, _ = plans[p]
+        results[k].append(_unit_summary(parsed[k], level, todo[j], generated[i], ext_heads[i], max_chars,
+                                        spans_of_tables, themes, vocabulary, model_name))
+    return results
 
 
 def _unit_summary(report: Report, level: str, u: Unit, gen: str | None, ext_head: str, max_chars: int,

@@ -18,6 +18,8 @@ from typing import Iterable, Sequence
 #: generation settings shared by the own model and HF checkpoints
 REPETITION_PENALTY = 1.2
 NO_REPEAT_NGRAM = 3
+#: model inputs decoded together (sorted by length); 1 decodes one input at a time
+DEFAULT_BATCH_SIZE = 64
 
 
 def banned_next(seq: Sequence[int], allowed_pairs: frozenset[int] | set[int] = frozenset(),
@@ -53,11 +55,14 @@ def no_stutter_processor(sources: Sequence[Iterable[int]], num_beams: int, exemp
 
     class NoStutter(LogitsProcessor):
         def __call__(self, input_ids, scores):
-            for r in range(scores.shape[0]):
-                seq = input_ids[r, skip:].tolist()
-                ban = banned_next(seq, pairs[r // num_beams], exempt_set)
-                if ban:
-                    scores[r, sorted(ban)] = -float("inf")
+            rows: list[int] = []
+            cols: list[int] = []
+            for r, seq in enumerate(input_ids[:, skip:].tolist()):   # one copy off the device per step
+                ban = sorted(banned_next(seq, pairs[r // num_beams], exempt_set))
+                rows.extend([r] * len(ban))
+                cols.extend(ban)
+            if rows:
+                scores[rows, cols] = -float("inf")
             return scores
 
     return NoStutter()

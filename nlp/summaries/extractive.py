@@ -67,14 +67,24 @@ class BM25:
             df.update(d.keys())
         self.idf = {w: math.log(1 + (n - f + 0.5) / (f + 0.5)) for w, f in df.items()}
         self.k1, self.b = k1, b
+        #: each document's length normalisation, k1 * (1 - b + b * len / avg)
+        self.norms = [k1 * (1 - b + b * ln / max(1e-9, self.avg)) for ln in self.lens]
+
+    def terms(self, query: list[str]) -> list[tuple[str, float]]:
+        """The query's distinct bigrams with their idf (in the order :meth:`score` adds them up)."""
+        return [(w, self.idf.get(w, 0.0)) for w in set(query)]
 
     def score(self, query: list[str], i: int) -> float:
-        d, ln = self.docs[i], self.lens[i]
+        return self.score_terms(self.terms(query), i)
+
+    def score_terms(self, terms: list[tuple[str, float]], i: int) -> float:
+        """The score of document ``i`` for a query given as :meth:`terms`."""
+        d, norm, k = self.docs[i], self.norms[i], self.k1 + 1
         s = 0.0
-        for w in set(query):
+        for w, idf in terms:
             f = d.get(w, 0)
             if f:
-                s += self.idf.get(w, 0.0) * f * (self.k1 + 1) / (f + self.k1 * (1 - self.b + self.b * ln / max(1e-9, self.avg)))
+                s += idf * f * k / (f + norm)
         return s
 
 
@@ -85,9 +95,11 @@ def similarity_matrix(texts: list[str]) -> list[list[float]]:
     n = len(texts)
     m = [[0.0] * n for _ in range(n)]
     for i in range(n):
+        terms = bm.terms(grams[i])
+        row = m[i]
         for j in range(n):
             if i != j:
-                m[i][j] = bm.score(grams[i], j)
+                row[j] = bm.score_terms(terms, j)
     for i in range(n):
         for j in range(i + 1, n):
             v = (m[i][j] + m[j][i]) / 2
@@ -101,12 +113,11 @@ def textrank(sim: list[list[float]], d: float = 0.85, iterations: int = 200, tol
     if n == 0:
         return []
     out_w = [sum(row) for row in sim]
+    # the weighted edges into each node, in the order the sum adds them up
+    incoming = [[(i, sim[i][j] / out_w[i]) for i in range(n) if out_w[i] > 0 and sim[i][j] > 0] for j in range(n)]
     r = [1.0 / n] * n
     for _ in range(iterations):
-        new = []
-        for j in range(n):
-            s = sum(sim[i][j] / out_w[i] * r[i] for i in range(n) if out_w[i] > 0 and sim[i][j] > 0)
-            new.append((1 - d) / n + d * s)
+        new = [(1 - d) / n + d * sum(w * r[i] for i, w in edges) for edges in incoming]
         delta = sum(abs(a - b) for a, b in zip(new, r))
         r = new
         if delta < tol:
@@ -137,12 +148,14 @@ def is_prose_sentence(text: str) -> bool:
     return not (TABLE_ROW_HEADINGS.search(t) and len(re.findall(r"[，。；]", t)) < 2)
 
 
-def score_sentences(text: str, spans: list[tuple[int, int]], themes: list[str] | None = None) -> list[ScoredSentence]:
-    """Score candidate sentences (spans into ``text``)."""
+def score_sentences(text: str, spans: list[tuple[int, int]], themes: list[str] | None = None,
+                    sim: list[list[float]] | None = None) -> list[ScoredSentence]:
+    """Score candidate sentences (spans into ``text``; ``sim``: their :func:`similarity_matrix` when
+    already computed)."""
     texts = [text[a:b] for a, b in spans]
     if not texts:
         return []
-    cent = textrank(similarity_matrix(texts)) if len(texts) > 1 else [1.0]
+    cent = textrank(sim if sim is not None else similarity_matrix(texts)) if len(texts) > 1 else [1.0]
     cmax = max(cent) or 1.0
     out = []
     for k, ((a, b), t, c) in enumerate(zip(spans, texts, cent)):
@@ -172,8 +185,8 @@ def extract(text: str, start: int = 0, end: int | None = None, max_chars: int = 
              and not any(a < xe and xs < b for xs, xe in (exclude or []))]
     if not cands:
         return []
-    scored = score_sentences(text, cands, themes)
-    sim = similarity_matrix([text[s.start:s.end] for s in scored])
+    sim = similarity_matrix([text[a:b] for a, b in cands])
+    scored = score_sentences(text, cands, themes, sim)
     smax = max((max(r) for r in sim), default=0.0) or 1.0
     chosen: list[int] = []
     used = 0

@@ -3,24 +3,45 @@ checkpoint (:class:`HFHeadliner`), cached per folder; the model card without tor
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
-from nlp.errors import ModelLoadError
+from nlp.errors import ModelLoadError, XxgkError
 from nlp.resources import model_dir as shipped_model_dir
+
+from .decoding import DEFAULT_BATCH_SIZE
 
 DEFAULT_MODEL_DIR = shipped_model_dir("summarizer")
 #: the headings vocabulary file of an artefact (content words of the training headings)
 HEADINGS_FILE = "headings.json"
+#: where headlines are generated: 'auto' is CUDA when torch sees a GPU, else the CPU
+DEVICES = ("cpu", "cuda", "auto")
 
-_CACHE: dict[str, Any] = {}
+_CACHE: dict[tuple[str, str], Any] = {}
+
+
+def resolve_device(device: str) -> str:
+    """'cpu', 'cuda' or 'cuda:N' for ``device`` ('auto': CUDA when torch sees a GPU, else the CPU);
+    a clear error for an unknown name or CUDA asked for where torch sees none."""
+    if device == "cpu":
+        return device
+    if device not in DEVICES and not re.fullmatch(r"cuda:\d+", device):
+        raise XxgkError(f"unknown device {device!r} (choose one of {', '.join(DEVICES)})")
+    import torch
+
+    if not torch.cuda.is_available():
+        if device == "auto":
+            return "cpu"
+        raise XxgkError(f"--device {device}: torch sees no CUDA device (torch {torch.__version__}); use --device cpu")
+    return "cuda" if device == "auto" else device
 
 
 class HFHeadliner:
     """Any local Hugging Face seq2seq checkpoint (AutoTokenizer / AutoModelForSeq2SeqLM); long inputs
     chunked; decoded with the repetition penalty and stutter blocking of :mod:`nlp.summaries.decoding`."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, device: str = "cpu"):
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
@@ -30,8 +51,9 @@ class HFHeadliner:
             self.model = AutoModelForSeq2SeqLM.from_pretrained(str(path), local_files_only=True)
         except (OSError, ValueError, KeyError, TypeError) as e:  # what transformers raises for a bad folder
             raise ModelLoadError(f"{path}: cannot load a Hugging Face seq2seq checkpoint ({type(e).__name__}: {e})") from e
-        self.model.eval()
+        self.model.to(device).eval()
         self.path = path
+        self.device = device
         limit = self.model.config.max_position_embeddings if "max_position_embeddings" in self.model.config.to_dict() \
             else 512
         tok_limit = self.tokenizer.model_max_length or 512
@@ -44,28 +66,36 @@ class HFHeadliner:
         size = self.max_tokens - 2
         return [text[k:k + size] for k in range(0, max(1, len(text)), size)][:max_chunks]
 
-    def headlines(self, bodies: list[str], num_beams: int = 1, max_new_tokens: int = 32) -> list[str]:
+    def headlines(self, bodies: list[str], num_beams: int = 1, max_new_tokens: int = 32,
+                  batch_size: int = DEFAULT_BATCH_SIZE) -> list[str]:
+        """Headline per body: each chunk decoded (``batch_size`` chunks at a time, sorted by
+        length), the chunks' headlines joined."""
         import torch
         from transformers import LogitsProcessorList
 
         from .decoding import NO_REPEAT_NGRAM, REPETITION_PENALTY, no_stutter_processor
+        from .model import pad_batch
 
         pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
-        out = []
+        chunks = [(b, c) for b, body in enumerate(bodies) for c in self.chunks(body)]
+        encoded = [self.tokenizer(c, truncation=True, max_length=self.max_tokens)["input_ids"] for _, c in chunks]
+        decoded = [""] * len(chunks)
+        order = sorted(range(len(chunks)), key=lambda i: (-len(encoded[i]), i))
         with torch.inference_mode():
-            for body in bodies:
-                parts = []
-                for c in self.chunks(body):
-                    enc = self.tokenizer(c, truncation=True, max_length=self.max_tokens, return_tensors="pt")
-                    proc = LogitsProcessorList([no_stutter_processor(enc["input_ids"].tolist(), num_beams,
-                                                                     self.digit_ids)])
-                    g = self.model.generate(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"],
-                                            num_beams=num_beams, do_sample=False, max_new_tokens=max_new_tokens,
-                                            pad_token_id=pad, repetition_penalty=REPETITION_PENALTY,
-                                            no_repeat_ngram_size=NO_REPEAT_NGRAM, logits_processor=proc)
-                    parts.append(self.tokenizer.decode(g[0], skip_special_tokens=True).replace(" ", "").strip())
-                out.append("；".join(p for p in parts if p)[:60])
-        return out
+            for k in range(0, len(order), batch_size):
+                rows = order[k:k + batch_size]
+                ids, mask = pad_batch([encoded[i] for i in rows], pad)
+                proc = LogitsProcessorList([no_stutter_processor([encoded[i] for i in rows], num_beams, self.digit_ids)])
+                g = self.model.generate(input_ids=ids.to(self.device), attention_mask=mask.to(self.device),
+                                        num_beams=num_beams, do_sample=False, max_new_tokens=max_new_tokens,
+                                        pad_token_id=pad, repetition_penalty=REPETITION_PENALTY,
+                                        no_repeat_ngram_size=NO_REPEAT_NGRAM, logits_processor=proc)
+                for i, seq in zip(rows, g.tolist()):
+                    decoded[i] = self.tokenizer.decode(seq, skip_special_tokens=True).replace(" ", "").strip()
+        parts: list[list[str]] = [[] for _ in bodies]
+        for (b, _), text in zip(chunks, decoded):
+            parts[b].append(text)
+        return ["；".join(p for p in ps if p)[:60] for ps in parts]
 
 
 def is_own_artefact(path: Path) -> bool:
@@ -73,19 +103,21 @@ def is_own_artefact(path: Path) -> bool:
     return (Path(path) / "generator.safetensors").is_file() and (Path(path) / "vocab.json").is_file()
 
 
-def load_model(model_dir: str | Path | None = None):
-    """The headline model in ``model_dir`` (default: the shipped one), cached per path."""
+def load_model(model_dir: str | Path | None = None, device: str = "cpu"):
+    """The headline model in ``model_dir`` (default: the shipped one) on ``device`` (see
+    :func:`resolve_device`), loaded once per process and cached per path and device."""
     path = Path(model_dir) if model_dir else DEFAULT_MODEL_DIR
-    key = str(path.resolve())
+    device = resolve_device(device)
+    key = (str(path.resolve()), device)
     if key not in _CACHE:
         if not path.exists():
             raise ModelLoadError(f"{path}: model folder not found")
         if is_own_artefact(path):
             from .model import load_headline_model
 
-            _CACHE[key] = load_headline_model(path)
+            _CACHE[key] = load_headline_model(path, device)
         elif (path / "config.json").is_file():
-            _CACHE[key] = HFHeadliner(path)
+            _CACHE[key] = HFHeadliner(path, device)
         else:
             raise ModelLoadError(f"{path}: neither an xxgk summarizer artefact nor a Hugging Face checkpoint "
                                  "(no config.json)")
