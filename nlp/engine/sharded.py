@@ -1,0 +1,237 @@
+"""Compare sharded on a Dask cluster: the corpus index, the candidate pairs and the alignment
+run on the workers (passim's method on Spark); the client holds pair lists, never the index.
+
+:class:`DaskPairs` is a pair engine for :func:`nlp.comparison.compare` (``pair_engine=``):
+
+1. **map** (one task per ``reports_per_task`` reports): each report's distinct n-gram hashes
+   (compare's shingles, for the compared and the boilerplate n-gram lengths) split by
+   ``hash % partitions``, as (hash, report number) rows;
+2. **reduce** (one task per hash partition): the rows of one partition from every map task
+   sorted by (hash, report): each hash's document frequency and two lowest holders — the
+   rows of compare's :class:`~nlp.comparison.index.ShingleIndex` for these hashes — and the
+   candidate pairs of the partition: for every holder ``r`` of an n-gram held by ≥ 2 reports,
+   ``(r, its lowest other holder, number of such n-grams)``; the same table gives the template
+   and boilerplate document frequencies;
+3. **join back** (one task per map chunk): each report's rows gathered from every partition,
+   in its own n-gram order (:class:`~nlp.comparison.index.IndexView`); the views come back to
+   the client, which masks template text by frequency and keeps each report's rows only;
+4. **pairs reduced by key** (one task): the candidate pairs of all partitions summed per
+   (report, partner) and sent to the client;
+5. **alignment** (pairs tiled by (block of reports, block of partners), ``reports_per_task``
+   consecutive report numbers a block): each task receives only the reports its pairs name
+   and their index views, prepares and finishes them as the client does (once per task, not
+   per pair), and aligns and snaps each pair (:func:`nlp.comparison.candidates.report_pairs`).
+
+The same functions run on the same inputs as in process, and the pairs are put back in the
+in-process order (report, then partner), so compare's outputs are identical.
+
+Memory per worker is bounded by the partition sizes, not the corpus: a map task holds
+``reports_per_task`` reports' hashes; a reduce task holds one ``1/partitions`` share of all
+(hash, report) rows (12 bytes each, per n-gram length) plus a view per row; a join-back task
+holds its chunk's rows; an alignment task holds at most ``2 × reports_per_task`` prepared
+reports. Choose ``partitions`` so that the corpus's rows ÷ partitions fits a worker.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from ..comparison.candidates import AlignSetup, PairCounts, finish_report, ordered_pairs, report_pairs
+from ..comparison.index import IndexView
+from ..comparison.passages import AlignedPair
+from ..comparison.prepare import PreparedReport, prepare_report
+
+__all__ = ["DaskPairs"]
+
+#: per partition, per n-gram length: (hashes uint64, report numbers int32), one row per (report, distinct hash)
+Rows = list[tuple[np.ndarray, np.ndarray]]
+
+
+def map_rows(texts: Sequence[str], first: int, ngrams: Sequence[int], partitions: int) -> list[Rows]:
+    """Map side: the distinct n-gram hashes of reports ``first, first + 1, …`` split by partition."""
+    from ..comparison.textprep import content_stream, shingle_hashes
+
+    streams = [content_stream(t).chars for t in texts]
+    out: list[Rows] = [[] for _ in range(partitions)]
+    for n in ngrams:
+        per_doc = [np.unique(shingle_hashes(s, n)) for s in streams]
+        h = np.concatenate(per_doc) if per_doc else np.zeros(0, np.uint64)
+        doc = np.concatenate([np.full(len(u), first + k, dtype=np.int32) for k, u in enumerate(per_doc)]) \
+            if per_doc else np.zeros(0, np.int32)
+        bucket = (h % np.uint64(partitions)).astype(np.int64)
+        order = np.argsort(bucket, kind="stable")
+        bounds = np.searchsorted(bucket[order], np.arange(partitions + 1))
+        for p in range(partitions):
+            sel = order[bounds[p]:bounds[p + 1]]
+            out[p].append((h[sel], doc[sel]))
+    return out
+
+
+@dataclass
+class PartitionTable:
+    """A reduce task's result: per map chunk and n-gram length, the index rows of that chunk's rows
+    (df, min1, min2, aligned with them); and the partition's candidate pairs (key r·N + p, count)."""
+
+    rows: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]]
+    pair_keys: np.ndarray
+    pair_counts: np.ndarray
+
+
+def reduce_partition(n_docs: int, *pieces: Rows) -> PartitionTable:
+    """Reduce side: one hash partition's rows from every map chunk → index rows and candidate pairs."""
+    per_chunk: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = [[] for _ in pieces]
+    keys, counts = np.zeros(0, np.int64), np.zeros(0, np.int64)
+    for g in range(len(pieces[0]) if pieces else 0):
+        h = np.concatenate([pc[g][0] for pc in pieces])
+        doc = np.concatenate([pc[g][1] for pc in pieces])
+        order = np.lexsort((doc, h))
+        sh, sd = h[order], doc[order]
+        if len(sh):
+            start = np.flatnonzero(np.concatenate([[True], sh[1:] != sh[:-1]]))
+        else:
+            start = np.zeros(0, np.int64)
+        size = np.diff(np.concatenate([start, [len(sh)]]))
+        min1 = sd[start]
+        min2 = np.where(size >= 2, sd[np.minimum(start + 1, max(len(sd) - 1, 0))], -1).astype(np.int32)
+        df_s, m1_s, m2_s = (np.repeat(x, size) for x in (size.astype(np.int32), min1, min2))
+        if g == 0:  # candidate pairs of the compared n-gram length: each holder and its lowest other holder
+            shared = df_s >= 2
+            partner = np.where(m1_s == sd, m2_s, m1_s)[shared]
+            keys, counts = np.unique(sd[shared].astype(np.int64) * n_docs + partner, return_counts=True)
+        back = np.empty_like(order)
+        back[order] = np.arange(len(order))
+        df, m1, m2 = df_s[back], m1_s[back], m2_s[back]
+        at = 0
+        for c, pc in enumerate(pieces):
+            k = len(pc[g][0])
+            per_chunk[c].append((df[at:at + k], m1[at:at + k], m2[at:at + k]))
+            at += k
+    return PartitionTable(per_chunk, keys, counts.astype(np.int64))
+
+
+def pick_rows(table: PartitionTable, chunk: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    return table.rows[chunk]
+
+
+def chunk_views(rows: list[Rows], first: int, count: int, *looked_up: list) -> list[list[IndexView]]:
+    """Join back: per n-gram length, the views of reports ``first … first + count − 1`` (each in
+    its own sorted-hash order) from the rows of every partition."""
+    out = []
+    for g in range(len(rows[0]) if rows else 0):
+        h = np.concatenate([rows[p][g][0] for p in range(len(rows))])
+        doc = np.concatenate([rows[p][g][1] for p in range(len(rows))])
+        df, m1, m2 = (np.concatenate([looked_up[p][g][x] for p in range(len(rows))]) for x in range(3))
+        order = np.lexsort((h, doc))
+        doc, df, m1, m2 = doc[order], df[order], m1[order], m2[order]
+        bounds = np.searchsorted(doc, np.arange(first, first + count + 1))
+        out.append([IndexView(df[a:b].astype(np.int32), m1[a:b].astype(np.int32), m2[a:b].astype(np.int32))
+                    for a, b in zip(bounds[:-1], bounds[1:])])
+    return out
+
+
+def merge_pairs(*tables: PartitionTable) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs of all partitions reduced by key: (sorted keys r·N + p, shared n-grams)."""
+    keys = np.concatenate([t.pair_keys for t in tables]) if tables else np.zeros(0, np.int64)
+    counts = np.concatenate([t.pair_counts for t in tables]) if tables else np.zeros(0, np.int64)
+    uniq, inv = np.unique(keys, return_inverse=True)
+    total = np.zeros(len(uniq), dtype=np.int64)
+    np.add.at(total, inv, counts)
+    return uniq, total
+
+
+def align_task(reports: dict[int, tuple[Any, IndexView]], work: list[tuple[int, list[int]]],
+               setup: AlignSetup) -> list[tuple[int, int, list[AlignedPair]]]:
+    """On a worker: prepare and finish the reports the pairs name, align and snap each pair."""
+    n = setup.config.ngram
+    docs: dict[int, PreparedReport] = {}
+    for k, (report, view) in reports.items():
+        d = prepare_report(report, n)
+        finish_report(d, view, setup)
+        docs[k] = d
+    out = []
+    for r, partners in work:
+        for p, pairs in report_pairs(r, docs, reports[r][1], setup.config, set(partners)):
+            out.append((r, p, pairs))
+    return out
+
+
+@dataclass
+class DaskPairs:
+    """Compare's pair engine on a Dask cluster (``client``: a ``distributed.Client``)."""
+
+    client: Any
+    partitions: int = 8
+    reports_per_task: int = 32
+    retries: int = 2
+    counts: PairCounts = field(default_factory=PairCounts)
+    #: candidate pairs of the last index: sorted keys r·N + p and their shared n-gram counts
+    candidates: tuple[np.ndarray, np.ndarray] = field(default_factory=lambda: (np.zeros(0, np.int64),) * 2)
+
+    def _submit(self, fn: Callable, *args: Any) -> Any:
+        return self.client.submit(fn, *args, pure=False, retries=self.retries)
+
+    def index_views(self, docs: Sequence[PreparedReport], ngrams: Sequence[int]) -> dict[int, list[IndexView]]:
+        lengths = list(dict.fromkeys(ngrams))
+        N, size = len(docs), self.reports_per_task
+        if N == 0:
+            self.candidates = (np.zeros(0, np.int64), np.zeros(0, np.int64))
+            return {n: [] for n in lengths}
+        starts = list(range(0, N, size))
+        maps = [self._submit(map_rows, [d.report.text for d in docs[s:s + size]], s, lengths, self.partitions)
+                for s in starts]
+        picked = [[self._submit(_pick, m, p) for m in maps] for p in range(self.partitions)]
+        tables = [self._submit(reduce_partition, N, *picked[p]) for p in range(self.partitions)]
+        views = [self._submit(chunk_views, maps[c], s, min(size, N - s),
+                              *[self._submit(pick_rows, t, c) for t in tables])
+                 for c, s in enumerate(starts)]
+        pairs = self._submit(merge_pairs, *tables)
+        out: dict[int, list[IndexView]] = {n: [] for n in lengths}
+        for chunk in self.client.gather(views):
+            for n, vs in zip(lengths, chunk):
+                out[n].extend(vs)
+        self.candidates = self.client.gather(pairs)
+        for f in [*maps, *tables, *views, pairs, *(x for row in picked for x in row)]:
+            f.release()
+        return out
+
+    def plan(self, n_docs: int) -> list[list[tuple[int, list[int]]]]:
+        """The candidate pairs tiled into tasks: one per (block of reports, block of partners) holding
+        any, each block ``reports_per_task`` consecutive report numbers; inside, by report then partner."""
+        tiles: dict[tuple[int, int], list[tuple[int, list[int]]]] = {}
+        size = self.reports_per_task
+        for key in self.candidates[0].tolist():
+            r, p = divmod(key, n_docs)
+            work = tiles.setdefault((r // size, p // size), [])
+            if work and work[-1][0] == r:
+                work[-1][1].append(p)
+            else:
+                work.append((r, [p]))
+        return [tiles[t] for t in sorted(tiles)]
+
+    def aligned_pairs(self, docs: Sequence[PreparedReport], views: Sequence[IndexView], setup: AlignSetup,
+                      progress: Callable[[int, int], None]) -> list[AlignedPair]:
+        from distributed import as_completed
+
+        tasks = self.plan(len(docs))
+        if not tasks:
+            return []
+        shared_setup = self.client.scatter(setup, broadcast=True)
+        futures = []
+        for work in tasks:
+            needed = sorted({r for r, _ in work} | {p for _, ps in work for p in ps})
+            futures.append(self._submit(align_task, {k: (docs[k].report, views[k]) for k in needed}, work,
+                                        shared_setup))
+        found: dict[tuple[int, int], list[AlignedPair]] = {}
+        for done, future in enumerate(as_completed(futures), 1):
+            for r, p, pairs in future.result():
+                found[(r, p)] = pairs
+                self.counts.computed += 1
+            future.release()
+            progress(done, len(futures))
+        return ordered_pairs(found)
+
+
+def _pick(rows: list[Rows], partition: int) -> Rows:
+    return rows[partition]
