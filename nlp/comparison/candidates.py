@@ -22,17 +22,13 @@ from typing import Callable, Container, Mapping, Protocol, Sequence
 import numpy as np
 
 from .index import IndexView, ShingleIndex
-from .passages import AlignedPair, align_report, window_ok
+from .passages import AlignedPair, align_report, report_seeds, window_ok
 from .prepare import PreparedReport
 from .records import CompareConfig
 from .reference import ReferenceTable
 from .report_measures import doc_share
 from .reuse import snap_pairs
 from .template import mark_frequent
-
-#: per report number: the partners to align (None: every partner)
-PairPlan = Mapping[int, Container[int] | None]
-
 
 @dataclass(frozen=True)
 class AlignSetup:
@@ -90,19 +86,51 @@ class PairCounts:
     reused: int = 0
 
 
+#: a pair's result as kept between runs: (digest of its inputs, spans (a_start, a_end, b_start, b_end, matched, identity))
+KnownPair = tuple[str, list[tuple[int, int, int, int, int, float]]]
+
+
+def report_digest(d: PreparedReport) -> bytes:
+    """What aligning a report depends on of itself: its content stream and its template mask."""
+    import hashlib
+
+    return hashlib.sha1(d.stream.chars.encode("utf-8") + d.template.reasons.tobytes()).digest()
+
+
+def partner_digests(r: int, docs: Sequence[PreparedReport], view: IndexView, config: CompareConfig,
+                    digests: list[bytes]) -> dict[int, str]:
+    """Per partner ``p`` of report ``r``: a digest of everything the pair's alignment depends on —
+    both reports' streams and template masks, the seed positions of ``r`` whose partner is ``p``,
+    and the configuration. Equal digest, equal result (other seeds in the window are n-grams
+    ``p`` does not hold: they never align with it)."""
+    import hashlib
+
+    seeds = report_seeds(r, docs[r], view)
+    if seeds is None:
+        return {}
+    vp, _, partner = seeds
+    cfg = repr(config).encode()
+    out = {}
+    for p in np.unique(partner[partner >= 0]).tolist():
+        if p != r:
+            h = hashlib.sha1(cfg + digests[r] + digests[p] + vp[partner == p].astype(np.int64).tobytes())
+            out[p] = h.hexdigest()
+    return out
+
+
 @dataclass
 class LocalPairs:
     """The in-process engine: one shingle index, every report aligned in this process.
 
-    ``plan``: restrict the alignment to these partners per report (None: all reports, all
-    partners); ``known``: pairs aligned before, by (report number, partner number), used
-    instead of aligning again for the pairs the plan leaves out (the store's incremental
-    compare)."""
+    ``known``: pairs aligned in an earlier run, by (report id, partner id) (the corpus
+    store's incremental compare): a pair whose inputs digest (:func:`partner_digests`) is
+    unchanged is taken from there, the others are aligned. With ``known`` given, ``results``
+    holds every pair of this run the same way, for the next run; ``counts`` says how many
+    pairs were aligned and how many reused."""
 
-    plan: PairPlan | None = None
-    known: Mapping[tuple[int, int], list[AlignedPair]] = field(default_factory=dict)
+    known: Mapping[tuple[str, str], KnownPair] | None = None
     counts: PairCounts = field(default_factory=PairCounts)
-    computed: dict[tuple[int, int], list[AlignedPair]] = field(default_factory=dict)
+    results: dict[tuple[str, str], KnownPair] = field(default_factory=dict)
 
     def index_views(self, docs: Sequence[PreparedReport], ngrams: Sequence[int]) -> dict[int, list[IndexView]]:
         out = {}
@@ -114,15 +142,32 @@ class LocalPairs:
 
     def aligned_pairs(self, docs: Sequence[PreparedReport], views: Sequence[IndexView], setup: AlignSetup,
                       progress: Callable[[int, int], None]) -> list[AlignedPair]:
-        found: dict[tuple[int, int], list[AlignedPair]] = dict(self.known)
+        found: dict[tuple[int, int], list[AlignedPair]] = {}
+        digests = [report_digest(d) for d in docs] if self.known is not None else []
         for r in range(len(docs)):
             progress(r + 1, len(docs))
-            partners = self.plan.get(r, ()) if self.plan is not None else None
-            for p, pairs in report_pairs(r, docs, views[r], setup.config, partners):
+            todo: set[int] | None = None
+            keys: dict[int, str] = {}
+            if self.known is not None:
+                todo = set()
+                rid = docs[r].report.id
+                keys = partner_digests(r, docs, views[r], setup.config, digests)
+                for p, key in keys.items():
+                    hit = self.known.get((rid, docs[p].report.id))
+                    if hit is not None and hit[0] == key:
+                        found[(r, p)] = [AlignedPair(r, a0, a1, p, b0, b1, m, i) for a0, a1, b0, b1, m, i in hit[1]]
+                        self.results[(rid, docs[p].report.id)] = hit
+                        self.counts.reused += 1
+                    else:
+                        todo.add(p)
+                if not todo:
+                    continue
+            for p, pairs in report_pairs(r, docs, views[r], setup.config, todo):
                 found[(r, p)] = pairs
-                self.computed[(r, p)] = pairs
                 self.counts.computed += 1
-        self.counts.reused += len(self.known)
+                if self.known is not None:
+                    self.results[(docs[r].report.id, docs[p].report.id)] = (
+                        keys[p], [(x.a_start, x.a_end, x.b_start, x.b_end, x.matched, x.identity) for x in pairs])
         return ordered_pairs(found)
 
 

@@ -200,6 +200,20 @@ def _trim_edges(a: str, b: str, a0: int, a1: int, b0: int, b1: int, min_chars: i
     return a0, a1, b0, b1
 
 
+def report_seeds(r: int, d: "PreparedReport", view: IndexView) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Report ``r``'s seed positions (n-gram windows free of template, the n-gram held by another
+    report too), their hashes and partners (lowest other holder); None when it has none."""
+    if len(d.shingles.hashes) == 0 or d.ok is None:
+        return None
+    vp = np.flatnonzero(d.ok)
+    k = d.shingles.inverse[vp]
+    shared = view.df[k] >= 2
+    vp, k = vp[shared], k[shared]
+    if len(vp) == 0:
+        return None
+    return vp, d.shingles.hashes[vp], view.partners(r)[k]
+
+
 def align_report(
     r: int,
     docs: Mapping[int, "PreparedReport"],
@@ -223,21 +237,13 @@ def align_report(
 
     d = docs[r]
     out: list[tuple[int, list[AlignedPair]]] = []
-    if len(d.shingles.hashes) == 0 or d.ok is None:
+    seeds = report_seeds(r, d, view)
+    if seeds is None:
         return out
-    vp = np.flatnonzero(d.ok)
-    if len(vp) == 0:
-        return out
-    hv = d.shingles.hashes[vp]
-    k = d.shingles.inverse[vp]
-    shared = view.df[k] >= 2
-    vp, hv, k = vp[shared], hv[shared], k[shared]
-    if len(vp) == 0:
-        return out
+    vp, hv, partner = seeds
     streams_r = d.stream.chars
     r_cps = codepoints(streams_r)
     scored_before = d.scored_before if bridge > 0 else None
-    partner = view.partners(r)[k]
     margin = 2 * n + max_gap
     for p in np.unique(partner[partner >= 0]).tolist():
         if p == r or (partners is not None and p not in partners):
