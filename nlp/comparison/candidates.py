@@ -22,7 +22,7 @@ from typing import Callable, Container, Mapping, Protocol, Sequence
 import numpy as np
 
 from .index import IndexView, ShingleIndex
-from .passages import AlignedPair, align_report, report_seeds, window_ok
+from .passages import AlignedPair, align_report, pair_seeds, report_seeds, window_ok
 from .prepare import PreparedReport
 from .records import CompareConfig
 from .reference import ReferenceTable
@@ -91,30 +91,45 @@ KnownPair = tuple[str, list[tuple[int, int, int, int, int, float]]]
 
 
 def report_digest(d: PreparedReport) -> bytes:
-    """What aligning a report depends on of itself: its content stream and its template mask."""
+    """What aligning a report depends on of itself besides its template mask: its content stream."""
     import hashlib
 
-    return hashlib.sha1(d.stream.chars.encode("utf-8") + d.template.reasons.tobytes()).digest()
+    return hashlib.sha1(d.stream.chars.encode("utf-8")).digest()
+
+
+def _mask_bits(d: PreparedReport, lo: int, hi: int) -> bytes:
+    return np.packbits(d.template.mask[max(0, lo):max(0, hi)]).tobytes()
 
 
 def partner_digests(r: int, docs: Sequence[PreparedReport], view: IndexView, config: CompareConfig,
-                    digests: list[bytes]) -> dict[int, str]:
-    """Per partner ``p`` of report ``r``: a digest of everything the pair's alignment depends on —
-    both reports' streams and template masks, the seed positions of ``r`` whose partner is ``p``,
-    and the configuration. Equal digest, equal result (other seeds in the window are n-grams
-    ``p`` does not hold: they never align with it)."""
+                    digests: Sequence[bytes]) -> dict[int, str]:
+    """Per partner ``p`` of report ``r``: a digest of everything the pair's aligned (and snapped)
+    spans depend on — both reports' content, the seeds (positions in both) and, around the seeds
+    as far as a passage end can move (``snap_reach``), both template masks; and the configuration.
+    Equal digest, equal result: a template change elsewhere in either report, or a new report
+    holding none of the seeds' n-grams, leaves the pair as it was."""
     import hashlib
+
+    from .reuse import SNAP_FUZZ
 
     seeds = report_seeds(r, docs[r], view)
     if seeds is None:
         return {}
-    vp, _, partner = seeds
-    cfg = repr(config).encode()
+    vp, hv, partner = seeds
+    n = config.ngram
+    reach = config.snap_reach + SNAP_FUZZ + 1
+    scored_before = docs[r].scored_before if config.template_bridge > 0 else None
+    head = repr(config).encode() + digests[r]
     out = {}
     for p in np.unique(partner[partner >= 0]).tolist():
-        if p != r:
-            h = hashlib.sha1(cfg + digests[r] + digests[p] + vp[partner == p].astype(np.int64).tobytes())
-            out[p] = h.hexdigest()
+        if p == r:
+            continue
+        i, j = pair_seeds(vp, hv, partner, p, docs[p], 2 * n + config.max_gap, scored_before)
+        h = hashlib.sha1(head + digests[p] + i.astype(np.int64).tobytes() + b"|" + j.astype(np.int64).tobytes())
+        if len(i):
+            h.update(_mask_bits(docs[r], int(i.min()) - reach, int(i.max()) + n + reach))
+            h.update(b"|" + _mask_bits(docs[p], int(j.min()) - reach, int(j.max()) + n + reach))
+        out[p] = h.hexdigest()
     return out
 
 

@@ -214,6 +214,29 @@ def report_seeds(r: int, d: "PreparedReport", view: IndexView) -> tuple[np.ndarr
     return vp, d.shingles.hashes[vp], view.partners(r)[k]
 
 
+def pair_seeds(vp: np.ndarray, hv: np.ndarray, partner: np.ndarray, p: int, other: "PreparedReport", margin: int,
+               scored_before: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """The seeds of a report with partner ``p`` (``other``): every shared n-gram of the report found
+    in ``p`` (outside template there), between (a ``margin`` around) the first and last n-gram whose
+    lowest other holder is ``p``; as positions (i in the report, j in ``p``)."""
+    where_p = np.flatnonzero(partner == p)
+    first, last = int(vp[where_p[0]]), int(vp[where_p[-1]])
+    if scored_before is None:
+        lo_pos, hi_pos = first - margin, last + margin
+    else:  # the margin counts scored characters: a bridged template phrase does not use it up
+        lo_pos = int(np.searchsorted(scored_before, scored_before[first] - margin))
+        hi_pos = int(np.searchsorted(scored_before, scored_before[min(last, len(scored_before) - 1)] + margin,
+                                     side="right"))
+    lo = int(np.searchsorted(vp, lo_pos))
+    hi = int(np.searchsorted(vp, hi_pos, side="right"))
+    vq, hq = vp[lo:hi], hv[lo:hi]
+    j = other.shingles.resolve_positions(vq, hq)
+    sel = j >= 0
+    i_s, j_s = vq[sel], j[sel]
+    keep = other.ok[j_s]
+    return i_s[keep], j_s[keep]
+
+
 def align_report(
     r: int,
     docs: Mapping[int, "PreparedReport"],
@@ -244,33 +267,13 @@ def align_report(
     streams_r = d.stream.chars
     r_cps = codepoints(streams_r)
     scored_before = d.scored_before if bridge > 0 else None
-    margin = 2 * n + max_gap
     for p in np.unique(partner[partner >= 0]).tolist():
         if p == r or (partners is not None and p not in partners):
             continue
         found: list[AlignedPair] = []
         out.append((p, found))
-        # seeds: every shared n-gram of r found in p, between (a margin around) the first
-        # and last n-gram whose lowest other holder is p
-        where_p = np.flatnonzero(partner == p)
-        first, last = int(vp[where_p[0]]), int(vp[where_p[-1]])
-        if scored_before is None:
-            lo_pos, hi_pos = first - margin, last + margin
-        else:  # the margin counts scored characters: a bridged template phrase does not use it up
-            lo_pos = int(np.searchsorted(scored_before, scored_before[first] - margin))
-            hi_pos = int(np.searchsorted(scored_before, scored_before[min(last, len(scored_before) - 1)] + margin,
-                                         side="right"))
-        lo = int(np.searchsorted(vp, lo_pos))
-        hi = int(np.searchsorted(vp, hi_pos, side="right"))
-        vq, hq = vp[lo:hi], hv[lo:hi]
         other = docs[p]
-        j = other.shingles.resolve_positions(vq, hq)
-        sel = j >= 0
-        if not sel.any():
-            continue
-        i_s, j_s = vq[sel], j[sel]
-        keep = other.ok[j_s]
-        i_s, j_s = i_s[keep], j_s[keep]
+        i_s, j_s = pair_seeds(vp, hv, partner, p, other, 2 * n + max_gap, scored_before)
         if len(i_s) == 0:
             continue
         cuts = _chain_breaks(i_s, j_s, n, max_gap, max_shift, scored_before, bridge)
