@@ -100,11 +100,17 @@ def test_store_add_on_dask_equals_in_process(cluster, in_process, tmp_path):
     from nlp.store import CorpusStore
 
     address, _ = cluster
+    engine = EngineConfig("dask", scheduler=address, compare_partitions=3)
     with CorpusStore(tmp_path / "c.duckdb") as store:
-        r = store.add([DEMO_DIR], engine=EngineConfig("dask", scheduler=address), stages=STAGES)
-        assert len(r.added) == 12
+        first = store.add([p for p in sorted(DEMO_DIR.iterdir()) if "2022" not in p.name and p.suffix != ".jsonl"],
+                          engine=engine, stages=STAGES)
+        r = store.add([DEMO_DIR], engine=engine)
+        assert len(first.added) + len(r.added) == 12
+        # the second add sent only the pairs whose inputs changed to the workers; the rest came from the store
+        assert first.pairs_computed > 0 and r.pairs_reused > 0 and r.pairs_computed > 0
         store.export(tmp_path / "out")
-    for name in ("reports.jsonl", "cells.csv", "findings.csv", "compare/passages.jsonl"):
+    for name in ("reports.jsonl", "cells.csv", "findings.csv", "compare/passages.jsonl", "compare/reports.csv",
+                 "compare/pairs.csv"):
         assert (tmp_path / "out" / name).read_bytes() == (in_process / name).read_bytes(), name
 
 

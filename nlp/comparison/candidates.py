@@ -158,32 +158,48 @@ class LocalPairs:
     def aligned_pairs(self, docs: Sequence[PreparedReport], views: Sequence[IndexView], setup: AlignSetup,
                       progress: Callable[[int, int], None]) -> list[AlignedPair]:
         found: dict[tuple[int, int], list[AlignedPair]] = {}
-        digests = [report_digest(d) for d in docs] if self.known is not None else []
+        reuse = KnownPairs(self.known, docs, setup.config, self.counts, self.results) if self.known is not None else None
         for r in range(len(docs)):
             progress(r + 1, len(docs))
-            todo: set[int] | None = None
-            keys: dict[int, str] = {}
-            if self.known is not None:
-                todo = set()
-                rid = docs[r].report.id
-                keys = partner_digests(r, docs, views[r], setup.config, digests)
-                for p, key in keys.items():
-                    hit = self.known.get((rid, docs[p].report.id))
-                    if hit is not None and hit[0] == key:
-                        found[(r, p)] = [AlignedPair(r, a0, a1, p, b0, b1, m, i) for a0, a1, b0, b1, m, i in hit[1]]
-                        self.results[(rid, docs[p].report.id)] = hit
-                        self.counts.reused += 1
-                    else:
-                        todo.add(p)
-                if not todo:
-                    continue
+            todo = reuse.split(r, views[r], found) if reuse is not None else None
+            if todo is not None and not todo:
+                continue
             for p, pairs in report_pairs(r, docs, views[r], setup.config, todo):
                 found[(r, p)] = pairs
+                if reuse is not None:
+                    reuse.record(r, p, pairs)
                 self.counts.computed += 1
-                if self.known is not None:
-                    self.results[(docs[r].report.id, docs[p].report.id)] = (
-                        keys[p], [(x.a_start, x.a_end, x.b_start, x.b_end, x.matched, x.identity) for x in pairs])
         return ordered_pairs(found)
+
+
+class KnownPairs:
+    """Pairs aligned in an earlier run (by report ids, with their inputs digests): which to reuse,
+    which to align again; every pair of this run recorded in ``results`` for the next."""
+
+    def __init__(self, known: Mapping[tuple[str, str], KnownPair], docs: Sequence[PreparedReport],
+                 config: CompareConfig, counts: PairCounts, results: dict[tuple[str, str], KnownPair]):
+        self.known, self.docs, self.config, self.counts, self.results = known, docs, config, counts, results
+        self.digests = [report_digest(d) for d in docs]
+        self.keys: dict[tuple[int, int], str] = {}
+
+    def split(self, r: int, view: IndexView, found: dict[tuple[int, int], list[AlignedPair]]) -> set[int]:
+        """Put report ``r``'s reusable pairs into ``found``; returns the partners to align again."""
+        docs, rid = self.docs, self.docs[r].report.id
+        todo: set[int] = set()
+        for p, key in partner_digests(r, docs, view, self.config, self.digests).items():
+            self.keys[(r, p)] = key
+            hit = self.known.get((rid, docs[p].report.id))
+            if hit is not None and hit[0] == key:
+                found[(r, p)] = [AlignedPair(r, a0, a1, p, b0, b1, m, i) for a0, a1, b0, b1, m, i in hit[1]]
+                self.results[(rid, docs[p].report.id)] = hit
+                self.counts.reused += 1
+            else:
+                todo.add(p)
+        return todo
+
+    def record(self, r: int, p: int, pairs: list[AlignedPair]) -> None:
+        self.results[(self.docs[r].report.id, self.docs[p].report.id)] = (
+            self.keys[(r, p)], [(x.a_start, x.a_end, x.b_start, x.b_end, x.matched, x.identity) for x in pairs])
 
 
 def ordered_pairs(found: Mapping[tuple[int, int], list[AlignedPair]]) -> list[AlignedPair]:

@@ -95,7 +95,7 @@ def _write_entry(cache_dir: Path, name: str, body: bytes) -> None:
     tmp.replace(cache_dir / name)
 
 
-def _client(config: EngineConfig):
+def open_client(config: EngineConfig):
     """A Dask client for the configured cluster, and the local cluster to close after (or None)."""
     from distributed import Client, LocalCluster
 
@@ -125,7 +125,7 @@ def run_report_stages(files: Sequence[Path], cache_dir: Path, config: EngineConf
     options = dict(summary_options or {})
     own, cluster = client is None, None
     if own:
-        client, cluster = _client(config)
+        client, cluster = open_client(config)
     written = 0
     run = uuid.uuid4().hex[:12]  # task keys unique to this run: a scheduler never hands back another run's result
     try:
@@ -167,7 +167,7 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
     files, _ = expand_inputs(paths)
     out = Path(out_dir)
     files = [f for f in files if not f.resolve().is_relative_to(out.resolve())]
-    client, cluster = _client(config)
+    client, cluster = open_client(config)
     try:
         run_report_stages(files, out / CACHE_DIR, config, options.get("stages"), options.get("summary_options"),
                           client=client)

@@ -23,7 +23,9 @@ run on the workers (passim's method on Spark); the client holds pair lists, neve
    per pair), and aligns and snaps each pair (:func:`nlp.comparison.candidates.report_pairs`).
 
 The same functions run on the same inputs as in process, and the pairs are put back in the
-in-process order (report, then partner), so compare's outputs are identical.
+in-process order (report, then partner), so compare's outputs are identical. With ``known``
+(the corpus store's pairs of an earlier run) the client checks each candidate pair's inputs
+digest and sends only the changed pairs to the workers.
 
 Memory per worker is bounded by the partition sizes, not the corpus: a map task holds
 ``reports_per_task`` reports' hashes; a reduce task holds one ``1/partitions`` share of all
@@ -34,11 +36,12 @@ reports. Choose ``partitions`` so that the corpus's rows ÷ partitions fits a wo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from ..comparison.candidates import AlignSetup, PairCounts, finish_report, ordered_pairs, report_pairs
+from ..comparison.candidates import (AlignSetup, KnownPair, KnownPairs, PairCounts, finish_report, ordered_pairs,
+                                     report_pairs)
 from ..comparison.index import IndexView
 from ..comparison.passages import AlignedPair
 from ..comparison.prepare import PreparedReport, prepare_report
@@ -165,7 +168,10 @@ class DaskPairs:
     partitions: int = 8
     reports_per_task: int = 32
     retries: int = 2
+    #: pairs aligned in an earlier run, by report ids (see ``nlp.comparison.candidates.LocalPairs``)
+    known: Mapping[tuple[str, str], KnownPair] | None = None
     counts: PairCounts = field(default_factory=PairCounts)
+    results: dict[tuple[str, str], KnownPair] = field(default_factory=dict)
     #: candidate pairs of the last index: sorted keys r·N + p and their shared n-gram counts
     candidates: tuple[np.ndarray, np.ndarray] = field(default_factory=lambda: (np.zeros(0, np.int64),) * 2)
 
@@ -196,12 +202,12 @@ class DaskPairs:
             f.release()
         return out
 
-    def plan(self, n_docs: int) -> list[list[tuple[int, list[int]]]]:
+    def plan(self, n_docs: int, keys: Sequence[int] | None = None) -> list[list[tuple[int, list[int]]]]:
         """The candidate pairs tiled into tasks: one per (block of reports, block of partners) holding
         any, each block ``reports_per_task`` consecutive report numbers; inside, by report then partner."""
         tiles: dict[tuple[int, int], list[tuple[int, list[int]]]] = {}
         size = self.reports_per_task
-        for key in self.candidates[0].tolist():
+        for key in (self.candidates[0].tolist() if keys is None else keys):
             r, p = divmod(key, n_docs)
             work = tiles.setdefault((r // size, p // size), [])
             if work and work[-1][0] == r:
@@ -214,19 +220,30 @@ class DaskPairs:
                       progress: Callable[[int, int], None]) -> list[AlignedPair]:
         from distributed import as_completed
 
-        tasks = self.plan(len(docs))
+        N = len(docs)
+        found: dict[tuple[int, int], list[AlignedPair]] = {}
+        keys = None
+        reuse = KnownPairs(self.known, docs, setup.config, self.counts, self.results) if self.known is not None else None
+        if reuse is not None:  # on the client: only the pairs whose inputs digest changed go to the workers
+            keys = []
+            cand = self.candidates[0]
+            for r in np.unique(cand // N).tolist():
+                todo = reuse.split(r, views[r], found)
+                keys += [k for k in cand[(cand // N) == r].tolist() if k % N in todo]
+        tasks = self.plan(N, keys)
         if not tasks:
-            return []
+            return ordered_pairs(found)
         shared_setup = self.client.scatter(setup, broadcast=True)
         futures = []
         for work in tasks:
             needed = sorted({r for r, _ in work} | {p for _, ps in work for p in ps})
             futures.append(self._submit(align_task, {k: (docs[k].report, views[k]) for k in needed}, work,
                                         shared_setup))
-        found: dict[tuple[int, int], list[AlignedPair]] = {}
         for done, future in enumerate(as_completed(futures), 1):
             for r, p, pairs in future.result():
                 found[(r, p)] = pairs
+                if reuse is not None:
+                    reuse.record(r, p, pairs)
                 self.counts.computed += 1
             future.release()
             progress(done, len(futures))

@@ -23,7 +23,7 @@ class IngestMixin(StoreBase):
         :class:`nlp.engine.EngineConfig`); then re-run checks and compare over the store."""
         from ..analysis import CACHE_DIR
         from ..analysis import analyze as analyze_files
-        from ..engine.run import EngineConfig, per_report_stages, run_report_stages
+        from ..engine.run import EngineConfig, open_client, per_report_stages, run_report_stages
 
         engine = engine or EngineConfig()
         if stages is not None:
@@ -52,33 +52,40 @@ class IngestMixin(StoreBase):
             else:
                 todo.append(f)
         work = self.work_dir
-        for k in range(0, len(todo), ADD_BATCH):
-            batch = todo[k:k + ADD_BATCH]
-            run_report_stages(batch, work / CACHE_DIR, engine, wanted, summary_options)
-            part = analyze_files(batch, work, stages=per_report_stages(wanted), summary_options=summary_options,
-                                 write=False, use_cache=True, progress=progress)
-            result.failures += part.failures
-            result.warnings += part.warnings
-            self.con.begin()
-            try:
-                gone: list[str] = []
-                for a in part.analyses:
-                    old = by_source.get(a.report.source)
-                    if old is not None and old != a.report.id:
-                        gone.append(self._report_text(old))
-                        self._delete_report(old)
-                        result.replaced.append(a.report.source)
-                    self._insert_analysis(a, author)
-                    result.added.append(a.report.source)
-                self._update_frequencies([a.report.text for a in part.analyses], gone)
-            except BaseException:  # interrupted: the batch is not half stored; the next add redoes it
-                self.con.rollback()
-                raise
-            self.con.commit()
-        if result.added:
-            counts = self.refresh(compare=True)
-            if counts is not None:
-                result.pairs_computed, result.pairs_reused = counts.computed, counts.reused
+        client, cluster = open_client(engine) if engine.kind != "local" and todo else (None, None)
+        try:
+            for k in range(0, len(todo), ADD_BATCH):
+                batch = todo[k:k + ADD_BATCH]
+                run_report_stages(batch, work / CACHE_DIR, engine, wanted, summary_options, client=client)
+                part = analyze_files(batch, work, stages=per_report_stages(wanted), summary_options=summary_options,
+                                     write=False, use_cache=True, progress=progress)
+                result.failures += part.failures
+                result.warnings += part.warnings
+                self.con.begin()
+                try:
+                    gone: list[str] = []
+                    for a in part.analyses:
+                        old = by_source.get(a.report.source)
+                        if old is not None and old != a.report.id:
+                            gone.append(self._report_text(old))
+                            self._delete_report(old)
+                            result.replaced.append(a.report.source)
+                        self._insert_analysis(a, author)
+                        result.added.append(a.report.source)
+                    self._update_frequencies([a.report.text for a in part.analyses], gone)
+                except BaseException:  # interrupted: the batch is not half stored; the next add redoes it
+                    self.con.rollback()
+                    raise
+                self.con.commit()
+            if result.added:
+                counts = self.refresh(compare=True, client=client, engine=engine)
+                if counts is not None:
+                    result.pairs_computed, result.pairs_reused = counts.computed, counts.reused
+        finally:
+            if client is not None:
+                client.close()
+            if cluster is not None:
+                cluster.close()
         if work.is_dir():
             shutil.rmtree(work)
         return result

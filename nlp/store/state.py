@@ -35,7 +35,7 @@ class StateMixin(StoreBase):
                                       json.loads(summaries)))
         return sorted(out, key=lambda a: (Path(a.path), a.report.id))
 
-    def refresh(self, compare: bool = False) -> Any:
+    def refresh(self, compare: bool = False, client: Any = None, engine: Any = None) -> Any:
         """Re-run the checks (and compare) over the current versions and store their results; returns
         compare's pair counts (pairs aligned, pairs reused from the store), or None without compare.
 
@@ -43,7 +43,9 @@ class StateMixin(StoreBase):
         digest of their inputs (``compared_pairs``), and only pairs whose digest changed — a new or
         changed report, or a template mask changed because the n-gram frequencies changed — are
         aligned again. Everything downstream of the pairs (clusters, template and formula passages,
-        measures) is recomputed from the current masks, so no label goes stale."""
+        measures) is recomputed from the current masks, so no label goes stale. ``client`` (a Dask
+        client) and ``engine`` (its :class:`nlp.engine.EngineConfig`): compare's index and the
+        pairs to align run on that cluster."""
         counts = None
         wanted = self.stages()
         analyses = self.analyses()
@@ -63,11 +65,17 @@ class StateMixin(StoreBase):
             from ..comparison.candidates import LocalPairs
             from ..comparison.inputs import caller_options
 
-            engine = LocalPairs(known=self._known_pairs())
-            comparison = compare_reports([a.report for a in analyses], pair_engine=engine,
+            if client is not None:
+                from ..engine.sharded import DaskPairs
+
+                pairs = DaskPairs(client, partitions=engine.compare_partitions, retries=engine.retries,
+                                  known=self._known_pairs())
+            else:
+                pairs = LocalPairs(known=self._known_pairs())
+            comparison = compare_reports([a.report for a in analyses], pair_engine=pairs,
                                          **caller_options(analyses)) if analyses else None
-            counts = engine.counts
-            self._store_pairs(engine.results)
+            counts = pairs.counts
+            self._store_pairs(pairs.results)
             for table in ("passages", "passage_members", "report_measures"):
                 self.con.execute(f"DELETE FROM {table}")
             if comparison is not None:
