@@ -31,11 +31,13 @@ Memory per worker is bounded by the partition sizes, not the corpus: a map task 
 ``reports_per_task`` reports' hashes; a reduce task holds one ``1/partitions`` share of all
 (hash, report) rows (12 bytes each, per n-gram length) plus a view per row; a join-back task
 holds its chunk's rows; an alignment task holds at most ``2 × reports_per_task`` prepared
-reports. Choose ``partitions`` so that the corpus's rows ÷ partitions fits a worker.
+reports. The client submits alignment tasks ``tasks_in_flight`` per worker thread ahead, so it
+holds the reports of a few tiles in transit, not of all. Choose ``partitions`` so that the corpus's rows ÷ partitions fits a worker.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
@@ -168,6 +170,7 @@ class DaskPairs:
     partitions: int = 8
     reports_per_task: int = 32
     retries: int = 2
+    tasks_in_flight: int = 2   #: alignment tasks submitted ahead, per worker thread
     #: pairs aligned in an earlier run, by report ids (see ``nlp.comparison.candidates.LocalPairs``)
     known: Mapping[tuple[str, str], KnownPair] | None = None
     counts: PairCounts = field(default_factory=PairCounts)
@@ -234,19 +237,26 @@ class DaskPairs:
         if not tasks:
             return ordered_pairs(found)
         shared_setup = self.client.scatter(setup, broadcast=True)
-        futures = []
-        for work in tasks:
+
+        def submit(work: list[tuple[int, list[int]]]) -> Any:
             needed = sorted({r for r, _ in work} | {p for _, ps in work for p in ps})
-            futures.append(self._submit(align_task, {k: (docs[k].report, views[k]) for k in needed}, work,
-                                        shared_setup))
-        for done, future in enumerate(as_completed(futures), 1):
+            return self._submit(align_task, {k: (docs[k].report, views[k]) for k in needed}, work, shared_setup)
+
+        # a few tasks in flight per worker thread: the client never holds every tile's reports at once
+        in_flight = max(2, self.tasks_in_flight * sum(self.client.nthreads().values()))
+        waiting = iter(tasks)
+        running = as_completed([submit(w) for w in islice(waiting, in_flight)])
+        for done, future in enumerate(running, 1):
             for r, p, pairs in future.result():
                 found[(r, p)] = pairs
                 if reuse is not None:
                     reuse.record(r, p, pairs)
                 self.counts.computed += 1
             future.release()
-            progress(done, len(futures))
+            following = next(waiting, None)
+            if following is not None:
+                running.add(submit(following))
+            progress(done, len(tasks))
         return ordered_pairs(found)
 
 
