@@ -228,8 +228,8 @@ def report_growth(rows: dict[str, list[tuple[int, dict]]], workers: int, summary
         "assumptions": [
             f"per-report stages scale linearly in workers at the measured marginal {per_worker_rate:.2f} reports "
             "per CPU-second per worker (one thread and one dedicated core each)",
-            f"compare stays on the client (not sharded yet) and its CPU time grows as N^{k} (measured exponent, "
-            "at least 1)",
+            f"compare as run in process here, its CPU time growing as N^{k} (measured exponent, at least 1); "
+            "sharded on the workers it is projected by --compare",
             "client memory grows linearly at the measured marginal MB per report (the shingle index of compare)",
             "worker memory is bounded by the partition (16 reports) and the models, not by N",
             "summaries: the cold single-process rate of the sample, per worker",

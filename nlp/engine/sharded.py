@@ -17,27 +17,31 @@ run on the workers (passim's method on Spark); the client holds pair lists, neve
    the client, which masks template text by frequency and keeps each report's rows only;
 4. **pairs reduced by key** (one task): the candidate pairs of all partitions summed per
    (report, partner) and sent to the client;
-5. **alignment** (pairs tiled by (block of reports, block of partners), ``reports_per_task``
-   consecutive report numbers a block): each task receives only the reports its pairs name
-   and their index views, prepares and finishes them as the client does (once per task, not
-   per pair), and aligns and snaps each pair (:func:`nlp.comparison.candidates.report_pairs`).
+5. **prepare** (one task per block of ``reports_per_task`` consecutive report numbers that
+   some pair names): the block's reports prepared and finished on a worker as the client does
+   them, once per report, kept without their text and structure;
+6. **alignment** (one task per tile: a block of reports × a block of partners holding any
+   pair): each task depends on its two prepared blocks only and aligns and snaps each pair
+   (:func:`nlp.comparison.candidates.report_pairs`); a block is released from the cluster as
+   soon as the last tile using it is done.
 
 The same functions run on the same inputs as in process, and the pairs are put back in the
 in-process order (report, then partner), so compare's outputs are identical. With ``known``
 (the corpus store's pairs of an earlier run) the client checks each candidate pair's inputs
 digest and sends only the changed pairs to the workers.
 
-Memory per worker is bounded by the partition sizes, not the corpus: a map task holds
+Memory per task is bounded by the partition sizes, not the corpus: a map task holds
 ``reports_per_task`` reports' hashes; a reduce task holds one ``1/partitions`` share of all
-(hash, report) rows (12 bytes each, per n-gram length) plus a view per row; a join-back task
-holds its chunk's rows; an alignment task holds at most ``2 × reports_per_task`` prepared
-reports. The client submits alignment tasks ``tasks_in_flight`` per worker thread ahead, so it
-holds the reports of a few tiles in transit, not of all. Choose ``partitions`` so that the corpus's rows ÷ partitions fits a worker.
+(hash, report) rows (12 bytes each, per n-gram length) plus the index columns for them; a
+join-back task holds its block's rows; a prepare task one block; an alignment task two
+prepared blocks (``2 × reports_per_task`` reports). Prepared blocks wait in the cluster's
+memory (spilled to disk past a worker's memory limit, Dask's own policy) only until their last
+tile is done. Choose ``partitions`` so that the corpus's rows ÷ partitions fits a worker.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from itertools import islice
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
@@ -146,18 +150,34 @@ def merge_pairs(*tables: PartitionTable) -> tuple[np.ndarray, np.ndarray]:
     return uniq, total
 
 
-def align_task(reports: dict[int, tuple[Any, IndexView]], work: list[tuple[int, list[int]]],
-               setup: AlignSetup) -> list[tuple[int, int, list[AlignedPair]]]:
-    """On a worker: prepare and finish the reports the pairs name, align and snap each pair."""
-    n = setup.config.ngram
-    docs: dict[int, PreparedReport] = {}
-    for k, (report, view) in reports.items():
-        d = prepare_report(report, n)
+def _light(d: PreparedReport) -> PreparedReport:
+    """What aligning needs of a prepared report: no text, structure or offsets back into the text."""
+    from ..comparison.textprep import ContentStream
+    from ..document import Report
+
+    return replace(d, report=Report(id=d.report.id, source=d.report.source, format=d.report.format, text=""),
+                   stream=ContentStream(d.stream.chars, np.zeros(0, np.int64), d.stream.text_len), sentences=[],
+                   scored="", other_shingles={})
+
+
+def prepare_block(items: list[tuple[int, Any, IndexView]], setup: AlignSetup) -> dict[int, tuple[PreparedReport, IndexView]]:
+    """On a worker: one block of reports prepared and finished as the client does (once per report)."""
+    out = {}
+    for k, report, view in items:
+        d = prepare_report(report, setup.config.ngram)
         finish_report(d, view, setup)
-        docs[k] = d
+        out[k] = (_light(d), view)
+    return out
+
+
+def align_tile(work: list[tuple[int, list[int]]], setup: AlignSetup,
+               *blocks: dict[int, tuple[PreparedReport, IndexView]]) -> list[tuple[int, int, list[AlignedPair]]]:
+    """On a worker: align and snap the pairs of one tile (its report block and partner block)."""
+    docs = {k: d for block in blocks for k, (d, _) in block.items()}
+    views = {k: v for block in blocks for k, (_, v) in block.items()}
     out = []
     for r, partners in work:
-        for p, pairs in report_pairs(r, docs, reports[r][1], setup.config, set(partners)):
+        for p, pairs in report_pairs(r, docs, views[r], setup.config, set(partners)):
             out.append((r, p, pairs))
     return out
 
@@ -170,7 +190,6 @@ class DaskPairs:
     partitions: int = 8
     reports_per_task: int = 32
     retries: int = 2
-    tasks_in_flight: int = 2   #: alignment tasks submitted ahead, per worker thread
     #: pairs aligned in an earlier run, by report ids (see ``nlp.comparison.candidates.LocalPairs``)
     known: Mapping[tuple[str, str], KnownPair] | None = None
     counts: PairCounts = field(default_factory=PairCounts)
@@ -205,7 +224,7 @@ class DaskPairs:
             f.release()
         return out
 
-    def plan(self, n_docs: int, keys: Sequence[int] | None = None) -> list[list[tuple[int, list[int]]]]:
+    def plan(self, n_docs: int, keys: Sequence[int] | None = None) -> dict[tuple[int, int], list[tuple[int, list[int]]]]:
         """The candidate pairs tiled into tasks: one per (block of reports, block of partners) holding
         any, each block ``reports_per_task`` consecutive report numbers; inside, by report then partner."""
         tiles: dict[tuple[int, int], list[tuple[int, list[int]]]] = {}
@@ -217,7 +236,7 @@ class DaskPairs:
                 work[-1][1].append(p)
             else:
                 work.append((r, [p]))
-        return [tiles[t] for t in sorted(tiles)]
+        return dict(sorted(tiles.items()))
 
     def aligned_pairs(self, docs: Sequence[PreparedReport], views: Sequence[IndexView], setup: AlignSetup,
                       progress: Callable[[int, int], None]) -> list[AlignedPair]:
@@ -237,25 +256,23 @@ class DaskPairs:
         if not tasks:
             return ordered_pairs(found)
         shared_setup = self.client.scatter(setup, broadcast=True)
-
-        def submit(work: list[tuple[int, list[int]]]) -> Any:
-            needed = sorted({r for r, _ in work} | {p for _, ps in work for p in ps})
-            return self._submit(align_task, {k: (docs[k].report, views[k]) for k in needed}, work, shared_setup)
-
-        # a few tasks in flight per worker thread: the client never holds every tile's reports at once
-        in_flight = max(2, self.tasks_in_flight * sum(self.client.nthreads().values()))
-        waiting = iter(tasks)
-        running = as_completed([submit(w) for w in islice(waiting, in_flight)])
-        for done, future in enumerate(running, 1):
+        size = self.reports_per_task
+        uses: Counter[int] = Counter(b for tile in tasks for b in set(tile))
+        blocks = {b: self._submit(prepare_block, [(k, docs[k].report, views[k]) for k in range(b * size, min(N, (b + 1) * size))],
+                                  shared_setup) for b in sorted(uses)}
+        tiles = {self._submit(align_tile, work, shared_setup, *[blocks[b] for b in sorted(set(tile))]): tile
+                 for tile, work in tasks.items()}
+        for done, future in enumerate(as_completed(list(tiles)), 1):
             for r, p, pairs in future.result():
                 found[(r, p)] = pairs
                 if reuse is not None:
                     reuse.record(r, p, pairs)
                 self.counts.computed += 1
+            for b in set(tiles.pop(future)):  # a block no tile still needs leaves the cluster's memory
+                uses[b] -= 1
+                if uses[b] == 0:
+                    blocks.pop(b).release()
             future.release()
-            following = next(waiting, None)
-            if following is not None:
-                running.add(submit(following))
             progress(done, len(tasks))
         return ordered_pairs(found)
 
