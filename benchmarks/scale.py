@@ -268,7 +268,7 @@ COMPARE_CHILD = textwrap.dedent("""
         from nlp.engine.sharded import DaskPairs
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
-        engine = DaskPairs(client, partitions=8, reports_per_task=32)
+        engine = DaskPairs(client, reports_per_task=32)
     else:
         engine = LocalPairs()
     base_rss, c0, t0 = rss_mb(), cpu_s(), time.perf_counter()
@@ -369,8 +369,9 @@ def compare_projection(rows: dict[str, list[tuple[int, dict]]], workers: int) ->
             "the client's compare work (reading streams, masks, clustering, measures) grows linearly per report",
             "client memory grows linearly at the measured marginal MB per report: the prepared reports and "
             "their index rows, not the corpus index",
-            "worker memory is bounded by the hash partition (1/partitions of the (hash, report) rows) and "
-            "the 2 x 32 reports of an alignment tile, not by N",
+            "worker memory per task is bounded by the hash partition (one per 128 reports) and the 2 x 32 "
+            "reports of an alignment tile; prepared blocks wait in the cluster's memory (spilled past the "
+            "worker memory limit) until their last tile",
         ],
     }, ensure_ascii=False), flush=True)
 

@@ -21,12 +21,12 @@ class DocShingles:
     uniq: np.ndarray        # uint64, sorted distinct hashes
     first_pos: np.ndarray   # int64, first position of each distinct hash
     counts: np.ndarray      # int32, occurrences of each distinct hash in this report
-    inverse: np.ndarray     # int64, per position: row of its hash in ``uniq``
+    inverse: np.ndarray     # int32, per position: row of its hash in ``uniq``
 
     @classmethod
     def build(cls, hashes: np.ndarray) -> "DocShingles":
         uniq, first, inverse, counts = np.unique(hashes, return_index=True, return_inverse=True, return_counts=True)
-        return cls(hashes, uniq, first.astype(np.int64), counts.astype(np.int32), inverse.astype(np.int64).ravel())
+        return cls(hashes, uniq, first.astype(np.int64), counts.astype(np.int32), inverse.astype(np.int32).ravel())
 
     def all_positions(self, h: int) -> np.ndarray:
         """Every position of one hash in this report (sorted)."""

@@ -41,7 +41,7 @@ class EngineConfig:
     ``scheduler``: address of a running Dask scheduler (``tcp://HOST:8786``); without it
     ``workers`` local worker processes are started for the run (one thread each) and
     closed after. ``partition_size``: files per task; ``compare_partitions``: hash partitions of
-    compare's n-gram shuffle (:mod:`.sharded`).
+    compare's n-gram shuffle (:mod:`.sharded`; None: one per 128 reports).
     """
 
     kind: str = "local"
@@ -51,7 +51,7 @@ class EngineConfig:
     partition_size: int = 8
     retries: int = 2
     connect_timeout: float = 20.0
-    compare_partitions: int = 8
+    compare_partitions: int | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in ENGINES:

@@ -36,7 +36,8 @@ Memory per task is bounded by the partition sizes, not the corpus: a map task ho
 join-back task holds its block's rows; a prepare task one block; an alignment task two
 prepared blocks (``2 × reports_per_task`` reports). Prepared blocks wait in the cluster's
 memory (spilled to disk past a worker's memory limit, Dask's own policy) only until their last
-tile is done. Choose ``partitions`` so that the corpus's rows ÷ partitions fits a worker.
+tile is done. By default there is one hash partition per ``reports_per_partition`` reports, so a
+reducer's rows do not grow with the corpus.
 """
 from __future__ import annotations
 
@@ -187,7 +188,9 @@ class DaskPairs:
     """Compare's pair engine on a Dask cluster (``client``: a ``distributed.Client``)."""
 
     client: Any
-    partitions: int = 8
+    #: hash partitions of the shuffle; None: one per ``reports_per_partition`` reports (rows per reducer flat in N)
+    partitions: int | None = None
+    reports_per_partition: int = 128
     reports_per_task: int = 32
     retries: int = 2
     #: pairs aligned in an earlier run, by report ids (see ``nlp.comparison.candidates.LocalPairs``)
@@ -207,10 +210,11 @@ class DaskPairs:
             self.candidates = (np.zeros(0, np.int64), np.zeros(0, np.int64))
             return {n: [] for n in lengths}
         starts = list(range(0, N, size))
-        maps = [self._submit(map_rows, [d.report.text for d in docs[s:s + size]], s, lengths, self.partitions)
+        parts = self.partitions or max(1, -(-N // self.reports_per_partition))
+        maps = [self._submit(map_rows, [d.report.text for d in docs[s:s + size]], s, lengths, parts)
                 for s in starts]
-        picked = [[self._submit(_pick, m, p) for m in maps] for p in range(self.partitions)]
-        tables = [self._submit(reduce_partition, N, *picked[p]) for p in range(self.partitions)]
+        picked = [[self._submit(_pick, m, p) for m in maps] for p in range(parts)]
+        tables = [self._submit(reduce_partition, N, *picked[p]) for p in range(parts)]
         views = [self._submit(chunk_views, maps[c], s, min(size, N - s),
                               *[self._submit(pick_rows, t, c) for t in tables])
                  for c, s in enumerate(starts)]
