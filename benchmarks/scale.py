@@ -262,12 +262,24 @@ COMPARE_CHILD = textwrap.dedent("""
         now, cpu = time.perf_counter() - t0, cpu_s()
         marks.setdefault(stage, [now, now])[1] = now
         cpu_marks.setdefault(stage, [cpu, cpu])[1] = cpu
-    client = cluster = None
+    client, procs = None, []
     if mode == "compare-dask":
-        from distributed import Client, LocalCluster
+        # a scheduler and workers in their own processes, as on a cluster: the client's RSS is its own
+        import os, socket, subprocess, tempfile
+        from distributed import Client
         from nlp.engine.sharded import DaskPairs
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-        client = Client(cluster)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]
+        address, scratch = f"tcp://127.0.0.1:{{port}}", tempfile.mkdtemp(prefix="xxgk-dask-")
+        env = {{**os.environ, "PYTHONPATH": {root!r}}}
+        quiet = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                                       "--port", str(port), "--no-dashboard"], **quiet))
+        procs += [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
+                                    "--no-dashboard", "--local-directory", f"{{scratch}}/w{{k}}"], **quiet)
+                  for k in range(workers)]
+        client = Client(address, timeout="60s")
+        client.wait_for_workers(workers, timeout=120)
         engine = DaskPairs(client, reports_per_task=32)
     else:
         engine = LocalPairs()
@@ -287,7 +299,11 @@ COMPARE_CHILD = textwrap.dedent("""
             lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss).values())
         res["worker_cpu_s"] = sorted(round(v, 1) for v in client.run(
             lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])).values())
-        client.close(); cluster.close()
+        res["scheduler_peak_rss_mb"] = round(client.run_on_scheduler(
+            lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024)
+        client.close()
+        for proc in reversed(procs):
+            proc.terminate(); proc.wait(30)
     print("RESULT " + json.dumps(res))
 """)
 

@@ -183,6 +183,15 @@ def test_store_cli_add_query_export(corpus, tmp_path):
     assert res.exit_code == 0 and "0 added, 3 unchanged" in res.output
     res = runner.invoke(app, ["store", "query", "SELECT count(*) AS n FROM reports", "--db", db])
     assert res.exit_code == 0 and res.output.splitlines()[-1].strip() == "3"
+    # compare's figure: how many report pairs were aligned by this add and how many came from the store
+    cdb = str(tmp_path / "compare.duckdb")
+    texts = [str(p) for p in sorted(corpus.iterdir()) if p.suffix in (".txt", ".md")][:4]
+    assert runner.invoke(app, ["store", "add", *texts[:3], "--db", cdb, "--stages", "parse,compare"]).exit_code == 0
+    res = runner.invoke(app, ["store", "add", *texts, "--db", cdb])
+    line = next(ln for ln in res.output.splitlines() if ln.startswith("compare: "))
+    aligned, reused = (int(w) for w in line.split() if w.isdigit())
+    stored = runner.invoke(app, ["store", "query", "SELECT count(*) FROM compared_pairs", "--db", cdb])
+    assert aligned > 0 and aligned + reused == int(stored.output.splitlines()[-1])
     res = runner.invoke(app, ["store", "query", "SELECT nope", "--db", db])
     assert res.exit_code == 2 and "query failed" in res.output
     res = runner.invoke(app, ["store", "export", "--db", db, "--out", str(tmp_path / "out")])
