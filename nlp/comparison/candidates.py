@@ -21,7 +21,7 @@ from typing import Callable, Container, Mapping, Protocol, Sequence
 
 import numpy as np
 
-from .index import IndexView, ShingleIndex
+from .index import DocShingles, IndexView, ShingleIndex
 from .passages import AlignedPair, align_report, pair_seeds, report_seeds, window_ok
 from .prepare import PreparedReport
 from .records import CompareConfig
@@ -56,6 +56,18 @@ def finish_report(d: PreparedReport, view: IndexView, setup: AlignSetup) -> None
     d.ok = window_ok(d.template.mask, n)
     d.scored = "".join(c for c, t in zip(d.stream.chars, d.template.template) if not t)
     d.scored_before = np.concatenate([[0], np.cumsum(~d.template.mask)]).astype(np.int64)
+
+
+def drop_alignment_data(d: PreparedReport) -> None:
+    """Free what only the index views, the alignment and the boilerplate n-grams needed of a prepared
+    report (the later stages read its positional hashes, never its distinct-hash tables): the
+    client keeps less per report."""
+    d.scored_before = None
+    d.clause_starts = np.zeros(0, np.int64)
+    d.other_shingles.clear()
+    empty = np.zeros(0, np.int64)
+    d.shingles = DocShingles(d.shingles.hashes, empty.astype(np.uint64), empty, empty.astype(np.int32),
+                             empty.astype(np.int32))
 
 
 def report_pairs(r: int, docs: Mapping[int, PreparedReport], view: IndexView, config: CompareConfig,

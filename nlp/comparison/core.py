@@ -22,7 +22,7 @@ import numpy as np
 
 from ..agency import group_agencies
 from ..document import Report
-from .candidates import AlignSetup, LocalPairs, PairEngine, finish_report
+from .candidates import AlignSetup, LocalPairs, PairEngine, drop_alignment_data, finish_report
 from .pairs import theme_similarity, year_pairs
 from .passages import UnionFind
 from .prepare import coerce_reports, prepare_report
@@ -110,6 +110,11 @@ def compare(
 
     # 3: reused passages
     aligned = engine.aligned_pairs(docs, views[n], setup, progress=lambda done, total: tick("aligning", done, total))
+    # boilerplate n-grams (their note comes with the measures, step 5); then only positional hashes are kept
+    boiler = boilerplate_positions(docs, views[bn], cfg, reference)
+    del views
+    for d in docs:
+        drop_alignment_data(d)
     groups = group_agencies(r.agency for r in reps)
     agency_of = [groups.get(r.agency, "") or "" for r in reps]
     reuse = reuse_passages(docs, aligned, agency_of, cfg)
@@ -129,7 +134,6 @@ def compare(
     near_groups, near_of = _near_identical(similar, N, cfg.near_identical)
 
     # 5: per-report measures
-    boiler = boilerplate_positions(docs, views[bn], cfg, reference)
     if boiler is None:
         notes.append(f"boilerplate share needs ≥ {cfg.boilerplate_min_docs} documents ({N} given, no reference): left empty")
     theme_spans = [list(themes.get(r.id, ())) if themes is not None else None for r in reps]
