@@ -18,8 +18,9 @@ run on the workers (passim's method on Spark); the client holds pair lists, neve
 4. **pairs reduced by key** (one task): the candidate pairs of all partitions summed per
    (report, partner) and sent to the client;
 5. **prepare** (one task per block of ``reports_per_task`` consecutive report numbers that
-   some pair names): the block's reports prepared and finished on a worker as the client does
-   them, once per report, kept without their text and structure;
+   some pair names): the block's reports (sent to the cluster once, before the map, and read
+   there by both) prepared and finished on a worker as the client does them, once per report,
+   with their join-back views (never sent back), kept without their text and structure;
 6. **alignment** (one task per tile: a block of reports × a block of partners holding any
    pair): each task depends on its two prepared blocks only and aligns and snaps each pair
    (:func:`nlp.comparison.candidates.report_pairs`); a block is released from the cluster as
@@ -59,11 +60,20 @@ __all__ = ["DaskPairs"]
 Rows = list[tuple[np.ndarray, np.ndarray]]
 
 
-def map_rows(texts: Sequence[str], first: int, ngrams: Sequence[int], partitions: int) -> list[Rows]:
-    """Map side: the distinct n-gram hashes of reports ``first, first + 1, …`` split by partition."""
+@dataclass
+class ReportBlock:
+    """Reports ``first, first + 1, …`` sent to the cluster once, for the map and the prepare tasks."""
+
+    first: int
+    reports: list[Any]
+
+
+def map_rows(block: ReportBlock, ngrams: Sequence[int], partitions: int) -> list[Rows]:
+    """Map side: the distinct n-gram hashes of a block's reports split by partition."""
     from ..comparison.textprep import content_stream, shingle_hashes
 
-    streams = [content_stream(t).chars for t in texts]
+    first = block.first
+    streams = [content_stream(r.text).chars for r in block.reports]
     out: list[Rows] = [[] for _ in range(partitions)]
     for n in ngrams:
         per_doc = [np.unique(shingle_hashes(s, n)) for s in streams]
@@ -161,10 +171,12 @@ def _light(d: PreparedReport) -> PreparedReport:
                    scored="", other_shingles={})
 
 
-def prepare_block(items: list[tuple[int, Any, IndexView]], setup: AlignSetup) -> dict[int, tuple[PreparedReport, IndexView]]:
-    """On a worker: one block of reports prepared and finished as the client does (once per report)."""
+def prepare_block(block: ReportBlock, views: list[list[IndexView]], length: int,
+                  setup: AlignSetup) -> dict[int, tuple[PreparedReport, IndexView]]:
+    """On a worker: one block of reports prepared and finished as the client does (once per report);
+    ``views``: the block's join-back result, ``length``: the position in it of the compared n-grams."""
     out = {}
-    for k, report, view in items:
+    for k, (report, view) in enumerate(zip(block.reports, views[length]), block.first):
         d = prepare_report(report, setup.config.ngram)
         finish_report(d, view, setup)
         out[k] = (_light(d), view)
@@ -199,6 +211,9 @@ class DaskPairs:
     results: dict[tuple[str, str], KnownPair] = field(default_factory=dict)
     #: candidate pairs of the last index: sorted keys r·N + p and their shared n-gram counts
     candidates: tuple[np.ndarray, np.ndarray] = field(default_factory=lambda: (np.zeros(0, np.int64),) * 2)
+    _blocks: list[Any] = field(default_factory=list, repr=False)   # ReportBlock futures of the last index
+    _views: list[Any] = field(default_factory=list, repr=False)    # their join-back futures
+    _length: int = 0
 
     def _submit(self, fn: Callable, *args: Any) -> Any:
         return self.client.submit(fn, *args, pure=False, retries=self.retries)
@@ -211,8 +226,13 @@ class DaskPairs:
             return {n: [] for n in lengths}
         starts = list(range(0, N, size))
         parts = self.partitions or max(1, -(-N // self.reports_per_partition))
-        maps = [self._submit(map_rows, [d.report.text for d in docs[s:s + size]], s, lengths, parts)
-                for s in starts]
+        self.release()
+        # each block of reports crosses to the cluster once (one at a time): the map tasks and later the
+        # prepare tasks read it there
+        self._blocks = [self.client.scatter(ReportBlock(s, [d.report for d in docs[s:s + size]]), hash=False)
+                        for s in starts]
+        self._length = lengths.index(docs[0].ngram) if docs[0].ngram in lengths else 0
+        maps = [self._submit(map_rows, block, lengths, parts) for block in self._blocks]
         picked = [[self._submit(_pick, m, p) for m in maps] for p in range(parts)]
         tables = [self._submit(reduce_partition, N, *picked[p]) for p in range(parts)]
         views = [self._submit(chunk_views, maps[c], s, min(size, N - s),
@@ -224,9 +244,16 @@ class DaskPairs:
             for n, vs in zip(lengths, chunk):
                 out[n].extend(vs)
         self.candidates = self.client.gather(pairs)
-        for f in [*maps, *tables, *views, pairs, *(x for row in picked for x in row)]:
+        for f in [*maps, *tables, pairs, *(x for row in picked for x in row)]:
             f.release()
+        self._views = views
         return out
+
+    def release(self) -> None:
+        """Drop the report blocks and views the last index left on the cluster."""
+        for f in [*self._blocks, *self._views]:
+            f.release()
+        self._blocks, self._views = [], []
 
     def plan(self, n_docs: int, keys: Sequence[int] | None = None) -> dict[tuple[int, int], list[tuple[int, list[int]]]]:
         """The candidate pairs tiled into tasks: one per (block of reports, block of partners) holding
@@ -258,12 +285,12 @@ class DaskPairs:
                 keys += [k for k in cand[(cand // N) == r].tolist() if k % N in todo]
         tasks = self.plan(N, keys)
         if not tasks:
+            self.release()
             return ordered_pairs(found)
         shared_setup = self.client.scatter(setup, broadcast=True)
-        size = self.reports_per_task
         uses: Counter[int] = Counter(b for tile in tasks for b in set(tile))
-        blocks = {b: self._submit(prepare_block, [(k, docs[k].report, views[k]) for k in range(b * size, min(N, (b + 1) * size))],
-                                  shared_setup) for b in sorted(uses)}
+        blocks = {b: self._submit(prepare_block, self._blocks[b], self._views[b], self._length, shared_setup)
+                  for b in sorted(uses)}
         tiles = {self._submit(align_tile, work, shared_setup, *[blocks[b] for b in sorted(set(tile))]): tile
                  for tile, work in tasks.items()}
         for done, future in enumerate(as_completed(list(tiles)), 1):
@@ -278,6 +305,7 @@ class DaskPairs:
                     blocks.pop(b).release()
             future.release()
             progress(done, len(tasks))
+        self.release()
         return ordered_pairs(found)
 
 
