@@ -184,6 +184,8 @@ def store_add(paths: list[Path] = typer.Argument(..., help="report files or dire
         r = store.add(paths, engine=engine_config(engine, scheduler, workers), stages=stage_list(stages), progress=True,
                       summary_options=options)
     typer.echo(f"{len(r.added)} added, {len(r.unchanged)} unchanged, {len(r.replaced)} replaced (content changed) in {db}")
+    if r.pairs_computed or r.pairs_reused:
+        typer.echo(f"compare: {r.pairs_computed} report pairs aligned, {r.pairs_reused} reused from the store")
     for w in r.warnings:
         err.print(f"[yellow]warning:[/] {w}", highlight=False)
     finish(r.failures)

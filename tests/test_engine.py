@@ -100,11 +100,17 @@ def test_store_add_on_dask_equals_in_process(cluster, in_process, tmp_path):
     from nlp.store import CorpusStore
 
     address, _ = cluster
+    engine = EngineConfig("dask", scheduler=address, compare_partitions=3)
     with CorpusStore(tmp_path / "c.duckdb") as store:
-        r = store.add([DEMO_DIR], engine=EngineConfig("dask", scheduler=address), stages=STAGES)
-        assert len(r.added) == 12
+        first = store.add([p for p in sorted(DEMO_DIR.iterdir()) if "2022" not in p.name and p.suffix != ".jsonl"],
+                          engine=engine, stages=STAGES)
+        r = store.add([DEMO_DIR], engine=engine)
+        assert len(first.added) + len(r.added) == 12
+        # the second add sent only the pairs whose inputs changed to the workers; the rest came from the store
+        assert first.pairs_computed > 0 and r.pairs_reused > 0 and r.pairs_computed > 0
         store.export(tmp_path / "out")
-    for name in ("reports.jsonl", "cells.csv", "findings.csv", "compare/passages.jsonl"):
+    for name in ("reports.jsonl", "cells.csv", "findings.csv", "compare/passages.jsonl", "compare/reports.csv",
+                 "compare/pairs.csv"):
         assert (tmp_path / "out" / name).read_bytes() == (in_process / name).read_bytes(), name
 
 
@@ -157,6 +163,40 @@ def test_shingle_frequencies_shuffled_across_workers_equal_compares_index(cluste
     assert hashes.tolist() == index.hashes.tolist() and df.tolist() == index.df.tolist()
     local = document_frequencies(texts, n, partitions=3)
     assert local[0].tolist() == index.hashes.tolist() and local[1].tolist() == index.df.tolist()
+
+
+def test_sharded_compare_on_two_workers_equals_in_process(cluster):
+    """Compare's index, candidate pairs and alignment on the workers: every output file byte for byte."""
+    from distributed import Client
+
+    from nlp.comparison import compare, load_reference
+    from nlp.comparison.candidates import LocalPairs
+    from nlp.comparison.index import DocShingles, ShingleIndex
+    from nlp.comparison.output import output_files
+    from nlp.comparison.textprep import content_stream, shingle_hashes
+    from nlp.engine.sharded import DaskPairs
+    from nlp.structure import read_report
+
+    address, _ = cluster
+    reports = [read_report(p) for p in sorted(DEMO_DIR.iterdir()) if p.suffix != ".jsonl"]
+    ref = load_reference()
+    local = LocalPairs()
+    theirs = output_files(compare(reports, reference=ref, pair_engine=local))
+    with Client(address) as client:
+        sharded = DaskPairs(client, partitions=3, reports_per_task=4)
+        mine = output_files(compare(reports, reference=ref, pair_engine=sharded))
+    assert sorted(mine) == sorted(theirs) and all(mine[k] == theirs[k] for k in theirs)
+    # the candidate pairs reduced from the partitions: every holder of a shared n-gram and its lowest other holder
+    n, N = 10, len(reports)
+    shingles = [DocShingles.build(shingle_hashes(content_stream(r.text).chars, n)) for r in reports]
+    index = ShingleIndex.build(shingles)
+    expected = set()
+    for r, sh in enumerate(shingles):
+        view = index.view(sh)
+        expected |= {r * N + p for p in view.partners(r)[view.df >= 2].tolist()}
+    assert sharded.candidates[0].tolist() == sorted(expected)
+    # the same pairs were aligned on the workers as in process (a superset was sent; only real partners align)
+    assert sharded.counts.computed == local.counts.computed > 20
 
 
 def test_a_killed_worker_costs_a_retry_not_a_result(cluster, in_process, tmp_path):

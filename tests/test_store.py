@@ -72,6 +72,11 @@ def test_incremental_adds_equal_one_analyze_run_and_readding_changes_nothing(cor
         # the n-gram frequencies were updated, not recounted, and equal compare's index over the union
         assert stored_frequencies(store) == compare_index(stored_texts(store))
         assert sorted(r2.added) == sorted(map(str, later)) and len(r2.unchanged) == len(first)
+        # pair-incremental compare: the pairs whose inputs are unchanged came from the store, the rest were
+        # aligned again (the exports below equal a from-scratch run, so neither kind went wrong)
+        assert r1.pairs_reused == 0 and r1.pairs_computed > 0
+        assert r2.pairs_reused > 0 and r2.pairs_computed > 0
+        assert r2.pairs_computed + r2.pairs_reused == store.query("SELECT count(*) FROM compared_pairs")[1][0][0]
         before = counts(store)
         snapshot = store.query("SELECT report_id, version, added_at FROM reports ORDER BY 1")
         r3 = store.add([corpus])
@@ -178,6 +183,15 @@ def test_store_cli_add_query_export(corpus, tmp_path):
     assert res.exit_code == 0 and "0 added, 3 unchanged" in res.output
     res = runner.invoke(app, ["store", "query", "SELECT count(*) AS n FROM reports", "--db", db])
     assert res.exit_code == 0 and res.output.splitlines()[-1].strip() == "3"
+    # compare's figure: how many report pairs were aligned by this add and how many came from the store
+    cdb = str(tmp_path / "compare.duckdb")
+    texts = [str(p) for p in sorted(corpus.iterdir()) if p.suffix in (".txt", ".md")][:4]
+    assert runner.invoke(app, ["store", "add", *texts[:3], "--db", cdb, "--stages", "parse,compare"]).exit_code == 0
+    res = runner.invoke(app, ["store", "add", *texts, "--db", cdb])
+    line = next(ln for ln in res.output.splitlines() if ln.startswith("compare: "))
+    aligned, reused = (int(w) for w in line.split() if w.isdigit())
+    stored = runner.invoke(app, ["store", "query", "SELECT count(*) FROM compared_pairs", "--db", cdb])
+    assert aligned > 0 and aligned + reused == int(stored.output.splitlines()[-1])
     res = runner.invoke(app, ["store", "query", "SELECT nope", "--db", db])
     assert res.exit_code == 2 and "query failed" in res.output
     res = runner.invoke(app, ["store", "export", "--db", db, "--out", str(tmp_path / "out")])
@@ -192,7 +206,7 @@ def test_store_cli_add_query_export(corpus, tmp_path):
 
 
 def test_an_interrupted_add_resumes_from_the_store(corpus, tmp_path, monkeypatch):
-    import nlp.store.corpus as store_module
+    import nlp.store.ingest as store_module
 
     files = [p for p in sorted(corpus.iterdir()) if p.suffix in (".txt", ".md")][:5]
     monkeypatch.setattr(store_module, "ADD_BATCH", 2)

@@ -22,16 +22,15 @@ import numpy as np
 
 from ..agency import group_agencies
 from ..document import Report
-from .index import ShingleIndex
+from .candidates import AlignSetup, LocalPairs, PairEngine, drop_alignment_data, finish_report
 from .pairs import theme_similarity, year_pairs
-from .passages import UnionFind, find_aligned_pairs, window_ok
+from .passages import UnionFind
 from .prepare import coerce_reports, prepare_report
 from .records import PAIR_FILTERS, CompareConfig, CompareResult, PairMeasures, Passage, PassageSpan
 from .reference import ReferenceTable
-from .report_measures import boilerplate_positions, doc_share, report_measures
-from .reuse import masked_passages, reuse_passages, snap_pairs
+from .report_measures import boilerplate_positions, report_measures
+from .reuse import masked_passages, reuse_passages
 from .similarity import SimilarPair, cosine_matrix, exact_jaccard, lsh_candidates, minhash_permutations, minhash_signature
-from .template import mark_frequent
 
 ThemeSpans = Sequence[tuple[int, int, str]]
 
@@ -58,6 +57,7 @@ def compare(
     reference: ReferenceTable | None = None,
     themes: Mapping[str, ThemeSpans] | None = None,
     extra: Mapping[str, dict[str, Any]] | None = None,
+    pair_engine: PairEngine | None = None,
     **options: Any,
 ) -> CompareResult:
     """Compare reports: reused passages, template text, per-report and year-over-year measures.
@@ -69,7 +69,9 @@ def compare(
     pooled with the compared reports to decide template and boilerplate text — what makes
     them defined for a handful of reports. ``themes``: per report id, ``(start, end, theme)``
     text spans (from ``nlp.themes``) for theme shares and per-theme similarity. ``extra``:
-    per report id, fields passed through to the result untouched. ``progress(stage, done,
+    per report id, fields passed through to the result untouched. ``pair_engine``: where the
+    corpus index and the alignment run (:mod:`nlp.comparison.candidates`; default: this
+    process; ``nlp.engine.sharded.DaskPairs``: a Dask cluster — same result). ``progress(stage, done,
     total)`` is called as work advances. All offsets in the result index ``Report.text``.
     """
     cfg = _check_config(options, config)
@@ -85,7 +87,6 @@ def compare(
     ref = reference if reference is not None and reference.has(n) else None
     if reference is not None and ref is None:
         notes.append(f"reference {reference.name} holds no {n}-grams: not used for template text")
-    n_ref = ref.n_docs if ref is not None else 0
 
     # 1: streams, bounds, shingles, vocabulary and formula masks
     docs = []
@@ -93,35 +94,27 @@ def compare(
         docs.append(prepare_report(r, n))
         tick("reading", k + 1, N)
 
-    # 2: corpus index; template by frequency (the compared reports pooled with the reference)
-    index = ShingleIndex.build([d.shingles for d in docs])
-    for d in docs:
-        d.index_pos = index.lookup(d.shingles.hashes)
-    if N + n_ref >= cfg.template_min_docs:
-        for d in docs:
-            if len(d.shingles.hashes):
-                batch_df = index.df[d.index_pos]
-                share = doc_share(batch_df, d.shingles.hashes, n, N, ref)
-                mark_frequent(d.template, (share >= cfg.template_df) & (batch_df + (ref.df(n, d.shingles.hashes)
-                                                                                  if ref is not None else 0) >= 2), n)
-    else:
+    # 2: corpus index (per report, its rows); template by frequency (the compared reports pooled with the reference)
+    engine = pair_engine if pair_engine is not None else LocalPairs()
+    bn = cfg.boilerplate_ngram
+    views = engine.index_views(docs, (n, bn))
+    setup = AlignSetup(cfg, N, ref)
+    for d, view in zip(docs, views[n]):
+        finish_report(d, view, setup)
+    if not setup.frequent:
         notes.append(f"frequency-based template detection needs ≥ {cfg.template_min_docs} documents "
                      f"({N} given, no reference): only the format vocabulary masked template text")
     if ref is not None:
         notes.append(f"reference: {ref.name} ({ref.n_docs} documents) pooled with the {N} compared reports "
                      "for template and boilerplate text")
-    scored_before = []
-    for d in docs:
-        d.ok = window_ok(d.template.mask, n)
-        d.scored = "".join(c for c, t in zip(d.stream.chars, d.template.template) if not t)
-        scored_before.append(np.concatenate([[0], np.cumsum(~d.template.mask)]).astype(np.int64))
 
     # 3: reused passages
-    aligned = find_aligned_pairs([d.stream.chars for d in docs], [d.shingles for d in docs], index,
-                                 [d.ok for d in docs], n, cfg.min_chars, cfg.max_gap, cfg.max_shift, cfg.min_identity,
-                                 progress=lambda r: tick("aligning", r + 1, N),
-                                 masks=[d.template.mask for d in docs], bridge=cfg.template_bridge)
-    aligned = snap_pairs(docs, aligned, scored_before, cfg)
+    aligned = engine.aligned_pairs(docs, views[n], setup, progress=lambda done, total: tick("aligning", done, total))
+    # boilerplate n-grams (their note comes with the measures, step 5); then only positional hashes are kept
+    boiler = boilerplate_positions(docs, views[bn], cfg, reference)
+    del views
+    for d in docs:
+        drop_alignment_data(d)
     groups = group_agencies(r.agency for r in reps)
     agency_of = [groups.get(r.agency, "") or "" for r in reps]
     reuse = reuse_passages(docs, aligned, agency_of, cfg)
@@ -141,7 +134,6 @@ def compare(
     near_groups, near_of = _near_identical(similar, N, cfg.near_identical)
 
     # 5: per-report measures
-    boiler = boilerplate_positions(docs, index, cfg, reference)
     if boiler is None:
         notes.append(f"boilerplate share needs ≥ {cfg.boilerplate_min_docs} documents ({N} given, no reference): left empty")
     theme_spans = [list(themes.get(r.id, ())) if themes is not None else None for r in reps]

@@ -21,11 +21,12 @@ class DocShingles:
     uniq: np.ndarray        # uint64, sorted distinct hashes
     first_pos: np.ndarray   # int64, first position of each distinct hash
     counts: np.ndarray      # int32, occurrences of each distinct hash in this report
+    inverse: np.ndarray     # int32, per position: row of its hash in ``uniq``
 
     @classmethod
     def build(cls, hashes: np.ndarray) -> "DocShingles":
-        uniq, first, counts = np.unique(hashes, return_index=True, return_counts=True)
-        return cls(hashes, uniq, first.astype(np.int64), counts.astype(np.int32))
+        uniq, first, inverse, counts = np.unique(hashes, return_index=True, return_inverse=True, return_counts=True)
+        return cls(hashes, uniq, first.astype(np.int64), counts.astype(np.int32), inverse.astype(np.int32).ravel())
 
     def all_positions(self, h: int) -> np.ndarray:
         """Every position of one hash in this report (sorted)."""
@@ -66,6 +67,23 @@ class DocShingles:
 
 
 @dataclass
+class IndexView:
+    """One report's rows of the corpus index, in the order of its ``DocShingles.uniq``: how many
+    reports hold each of its distinct n-grams and the two lowest report numbers holding it (−1: none).
+
+    What compare needs of the corpus index, per report: built in process from a
+    :class:`ShingleIndex`, or on a cluster from the n-gram shuffle (``nlp.engine.sharded``)."""
+
+    df: np.ndarray      # int32
+    min1: np.ndarray    # int32
+    min2: np.ndarray    # int32
+
+    def partners(self, report: int) -> np.ndarray:
+        """Per distinct n-gram: the lowest-numbered other report holding it (−1: none)."""
+        return np.where(self.min1 == report, self.min2, self.min1)
+
+
+@dataclass
 class ShingleIndex:
     """Distinct hashes (sorted) with document frequency and the two lowest holders (−1: none)."""
 
@@ -97,3 +115,8 @@ class ShingleIndex:
     def lookup(self, hashes: np.ndarray) -> np.ndarray:
         """Index into this table of each (present) hash."""
         return np.searchsorted(self.hashes, hashes)
+
+    def view(self, doc: DocShingles) -> IndexView:
+        """The rows of one report's distinct n-grams (all present in this index)."""
+        k = self.lookup(doc.uniq)
+        return IndexView(self.df[k], self.min1[k], self.min2[k])

@@ -1,7 +1,7 @@
 """Reused passages: shingle seeds → aligned spans in both reports → single-link clusters.
 
 For every report ``r`` and every shared, non-template n-gram in it, the corpus index
-names one *partner*: the lowest-numbered other report holding that n-gram. For each
+(``r``'s rows of it: :class:`~nlp.comparison.index.IndexView`) names one *partner*: the lowest-numbered other report holding that n-gram. For each
 partner ``p`` of ``r``, every shared n-gram of ``r`` found in ``p`` is a seed
 ``(i, j)`` (positions in both content streams). Seeds are chained along diagonals
 (``j − i`` may drift by at most ``max_shift`` characters; at most ``max_gap``
@@ -21,11 +21,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Container, Mapping
 
 import numpy as np
 
-from .index import DocShingles, ShingleIndex
+from .index import IndexView
 from .measures import lcs_length
+
+if TYPE_CHECKING:
+    from .prepare import PreparedReport
 
 
 @dataclass
@@ -196,94 +200,103 @@ def _trim_edges(a: str, b: str, a0: int, a1: int, b0: int, b1: int, min_chars: i
     return a0, a1, b0, b1
 
 
-def find_aligned_pairs(
-    streams: list[str],
-    docs: list[DocShingles],
-    index: ShingleIndex,
-    ok: list[np.ndarray],
+def report_seeds(r: int, d: "PreparedReport", view: IndexView) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Report ``r``'s seed positions (n-gram windows free of template, the n-gram held by another
+    report too), their hashes and partners (lowest other holder); None when it has none."""
+    if len(d.shingles.hashes) == 0 or d.ok is None:
+        return None
+    vp = np.flatnonzero(d.ok)
+    k = d.shingles.inverse[vp]
+    shared = view.df[k] >= 2
+    vp, k = vp[shared], k[shared]
+    if len(vp) == 0:
+        return None
+    return vp, d.shingles.hashes[vp], view.partners(r)[k]
+
+
+def pair_seeds(vp: np.ndarray, hv: np.ndarray, partner: np.ndarray, p: int, other: "PreparedReport", margin: int,
+               scored_before: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """The seeds of a report with partner ``p`` (``other``): every shared n-gram of the report found
+    in ``p`` (outside template there), between (a ``margin`` around) the first and last n-gram whose
+    lowest other holder is ``p``; as positions (i in the report, j in ``p``)."""
+    where_p = np.flatnonzero(partner == p)
+    first, last = int(vp[where_p[0]]), int(vp[where_p[-1]])
+    if scored_before is None:
+        lo_pos, hi_pos = first - margin, last + margin
+    else:  # the margin counts scored characters: a bridged template phrase does not use it up
+        lo_pos = int(np.searchsorted(scored_before, scored_before[first] - margin))
+        hi_pos = int(np.searchsorted(scored_before, scored_before[min(last, len(scored_before) - 1)] + margin,
+                                     side="right"))
+    lo = int(np.searchsorted(vp, lo_pos))
+    hi = int(np.searchsorted(vp, hi_pos, side="right"))
+    vq, hq = vp[lo:hi], hv[lo:hi]
+    j = other.shingles.resolve_positions(vq, hq)
+    sel = j >= 0
+    i_s, j_s = vq[sel], j[sel]
+    keep = other.ok[j_s]
+    return i_s[keep], j_s[keep]
+
+
+def align_report(
+    r: int,
+    docs: Mapping[int, "PreparedReport"],
+    view: IndexView,
     n: int,
     min_chars: int,
     max_gap: int = 10,
     max_shift: int = 10,
     min_identity: float = 0.8,
-    progress=None,
-    masks: list[np.ndarray] | None = None,
     bridge: int = 0,
-) -> list[AlignedPair]:
-    """Aligned span pairs between each report and its partners (see module docstring).
+    partners: Container[int] | None = None,
+) -> list[tuple[int, list[AlignedPair]]]:
+    """Aligned span pairs between report ``r`` and each of its partners (see module docstring),
+    partner by partner in ascending order: ``[(p, pairs), …]`` (a partner with no pair included).
 
-    ``masks``: per report, the template/formula characters seeds skip; runs of them up to
+    ``docs``: the prepared reports by number (``r`` and its partners at least: template mask and
+    ``ok`` set); ``view``: ``r``'s rows of the corpus index; ``partners``: align only these
+    (None: all). Template/formula characters are skipped by seeds; runs of them up to
     ``bridge`` characters long do not break a passage."""
     from .textprep import codepoints
 
-    pairs: list[AlignedPair] = []
-    for r, d in enumerate(docs):
-        if progress is not None:
-            progress(r)
-        if len(d.hashes) == 0:
+    d = docs[r]
+    out: list[tuple[int, list[AlignedPair]]] = []
+    seeds = report_seeds(r, d, view)
+    if seeds is None:
+        return out
+    vp, hv, partner = seeds
+    streams_r = d.stream.chars
+    r_cps = codepoints(streams_r)
+    scored_before = d.scored_before if bridge > 0 else None
+    for p in np.unique(partner[partner >= 0]).tolist():
+        if p == r or (partners is not None and p not in partners):
             continue
-        vp = np.flatnonzero(ok[r])
-        if len(vp) == 0:
+        found: list[AlignedPair] = []
+        out.append((p, found))
+        other = docs[p]
+        i_s, j_s = pair_seeds(vp, hv, partner, p, other, 2 * n + max_gap, scored_before)
+        if len(i_s) == 0:
             continue
-        hv = d.hashes[vp]
-        k = index.lookup(hv)
-        shared = index.df[k] >= 2
-        vp, hv, k = vp[shared], hv[shared], k[shared]
-        if len(vp) == 0:
-            continue
-        r_cps = codepoints(streams[r])
-        scored_before = None
-        if masks is not None and bridge > 0:
-            scored_before = np.concatenate([[0], np.cumsum(~masks[r])]).astype(np.int64)
-        m1, m2 = index.min1[k], index.min2[k]
-        partner = np.where(m1 == r, m2, m1)
-        margin = 2 * n + max_gap
-        for p in np.unique(partner[partner >= 0]).tolist():
-            if p == r:
+        cuts = _chain_breaks(i_s, j_s, n, max_gap, max_shift, scored_before, bridge)
+        p_cps = None
+        streams_p = other.stream.chars
+        for ci, cj in zip(np.split(i_s, cuts), np.split(j_s, cuts)):
+            if int(ci[-1]) + n - int(ci[0]) < min_chars:
                 continue
-            # seeds: every shared n-gram of r found in p, between (a margin around) the first
-            # and last n-gram whose lowest other holder is p
-            where_p = np.flatnonzero(partner == p)
-            first, last = int(vp[where_p[0]]), int(vp[where_p[-1]])
-            if scored_before is None:
-                lo_pos, hi_pos = first - margin, last + margin
-            else:  # the margin counts scored characters: a bridged template phrase does not use it up
-                lo_pos = int(np.searchsorted(scored_before, scored_before[first] - margin))
-                hi_pos = int(np.searchsorted(scored_before, scored_before[min(last, len(scored_before) - 1)] + margin,
-                                             side="right"))
-            lo = int(np.searchsorted(vp, lo_pos))
-            hi = int(np.searchsorted(vp, hi_pos, side="right"))
-            vq, hq = vp[lo:hi], hv[lo:hi]
-            j = docs[p].resolve_positions(vq, hq)
-            sel = j >= 0
-            if not sel.any():
+            ci, cj = _trim_weak_ends(ci, cj, n, n + 5, scored_before=scored_before)
+            if int(ci[-1]) + n - int(ci[0]) < min_chars:
                 continue
-            i_s, j_s = vq[sel], j[sel]
-            okp = ok[p]
-            keep = okp[j_s]
-            i_s, j_s = i_s[keep], j_s[keep]
-            if len(i_s) == 0:
+            if p_cps is None:
+                p_cps = codepoints(streams_p)
+            a0, a1, b0, b1, matched = _align_piece(ci, cj, n, streams_r, streams_p, r_cps, p_cps)
+            a0, a1, b0, b1 = _trim_edges(streams_r, streams_p, a0, a1, b0, b1, min_chars, n)
+            if min(a1 - a0, b1 - b0) < min_chars:
                 continue
-            cuts = _chain_breaks(i_s, j_s, n, max_gap, max_shift, scored_before, bridge)
-            p_cps = None
-            for ci, cj in zip(np.split(i_s, cuts), np.split(j_s, cuts)):
-                if int(ci[-1]) + n - int(ci[0]) < min_chars:
-                    continue
-                ci, cj = _trim_weak_ends(ci, cj, n, n + 5, scored_before=scored_before)
-                if int(ci[-1]) + n - int(ci[0]) < min_chars:
-                    continue
-                if p_cps is None:
-                    p_cps = codepoints(streams[p])
-                a0, a1, b0, b1, matched = _align_piece(ci, cj, n, streams[r], streams[p], r_cps, p_cps)
-                a0, a1, b0, b1 = _trim_edges(streams[r], streams[p], a0, a1, b0, b1, min_chars, n)
-                if min(a1 - a0, b1 - b0) < min_chars:
-                    continue
-                matched = min(matched, a1 - a0, b1 - b0)  # the trimmed ends held no matches to speak of
-                identity = matched / max(a1 - a0, b1 - b0)
-                if identity < min_identity:
-                    continue
-                pairs.append(AlignedPair(r, a0, a1, p, b0, b1, matched, round(identity, 4)))
-    return pairs
+            matched = min(matched, a1 - a0, b1 - b0)  # the trimmed ends held no matches to speak of
+            identity = matched / max(a1 - a0, b1 - b0)
+            if identity < min_identity:
+                continue
+            found.append(AlignedPair(r, a0, a1, p, b0, b1, matched, round(identity, 4)))
+    return out
 
 
 @dataclass

@@ -2,7 +2,7 @@
 clause bounds, shingles and the template/formula mask of one report."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable
 
 import re
@@ -29,9 +29,19 @@ class PreparedReport:
     clause_starts: np.ndarray         # sorted: clause marks, line starts, masked-run edges, sentence starts
     shingles: DocShingles
     template: TemplateMask
+    ngram: int = 0                    # length of ``shingles``
     ok: np.ndarray | None = None      # per n-gram start: window free of template and formulas
     scored: str = ""                  # the content stream without template characters
-    index_pos: np.ndarray | None = None  # per n-gram start: row of its hash in the corpus index
+    scored_before: np.ndarray | None = None  # per stream position (and the end): scored characters before it
+    other_shingles: dict[int, DocShingles] = field(default_factory=dict)  # shingles of other n-gram lengths
+
+    def shingles_of(self, n: int) -> DocShingles:
+        """This report's ``n``-gram shingles (``n`` the compared length, or built once per other length)."""
+        if n == self.ngram:
+            return self.shingles
+        if n not in self.other_shingles:
+            self.other_shingles[n] = DocShingles.build(shingle_hashes(self.stream.chars, n))
+        return self.other_shingles[n]
 
 
 def coerce_reports(reports: Iterable[Report | dict | str]) -> list[Report]:
@@ -78,7 +88,7 @@ def prepare_report(report: Report, n: int) -> PreparedReport:
     edges = [x for s, e, _ in template.runs(1) for x in (s, e)]
     clauses = np.unique(np.concatenate([clause_starts(stream.chars), starts,
                                         np.asarray(lines + edges, dtype=np.int64)]))
-    return PreparedReport(report, stream, sents, starts, clauses, shingles, template)
+    return PreparedReport(report, stream, sents, starts, clauses, shingles, template, ngram=n)
 
 
 def scored_span(d: PreparedReport, start: int, end: int) -> str:

@@ -8,7 +8,7 @@ from collections import defaultdict
 import numpy as np
 
 from . import measures as M
-from .index import DocShingles, ShingleIndex
+from .index import IndexView
 from .passages import window_ok
 from .prepare import PreparedReport
 from .records import CompareConfig, Passage, PassageSpan, ReportMeasures
@@ -26,28 +26,24 @@ def doc_share(batch_df: np.ndarray, hashes: np.ndarray, n: int, n_docs: int,
     return batch_df / float(max(n_docs, 1))
 
 
-def boilerplate_positions(docs: list[PreparedReport], index: ShingleIndex, cfg: CompareConfig,
+def boilerplate_positions(docs: list[PreparedReport], views: list[IndexView], cfg: CompareConfig,
                           reference: ReferenceTable | None) -> list[np.ndarray] | None:
     """Per report, the start positions of boilerplate n-grams outside template text (found in
     ≥ boilerplate_low and < boilerplate_high of the reports, reference pooled), or None when
-    fewer than ``boilerplate_min_docs`` documents are counted."""
+    fewer than ``boilerplate_min_docs`` documents are counted. ``views``: each report's rows of
+    the corpus index of ``boilerplate_ngram``-grams."""
     N = len(docs)
     bn = cfg.boilerplate_ngram
     ref = reference if reference is not None and reference.has(bn) else None
     if N + (ref.n_docs if ref else 0) < cfg.boilerplate_min_docs:
         return None
-    if bn == cfg.ngram:
-        shingles, bindex, pos = [d.shingles for d in docs], index, [d.index_pos for d in docs]
-    else:
-        shingles = [DocShingles.build(shingle_hashes(d.stream.chars, bn)) for d in docs]
-        bindex = ShingleIndex.build(shingles)
-        pos = [bindex.lookup(sh.hashes) for sh in shingles]
     out = []
-    for d, sh, p in zip(docs, shingles, pos):
+    for d, view in zip(docs, views):
+        sh = d.shingles_of(bn)
         if len(sh.hashes) == 0:
             out.append(np.zeros(0, np.int64))
             continue
-        share = doc_share(bindex.df[p], sh.hashes, bn, N, ref)
+        share = doc_share(view.df[sh.inverse], sh.hashes, bn, N, ref)
         ok = window_ok(d.template.template, bn)
         out.append(np.flatnonzero(ok & (share >= cfg.boilerplate_low) & (share < cfg.boilerplate_high)))
     return out

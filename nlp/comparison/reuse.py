@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Mapping
 
 import numpy as np
 
@@ -90,9 +91,9 @@ def _snap_end(a: PreparedReport, b: PreparedReport, a1: int, b1: int, limit: int
     return a1, b1
 
 
-def snap_pairs(docs: list[PreparedReport], aligned: list[AlignedPair], scored_before: list[np.ndarray],
-               cfg: CompareConfig) -> list[AlignedPair]:
-    """Every pair snapped to sentence/clause bounds; pairs with too few scored characters dropped."""
+def snap_pairs(docs: Mapping[int, PreparedReport], aligned: list[AlignedPair], cfg: CompareConfig) -> list[AlignedPair]:
+    """Every pair snapped to sentence/clause bounds; pairs with too few scored characters dropped
+    (``docs`` by report number, their ``scored_before`` set)."""
     out = []
     for p in aligned:
         a, b = docs[p.a], docs[p.b]
@@ -101,7 +102,7 @@ def snap_pairs(docs: list[PreparedReport], aligned: list[AlignedPair], scored_be
         a1, b1 = _snap_end(a, b, p.a_end, p.b_end, max(mid, a0 + 1), cfg.snap_reach)
         if a1 <= a0 or b1 <= b0:
             a0, a1, b0, b1 = p.a_start, p.a_end, p.b_start, p.b_end
-        sa, sb = scored_before[p.a], scored_before[p.b]
+        sa, sb = a.scored_before, b.scored_before
         if min(int(sa[a1] - sa[a0]), int(sb[b1] - sb[b0])) < cfg.min_chars:
             continue
         grown = max(a1 - a0, b1 - b0) - max(p.a_end - p.a_start, p.b_end - p.b_start)

@@ -1,5 +1,6 @@
 """Where the per-report stages run: in this process (default) or on a Dask cluster (:mod:`.run`);
-the n-gram shuffle for compare at scale (:mod:`.shuffle`)."""
+compare sharded on the cluster — index, candidate pairs, alignment (:mod:`.sharded`); the n-gram
+document frequencies as a shuffle (:mod:`.shuffle`)."""
 from __future__ import annotations
 
 from .run import ENGINES, PER_REPORT_STAGES, EngineConfig, analyze, run_report_stages

@@ -1,13 +1,14 @@
 """Where the per-report stages run: in this process (default) or on a Dask cluster.
 
 The per-report stages (parse, tables, themes, summaries) of each file are independent,
-so :func:`run_report_stages` maps them over partitions of the input files. On Dask each
+so :func:`run_report_stages` maps them over partitions of the input files; compare's
+index, candidate pairs and alignment run on the same cluster (:mod:`.sharded`). On Dask each
 partition is one task: a worker runs :func:`nlp.analysis.analyze` on its files (no
 outputs written) and sends back the per-file cache entries analyze keeps in
 ``OUT/.cache``; the client writes them into its own cache. The client then runs the
 ordinary analyze, which finds every file in the cache and runs the corpus-wide stages
-(checks, compare) and writes the outputs, so the result is the in-process result byte
-for byte. Models are loaded once per worker process (each stage keeps its model loaded).
+(checks on the client; compare with its pair engine on the cluster) and writes the
+outputs, so the result is the in-process result byte for byte. Models are loaded once per worker process (each stage keeps its model loaded).
 
 A worker that dies costs the tasks it held: the scheduler gives them to another worker
 (``retries`` more attempts on an error). A client that dies loses nothing already sent
@@ -39,7 +40,8 @@ class EngineConfig:
 
     ``scheduler``: address of a running Dask scheduler (``tcp://HOST:8786``); without it
     ``workers`` local worker processes are started for the run (one thread each) and
-    closed after. ``partition_size``: files per task.
+    closed after. ``partition_size``: files per task; ``compare_partitions``: hash partitions of
+    compare's n-gram shuffle (:mod:`.sharded`; None: one per 128 reports).
     """
 
     kind: str = "local"
@@ -49,6 +51,7 @@ class EngineConfig:
     partition_size: int = 8
     retries: int = 2
     connect_timeout: float = 20.0
+    compare_partitions: int | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in ENGINES:
@@ -92,7 +95,7 @@ def _write_entry(cache_dir: Path, name: str, body: bytes) -> None:
     tmp.replace(cache_dir / name)
 
 
-def _client(config: EngineConfig):
+def open_client(config: EngineConfig):
     """A Dask client for the configured cluster, and the local cluster to close after (or None)."""
     from distributed import Client, LocalCluster
 
@@ -107,8 +110,9 @@ def _client(config: EngineConfig):
 
 
 def run_report_stages(files: Sequence[Path], cache_dir: Path, config: EngineConfig, stages: Sequence[str] | None = None,
-                      summary_options: dict[str, Any] | None = None) -> int:
-    """Fill ``cache_dir`` with the per-report results of ``files`` computed on the Dask cluster.
+                      summary_options: dict[str, Any] | None = None, client: Any = None) -> int:
+    """Fill ``cache_dir`` with the per-report results of ``files`` computed on the Dask cluster
+    (``client``: an open client of it; else one is opened and closed here).
 
     Files already in the cache are sent anyway (the cache key needs the code fingerprint;
     a worker finds nothing to do only for its own cache). Returns the number of entries written.
@@ -119,7 +123,9 @@ def run_report_stages(files: Sequence[Path], cache_dir: Path, config: EngineConf
 
     wanted = per_report_stages(stages)
     options = dict(summary_options or {})
-    client, cluster = _client(config)
+    own, cluster = client is None, None
+    if own:
+        client, cluster = open_client(config)
     written = 0
     run = uuid.uuid4().hex[:12]  # task keys unique to this run: a scheduler never hands back another run's result
     try:
@@ -132,24 +138,42 @@ def run_report_stages(files: Sequence[Path], cache_dir: Path, config: EngineConf
                 written += 1
             future.release()
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        if own:
+            client.close()
+            if cluster is not None:
+                cluster.close()
     return written
+
+
+def sharded_compare(client: Any, config: EngineConfig) -> dict[str, Any]:
+    """The compare options that run compare's index, candidate pairs and alignment on the cluster."""
+    from .sharded import DaskPairs
+
+    return {"pair_engine": DaskPairs(client, partitions=config.compare_partitions, retries=config.retries)}
 
 
 def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str], config: EngineConfig,
             **options: Any):
-    """:func:`nlp.analysis.analyze` with the per-report stages on ``config``'s engine (same outputs)."""
+    """:func:`nlp.analysis.analyze` with the per-report stages and compare on ``config``'s engine
+    (same outputs)."""
     from ..analysis import CACHE_DIR
     from ..analysis import analyze as analyze_files
     from ..batch import expand_inputs
 
-    if config.kind != "local":
-        if options.get("use_cache") is False:
-            raise XxgkError("--engine dask keeps the per-report results in OUT/.cache: drop --no-cache")
-        files, _ = expand_inputs(paths)
-        out = Path(out_dir)
-        files = [f for f in files if not f.resolve().is_relative_to(out.resolve())]
-        run_report_stages(files, out / CACHE_DIR, config, options.get("stages"), options.get("summary_options"))
-    return analyze_files(paths, out_dir, **options)
+    if config.kind == "local":
+        return analyze_files(paths, out_dir, **options)
+    if options.get("use_cache") is False:
+        raise XxgkError("--engine dask keeps the per-report results in OUT/.cache: drop --no-cache")
+    files, _ = expand_inputs(paths)
+    out = Path(out_dir)
+    files = [f for f in files if not f.resolve().is_relative_to(out.resolve())]
+    client, cluster = open_client(config)
+    try:
+        run_report_stages(files, out / CACHE_DIR, config, options.get("stages"), options.get("summary_options"),
+                          client=client)
+        options["compare_options"] = {**(options.get("compare_options") or {}), **sharded_compare(client, config)}
+        return analyze_files(paths, out_dir, **options)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,313 @@
+"""Compare sharded on a Dask cluster: the corpus index, the candidate pairs and the alignment
+run on the workers (passim's method on Spark); the client holds pair lists, never the index.
+
+:class:`DaskPairs` is a pair engine for :func:`nlp.comparison.compare` (``pair_engine=``):
+
+1. **map** (one task per ``reports_per_task`` reports): each report's distinct n-gram hashes
+   (compare's shingles, for the compared and the boilerplate n-gram lengths) split by
+   ``hash % partitions``, as (hash, report number) rows;
+2. **reduce** (one task per hash partition): the rows of one partition from every map task
+   sorted by (hash, report): each hash's document frequency and two lowest holders — the
+   rows of compare's :class:`~nlp.comparison.index.ShingleIndex` for these hashes — and the
+   candidate pairs of the partition: for every holder ``r`` of an n-gram held by ≥ 2 reports,
+   ``(r, its lowest other holder, number of such n-grams)``; the same table gives the template
+   and boilerplate document frequencies;
+3. **join back** (one task per map chunk): each report's rows gathered from every partition,
+   in its own n-gram order (:class:`~nlp.comparison.index.IndexView`); the views come back to
+   the client, which masks template text by frequency and keeps each report's rows only;
+4. **pairs reduced by key** (one task): the candidate pairs of all partitions summed per
+   (report, partner) and sent to the client;
+5. **prepare** (one task per block of ``reports_per_task`` consecutive report numbers that
+   some pair names): the block's reports (sent to the cluster once, before the map, and read
+   there by both) prepared and finished on a worker as the client does them, once per report,
+   with their join-back views (never sent back), kept without their text and structure;
+6. **alignment** (one task per tile: a block of reports × a block of partners holding any
+   pair): each task depends on its two prepared blocks only and aligns and snaps each pair
+   (:func:`nlp.comparison.candidates.report_pairs`); a block is released from the cluster as
+   soon as the last tile using it is done.
+
+The same functions run on the same inputs as in process, and the pairs are put back in the
+in-process order (report, then partner), so compare's outputs are identical. With ``known``
+(the corpus store's pairs of an earlier run) the client checks each candidate pair's inputs
+digest and sends only the changed pairs to the workers.
+
+Memory per task is bounded by the partition sizes, not the corpus: a map task holds
+``reports_per_task`` reports' hashes; a reduce task holds one ``1/partitions`` share of all
+(hash, report) rows (12 bytes each, per n-gram length) plus the index columns for them; a
+join-back task holds its block's rows; a prepare task one block; an alignment task two
+prepared blocks (``2 × reports_per_task`` reports). Prepared blocks wait in the cluster's
+memory (spilled to disk past a worker's memory limit, Dask's own policy) only until their last
+tile is done. By default there is one hash partition per ``reports_per_partition`` reports, so a
+reducer's rows do not grow with the corpus.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+
+from ..comparison.candidates import (AlignSetup, KnownPair, KnownPairs, PairCounts, finish_report, ordered_pairs,
+                                     report_pairs)
+from ..comparison.index import IndexView
+from ..comparison.passages import AlignedPair
+from ..comparison.prepare import PreparedReport, prepare_report
+
+__all__ = ["DaskPairs"]
+
+#: per partition, per n-gram length: (hashes uint64, report numbers int32), one row per (report, distinct hash)
+Rows = list[tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass
+class ReportBlock:
+    """Reports ``first, first + 1, …`` sent to the cluster once, for the map and the prepare tasks."""
+
+    first: int
+    reports: list[Any]
+
+
+def map_rows(block: ReportBlock, ngrams: Sequence[int], partitions: int) -> list[Rows]:
+    """Map side: the distinct n-gram hashes of a block's reports split by partition."""
+    from ..comparison.textprep import content_stream, shingle_hashes
+
+    first = block.first
+    streams = [content_stream(r.text).chars for r in block.reports]
+    out: list[Rows] = [[] for _ in range(partitions)]
+    for n in ngrams:
+        per_doc = [np.unique(shingle_hashes(s, n)) for s in streams]
+        h = np.concatenate(per_doc) if per_doc else np.zeros(0, np.uint64)
+        doc = np.concatenate([np.full(len(u), first + k, dtype=np.int32) for k, u in enumerate(per_doc)]) \
+            if per_doc else np.zeros(0, np.int32)
+        bucket = (h % np.uint64(partitions)).astype(np.int64)
+        order = np.argsort(bucket, kind="stable")
+        bounds = np.searchsorted(bucket[order], np.arange(partitions + 1))
+        for p in range(partitions):
+            sel = order[bounds[p]:bounds[p + 1]]
+            out[p].append((h[sel], doc[sel]))
+    return out
+
+
+@dataclass
+class PartitionTable:
+    """A reduce task's result: per map chunk and n-gram length, the index rows of that chunk's rows
+    (df, min1, min2, aligned with them); and the partition's candidate pairs (key r·N + p, count)."""
+
+    rows: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]]
+    pair_keys: np.ndarray
+    pair_counts: np.ndarray
+
+
+def reduce_partition(n_docs: int, *pieces: Rows) -> PartitionTable:
+    """Reduce side: one hash partition's rows from every map chunk → index rows and candidate pairs."""
+    per_chunk: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = [[] for _ in pieces]
+    keys, counts = np.zeros(0, np.int64), np.zeros(0, np.int64)
+    for g in range(len(pieces[0]) if pieces else 0):
+        h = np.concatenate([pc[g][0] for pc in pieces])
+        doc = np.concatenate([pc[g][1] for pc in pieces])
+        order = np.lexsort((doc, h))
+        sh, sd = h[order], doc[order]
+        if len(sh):
+            start = np.flatnonzero(np.concatenate([[True], sh[1:] != sh[:-1]]))
+        else:
+            start = np.zeros(0, np.int64)
+        size = np.diff(np.concatenate([start, [len(sh)]]))
+        min1 = sd[start]
+        min2 = np.where(size >= 2, sd[np.minimum(start + 1, max(len(sd) - 1, 0))], -1).astype(np.int32)
+        df_s, m1_s, m2_s = (np.repeat(x, size) for x in (size.astype(np.int32), min1, min2))
+        if g == 0:  # candidate pairs of the compared n-gram length: each holder and its lowest other holder
+            shared = df_s >= 2
+            partner = np.where(m1_s == sd, m2_s, m1_s)[shared]
+            keys, counts = np.unique(sd[shared].astype(np.int64) * n_docs + partner, return_counts=True)
+        back = np.empty_like(order)
+        back[order] = np.arange(len(order))
+        df, m1, m2 = df_s[back], m1_s[back], m2_s[back]
+        at = 0
+        for c, pc in enumerate(pieces):
+            k = len(pc[g][0])
+            per_chunk[c].append((df[at:at + k], m1[at:at + k], m2[at:at + k]))
+            at += k
+    return PartitionTable(per_chunk, keys, counts.astype(np.int64))
+
+
+def pick_rows(table: PartitionTable, chunk: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    return table.rows[chunk]
+
+
+def chunk_views(rows: list[Rows], first: int, count: int, *looked_up: list) -> list[list[IndexView]]:
+    """Join back: per n-gram length, the views of reports ``first … first + count − 1`` (each in
+    its own sorted-hash order) from the rows of every partition."""
+    out = []
+    for g in range(len(rows[0]) if rows else 0):
+        h = np.concatenate([rows[p][g][0] for p in range(len(rows))])
+        doc = np.concatenate([rows[p][g][1] for p in range(len(rows))])
+        df, m1, m2 = (np.concatenate([looked_up[p][g][x] for p in range(len(rows))]) for x in range(3))
+        order = np.lexsort((h, doc))
+        doc, df, m1, m2 = doc[order], df[order], m1[order], m2[order]
+        bounds = np.searchsorted(doc, np.arange(first, first + count + 1))
+        out.append([IndexView(df[a:b].astype(np.int32), m1[a:b].astype(np.int32), m2[a:b].astype(np.int32))
+                    for a, b in zip(bounds[:-1], bounds[1:])])
+    return out
+
+
+def merge_pairs(*tables: PartitionTable) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs of all partitions reduced by key: (sorted keys r·N + p, shared n-grams)."""
+    keys = np.concatenate([t.pair_keys for t in tables]) if tables else np.zeros(0, np.int64)
+    counts = np.concatenate([t.pair_counts for t in tables]) if tables else np.zeros(0, np.int64)
+    uniq, inv = np.unique(keys, return_inverse=True)
+    total = np.zeros(len(uniq), dtype=np.int64)
+    np.add.at(total, inv, counts)
+    return uniq, total
+
+
+def _light(d: PreparedReport) -> PreparedReport:
+    """What aligning needs of a prepared report: no text, structure or offsets back into the text."""
+    from ..comparison.textprep import ContentStream
+    from ..document import Report
+
+    return replace(d, report=Report(id=d.report.id, source=d.report.source, format=d.report.format, text=""),
+                   stream=ContentStream(d.stream.chars, np.zeros(0, np.int64), d.stream.text_len), sentences=[],
+                   scored="", other_shingles={})
+
+
+def prepare_block(block: ReportBlock, views: list[list[IndexView]], length: int,
+                  setup: AlignSetup) -> dict[int, tuple[PreparedReport, IndexView]]:
+    """On a worker: one block of reports prepared and finished as the client does (once per report);
+    ``views``: the block's join-back result, ``length``: the position in it of the compared n-grams."""
+    out = {}
+    for k, (report, view) in enumerate(zip(block.reports, views[length]), block.first):
+        d = prepare_report(report, setup.config.ngram)
+        finish_report(d, view, setup)
+        out[k] = (_light(d), view)
+    return out
+
+
+def align_tile(work: list[tuple[int, list[int]]], setup: AlignSetup,
+               *blocks: dict[int, tuple[PreparedReport, IndexView]]) -> list[tuple[int, int, list[AlignedPair]]]:
+    """On a worker: align and snap the pairs of one tile (its report block and partner block)."""
+    docs = {k: d for block in blocks for k, (d, _) in block.items()}
+    views = {k: v for block in blocks for k, (_, v) in block.items()}
+    out = []
+    for r, partners in work:
+        for p, pairs in report_pairs(r, docs, views[r], setup.config, set(partners)):
+            out.append((r, p, pairs))
+    return out
+
+
+@dataclass
+class DaskPairs:
+    """Compare's pair engine on a Dask cluster (``client``: a ``distributed.Client``)."""
+
+    client: Any
+    #: hash partitions of the shuffle; None: one per ``reports_per_partition`` reports (rows per reducer flat in N)
+    partitions: int | None = None
+    reports_per_partition: int = 128
+    reports_per_task: int = 32
+    retries: int = 2
+    #: pairs aligned in an earlier run, by report ids (see ``nlp.comparison.candidates.LocalPairs``)
+    known: Mapping[tuple[str, str], KnownPair] | None = None
+    counts: PairCounts = field(default_factory=PairCounts)
+    results: dict[tuple[str, str], KnownPair] = field(default_factory=dict)
+    #: candidate pairs of the last index: sorted keys r·N + p and their shared n-gram counts
+    candidates: tuple[np.ndarray, np.ndarray] = field(default_factory=lambda: (np.zeros(0, np.int64),) * 2)
+    _blocks: list[Any] = field(default_factory=list, repr=False)   # ReportBlock futures of the last index
+    _views: list[Any] = field(default_factory=list, repr=False)    # their join-back futures
+    _length: int = 0
+
+    def _submit(self, fn: Callable, *args: Any) -> Any:
+        return self.client.submit(fn, *args, pure=False, retries=self.retries)
+
+    def index_views(self, docs: Sequence[PreparedReport], ngrams: Sequence[int]) -> dict[int, list[IndexView]]:
+        lengths = list(dict.fromkeys(ngrams))
+        N, size = len(docs), self.reports_per_task
+        if N == 0:
+            self.candidates = (np.zeros(0, np.int64), np.zeros(0, np.int64))
+            return {n: [] for n in lengths}
+        starts = list(range(0, N, size))
+        parts = self.partitions or max(1, -(-N // self.reports_per_partition))
+        self.release()
+        # each block of reports crosses to the cluster once (one at a time): the map tasks and later the
+        # prepare tasks read it there
+        self._blocks = [self.client.scatter(ReportBlock(s, [d.report for d in docs[s:s + size]]), hash=False)
+                        for s in starts]
+        self._length = lengths.index(docs[0].ngram) if docs[0].ngram in lengths else 0
+        maps = [self._submit(map_rows, block, lengths, parts) for block in self._blocks]
+        picked = [[self._submit(_pick, m, p) for m in maps] for p in range(parts)]
+        tables = [self._submit(reduce_partition, N, *picked[p]) for p in range(parts)]
+        views = [self._submit(chunk_views, maps[c], s, min(size, N - s),
+                              *[self._submit(pick_rows, t, c) for t in tables])
+                 for c, s in enumerate(starts)]
+        pairs = self._submit(merge_pairs, *tables)
+        out: dict[int, list[IndexView]] = {n: [] for n in lengths}
+        for chunk in self.client.gather(views):
+            for n, vs in zip(lengths, chunk):
+                out[n].extend(vs)
+        self.candidates = self.client.gather(pairs)
+        for f in [*maps, *tables, pairs, *(x for row in picked for x in row)]:
+            f.release()
+        self._views = views
+        return out
+
+    def release(self) -> None:
+        """Drop the report blocks and views the last index left on the cluster."""
+        for f in [*self._blocks, *self._views]:
+            f.release()
+        self._blocks, self._views = [], []
+
+    def plan(self, n_docs: int, keys: Sequence[int] | None = None) -> dict[tuple[int, int], list[tuple[int, list[int]]]]:
+        """The candidate pairs tiled into tasks: one per (block of reports, block of partners) holding
+        any, each block ``reports_per_task`` consecutive report numbers; inside, by report then partner."""
+        tiles: dict[tuple[int, int], list[tuple[int, list[int]]]] = {}
+        size = self.reports_per_task
+        for key in (self.candidates[0].tolist() if keys is None else keys):
+            r, p = divmod(key, n_docs)
+            work = tiles.setdefault((r // size, p // size), [])
+            if work and work[-1][0] == r:
+                work[-1][1].append(p)
+            else:
+                work.append((r, [p]))
+        return dict(sorted(tiles.items()))
+
+    def aligned_pairs(self, docs: Sequence[PreparedReport], views: Sequence[IndexView], setup: AlignSetup,
+                      progress: Callable[[int, int], None]) -> list[AlignedPair]:
+        from distributed import as_completed
+
+        N = len(docs)
+        found: dict[tuple[int, int], list[AlignedPair]] = {}
+        keys = None
+        reuse = KnownPairs(self.known, docs, setup.config, self.counts, self.results) if self.known is not None else None
+        if reuse is not None:  # on the client: only the pairs whose inputs digest changed go to the workers
+            keys = []
+            cand = self.candidates[0]
+            for r in np.unique(cand // N).tolist():
+                todo = reuse.split(r, views[r], found)
+                keys += [k for k in cand[(cand // N) == r].tolist() if k % N in todo]
+        tasks = self.plan(N, keys)
+        if not tasks:
+            self.release()
+            return ordered_pairs(found)
+        shared_setup = self.client.scatter(setup, broadcast=True)
+        uses: Counter[int] = Counter(b for tile in tasks for b in set(tile))
+        blocks = {b: self._submit(prepare_block, self._blocks[b], self._views[b], self._length, shared_setup)
+                  for b in sorted(uses)}
+        tiles = {self._submit(align_tile, work, shared_setup, *[blocks[b] for b in sorted(set(tile))]): tile
+                 for tile, work in tasks.items()}
+        for done, future in enumerate(as_completed(list(tiles)), 1):
+            for r, p, pairs in future.result():
+                found[(r, p)] = pairs
+                if reuse is not None:
+                    reuse.record(r, p, pairs)
+                self.counts.computed += 1
+            for b in set(tiles.pop(future)):  # a block no tile still needs leaves the cluster's memory
+                uses[b] -= 1
+                if uses[b] == 0:
+                    blocks.pop(b).release()
+            future.release()
+            progress(done, len(tasks))
+        self.release()
+        return ordered_pairs(found)
+
+
+def _pick(rows: list[Rows], partition: int) -> Rows:
+    return rows[partition]
