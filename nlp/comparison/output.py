@@ -72,6 +72,10 @@ def write_outputs(result: CompareResult, out_dir: str | Path, inputs: Sequence[P
     written = []
     for name, body in output_files(result).items():
         path = out / name
+        if name.endswith(".csv"):  # files for people: the BOM, as in every CSV the toolkit writes
+            from ..csvsafe import as_csv_file
+
+            body = as_csv_file(body)
         write_text(path, body, inputs)
         written.append(path)
     return written

@@ -213,7 +213,7 @@ def _read_pdfium(data: bytes, path: str) -> list[list[PageLine]]:
         pdf.close()
 
 
-def _pdfminer_errors() -> tuple[type[BaseException], ...]:
+def pdfminer_errors() -> tuple[type[BaseException], ...]:
     """What pdfplumber raises on a malformed PDF: its wrapper of pdfminer's errors, pdfminer's own
     parser errors, and the built-in errors pdfminer's parsers let through on a broken stream or table."""
     import struct
@@ -233,7 +233,7 @@ def _page_lines(page) -> list[PageLine]:
         sizes = sorted(c.get("size", 0) for c in page.chars)
         y_tol = max(3.0, LINE_TOLERANCE * sizes[len(sizes) // 2]) if sizes else 3.0
         lines = page.extract_text_lines(strip=True, return_chars=False, y_tolerance=y_tol)
-    except _pdfminer_errors():
+    except pdfminer_errors():
         return [(ln, False) for ln in (page.extract_text() or "").split("\n")]
     return _margin_lines([(ln["text"], ln["x0"], ln["x1"]) for ln in lines])
 
@@ -251,7 +251,7 @@ def _read_pdfplumber(data: bytes, path: str) -> list[list[PageLine]]:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for page in pdf.pages:
                 pages.append(_page_lines(page))
-    except _pdfminer_errors() as e:
+    except pdfminer_errors() as e:
         inner = e.args[0] if e.args and isinstance(e.args[0], BaseException) else e  # pdfplumber wraps pdfminer's
         name = type(inner).__name__
         msg = str(inner)

@@ -16,7 +16,7 @@ class ExportMixin(StoreBase):
         """Write analyze's outputs for the current versions into ``out_dir``, plus ``history.csv``."""
         from ..analysis import STAGES, AnalyzeResult, StageStatus, write_outputs
         from ..checks import check
-        from ..csvsafe import csv_text
+        from ..csvsafe import as_csv_file, csv_text
         from ..panel import canonical_reports, panel_of
 
         out = Path(out_dir)
@@ -44,6 +44,6 @@ class ExportMixin(StoreBase):
         files = write_outputs(result)
         fields = ["created_at", "kind", "report_id", "version", "subject", "old", "new", "reason", "author"]
         history = [{k: "" if h[k] is None else str(h[k]) for k in fields} for h in self.history()]
-        write_text(out / "history.csv", csv_text(history, fields), inputs)
+        write_text(out / "history.csv", as_csv_file(csv_text(history, fields)), inputs)
         return files + [out / "history.csv"]
 

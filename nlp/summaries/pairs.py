@@ -166,11 +166,13 @@ def read_shared_text(path: Path) -> str:
 
 def in_domain_pairs(corpus_dir: Path, suffixes: Iterable[str] | None = None) -> list[Pair]:
     """Heading -> body pairs from the shared reports and excerpts (one doc id per file)."""
+    from ..ingest.pdf import pdfminer_errors
+
     pairs: list[Pair] = []
     for sub, source, p in _corpus_files(corpus_dir, suffixes):
         try:
             text = read_shared_text(p)
-        except Exception:  # an unreadable file just gives no pairs
+        except (OSError, UnicodeError, ValueError, *pdfminer_errors()):  # an unreadable file gives no pairs
             continue
         # PDF text layers wrap lines: join lines that do not end a sentence or a heading
         if p.suffix.lower() == ".pdf":

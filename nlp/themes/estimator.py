@@ -31,7 +31,7 @@ from typing import Sequence, Union
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 
-from .. import vocabulary as V
+from .. import format as V
 
 from .baseline import KeywordBaseline
 from .sequence import ORDER_PENALTY, decode_sections

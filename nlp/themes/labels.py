@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
 from ..document import Part, Report, Section
-from .. import vocabulary as V
+from .. import format as V
 from ..sentences import split_sentences
 from .taxonomy import improvement_turn, theme_for_heading, theme_for_opener, theme_for_part
 
