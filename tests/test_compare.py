@@ -657,9 +657,10 @@ def test_cli_compare_writes_files(tmp_path):
     assert "Year over year" in res.output
     for name in ("passages.jsonl", "reports.csv", "pairs.csv", "similarity.csv"):
         assert (out / name).exists()
-    rows = list(csv.DictReader(open(out / "reports.csv", encoding="utf-8")))
+    assert (out / "reports.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # CSV for people: the BOM
+    rows = list(csv.DictReader(open(out / "reports.csv", encoding="utf-8-sig")))
     assert len(rows) == 3
-    pairs = list(csv.DictReader(open(out / "pairs.csv", encoding="utf-8")))
+    pairs = list(csv.DictReader(open(out / "pairs.csv", encoding="utf-8-sig")))
     assert any(p["kind"] == "year_over_year" for p in pairs)
     from nlp.structure import read_report
 
@@ -710,7 +711,7 @@ def test_cli_compare_reads_json_lines(tmp_path):
     res = CliRunner().invoke(app, ["compare", str(src), "--out", str(out), "--pairs", "cross-agency"])
     assert res.exit_code == 2, res.output                       # two bad lines, named by file and line
     assert f"{src}:4" in res.output and f"{src}:5" in res.output and "missing 'text'" in res.output
-    rows = {r["report"]: r for r in csv.DictReader(open(out / "reports.csv", encoding="utf-8"))}
+    rows = {r["report"]: r for r in csv.DictReader(open(out / "reports.csv", encoding="utf-8-sig"))}
     assert set(rows) == {"r1", "r2", "r3"} and rows["r2"]["year"] == "2023"
     assert json.loads(rows["r1"]["extra"]) == {"batch": 7, "url": "https://example.gov.cn/1"}
     assert rows["r1"]["reference"].startswith("compare-reference.npz")
