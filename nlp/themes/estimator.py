@@ -6,6 +6,11 @@ prediction uses:
 - **content**: TF-IDF over jieba content words and character 1–3-grams → a linear
   classifier with probabilities (logistic regression, or a linear SVM with sigmoid
   calibration);
+- **encoder features** (optional, off in the shipped model): the summarizer's character
+  BART encoder states, mean-pooled (``nlp.themes.encoder``), either concatenated to the
+  TF-IDF features (``encoder_weight``) or fed to a second logistic regression whose
+  probabilities are blended in (``encoder_blend``); the encoder is loaded from
+  ``models/summarizer`` at prediction time, never pickled;
 - **keyword prior**: the calibrated probabilities are averaged with the keyword
   dictionary's normalized scores (``keyword_weight``; a text with no keyword hit keeps
   the model's probabilities);
