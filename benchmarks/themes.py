@@ -41,6 +41,8 @@ def main() -> None:
     ap.add_argument("--encoder-blend", type=float, default=None, help="override the encoder model's blend weight")
     ap.add_argument("--c", type=float, default=None, help="override the logistic regression's C")
     ap.add_argument("--heading-only", action="store_true", help="score heading-labelled sections only (no halves)")
+    ap.add_argument("--encoder-cost", action="store_true",
+                    help="also time the summarizer-encoder features (not in the shipped model) on the same sentences")
     ap.add_argument("--bootstrap", type=int, default=1000)
     args = ap.parse_args()
     if args.loao:
@@ -78,6 +80,17 @@ def main() -> None:
         wall, cpu = best_of(3, lambda: model.predict_proba(inputs, keywords=kw))
         print(f"{label}: {len(inputs) / cpu:,.0f} sentences per CPU-second ({chars / cpu:,.0f} chars), "
               f"{len(inputs) / wall:,.0f}/s wall ({len(inputs)} sentences)")
+    if args.encoder_cost:
+        import torch
+
+        from nlp.themes.encoder import EncoderFeatures
+
+        torch.set_num_threads(1)
+        enc, texts = EncoderFeatures(), [x.text for x in alone]
+        enc.pooled(texts[:10])
+        wall, cpu = best_of(2, lambda: enc.pooled(texts))
+        print(f"encoder features alone (off in the shipped model): {len(texts) / cpu:,.0f} sentences per CPU-second, "
+              f"{len(texts) / wall:,.0f}/s wall")
     wall, cpu = best_of(2, lambda: [classify_themes(r, "sentence", model=model) for r in reports])
     print(f"classify_themes (sections decoded per part + paragraphs + sentences): {len(reports) / cpu:.1f} reports "
           f"and {len(alone) / cpu:,.0f} sentences per CPU-second end to end ({len(reports) / wall:.1f} reports/s wall)")
