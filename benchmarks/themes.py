@@ -37,7 +37,12 @@ def main() -> None:
     ap.add_argument("--self-training", type=float, default=None, help="override the self-training threshold (0: off)")
     ap.add_argument("--bias-folds", type=int, default=None, help="override the nested prior-shift folds (0: off)")
     ap.add_argument("--keyword-weight", type=float, default=None)
+    ap.add_argument("--encoder-weight", type=float, default=None, help="override the encoder features' weight (0: off)")
+    ap.add_argument("--encoder-blend", type=float, default=None, help="override the encoder model's blend weight")
+    ap.add_argument("--c", type=float, default=None, help="override the logistic regression's C")
     ap.add_argument("--heading-only", action="store_true", help="score heading-labelled sections only (no halves)")
+    ap.add_argument("--encoder-cost", action="store_true",
+                    help="also time the summarizer-encoder features (not in the shipped model) on the same sentences")
     ap.add_argument("--bootstrap", type=int, default=1000)
     args = ap.parse_args()
     if args.loao:
@@ -75,9 +80,38 @@ def main() -> None:
         wall, cpu = best_of(3, lambda: model.predict_proba(inputs, keywords=kw))
         print(f"{label}: {len(inputs) / cpu:,.0f} sentences per CPU-second ({chars / cpu:,.0f} chars), "
               f"{len(inputs) / wall:,.0f}/s wall ({len(inputs)} sentences)")
+    if args.encoder_cost:
+        import torch
+
+        from nlp.themes.encoder import EncoderFeatures
+
+        torch.set_num_threads(1)
+        enc, texts = EncoderFeatures(), [x.text for x in alone]
+        enc.pooled(texts[:10])
+        wall, cpu = best_of(2, lambda: enc.pooled(texts))
+        print(f"encoder features alone (off in the shipped model): {len(texts) / cpu:,.0f} sentences per CPU-second, "
+              f"{len(texts) / wall:,.0f}/s wall")
     wall, cpu = best_of(2, lambda: [classify_themes(r, "sentence", model=model) for r in reports])
     print(f"classify_themes (sections decoded per part + paragraphs + sentences): {len(reports) / cpu:.1f} reports "
           f"and {len(alone) / cpu:,.0f} sentences per CPU-second end to end ({len(reports) / wall:.1f} reports/s wall)")
+
+
+def cache_encoder_features() -> None:
+    """Encoder features computed once per distinct text within this run."""
+    import numpy as np
+
+    from nlp.themes.encoder import EncoderFeatures
+
+    raw = EncoderFeatures.pooled
+    seen: dict[str, np.ndarray] = {}
+
+    def pooled(self, texts):
+        todo = list(dict.fromkeys(t for t in texts if t not in seen))
+        if todo:
+            seen.update(zip(todo, raw(self, todo)))
+        return np.stack([seen[t] for t in texts]) if texts else raw(self, [])
+
+    EncoderFeatures.pooled = pooled
 
 
 def loao(args) -> None:
@@ -92,8 +126,12 @@ def loao(args) -> None:
 
     # the same analyzer, computed once per distinct text within this run
     estimator.word_analyzer = functools.lru_cache(maxsize=None)(estimator.word_analyzer)
+    cache_encoder_features()
     overrides = {k: v for k, v in (("self_training", args.self_training), ("bias_folds", args.bias_folds),
-                                   ("keyword_weight", args.keyword_weight)) if v is not None}
+                                   ("keyword_weight", args.keyword_weight),
+                                                   ("encoder_weight", args.encoder_weight), ("c", args.c),
+                                                   ("encoder_blend", args.encoder_blend))
+                 if v is not None}
     reports, _, _ = read_corpus(Path(args.corpus))
     units = corpus_units(reports)
     if args.heading_only:

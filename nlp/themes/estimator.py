@@ -6,6 +6,11 @@ prediction uses:
 - **content**: TF-IDF over jieba content words and character 1–3-grams → a linear
   classifier with probabilities (logistic regression, or a linear SVM with sigmoid
   calibration);
+- **encoder features** (optional, off in the shipped model): the summarizer's character
+  BART encoder states, mean-pooled (``nlp.themes.encoder``), either concatenated to the
+  TF-IDF features (``encoder_weight``) or fed to a second logistic regression whose
+  probabilities are blended in (``encoder_blend``); the encoder is loaded from
+  ``models/summarizer`` at prediction time, never pickled;
 - **keyword prior**: the calibrated probabilities are averaged with the keyword
   dictionary's normalized scores (``keyword_weight``; a text with no keyword hit keeps
   the model's probabilities);
@@ -34,6 +39,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from .. import format as V
 
 from .baseline import KeywordBaseline
+from .encoder import EncoderFeatures
 from .sequence import ORDER_PENALTY, decode_sections
 from .taxonomy import PART_ALLOWED_THEMES
 
@@ -158,6 +164,26 @@ def nonspace_chars(text: str) -> int:
     return len("".join(text.split()))
 
 
+class _Blend:
+    """Two fitted probabilistic pipelines whose probabilities are averaged: ``(1 - weight)`` of the
+    first (TF-IDF) and ``weight`` of the second (encoder features); classes are the first's."""
+
+    def __init__(self, first, second, weight: float):
+        self.first, self.second, self.weight = first, second, weight
+
+    def fit(self, texts, y):
+        self.first.fit(texts, y)
+        self.second.fit(texts, y)
+        self.classes_ = self.first.classes_
+        return self
+
+    def predict_proba(self, texts):
+        p = self.first.predict_proba(texts)
+        q = self.second.predict_proba(texts)
+        cols = [list(self.second.classes_).index(c) for c in self.classes_]
+        return (1 - self.weight) * p + self.weight * q[:, cols]
+
+
 class ThemeClassifier(ClassifierMixin, BaseEstimator):
     """Theme classifier over texts or :class:`ThemeInput` records (see the module docstring)."""
 
@@ -171,7 +197,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, classifier: str = "logreg", c: float = 4.0, keyword_weight: float = 0.5,
                  context_weight: float = 0.7, min_context_chars: int = 6, order_penalty: float = ORDER_PENALTY,
-                 seed: int = 0, style_weight: float = 0.0, bias_folds: int = 0, self_training: float = 0.0):
+                 seed: int = 0, style_weight: float = 0.0, bias_folds: int = 0, self_training: float = 0.0,
+                 encoder_weight: float = 0.0, encoder_blend: float = 0.0):
+        self.encoder_weight = encoder_weight
+        self.encoder_blend = encoder_blend
         self.style_weight = style_weight
         self.self_training = self_training
         self.bias_folds = bias_folds
@@ -191,7 +220,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         features = FeatureUnion([
             ("words", TfidfVectorizer(analyzer=word_analyzer, sublinear_tf=True, min_df=2)),
             ("chars", CharTfidf(min_df=2, max_features=60000)),
-        ] + ([("style", StyleFeatures(self.style_weight))] if self.style_weight > 0 else []))
+        ] + ([("style", StyleFeatures(self.style_weight))] if self.style_weight > 0 else [])
+          + ([("encoder", EncoderFeatures(weight=self.encoder_weight))] if self.encoder_weight > 0 else []))
         if self.classifier == "svm":
             from sklearn.calibration import CalibratedClassifierCV
             from sklearn.model_selection import StratifiedKFold
@@ -209,10 +239,21 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"unknown classifier {self.classifier!r} (svm or logreg)")
         return Pipeline([("features", features), ("classify", clf)])
 
+    def _encoder_pipeline(self):
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import Pipeline
+
+        return Pipeline([("encoder", EncoderFeatures(weight=16.0)),
+                         ("classify", LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000,
+                                                         random_state=self.seed))])
+
     def _fit_pipeline(self, texts: list[str], y: list[str]):
         pipe = self._pipeline()
+        if self.encoder_blend > 0:
+            pipe = _Blend(pipe, self._encoder_pipeline(), self.encoder_blend)
         pipe.fit(texts, y)
-        for _, vec in pipe.named_steps["features"].transformer_list:
+        tfidf = pipe.first if isinstance(pipe, _Blend) else pipe
+        for _, vec in tfidf.named_steps["features"].transformer_list:
             # a set of dropped terms, kept only for introspection: its order varies between
             # processes, which would make the pickle differ from run to run
             if hasattr(vec, "stop_words_"):

@@ -38,7 +38,18 @@ SEED = 0
 #: the shipped hyperparameters (chosen by the agency cross-validation; see the card)
 HYPERPARAMETERS: dict[str, Any] = {"classifier": "logreg", "c": 4.0, "keyword_weight": 0.25, "context_weight": 0.7,
                                    "min_context_chars": 6, "order_penalty": 2.0, "seed": SEED, "style_weight": 0.0,
-                                   "bias_folds": 0, "self_training": 0.6}
+                                   "bias_folds": 0, "self_training": 0.6,
+                                   # encoder features of the summarizer's BART: off (the agency CV scored
+                                   # them below the TF-IDF model alone; benchmarks/themes.py --encoder-*)
+                                   "encoder_weight": 0.0, "encoder_blend": 0.0}
+
+
+#: what the agency CV said about the summarizer encoder's features (benchmarks/themes.py --loao
+#: --encoder-weight/--encoder-blend; 59 folds, section / paragraph / sentence macro-F1)
+ENCODER_NOTE = ("left off: tf-idf alone 0.739 / 0.686 / 0.599; encoder states concatenated (weight 1) "
+                "0.717 / 0.647 / 0.577, (weight 3) 0.685 / 0.621 / 0.560; blended second model (0.3) "
+                "0.710 / 0.688 / 0.606; encoder model alone 0.675 / 0.630 / 0.494; cost ~310 sentences per "
+                "CPU-second for the features alone")
 
 
 def new_estimator(**overrides: Any):
@@ -100,7 +111,12 @@ def train_model(units: Sequence[LabelledText], training_files: Sequence[Path], c
         "reports": len({u.report for u in units}),
         "agency_groups": len({u.agency for u in units}),
         "hyperparameters": model.get_params(),
-        "features": "tf-idf over jieba content words (user dictionary) + character 1-3-grams (digits folded)",
+        "features": "tf-idf over jieba content words (user dictionary) + character 1-3-grams (digits folded)"
+                    + (f"; mean-pooled encoder states of models/summarizer (weight {model.encoder_weight})"
+                       if model.encoder_weight > 0 else "")
+                    + (f"; a second logistic regression on the encoder states, blended {model.encoder_blend}"
+                       if model.encoder_blend > 0 else ""),
+        "encoder_features": ENCODER_NOTE,
         "self_training": "one round: the model fitted on the labelled units labels the unlabelled body paragraphs "
                          "and sentences of the corpus; those with probability >= self_training join the training "
                          "data (in the CV, never the held-out agency's)",
