@@ -13,18 +13,22 @@ run on the workers (passim's method on Spark); the client holds pair lists, neve
    ``(r, its lowest other holder, number of such n-grams)``; the same table gives the template
    and boilerplate document frequencies;
 3. **join back** (one task per map chunk): each report's rows gathered from every partition,
-   in its own n-gram order (:class:`~nlp.comparison.index.IndexView`); the views come back to
-   the client, which masks template text by frequency and keeps each report's rows only;
+   in its own n-gram order (:class:`~nlp.comparison.index.IndexView`); the views stay on the
+   cluster (with ``known``, the compared length's views also come to the client, which checks
+   each pair's inputs digest there);
 4. **pairs reduced by key** (one task): the candidate pairs of all partitions summed per
    (report, partner) and sent to the client;
-5. **prepare** (one task per block of ``reports_per_task`` consecutive report numbers that
-   some pair names): the block's reports (sent to the cluster once, before the map, and read
-   there by both) prepared and finished on a worker as the client does them, once per report,
-   with their join-back views (never sent back), kept without their text and structure;
+5. **prepare and finish** (one task per block of ``reports_per_task`` consecutive reports):
+   the block's reports (sent to the cluster once, before the map, and read there by both)
+   prepared and finished on a worker as in process, once per report, with their join-back
+   views: template by frequency and the boilerplate n-grams. Only each report's template
+   codes (one byte per character) and boilerplate starts come back; the client, which keeps
+   a slim copy of each prepared report (no index rows, no alignment data), finishes it with
+   them. The prepared blocks stay on the cluster, without text and structure;
 6. **alignment** (one task per tile: a block of reports × a block of partners holding any
    pair): each task depends on its two prepared blocks only and aligns and snaps each pair
    (:func:`nlp.comparison.candidates.report_pairs`); a block is released from the cluster as
-   soon as the last tile using it is done.
+   soon as the last tile using it is done (at once if none does).
 
 The same functions run on the same inputs as in process, and the pairs are put back in the
 in-process order (report, then partner), so compare's outputs are identical. With ``known``
@@ -35,9 +39,10 @@ Memory per task is bounded by the partition sizes, not the corpus: a map task ho
 ``reports_per_task`` reports' hashes; a reduce task holds one ``1/partitions`` share of all
 (hash, report) rows (12 bytes each, per n-gram length) plus the index columns for them; a
 join-back task holds its block's rows; a prepare task one block; an alignment task two
-prepared blocks (``2 × reports_per_task`` reports). Prepared blocks wait in the cluster's
-memory (spilled to disk past a worker's memory limit, Dask's own policy) only until their last
-tile is done. By default there is one hash partition per ``reports_per_partition`` reports, so a
+prepared blocks (``2 × reports_per_task`` reports). The prepared blocks of the whole corpus
+wait in the cluster's memory until their last tile is done (about 100 kB per report of 2,700
+characters): past a worker's memory limit Dask spills them to its disk (its own policy), so a
+worker's resident memory is set by that limit, its disk by N / workers. By default there is one hash partition per ``reports_per_partition`` reports, so a
 reducer's rows do not grow with the corpus.
 """
 from __future__ import annotations
