@@ -72,8 +72,8 @@ COMPARE_CHILD = textwrap.dedent("""
         res["worker_cpu_s"] = sorted(round(v, 1) for v in client.run(
             lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])).values())
         res["worker_spilled_mb"] = sorted(round(v / 2**20) for v in client.run(
-            lambda dask_worker: getattr(dask_worker.data, "spilled_total", None) and
-            dask_worker.data.spilled_total.disk_write or 0).values())
+            lambda dask_worker: sum(v for k, v in dask_worker.digests_total.items()   # bytes written to disk
+                                    if isinstance(k, tuple) and "disk-write" in k and k[-1] == "bytes")).values())
         res["worker_memory_limit"] = memory_limit
         res["scheduler_peak_rss_mb"] = round(client.run_on_scheduler(
             lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024)
