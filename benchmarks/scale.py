@@ -186,9 +186,18 @@ def main() -> None:
     ap.add_argument("--log", default=None, help="append every JSON line to this file")
     ap.add_argument("--worker-memory-limit", default=None,
                     help="--compare: each Dask worker's memory limit (spills past 60%% of it; default: Dask's)")
+    ap.add_argument("--from-log", default=None,
+                    help="no runs: the growth and projections from the measurements in this JSON-lines log")
     args = ap.parse_args()
+    if args.from_log:
+        growth_from_log(Path(args.from_log), args.workers)
+        return
     global LOG
     LOG = Path(args.log) if args.log else None
+    if __name__ == "__main__":   # scale_compare imports this file as ``scale``: the same log there
+        import scale
+
+        scale.LOG = LOG
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     work = Path(args.work)
@@ -220,6 +229,25 @@ def main() -> None:
                 emit(summary)
     if "in-process" in rows and "dask" in rows:
         report_growth(rows, args.workers, summary)
+
+
+def growth_from_log(log: Path, workers: int) -> None:
+    """Growth and projections from a log's measurements (the last one per mode and size), e.g. when
+    the largest size was measured by a separate run."""
+    from scale_compare import compare_projection
+
+    last: dict[tuple[str, int], dict] = {}
+    for line in log.read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        if "mode" in rec and "n" in rec:
+            last[(rec["mode"], rec["n"])] = rec
+    rows: dict[str, list[tuple[int, dict]]] = {}
+    for (mode, n), rec in sorted(last.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        rows.setdefault(mode, []).append((n, rec))
+    if "dask" in rows and "in-process" in rows:
+        report_growth({"in-process": rows["in-process"], "dask": rows["dask"]}, workers, None)
+    if "compare-dask" in rows and "compare-in-process" in rows:
+        compare_projection(rows, workers)
 
 
 def _span(res: dict, stage: str) -> float:
