@@ -55,29 +55,32 @@ COMPARE_CHILD = textwrap.dedent("""
         engine = DaskPairs(client, reports_per_task=32)
     else:
         engine = LocalPairs()
-    base_rss, c0, t0 = rss_mb(), cpu_s(), time.perf_counter()
-    result = compare(reports, reference=ref, pair_engine=engine, progress=tick)
-    res["compare_wall_s"] = round(time.perf_counter() - t0, 2)
-    res["compare_client_cpu_s"] = round(cpu_s() - c0, 1)
-    # index + candidate pairs + alignment: from the end of reading to the end of aligning
-    res["pairs_and_alignment_wall_s"] = round(marks["aligning"][1] - marks["reading"][1], 2)
-    res["pairs_and_alignment_client_cpu_s"] = round(cpu_marks["aligning"][1] - cpu_marks["reading"][1], 1)
-    res["pairs_aligned"] = engine.counts.computed
-    res["passages"] = len(result.passages)
-    res["client_rss_before_mb"] = round(base_rss)
-    res["client_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    if client is not None:
-        res["worker_peak_rss_mb"] = sorted(round(v / 1024) for v in client.run(
-            lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss).values())
-        res["worker_cpu_s"] = sorted(round(v, 1) for v in client.run(
-            lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])).values())
-        res["worker_spilled_mb"] = sorted(round(v / 2**20) for v in client.run(
-            lambda dask_worker: sum(v for k, v in dask_worker.digests_total.items()   # bytes written to disk
-                                    if isinstance(k, tuple) and "disk-write" in k and k[-1] == "bytes")).values())
-        res["worker_memory_limit"] = memory_limit
-        res["scheduler_peak_rss_mb"] = round(client.run_on_scheduler(
-            lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024)
-        client.close()
+    try:
+        base_rss, c0, t0 = rss_mb(), cpu_s(), time.perf_counter()
+        result = compare(reports, reference=ref, pair_engine=engine, progress=tick)
+        res["compare_wall_s"] = round(time.perf_counter() - t0, 2)
+        res["compare_client_cpu_s"] = round(cpu_s() - c0, 1)
+        # index + candidate pairs + alignment: from the end of reading to the end of aligning
+        res["pairs_and_alignment_wall_s"] = round(marks["aligning"][1] - marks["reading"][1], 2)
+        res["pairs_and_alignment_client_cpu_s"] = round(cpu_marks["aligning"][1] - cpu_marks["reading"][1], 1)
+        res["pairs_aligned"] = engine.counts.computed
+        res["passages"] = len(result.passages)
+        res["client_rss_before_mb"] = round(base_rss)
+        res["client_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        if client is not None:
+            res["worker_peak_rss_mb"] = sorted(round(v / 1024) for v in client.run(
+                lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss).values())
+            res["worker_cpu_s"] = sorted(round(v, 1) for v in client.run(
+                lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])).values())
+            res["worker_spilled_mb"] = sorted(round(v / 2**20) for v in client.run(
+                lambda dask_worker: sum(v for k, v in dask_worker.digests_total.items()   # bytes written to disk
+                                        if isinstance(k, tuple) and "disk-write" in k and k[-1] == "bytes")).values())
+            res["worker_memory_limit"] = memory_limit
+            res["scheduler_peak_rss_mb"] = round(client.run_on_scheduler(
+                lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024)
+    finally:   # the scheduler and workers never outlive the measurement, even when it fails
+        if client is not None:
+            client.close()
         for proc in reversed(procs):
             proc.terminate(); proc.wait(30)
     print("RESULT " + json.dumps(res))
