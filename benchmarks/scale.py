@@ -1,10 +1,14 @@
 """How analyze grows with the corpus: in-process vs Dask workers on generated corpora.
 
-    python3 benchmarks/scale.py [--sizes 250,1000] [--workers 2] [--summary-sample 24] [--pdf]
+    python3 benchmarks/scale.py [--sizes 1000,10000] [--workers 2] [--stages parse,tables,checks,themes]
+                                [--modes in-process,dask] [--summary-sample 24] [--pdf]
+                                [--work /tmp/scale-work] [--log FILE]
+    python3 benchmarks/scale.py --compare [--sizes 1000,2000,5000] [--worker-memory-limit 1GiB]
 
-For each size N a corpus of N reports is generated (``corpora.generate``: N/5 agencies ×
-5 years, more years past 150 agencies; every text format). Each run is a fresh child process (cold: imports and models
-loaded inside the measurement), so its peak RSS is its own:
+For each size N a corpus of N reports is generated once under ``--work`` (reruns skip it;
+``throughput.generated_corpus``: parts of 750 reports, 150 agencies × 5 years each, its own
+seed, made by two processes; every text format). Each run is a fresh child process (cold:
+imports and models loaded inside the measurement), so its peak RSS is its own:
 
 - ``in-process``: ``nlp.analyze`` with parse, tables, checks, themes and compare;
 - ``dask``: the same through ``nlp.engine`` on a local cluster of ``--workers`` worker
@@ -13,11 +17,12 @@ loaded inside the measurement), so its peak RSS is its own:
 - summaries are measured apart on ``--summary-sample`` reports (parse + summaries, cold);
 - ``--pdf``: PDF ingest (reports/s) on the shared PDFs, PDFium vs pdfplumber;
 - ``--compare``: compare alone on the reports read beforehand, in process vs sharded on the
-  Dask workers (``nlp.engine.sharded``): time, CPU and RSS of the client for the index,
-  candidate pairs and alignment, worker CPU and peak RSS, and the 1M projection with it.
+  Dask workers (``nlp.engine.sharded``; ``scale_compare.py``): time, CPU and RSS of the client,
+  worker CPU, peak RSS and bytes spilled, pairs aligned, and the 1M projection with it.
 
-It prints one JSON line per measurement and, at the end, the growth exponents between
-the sizes and a projection to 1,000,000 reports on 32 workers, with its assumptions.
+It prints one JSON line per measurement (also appended to ``--log``) and, at the end, the
+growth exponents (least-squares slope of log y on log N over every size) and a projection to
+1,000,000 reports on 32 workers, with its assumptions.
 """
 from __future__ import annotations
 
@@ -34,6 +39,8 @@ from pathlib import Path
 
 from _corpus import CORPUS, ROOT
 
+LOG: Path | None = None
+
 STAGES = ["parse", "tables", "checks", "themes", "compare"]
 YEARS = 5
 MAX_AGENCIES = 150
@@ -43,7 +50,7 @@ CHILD = textwrap.dedent("""
     sys.path.insert(0, {root!r})
     mode, files_json, out, workers = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     files = json.load(open(files_json))
-    stages = {stages!r}
+    stages = json.loads(sys.argv[5])
     marks = {{}}
     cpu_marks = {{}}
     t0 = time.perf_counter()
@@ -66,7 +73,7 @@ CHILD = textwrap.dedent("""
         from nlp.analysis import analyze
         from nlp.engine import EngineConfig, run_report_stages
         from pathlib import Path
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
         client = Client(cluster)
         cfg = EngineConfig("dask", scheduler=cluster.scheduler_address, partition_size=16)
         run_report_stages([Path(f) for f in files], Path(out) / ".cache", cfg, stages)
@@ -81,6 +88,9 @@ CHILD = textwrap.dedent("""
     res["marks_s"] = {{k: [round(a, 2), round(b, 2)] for k, (a, b) in marks.items()}}
     res["cpu_spans_s"] = {{k: round(b - a, 2) for k, (a, b) in cpu_marks.items()}}
     res["client_cpu_s"] = round(cpu_s(), 1)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    res["client_children_cpu_s"] = round(kids.ru_utime + kids.ru_stime, 1)   # a process pool's, if any
+    res["stages"] = stages
     res["reports"] = len(r.analyses)
     res["failures"] = len(r.failures)
     res["client_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
@@ -88,28 +98,47 @@ CHILD = textwrap.dedent("""
 """)
 
 
-def run_child(mode: str, files: list[Path], workers: int, tmp: Path) -> dict:
+def emit(record: dict) -> None:
+    """One JSON line on stdout, and appended to ``--log``."""
+    line = json.dumps(record, ensure_ascii=False)
+    print(line, flush=True)
+    if LOG is not None:
+        with LOG.open("a", encoding="utf-8") as f:
+            f.write(line + "\n")
+
+
+def run_child(mode: str, files: list[Path], workers: int, tmp: Path, stages: list[str] = STAGES) -> dict:
+    import shutil
+
     listing = tmp / f"{mode}-{len(files)}.json"
     listing.write_text(json.dumps([str(f) for f in files]))
     out = tmp / f"out-{mode}-{len(files)}"
-    code = CHILD.format(root=str(ROOT), stages=STAGES)
+    shutil.rmtree(out, ignore_errors=True)   # cold: nothing from an earlier run's cache
+    code = CHILD.format(root=str(ROOT))
     env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    proc = subprocess.run([sys.executable, "-c", code, mode, str(listing), str(out), str(workers)],
+    proc = subprocess.run([sys.executable, "-c", code, mode, str(listing), str(out), str(workers), json.dumps(stages)],
                           capture_output=True, text=True, env=env, check=False)
+    shutil.rmtree(out, ignore_errors=True)
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
     if line is None:
         raise SystemExit(f"{mode} on {len(files)} reports failed:\n{proc.stderr[-3000:]}")
     return json.loads(line[len("RESULT "):])
 
 
-def generated_corpus(n: int, tmp: Path) -> list[Path]:
-    from corpora.generate import CorpusConfig, write_corpus
+def generated_corpus(n: int, work: Path) -> list[Path]:
+    """The files of ``n`` generated reports, made once under ``work`` (two processes)."""
+    from throughput import generated_corpus as make, report_files
 
-    d = tmp / f"corpus-{n}"
-    # the generator names at most MAX_AGENCIES agencies: larger corpora get more years
-    years = next((y for y in range(YEARS, n + 1) if n % y == 0 and n // y <= MAX_AGENCIES), max(YEARS, -(-n // MAX_AGENCIES)))
-    m = write_corpus(d, CorpusConfig(agencies=max(1, n // years), years=years, seed=7))
-    return sorted(d / e["file"] for e in m["reports"])
+    return report_files(make(n, work, processes=2))
+
+
+def fit_exponent(points: list[tuple[int, float]]) -> float | None:
+    """Least-squares slope of log y on log N (None with fewer than two usable points)."""
+    pts = [(math.log(n), math.log(y)) for n, y in points if n > 0 and y and y > 0]
+    if len({x for x, _ in pts}) < 2:
+        return None
+    mx, my = sum(x for x, _ in pts) / len(pts), sum(y for _, y in pts) / len(pts)
+    return round(sum((x - mx) * (y - my) for x, y in pts) / sum((x - mx) ** 2 for x, _ in pts), 2)
 
 
 def pdf_ingest(tmp: Path) -> dict:
@@ -151,31 +180,74 @@ def main() -> None:
     ap.add_argument("--summary-sample", type=int, default=24, help="reports for the summaries measurement (0: skip)")
     ap.add_argument("--pdf", action="store_true", help="also measure PDF ingest on the shared PDFs")
     ap.add_argument("--compare", action="store_true", help="only compare: in process vs sharded on the workers")
+    ap.add_argument("--stages", default=",".join(STAGES), help="per-report runs: the analyze stages")
+    ap.add_argument("--modes", default="in-process,dask", help="in-process, dask (with --compare: the same names)")
+    ap.add_argument("--work", default="/tmp/scale-work", help="generated corpora kept here (reruns skip generating)")
+    ap.add_argument("--log", default=None, help="append every JSON line to this file")
+    ap.add_argument("--worker-memory-limit", default=None,
+                    help="--compare: each Dask worker's memory limit (spills past 60%% of it; default: Dask's)")
+    ap.add_argument("--from-log", default=None,
+                    help="no runs: the growth and projections from the measurements in this JSON-lines log")
     args = ap.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    if args.compare:
-        compare_scale(sizes, args.workers)
+    if args.from_log:
+        growth_from_log(Path(args.from_log), args.workers)
         return
-    rows: dict[str, list[tuple[int, dict]]] = {"in-process": [], "dask": []}
-    with tempfile.TemporaryDirectory(prefix="xxgk-scale-") as t:
+    global LOG
+    LOG = Path(args.log) if args.log else None
+    if __name__ == "__main__":   # scale_compare imports this file as ``scale``: the same log there
+        import scale
+
+        scale.LOG = LOG
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    if args.compare:
+        from scale_compare import compare_scale
+
+        compare_scale(sizes, args.workers, work, modes, args.worker_memory_limit)
+        return
+    stages = [s for s in args.stages.split(",") if s]
+    rows: dict[str, list[tuple[int, dict]]] = {m: [] for m in modes}
+    with tempfile.TemporaryDirectory(prefix="xxgk-scale-", dir=work) as t:
         tmp = Path(t)
         if args.pdf:
-            print(json.dumps({"pdf_ingest": pdf_ingest(tmp)}), flush=True)
+            emit({"pdf_ingest": pdf_ingest(tmp)})
         summary = None
         for n in sizes:
             t0 = time.perf_counter()
-            files = generated_corpus(n, tmp)
-            print(json.dumps({"generated": len(files), "seconds": round(time.perf_counter() - t0, 1)}), flush=True)
+            files = generated_corpus(n, work)
+            emit({"generated": len(files), "seconds": round(time.perf_counter() - t0, 1)})
             for mode in rows:
-                res = run_child(mode, files, args.workers, tmp)
+                res = run_child(mode, files, args.workers, tmp, stages)
                 res["reports_per_s"] = round(res["reports"] / res["wall_s"], 2)
                 rows[mode].append((n, res))
-                print(json.dumps(res), flush=True)
+                emit(res)
             if args.summary_sample and summary is None:
                 summary = run_child("summaries", files[:args.summary_sample], 1, tmp)
                 summary["reports_per_s"] = round(summary["reports"] / summary["wall_s"], 2)
-                print(json.dumps(summary), flush=True)
-    report_growth(rows, args.workers, summary)
+                emit(summary)
+    if "in-process" in rows and "dask" in rows:
+        report_growth(rows, args.workers, summary)
+
+
+def growth_from_log(log: Path, workers: int) -> None:
+    """Growth and projections from a log's measurements (the last one per mode and size), e.g. when
+    the largest size was measured by a separate run."""
+    from scale_compare import compare_projection
+
+    last: dict[tuple[str, int], dict] = {}
+    for line in log.read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        if "mode" in rec and "n" in rec:
+            last[(rec["mode"], rec["n"])] = rec
+    rows: dict[str, list[tuple[int, dict]]] = {}
+    for (mode, n), rec in sorted(last.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        rows.setdefault(mode, []).append((n, rec))
+    if "dask" in rows and "in-process" in rows:
+        report_growth({"in-process": rows["in-process"], "dask": rows["dask"]}, workers, None)
+    if "compare-dask" in rows and "compare-in-process" in rows:
+        compare_projection(rows, workers)
 
 
 def _span(res: dict, stage: str) -> float:
@@ -199,27 +271,32 @@ def report_growth(rows: dict[str, list[tuple[int, dict]]], workers: int, summary
     worker_s = (sum(b["worker_cpu_s"]) - sum(a["worker_cpu_s"])) / dn   # worker CPU seconds per report
     compare = {n1: la["cpu_spans_s"].get("compare", 0.0), n2: lb["cpu_spans_s"].get("compare", 0.0)}
     checks = {n1: la["cpu_spans_s"].get("checks", 0.0), n2: lb["cpu_spans_s"].get("checks", 0.0)}
-    growth = {
-        "in_process_wall": exponent((n1, la["wall_s"]), (n2, lb["wall_s"])),
-        "dask_per_report_stages": exponent((n1, _span(a, "workers")), (n2, _span(b, "workers"))),
-        "compare_time": exponent((n1, compare[n1]), (n2, compare[n2])),
-        "checks_time": exponent((n1, checks[n1]), (n2, checks[n2])),
-        "worker_peak_rss": exponent((n1, max(a["worker_peak_rss_mb"])), (n2, max(b["worker_peak_rss_mb"]))),
-        "client_peak_rss": exponent((n1, la["client_peak_rss_mb"]), (n2, lb["client_peak_rss_mb"])),
+    local = rows["in-process"]
+    growth = {   # least-squares slopes over every size
+        "in_process_wall": fit_exponent([(n, r["wall_s"]) for n, r in local]),
+        "in_process_cpu": fit_exponent([(n, r["client_cpu_s"]) for n, r in local]),
+        "dask_wall": fit_exponent([(n, r["wall_s"]) for n, r in dask_rows]),
+        "dask_per_report_stages_wall": fit_exponent([(n, _span(r, "workers")) for n, r in dask_rows]),
+        "dask_worker_cpu": fit_exponent([(n, sum(r["worker_cpu_s"])) for n, r in dask_rows]),
+        "compare_time": fit_exponent([(n, r["cpu_spans_s"].get("compare", 0.0)) for n, r in local]),
+        "checks_time": fit_exponent([(n, r["cpu_spans_s"].get("checks", 0.0)) for n, r in local]),
+        "worker_peak_rss": fit_exponent([(n, max(r["worker_peak_rss_mb"])) for n, r in dask_rows]),
+        "in_process_peak_rss": fit_exponent([(n, r["client_peak_rss_mb"]) for n, r in local]),
+        "dask_client_peak_rss": fit_exponent([(n, r["client_peak_rss_mb"]) for n, r in dask_rows]),
     }
     marginal = {
         "in_process_cpu_s_per_report": round((lb["client_cpu_s"] - la["client_cpu_s"]) / dn, 4),
         "dask_worker_cpu_s_per_report": round(worker_s, 4),
         "client_mb_per_1000_reports": round((lb["client_peak_rss_mb"] - la["client_peak_rss_mb"]) / dn * 1000, 1),
     }
-    print(json.dumps({"between_n": [n1, n2], "growth_exponents": growth, "marginal": marginal}), flush=True)
+    emit({"between_n": [n1, n2], "growth_exponents": growth, "marginal": marginal})
     N, W = 1_000_000, 32
     per_worker_rate = 1 / worker_s if worker_s > 0 else float("nan")   # reports per CPU-second of one worker
     k = max(1.0, growth["compare_time"] or 1.0)
     proj = {
         "projection": f"{N} reports on {W} workers",
         "per_report_stages_hours": round(N / (W * per_worker_rate) / 3600, 2),
-        "compare_on_client_hours": round(compare[n2] * (N / n2) ** k / 3600, 1),
+        "compare_on_client_hours": round(compare[n2] * (N / n2) ** k / 3600, 1) if compare[n2] else None,
         "checks_on_client_hours": round(checks[n2] * (N / n2) / 3600, 2),
         "client_peak_rss_gb": round((lb["client_peak_rss_mb"] + marginal["client_mb_per_1000_reports"] * (N - n2) / 1000)
                                     / 1024, 1),
@@ -231,165 +308,13 @@ def report_growth(rows: dict[str, list[tuple[int, dict]]], workers: int, summary
             f"compare as run in process here, its CPU time growing as N^{k} (measured exponent, at least 1); "
             "sharded on the workers it is projected by --compare",
             "client memory grows linearly at the measured marginal MB per report (the shingle index of compare)",
-            "worker memory is bounded by the partition (16 reports) and the models, not by N",
+            "worker memory is bounded by the partition (16 reports) and the models, not by N (the measured "
+            f"worker peak RSS exponent: {growth['worker_peak_rss']})",
             "summaries: the cold single-process rate of the sample, per worker",
         ],
     }
-    print(json.dumps(proj, ensure_ascii=False), flush=True)
+    emit(proj)
 
-
-# ------------------------------------------------------------------ compare sharded (issue 15, item 1)
-
-COMPARE_CHILD = textwrap.dedent("""
-    import json, pickle, resource, sys, time
-    sys.path.insert(0, {root!r})
-    mode, reports_pickle, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    with open(reports_pickle, "rb") as fh:
-        reports = pickle.load(fh)
-    from nlp.comparison import compare, load_reference
-    from nlp.comparison.candidates import LocalPairs
-    ref = load_reference()
-    def rss_mb():
-        with open("/proc/self/statm") as fh:
-            return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
-    def cpu_s():
-        u = resource.getrusage(resource.RUSAGE_SELF)
-        return u.ru_utime + u.ru_stime
-    res = {{"mode": mode, "n": len(reports)}}
-    marks, cpu_marks = {{}}, {{}}
-    t0 = time.perf_counter()
-    def tick(stage, done, total):
-        now, cpu = time.perf_counter() - t0, cpu_s()
-        marks.setdefault(stage, [now, now])[1] = now
-        cpu_marks.setdefault(stage, [cpu, cpu])[1] = cpu
-    client, procs = None, []
-    if mode == "compare-dask":
-        # a scheduler and workers in their own processes, as on a cluster: the client's RSS is its own
-        import os, socket, subprocess, tempfile
-        from distributed import Client
-        from nlp.engine.sharded import DaskPairs
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]
-        address, scratch = f"tcp://127.0.0.1:{{port}}", tempfile.mkdtemp(prefix="xxgk-dask-")
-        env = {{**os.environ, "PYTHONPATH": {root!r}}}
-        quiet = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-                                       "--port", str(port), "--no-dashboard"], **quiet))
-        procs += [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
-                                    "--no-dashboard", "--local-directory", f"{{scratch}}/w{{k}}"], **quiet)
-                  for k in range(workers)]
-        client = Client(address, timeout="60s")
-        client.wait_for_workers(workers, timeout=120)
-        engine = DaskPairs(client, reports_per_task=32)
-    else:
-        engine = LocalPairs()
-    base_rss, c0, t0 = rss_mb(), cpu_s(), time.perf_counter()
-    result = compare(reports, reference=ref, pair_engine=engine, progress=tick)
-    res["compare_wall_s"] = round(time.perf_counter() - t0, 2)
-    res["compare_client_cpu_s"] = round(cpu_s() - c0, 1)
-    # index + candidate pairs + alignment: from the end of reading to the end of aligning
-    res["pairs_and_alignment_wall_s"] = round(marks["aligning"][1] - marks["reading"][1], 2)
-    res["pairs_and_alignment_client_cpu_s"] = round(cpu_marks["aligning"][1] - cpu_marks["reading"][1], 1)
-    res["pairs_aligned"] = engine.counts.computed
-    res["passages"] = len(result.passages)
-    res["client_rss_before_mb"] = round(base_rss)
-    res["client_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    if client is not None:
-        res["worker_peak_rss_mb"] = sorted(round(v / 1024) for v in client.run(
-            lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss).values())
-        res["worker_cpu_s"] = sorted(round(v, 1) for v in client.run(
-            lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])).values())
-        res["scheduler_peak_rss_mb"] = round(client.run_on_scheduler(
-            lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024)
-        client.close()
-        for proc in reversed(procs):
-            proc.terminate(); proc.wait(30)
-    print("RESULT " + json.dumps(res))
-""")
-
-
-def parsed_reports(files: list[Path], tmp: Path) -> Path:
-    """The reports read once and pickled, so each compare child measures compare alone."""
-    import pickle
-
-    from nlp.structure import read_report
-
-    out = tmp / f"reports-{len(files)}.pkl"
-    out.write_bytes(pickle.dumps([read_report(f) for f in files], protocol=pickle.HIGHEST_PROTOCOL))
-    return out
-
-
-def run_compare_child(mode: str, reports: Path, workers: int) -> dict:
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    proc = subprocess.run([sys.executable, "-c", COMPARE_CHILD.format(root=str(ROOT)), mode, str(reports), str(workers)],
-                          capture_output=True, text=True, env=env, check=False)
-    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
-    if line is None:
-        raise SystemExit(f"{mode} failed:\n{proc.stderr[-3000:]}")
-    return json.loads(line[len("RESULT "):])
-
-
-def compare_scale(sizes: list[int], workers: int) -> None:
-    """Compare alone (reports read beforehand): in process vs sharded on ``workers`` Dask workers,
-    client time, CPU and RSS for the index, candidate pairs and alignment; growth and the 1M projection."""
-    rows: dict[str, list[tuple[int, dict]]] = {"compare-in-process": [], "compare-dask": []}
-    with tempfile.TemporaryDirectory(prefix="xxgk-scale-compare-") as t:
-        tmp = Path(t)
-        for n in sizes:
-            reports = parsed_reports(generated_corpus(n, tmp), tmp)
-            for mode in rows:
-                res = run_compare_child(mode, reports, workers)
-                rows[mode].append((n, res))
-                print(json.dumps(res), flush=True)
-    compare_projection(rows, workers)
-
-
-def compare_projection(rows: dict[str, list[tuple[int, dict]]], workers: int) -> None:
-    """Marginal costs of the sharded compare between the smallest and largest size, and 1M reports on 32 workers."""
-    local, dask = rows["compare-in-process"], rows["compare-dask"]
-    if len(dask) < 2:
-        return
-    (n1, a), (n2, b) = dask[0], dask[-1]
-    (_, la), (_, lb) = local[0], local[-1]
-    dn = n2 - n1
-    pairs_exp = exponent((n1, a["pairs_aligned"]), (n2, b["pairs_aligned"]))
-    worker_cpu_per_pair = (sum(b["worker_cpu_s"]) - sum(a["worker_cpu_s"])) / max(1, b["pairs_aligned"] - a["pairs_aligned"])
-    client_cpu_per_report = (b["compare_client_cpu_s"] - a["compare_client_cpu_s"]) / dn
-    client_mb_per_1000 = (b["client_peak_rss_mb"] - a["client_peak_rss_mb"]) / dn * 1000
-    local_mb_per_1000 = (lb["client_peak_rss_mb"] - la["client_peak_rss_mb"]) / dn * 1000
-    growth = {
-        "pairs_aligned": pairs_exp,
-        "in_process_pairs_and_alignment_cpu": exponent((n1, la["pairs_and_alignment_client_cpu_s"]),
-                                                       (n2, lb["pairs_and_alignment_client_cpu_s"])),
-        "dask_client_cpu": exponent((n1, a["compare_client_cpu_s"]), (n2, b["compare_client_cpu_s"])),
-        "dask_worker_peak_rss": exponent((n1, max(a["worker_peak_rss_mb"])), (n2, max(b["worker_peak_rss_mb"]))),
-    }
-    print(json.dumps({"compare_between_n": [n1, n2], "growth_exponents": growth,
-                      "marginal": {"worker_cpu_s_per_pair": round(worker_cpu_per_pair, 5),
-                                   "dask_client_cpu_s_per_report": round(client_cpu_per_report, 4),
-                                   "dask_client_mb_per_1000_reports": round(client_mb_per_1000, 1),
-                                   "in_process_client_mb_per_1000_reports": round(local_mb_per_1000, 1)}}), flush=True)
-    N, W = 1_000_000, 32
-    k = max(1.0, pairs_exp or 1.0)
-    pairs_1m = b["pairs_aligned"] * (N / n2) ** k
-    print(json.dumps({
-        "compare_projection": f"{N} reports on {W} workers, compare sharded",
-        "pairs_aligned": round(pairs_1m),
-        "alignment_on_workers_hours": round(pairs_1m * worker_cpu_per_pair / W / 3600, 1),
-        "client_compare_hours": round((b["compare_client_cpu_s"] + client_cpu_per_report * (N - n2)) / 3600, 1),
-        "client_peak_rss_gb": round((b["client_peak_rss_mb"] + client_mb_per_1000 * (N - n2) / 1000) / 1024, 1),
-        "worker_peak_rss_mb": max(b["worker_peak_rss_mb"]),
-        "assumptions": [
-            f"candidate pairs grow as N^{k} (measured between {n1} and {n2}, at least 1) and each costs the "
-            "measured marginal worker CPU (the index shuffle included), spread over the workers",
-            "the client's compare work (reading streams, masks, clustering, measures) grows linearly per report",
-            "client memory grows linearly at the measured marginal MB per report: the prepared reports and "
-            "their index rows, not the corpus index",
-            "worker memory per task is bounded by the hash partition (one per 128 reports) and the 2 x 32 "
-            "reports of an alignment tile; prepared blocks wait in the cluster's memory (spilled past the "
-            "worker memory limit) until their last tile",
-        ],
-    }, ensure_ascii=False), flush=True)
 
 if __name__ == "__main__":
     main()

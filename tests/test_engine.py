@@ -199,6 +199,48 @@ def test_sharded_compare_on_two_workers_equals_in_process(cluster):
     assert sharded.counts.computed == local.counts.computed > 20
 
 
+def test_sharded_finish_on_the_workers_equals_in_process(cluster):
+    """Template by frequency and boilerplate n-grams computed on the workers: the client's finished
+    reports equal the in-process ones, and it holds neither index rows nor alignment data."""
+    from distributed import Client
+
+    from nlp.comparison import load_reference
+    from nlp.comparison.candidates import AlignSetup, LocalPairs
+    from nlp.comparison.prepare import prepare_report
+    from nlp.comparison.records import CompareConfig
+    from nlp.engine.sharded import DaskPairs
+    from nlp.structure import read_report
+
+    address, _ = cluster
+    reports = [read_report(p) for p in sorted(DEMO_DIR.iterdir()) if p.suffix != ".jsonl"]
+    ref, cfg = load_reference(), CompareConfig()
+    lengths = (cfg.ngram, cfg.boilerplate_ngram)
+    setup = AlignSetup(cfg, len(reports), ref if ref.has(cfg.ngram) else None)
+    local, theirs = LocalPairs(), [prepare_report(r, cfg.ngram) for r in reports]
+    local.index(theirs, lengths)
+    their_boiler = local.finish_reports(theirs, setup, ref)
+    with Client(address) as client:
+        sharded = DaskPairs(client, partitions=2, reports_per_task=5)
+        mine = [sharded.on_client(prepare_report(r, cfg.ngram)) for r in reports]
+        sharded.index(mine, lengths)
+        my_boiler = sharded.finish_reports(mine, setup, ref)
+        assert len(sharded._prepared) == 3 and not sharded._views and not sharded._client_views
+        sharded.release()
+    assert their_boiler is not None and my_boiler is not None
+    assert [b.tolist() for b in my_boiler] == [b.tolist() for b in their_boiler]
+    assert sum(len(b) for b in my_boiler) > 0
+    marked = 0
+    for a, b in zip(mine, theirs):
+        assert a.template.reasons.tolist() == b.template.reasons.tolist()
+        assert a.ok.tolist() == b.ok.tolist() and a.scored == b.scored
+        assert a.shingles.hashes.tolist() == b.shingles.hashes.tolist()
+        # slim on the client: no distinct-hash table, no other n-gram lengths, no alignment arrays
+        assert len(a.shingles.uniq) == 0 and not a.other_shingles and a.scored_before is None
+        assert len(b.shingles.uniq) > 0 and b.scored_before is not None
+        marked += int((a.template.reasons > 0).sum())
+    assert marked > 0
+
+
 def test_a_killed_worker_costs_a_retry_not_a_result(cluster, in_process, tmp_path):
     """Runs last: kills one of the two workers while the partitions are being analysed."""
     address, workers = cluster

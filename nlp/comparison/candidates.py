@@ -26,7 +26,7 @@ from .passages import AlignedPair, align_report, pair_seeds, report_seeds, windo
 from .prepare import PreparedReport
 from .records import CompareConfig
 from .reference import ReferenceTable
-from .report_measures import doc_share
+from .report_measures import boilerplate_positions, doc_share
 from .reuse import snap_pairs
 from .template import mark_frequent
 
@@ -47,12 +47,25 @@ class AlignSetup:
 def finish_report(d: PreparedReport, view: IndexView, setup: AlignSetup) -> None:
     """Mask the n-grams most documents print (template by frequency) and set the windows free of
     template (``ok``), the scored text and the scored-character counts of one prepared report."""
+    mark_template(d, view, setup)
+    finish_scored(d)
+
+
+def mark_template(d: PreparedReport, view: IndexView, setup: AlignSetup) -> None:
+    """Mask the n-grams most documents print (template by frequency): the part of
+    :func:`finish_report` that needs the corpus index (``view``)."""
     n, ref = setup.config.ngram, setup.reference
     if setup.frequent and len(d.shingles.hashes):
         batch_df = view.df[d.shingles.inverse]
         share = doc_share(batch_df, d.shingles.hashes, n, setup.n_docs, ref)
         pooled = batch_df + (ref.df(n, d.shingles.hashes) if ref is not None else 0)
         mark_frequent(d.template, (share >= setup.config.template_df) & (pooled >= 2), n)
+
+
+def finish_scored(d: PreparedReport) -> None:
+    """The windows free of template (``ok``), the scored text and the scored-character counts of a
+    report whose template mask is final: the part of :func:`finish_report` that needs the report only."""
+    n = d.ngram
     d.ok = window_ok(d.template.mask, n)
     d.scored = "".join(c for c, t in zip(d.stream.chars, d.template.template) if not t)
     d.scored_before = np.concatenate([[0], np.cumsum(~d.template.mask)]).astype(np.int64)
@@ -80,12 +93,23 @@ def report_pairs(r: int, docs: Mapping[int, PreparedReport], view: IndexView, co
 
 
 class PairEngine(Protocol):
-    """Where compare's corpus-wide work runs (see the module docstring)."""
+    """Where compare's corpus-wide work runs (see the module docstring). Compare calls, in order:
+    :meth:`on_client` per report as it is prepared, :meth:`index`, :meth:`finish_reports`,
+    :meth:`aligned_pairs`."""
 
-    def index_views(self, docs: Sequence[PreparedReport], ngrams: Sequence[int]) -> dict[int, list[IndexView]]:
-        """Per n-gram length: every report's rows of the corpus index (in ``docs`` order)."""
+    def on_client(self, d: PreparedReport) -> PreparedReport:
+        """What the client keeps of a report just prepared (the engine may drop what only it needs)."""
 
-    def aligned_pairs(self, docs: Sequence[PreparedReport], views: Sequence[IndexView], setup: AlignSetup,
+    def index(self, docs: Sequence[PreparedReport], ngrams: Sequence[int]) -> None:
+        """Build the corpus index of each n-gram length (every report's rows, wherever they are kept)."""
+
+    def finish_reports(self, docs: Sequence[PreparedReport], setup: AlignSetup,
+                       reference: ReferenceTable | None) -> list[np.ndarray] | None:
+        """Every report finished (:func:`finish_report`); returns the boilerplate n-gram starts of
+        each (:func:`~nlp.comparison.report_measures.boilerplate_positions`; ``reference``: the
+        caller's table, whichever n-gram lengths it holds)."""
+
+    def aligned_pairs(self, docs: Sequence[PreparedReport], setup: AlignSetup,
                       progress: Callable[[int, int], None]) -> list[AlignedPair]:
         """Every report's snapped aligned pairs, by report then partner (``docs`` finished)."""
 
@@ -158,17 +182,30 @@ class LocalPairs:
     known: Mapping[tuple[str, str], KnownPair] | None = None
     counts: PairCounts = field(default_factory=PairCounts)
     results: dict[tuple[str, str], KnownPair] = field(default_factory=dict)
+    _views: dict[int, list[IndexView]] = field(default_factory=dict, repr=False)
 
-    def index_views(self, docs: Sequence[PreparedReport], ngrams: Sequence[int]) -> dict[int, list[IndexView]]:
-        out = {}
+    def on_client(self, d: PreparedReport) -> PreparedReport:
+        return d
+
+    def index(self, docs: Sequence[PreparedReport], ngrams: Sequence[int]) -> None:
+        self._views = {}
         for n in dict.fromkeys(ngrams):
             shingles = [d.shingles_of(n) for d in docs]
             index = ShingleIndex.build(shingles)
-            out[n] = [index.view(sh) for sh in shingles]
-        return out
+            self._views[n] = [index.view(sh) for sh in shingles]
 
-    def aligned_pairs(self, docs: Sequence[PreparedReport], views: Sequence[IndexView], setup: AlignSetup,
+    def finish_reports(self, docs: Sequence[PreparedReport], setup: AlignSetup,
+                       reference: ReferenceTable | None) -> list[np.ndarray] | None:
+        cfg = setup.config
+        for d, view in zip(docs, self._views[cfg.ngram]):
+            finish_report(d, view, setup)
+        boiler = boilerplate_positions(docs, self._views[cfg.boilerplate_ngram], cfg, reference)
+        self._views = {cfg.ngram: self._views[cfg.ngram]}   # the boilerplate rows are done with
+        return boiler
+
+    def aligned_pairs(self, docs: Sequence[PreparedReport], setup: AlignSetup,
                       progress: Callable[[int, int], None]) -> list[AlignedPair]:
+        views, self._views = self._views[setup.config.ngram], {}
         found: dict[tuple[int, int], list[AlignedPair]] = {}
         reuse = KnownPairs(self.known, docs, setup.config, self.counts, self.results) if self.known is not None else None
         for r in range(len(docs)):

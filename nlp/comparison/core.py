@@ -22,13 +22,13 @@ import numpy as np
 
 from ..agency import group_agencies
 from ..document import Report
-from .candidates import AlignSetup, LocalPairs, PairEngine, drop_alignment_data, finish_report
+from .candidates import AlignSetup, LocalPairs, PairEngine, drop_alignment_data
 from .pairs import theme_similarity, year_pairs
 from .passages import UnionFind
 from .prepare import coerce_reports, prepare_report
 from .records import PAIR_FILTERS, CompareConfig, CompareResult, PairMeasures, Passage, PassageSpan
 from .reference import ReferenceTable
-from .report_measures import boilerplate_positions, report_measures
+from .report_measures import report_measures
 from .reuse import masked_passages, reuse_passages
 from .similarity import SimilarPair, cosine_matrix, exact_jaccard, lsh_candidates, minhash_permutations, minhash_signature
 
@@ -82,6 +82,7 @@ def compare(
         raise ValueError(f"report ids must be unique; repeated: {', '.join(dup[:5])}")
     n = cfg.ngram
     N = len(reps)
+    engine = pair_engine if pair_engine is not None else LocalPairs()
     notes: list[str] = []
     tick = progress or (lambda stage, done, total: None)
     ref = reference if reference is not None and reference.has(n) else None
@@ -91,16 +92,14 @@ def compare(
     # 1: streams, bounds, shingles, vocabulary and formula masks
     docs = []
     for k, r in enumerate(reps):
-        docs.append(prepare_report(r, n))
+        docs.append(engine.on_client(prepare_report(r, n)))
         tick("reading", k + 1, N)
 
-    # 2: corpus index (per report, its rows); template by frequency (the compared reports pooled with the reference)
-    engine = pair_engine if pair_engine is not None else LocalPairs()
-    bn = cfg.boilerplate_ngram
-    views = engine.index_views(docs, (n, bn))
+    # 2: corpus index (per report, its rows); template by frequency (the compared reports pooled with the
+    # reference); boilerplate n-grams (their note comes with the measures, step 5)
+    engine.index(docs, (n, cfg.boilerplate_ngram))
     setup = AlignSetup(cfg, N, ref)
-    for d, view in zip(docs, views[n]):
-        finish_report(d, view, setup)
+    boiler = engine.finish_reports(docs, setup, reference)
     if not setup.frequent:
         notes.append(f"frequency-based template detection needs ≥ {cfg.template_min_docs} documents "
                      f"({N} given, no reference): only the format vocabulary masked template text")
@@ -109,10 +108,8 @@ def compare(
                      "for template and boilerplate text")
 
     # 3: reused passages
-    aligned = engine.aligned_pairs(docs, views[n], setup, progress=lambda done, total: tick("aligning", done, total))
-    # boilerplate n-grams (their note comes with the measures, step 5); then only positional hashes are kept
-    boiler = boilerplate_positions(docs, views[bn], cfg, reference)
-    del views
+    aligned = engine.aligned_pairs(docs, setup, progress=lambda done, total: tick("aligning", done, total))
+    # then only positional hashes are kept
     for d in docs:
         drop_alignment_data(d)
     groups = group_agencies(r.agency for r in reps)

@@ -33,20 +33,28 @@ def boilerplate_positions(docs: list[PreparedReport], views: list[IndexView], cf
     fewer than ``boilerplate_min_docs`` documents are counted. ``views``: each report's rows of
     the corpus index of ``boilerplate_ngram``-grams."""
     N = len(docs)
+    if not boilerplate_counted(N, cfg, reference):
+        return None
+    return [boilerplate_starts(d, view, cfg, N, reference) for d, view in zip(docs, views)]
+
+
+def boilerplate_counted(n_docs: int, cfg: CompareConfig, reference: ReferenceTable | None) -> bool:
+    """Enough documents (``n_docs`` compared, the reference pooled) for the boilerplate share."""
+    ref = reference if reference is not None and reference.has(cfg.boilerplate_ngram) else None
+    return n_docs + (ref.n_docs if ref else 0) >= cfg.boilerplate_min_docs
+
+
+def boilerplate_starts(d: PreparedReport, view: IndexView, cfg: CompareConfig, n_docs: int,
+                       reference: ReferenceTable | None) -> np.ndarray:
+    """One report's boilerplate n-gram starts (see :func:`boilerplate_positions`; ``n_docs``: reports compared)."""
     bn = cfg.boilerplate_ngram
     ref = reference if reference is not None and reference.has(bn) else None
-    if N + (ref.n_docs if ref else 0) < cfg.boilerplate_min_docs:
-        return None
-    out = []
-    for d, view in zip(docs, views):
-        sh = d.shingles_of(bn)
-        if len(sh.hashes) == 0:
-            out.append(np.zeros(0, np.int64))
-            continue
-        share = doc_share(view.df[sh.inverse], sh.hashes, bn, N, ref)
-        ok = window_ok(d.template.template, bn)
-        out.append(np.flatnonzero(ok & (share >= cfg.boilerplate_low) & (share < cfg.boilerplate_high)))
-    return out
+    sh = d.shingles_of(bn)
+    if len(sh.hashes) == 0:
+        return np.zeros(0, np.int64)
+    share = doc_share(view.df[sh.inverse], sh.hashes, bn, n_docs, ref)
+    ok = window_ok(d.template.template, bn)
+    return np.flatnonzero(ok & (share >= cfg.boilerplate_low) & (share < cfg.boilerplate_high))
 
 
 def report_measures(k: int, d: PreparedReport, boiler_starts: np.ndarray | None, cover: np.ndarray,

@@ -13,18 +13,22 @@ run on the workers (passim's method on Spark); the client holds pair lists, neve
    ``(r, its lowest other holder, number of such n-grams)``; the same table gives the template
    and boilerplate document frequencies;
 3. **join back** (one task per map chunk): each report's rows gathered from every partition,
-   in its own n-gram order (:class:`~nlp.comparison.index.IndexView`); the views come back to
-   the client, which masks template text by frequency and keeps each report's rows only;
+   in its own n-gram order (:class:`~nlp.comparison.index.IndexView`); the views stay on the
+   cluster (with ``known``, the compared length's views also come to the client, which checks
+   each pair's inputs digest there);
 4. **pairs reduced by key** (one task): the candidate pairs of all partitions summed per
    (report, partner) and sent to the client;
-5. **prepare** (one task per block of ``reports_per_task`` consecutive report numbers that
-   some pair names): the block's reports (sent to the cluster once, before the map, and read
-   there by both) prepared and finished on a worker as the client does them, once per report,
-   with their join-back views (never sent back), kept without their text and structure;
+5. **prepare and finish** (one task per block of ``reports_per_task`` consecutive reports):
+   the block's reports (sent to the cluster once, before the map, and read there by both)
+   prepared and finished on a worker as in process, once per report, with their join-back
+   views: template by frequency and the boilerplate n-grams. Only each report's template
+   codes (one byte per character) and boilerplate starts come back; the client, which keeps
+   a slim copy of each prepared report (no index rows, no alignment data), finishes it with
+   them. The prepared blocks stay on the cluster, without text and structure;
 6. **alignment** (one task per tile: a block of reports × a block of partners holding any
    pair): each task depends on its two prepared blocks only and aligns and snaps each pair
    (:func:`nlp.comparison.candidates.report_pairs`); a block is released from the cluster as
-   soon as the last tile using it is done.
+   soon as the last tile using it is done (at once if none does).
 
 The same functions run on the same inputs as in process, and the pairs are put back in the
 in-process order (report, then partner), so compare's outputs are identical. With ``known``
@@ -35,9 +39,10 @@ Memory per task is bounded by the partition sizes, not the corpus: a map task ho
 ``reports_per_task`` reports' hashes; a reduce task holds one ``1/partitions`` share of all
 (hash, report) rows (12 bytes each, per n-gram length) plus the index columns for them; a
 join-back task holds its block's rows; a prepare task one block; an alignment task two
-prepared blocks (``2 × reports_per_task`` reports). Prepared blocks wait in the cluster's
-memory (spilled to disk past a worker's memory limit, Dask's own policy) only until their last
-tile is done. By default there is one hash partition per ``reports_per_partition`` reports, so a
+prepared blocks (``2 × reports_per_task`` reports). The prepared blocks of the whole corpus
+wait in the cluster's memory until their last tile is done (about 100 kB per report of 2,700
+characters): past a worker's memory limit Dask spills them to its disk (its own policy), so a
+worker's resident memory is set by that limit, its disk by N / workers. By default there is one hash partition per ``reports_per_partition`` reports, so a
 reducer's rows do not grow with the corpus.
 """
 from __future__ import annotations
@@ -48,11 +53,12 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from ..comparison.candidates import (AlignSetup, KnownPair, KnownPairs, PairCounts, finish_report, ordered_pairs,
-                                     report_pairs)
+from ..comparison.candidates import (AlignSetup, KnownPair, KnownPairs, PairCounts, drop_alignment_data, finish_report,
+                                     finish_scored, ordered_pairs, report_pairs)
 from ..comparison.index import IndexView
 from ..comparison.passages import AlignedPair
 from ..comparison.prepare import PreparedReport, prepare_report
+from ..comparison.reference import ReferenceTable
 
 __all__ = ["DaskPairs"]
 
@@ -171,23 +177,45 @@ def _light(d: PreparedReport) -> PreparedReport:
                    scored="", other_shingles={})
 
 
-def prepare_block(block: ReportBlock, views: list[list[IndexView]], length: int,
-                  setup: AlignSetup) -> dict[int, tuple[PreparedReport, IndexView]]:
-    """On a worker: one block of reports prepared and finished as the client does (once per report);
-    ``views``: the block's join-back result, ``length``: the position in it of the compared n-grams."""
-    out = {}
-    for k, (report, view) in enumerate(zip(block.reports, views[length]), block.first):
-        d = prepare_report(report, setup.config.ngram)
+@dataclass
+class PreparedBlock:
+    """A block of reports prepared and finished on a worker, kept there for the alignment tiles;
+    ``marks``: what the client needs of each (its final template codes and boilerplate n-gram starts),
+    fetched once by :func:`block_marks`."""
+
+    docs: dict[int, tuple[PreparedReport, IndexView]]
+    marks: list[tuple[np.ndarray, np.ndarray | None]]
+
+
+def prepare_block(block: ReportBlock, views: list[list[IndexView]], lengths: Sequence[int],
+                  setup: AlignSetup, reference: ReferenceTable | None) -> PreparedBlock:
+    """On a worker: one block of reports prepared and finished as in process (once per report);
+    ``views``: the block's join-back result, one list per n-gram length of ``lengths``."""
+    from ..comparison.report_measures import boilerplate_counted, boilerplate_starts
+
+    cfg = setup.config
+    compared, boiler = views[lengths.index(cfg.ngram)], views[lengths.index(cfg.boilerplate_ngram)]
+    counted = boilerplate_counted(setup.n_docs, cfg, reference)
+    docs, marks = {}, []
+    for k, (report, view) in enumerate(zip(block.reports, compared), block.first):
+        d = prepare_report(report, cfg.ngram)
         finish_report(d, view, setup)
-        out[k] = (_light(d), view)
-    return out
+        starts = boilerplate_starts(d, boiler[k - block.first], cfg, setup.n_docs, reference) if counted else None
+        # int32 positions on the wire, int64 again on the client: the same values
+        marks.append((d.template.reasons, starts.astype(np.int32) if starts is not None else None))
+        docs[k] = (_light(d), view)
+    return PreparedBlock(docs, marks)
+
+
+def block_marks(block: PreparedBlock) -> list[tuple[np.ndarray, np.ndarray | None]]:
+    return block.marks
 
 
 def align_tile(work: list[tuple[int, list[int]]], setup: AlignSetup,
-               *blocks: dict[int, tuple[PreparedReport, IndexView]]) -> list[tuple[int, int, list[AlignedPair]]]:
+               *blocks: PreparedBlock) -> list[tuple[int, int, list[AlignedPair]]]:
     """On a worker: align and snap the pairs of one tile (its report block and partner block)."""
-    docs = {k: d for block in blocks for k, (d, _) in block.items()}
-    views = {k: v for block in blocks for k, (_, v) in block.items()}
+    docs = {k: d for block in blocks for k, (d, _) in block.docs.items()}
+    views = {k: v for block in blocks for k, (_, v) in block.docs.items()}
     out = []
     for r, partners in work:
         for p, pairs in report_pairs(r, docs, views[r], setup.config, set(partners)):
@@ -211,49 +239,91 @@ class DaskPairs:
     results: dict[tuple[str, str], KnownPair] = field(default_factory=dict)
     #: candidate pairs of the last index: sorted keys r·N + p and their shared n-gram counts
     candidates: tuple[np.ndarray, np.ndarray] = field(default_factory=lambda: (np.zeros(0, np.int64),) * 2)
-    _blocks: list[Any] = field(default_factory=list, repr=False)   # ReportBlock futures of the last index
-    _views: list[Any] = field(default_factory=list, repr=False)    # their join-back futures
-    _length: int = 0
+    _blocks: list[Any] = field(default_factory=list, repr=False)    # ReportBlock futures of the last index
+    _views: list[Any] = field(default_factory=list, repr=False)     # their join-back futures
+    _prepared: list[Any] = field(default_factory=list, repr=False)  # their PreparedBlock futures
+    _lengths: list[int] = field(default_factory=list, repr=False)
+    _client_views: list[IndexView] = field(default_factory=list, repr=False)  # with ``known`` only
 
     def _submit(self, fn: Callable, *args: Any) -> Any:
         return self.client.submit(fn, *args, pure=False, retries=self.retries)
 
-    def index_views(self, docs: Sequence[PreparedReport], ngrams: Sequence[int]) -> dict[int, list[IndexView]]:
+    def on_client(self, d: PreparedReport) -> PreparedReport:
+        """Without ``known`` the client never aligns nor reads index rows: its prepared reports keep
+        only what the later stages read (as :func:`~nlp.comparison.candidates.drop_alignment_data`)."""
+        if self.known is None:
+            drop_alignment_data(d)
+        return d
+
+    def index(self, docs: Sequence[PreparedReport], ngrams: Sequence[int]) -> None:
+        """Map, shuffle, reduce and join back on the cluster; the views stay there (with ``known``,
+        the compared length's views come to the client too, for the pairs' inputs digests)."""
         lengths = list(dict.fromkeys(ngrams))
         N, size = len(docs), self.reports_per_task
+        self.release()
+        self._lengths, self._client_views = lengths, []
         if N == 0:
             self.candidates = (np.zeros(0, np.int64), np.zeros(0, np.int64))
-            return {n: [] for n in lengths}
+            return
         starts = list(range(0, N, size))
         parts = self.partitions or max(1, -(-N // self.reports_per_partition))
-        self.release()
         # each block of reports crosses to the cluster once (one at a time): the map tasks and later the
         # prepare tasks read it there
         self._blocks = [self.client.scatter(ReportBlock(s, [d.report for d in docs[s:s + size]]), hash=False)
                         for s in starts]
-        self._length = lengths.index(docs[0].ngram) if docs[0].ngram in lengths else 0
         maps = [self._submit(map_rows, block, lengths, parts) for block in self._blocks]
         picked = [[self._submit(_pick, m, p) for m in maps] for p in range(parts)]
         tables = [self._submit(reduce_partition, N, *picked[p]) for p in range(parts)]
-        views = [self._submit(chunk_views, maps[c], s, min(size, N - s),
-                              *[self._submit(pick_rows, t, c) for t in tables])
-                 for c, s in enumerate(starts)]
+        self._views = [self._submit(chunk_views, maps[c], s, min(size, N - s),
+                                    *[self._submit(pick_rows, t, c) for t in tables])
+                       for c, s in enumerate(starts)]
         pairs = self._submit(merge_pairs, *tables)
-        out: dict[int, list[IndexView]] = {n: [] for n in lengths}
-        for chunk in self.client.gather(views):
-            for n, vs in zip(lengths, chunk):
-                out[n].extend(vs)
         self.candidates = self.client.gather(pairs)
+        if self.known is not None:
+            at = lengths.index(docs[0].ngram)
+            for future in self._views:
+                self._client_views.extend(future.result()[at])
         for f in [*maps, *tables, pairs, *(x for row in picked for x in row)]:
             f.release()
-        self._views = views
-        return out
+
+    def finish_reports(self, docs: Sequence[PreparedReport], setup: AlignSetup,
+                       reference: ReferenceTable | None) -> list[np.ndarray] | None:
+        """Each block prepared and finished on a worker (kept there for the alignment); the client
+        gets each report's template codes and boilerplate starts, and finishes its own copy with them."""
+        if not docs:
+            return boilerplate_positions_empty(setup, reference)
+        shared = self.client.scatter(setup, broadcast=True, hash=False)
+        ref = self.client.scatter(reference, broadcast=True, hash=False) if reference is not None else None
+        self._prepared = [self._submit(prepare_block, block, views, self._lengths, shared, ref)
+                          for block, views in zip(self._blocks, self._views)]
+        marks = [self._submit(block_marks, b) for b in self._prepared]
+        boiler: list[np.ndarray] | None = []
+        k = 0
+        for future in marks:
+            for reasons, starts in future.result():
+                d = docs[k]
+                d.template.reasons = reasons
+                finish_scored(d)
+                if self.known is None:
+                    d.scored_before = None
+                if starts is None:
+                    boiler = None
+                elif boiler is not None:
+                    boiler.append(starts.astype(np.int64))
+                k += 1
+            future.release()
+        # every block is prepared (scattered data must outlive the tasks reading it): the prepared
+        # blocks now hold what the alignment needs
+        for f in [*self._views, *self._blocks]:
+            f.release()
+        self._views, self._blocks = [], []
+        return boiler
 
     def release(self) -> None:
-        """Drop the report blocks and views the last index left on the cluster."""
-        for f in [*self._blocks, *self._views]:
+        """Drop the report blocks, views and prepared blocks the last index left on the cluster."""
+        for f in [*self._blocks, *self._views, *self._prepared]:
             f.release()
-        self._blocks, self._views = [], []
+        self._blocks, self._views, self._prepared = [], [], []
 
     def plan(self, n_docs: int, keys: Sequence[int] | None = None) -> dict[tuple[int, int], list[tuple[int, list[int]]]]:
         """The candidate pairs tiled into tasks: one per (block of reports, block of partners) holding
@@ -269,7 +339,7 @@ class DaskPairs:
                 work.append((r, [p]))
         return dict(sorted(tiles.items()))
 
-    def aligned_pairs(self, docs: Sequence[PreparedReport], views: Sequence[IndexView], setup: AlignSetup,
+    def aligned_pairs(self, docs: Sequence[PreparedReport], setup: AlignSetup,
                       progress: Callable[[int, int], None]) -> list[AlignedPair]:
         from distributed import as_completed
 
@@ -281,16 +351,19 @@ class DaskPairs:
             keys = []
             cand = self.candidates[0]
             for r in np.unique(cand // N).tolist():
-                todo = reuse.split(r, views[r], found)
+                todo = reuse.split(r, self._client_views[r], found)
                 keys += [k for k in cand[(cand // N) == r].tolist() if k % N in todo]
+            self._client_views = []
         tasks = self.plan(N, keys)
-        if not tasks:
-            self.release()
-            return ordered_pairs(found)
-        shared_setup = self.client.scatter(setup, broadcast=True)
         uses: Counter[int] = Counter(b for tile in tasks for b in set(tile))
-        blocks = {b: self._submit(prepare_block, self._blocks[b], self._views[b], self._length, shared_setup)
-                  for b in sorted(uses)}
+        for b, future in enumerate(self._prepared):   # blocks no tile needs leave the cluster now
+            if uses[b] == 0:
+                future.release()
+        blocks = {b: self._prepared[b] for b in sorted(uses)}
+        self._prepared = []
+        if not tasks:
+            return ordered_pairs(found)
+        shared_setup = self.client.scatter(setup, broadcast=True, hash=False)
         tiles = {self._submit(align_tile, work, shared_setup, *[blocks[b] for b in sorted(set(tile))]): tile
                  for tile, work in tasks.items()}
         for done, future in enumerate(as_completed(list(tiles)), 1):
@@ -307,6 +380,13 @@ class DaskPairs:
             progress(done, len(tasks))
         self.release()
         return ordered_pairs(found)
+
+
+def boilerplate_positions_empty(setup: AlignSetup, reference: ReferenceTable | None) -> list[np.ndarray] | None:
+    """No reports: what :func:`~nlp.comparison.report_measures.boilerplate_positions` gives for none."""
+    from ..comparison.report_measures import boilerplate_counted
+
+    return [] if boilerplate_counted(0, setup.config, reference) else None
 
 
 def _pick(rows: list[Rows], partition: int) -> Rows:
