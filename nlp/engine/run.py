@@ -40,7 +40,8 @@ class EngineConfig:
 
     ``scheduler``: address of a running Dask scheduler (``tcp://HOST:8786``); without it
     ``workers`` local worker processes are started for the run (one thread each) and
-    closed after. ``partition_size``: files per task; ``compare_partitions``: hash partitions of
+    closed after. On the local engine ``workers`` is the number of processes that run the
+    per-report stages (:mod:`nlp.analysis.pool`; None: the available cores, 1: in this process). ``partition_size``: files per task; ``compare_partitions``: hash partitions of
     compare's n-gram shuffle (:mod:`.sharded`; None: one per 128 reports).
     """
 
@@ -56,8 +57,8 @@ class EngineConfig:
     def __post_init__(self) -> None:
         if self.kind not in ENGINES:
             raise XxgkError(f"unknown engine {self.kind!r}; known: {', '.join(ENGINES)}")
-        if self.kind == "local" and (self.scheduler or self.workers):
-            raise XxgkError("--scheduler and --workers need --engine dask")
+        if self.kind == "local" and self.scheduler:
+            raise XxgkError("--scheduler needs --engine dask")
         if self.scheduler and self.workers:
             raise XxgkError("give either --scheduler (a running cluster) or --workers (start one here), not both")
         if self.workers is not None and self.workers < 1:
@@ -161,7 +162,7 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
     from ..batch import expand_inputs
 
     if config.kind == "local":
-        return analyze_files(paths, out_dir, **options)
+        return analyze_files(paths, out_dir, jobs=config.workers, **options)
     if options.get("use_cache") is False:
         raise XxgkError("--engine dask keeps the per-report results in OUT/.cache: drop --no-cache")
     files, _ = expand_inputs(paths)
