@@ -82,8 +82,7 @@ def main() -> None:
     timed(brief, "render_brief", "out: brief.html")
     load0 = os.getloadavg()
     t0, c0, k0 = time.perf_counter(), time.process_time(), children_cpu()
-    options = {} if a.jobs is None else {"jobs": a.jobs}
-    result = engine_analyze([corpus], out, EngineConfig(), force=True, **options)
+    result = engine_analyze([corpus], out, EngineConfig(workers=a.jobs), force=True)
     wall, cpu, kids = time.perf_counter() - t0, time.process_time() - c0, children_cpu() - k0
     n = len(result.analyses)
     rec = {"bench": "stage-times", "reports": n, "jobs": a.jobs, "wall_s": round(wall, 1), "cpu_s_self": round(cpu, 1),
