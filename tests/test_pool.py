@@ -73,3 +73,32 @@ def test_cli_workers_option_on_the_local_engine(tmp_path):
     assert "2 reports (0 unchanged, from cache)" in res.output
     bad = CliRunner().invoke(app, ["analyze", *files, "--out", str(tmp_path / "b"), "--workers", "0"])
     assert bad.exit_code == 2 and "at least 1" in bad.output
+
+
+def _boom(x: int) -> int:
+    raise ValueError(f"bad {x}")
+
+
+def _die() -> None:
+    import os
+
+    os._exit(3)
+
+
+@pytest.mark.parametrize("inline", [False, True])
+def test_forked_call_returns_or_raises_what_the_function_does(inline):
+    from nlp.analysis.pool import ForkedCall
+
+    seen: list[int] = []
+    call = ForkedCall(lambda xs, k=1: [x * k for x in xs] + [len(seen)], [1, 2], inline=inline, k=3)
+    seen.append(1)      # after the fork: the child saw the data as it was when the call started
+    assert call.result() == [3, 6, 1 if inline else 0]
+    with pytest.raises(ValueError, match="bad 7"):
+        ForkedCall(_boom, 7, inline=inline).result()
+
+
+def test_forked_call_whose_child_dies_is_an_error():
+    from nlp.analysis.pool import ForkedCall
+
+    with pytest.raises(XxgkError, match="sent no result"):
+        ForkedCall(_die).result()

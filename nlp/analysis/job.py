@@ -14,7 +14,7 @@ from ..ingest.limits import IngestLimits, read_limits
 from .cache import ReportCache, cache_key
 from .model import AnalyzeResult, ReportAnalysis, StageStatus
 from .outputs import write_outputs
-from .pool import analyse_in_pool, worker_count
+from .pool import ForkedCall, analyse_in_pool, worker_count
 from .progress import Progress
 from .runset import MANIFEST, RunLock, recover
 from ..panel import canonical_reports, panel_of, screen_reports
@@ -79,6 +79,14 @@ def _analyse_batch(paths: Sequence[Path], funcs: dict[str, Callable[..., Any]], 
     return [r for r in results if r is not None]
 
 
+def _compare(compare: Callable[..., Any], reports: list[Any], analyses: list[ReportAnalysis], options: dict[str, Any],
+             progress: Callable[[str, int, int], None]) -> Any:
+    """The compare stage over the canonical reports, with the options the batch jobs pass (themes, reference)."""
+    from ..comparison.inputs import caller_options
+
+    return compare(reports, progress=progress, **{**caller_options(analyses), **options})
+
+
 def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str], *,
             progress: bool | Callable[[str, int, int], None] = False, use_cache: bool = True,
             stages: Sequence[str] | None = None, compare_options: dict[str, Any] | None = None,
@@ -141,6 +149,13 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
         failures += not_reports
         canonical = canonical_reports([a.report for a in analyses], aliases)   # agencies grouped for checks/compare
         by_id = {r.id: r for r in canonical}
+        comparing = None
+        if "compare" in funcs and analyses:
+            # with local worker processes, compare runs in a forked child beside checks and briefings (it
+            # reads neither); in this process otherwise (and with a pair engine of its own, e.g. Dask's)
+            comparing = ForkedCall(_compare, funcs["compare"], canonical, analyses, dict(compare_options or {}),
+                                   lambda s, d, t: tick(f"compare: {s}", d, t),
+                                   inline=workers == 1 or "pair_engine" in (compare_options or {}))
 
         findings: list[Any] = []
         if "checks" in funcs and analyses:
@@ -161,12 +176,9 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
                 warnings.append(f"summaries: report briefings without check caveats ({run.failure.reason})")
 
         comparison = None
-        if "compare" in funcs and analyses:
-            from ..comparison.inputs import caller_options
-
+        if comparing is not None:
             with isolate("compare") as run:
-                comparison = funcs["compare"](canonical, progress=lambda s, d, t: tick(f"compare: {s}", d, t),
-                                              **{**caller_options(analyses), **(compare_options or {})})
+                comparison = comparing.result()
             if run.failure:
                 status["compare"] = StageStatus("compare", "skipped", f"failed: {run.failure.reason}")
                 warnings.append(f"compare: {run.failure.reason}")
