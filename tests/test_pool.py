@@ -57,6 +57,8 @@ def test_statuses_merge_as_the_in_process_run_records_them():
 def test_worker_count():
     assert worker_count(None, 100) == available_cores()
     assert worker_count(4, 2) == 2 and worker_count(1, 50) == 1 and worker_count(None, 1) == 1
+    assert worker_count(None, 3) == 1                                   # 3 batches: not worth a second worker
+    assert worker_count(None, 4) == min(available_cores(), 2)
     with pytest.raises(XxgkError, match="at least 1"):
         worker_count(0, 10)
 

@@ -43,12 +43,14 @@ def available_cores() -> int:
 
 
 def worker_count(jobs: int | None, batches: int) -> int:
-    """Worker processes for ``batches`` batches with files to analyse: ``jobs`` (None: the available
-    cores), never more than there are batches; 1 means in this process."""
+    """Worker processes for ``batches`` batches of files: ``jobs``, never more than there are batches
+    (None: the available cores, at most one per two batches, since starting a worker, which imports
+    torch and loads the model, costs about as much as a batch); 1 means in this process."""
     if jobs is not None and jobs < 1:
         raise XxgkError(f"--workers must be at least 1 (got {jobs})")
-    wanted = available_cores() if jobs is None else jobs
-    return max(1, min(wanted, batches))
+    if jobs is None:
+        return max(1, min(available_cores(), batches // 2))
+    return max(1, min(jobs, batches))
 
 
 @dataclass(frozen=True)
