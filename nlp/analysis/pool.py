@@ -7,9 +7,10 @@ together (one model per worker, loaded once) and writes their cache entries. The
 batches back in order and merges the stage statuses and warnings as the in-process run would have
 recorded them, so the result is the in-process result, file for file.
 
-The workers are started fresh (``spawn``: no state, locks or threads copied from the parent) and
-run torch with ``cores // workers`` threads each (``OMP_NUM_THREADS`` when set wins), so the
-processes do not fight over the cores.
+The workers are forked from a fork server (a fresh process that imported the stages, torch and the
+model classes once, :mod:`.preload`: nothing is copied from the parent, no state, locks or threads;
+fresh interpreters where there is no fork server) and run torch with ``cores // workers`` threads
+each (``OMP_NUM_THREADS`` when set wins), so the processes do not fight over the cores.
 """
 from __future__ import annotations
 
@@ -77,9 +78,27 @@ _STAGES: dict[tuple[str, ...] | None, tuple[dict[str, Callable[..., Any]], dict[
 
 
 def _init_worker(threads: int) -> None:
-    """In a new worker, before torch is imported: its share of the cores."""
+    """In a new worker: its share of the cores for torch (``OMP_NUM_THREADS`` when set wins)."""
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
     os.environ.setdefault("MKL_NUM_THREADS", os.environ["OMP_NUM_THREADS"])
+    if "torch" in sys.modules:   # imported by the fork server (preload): the variables came too late
+        import torch
+
+        try:
+            torch.set_num_threads(max(1, int(os.environ["OMP_NUM_THREADS"])))
+        except ValueError:
+            torch.set_num_threads(threads)
+
+
+def _context(summaries: bool) -> multiprocessing.context.BaseContext:
+    """Where workers come from: a fork server that imported the stages (and torch, for the summaries)
+    once, where the system has one; else fresh interpreters."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["nlp.analysis.preload"] if summaries else ["nlp.structure", "nlp.tables",
+                                                                                "nlp.themes"])
+    return context
 
 
 def _run_batch(job: _Job, todo: list[tuple[int, str, str]]) -> _Outcome:
@@ -120,7 +139,7 @@ def analyse_in_pool(batches: Sequence[Sequence[Path]], funcs: dict[str, Callable
     job = _Job(tuple(stages) if stages is not None else None, dict(summary_options), str(cache.dir), cache.fingerprint,
                limits)
     threads = max(1, available_cores() // workers)
-    context = multiprocessing.get_context("spawn")
+    context = _context("summaries" in funcs)
     looked_up = []
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(threads,)) as pool:
         try:
@@ -141,6 +160,19 @@ def analyse_in_pool(batches: Sequence[Sequence[Path]], funcs: dict[str, Callable
             raise XxgkError(f"a worker process died ({e}); out of memory? rerun with --workers 1") from None
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+            _stop_fork_server(context)
+
+
+def _stop_fork_server(context: multiprocessing.context.BaseContext) -> None:
+    """Stop the fork server with the run and wait for it, so that its CPU time and its workers' count
+    as this process's children (``getrusage``, ``time``) and nothing outlives the run."""
+    if context.get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if callable(stop):
+        stop()
 
 
 class ForkedCall:
