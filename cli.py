@@ -179,6 +179,8 @@ def store_add(paths: list[Path] = typer.Argument(..., help="report files or dire
     """Analyse the new or changed files and add them; checks and compare are brought up to date."""
     from nlp.store import CorpusStore
 
+    if engine == "local" and workers is not None:
+        raise XxgkError("store add: --workers needs --engine dask (the store analyses in this process otherwise)")
     options = summary_options(device, batch_size)
     with CorpusStore(db) as store:
         r = store.add(paths, engine=engine_config(engine, scheduler, workers), stages=stage_list(stages), progress=True,

@@ -7,8 +7,8 @@
 
 ``analyze``: the real command (``python3 -m cli analyze GEN -o OUT --force`` into a fresh OUT,
 all stages unless ``--stages``; ``--root``: another checkout, e.g. the code before) in a child process, in-process and with ``--engine dask --workers W``;
-wall time, CPU time of the whole process tree (client and workers), reports/s, reports per CPU-second
-and peak RSS of the largest process. On a shared machine the CPU figures are the ones to compare.
+wall time, CPU time of the whole process tree (client and workers), reports/s, reports per CPU-second,
+peak RSS of the largest process and the load average before and after (1, 5, 15 minutes). On a shared machine the CPU figures are the ones to compare.
 
 ``summaries``: the summaries stage alone (``nlp.summaries.summarize_many``, levels part and
 section) on parsed reports, per device and batch size: reports/s, units/s and generated
@@ -93,9 +93,11 @@ def children_cpu() -> float:
 # ------------------------------------------------------------------ analyze (the CLI, cold)
 
 def analyze_run(corpus: Path, out: Path, mode: str, workers: int, device: str, batch_size: int,
-                stages: str | None, timeout: float | None, root: Path = ROOT, plain: bool = False) -> dict:
+                stages: str | None, timeout: float | None, root: Path = ROOT, plain: bool = False,
+                local_workers: int | None = None) -> dict:
     """One cold run (a fresh output folder, so nothing comes from the cache) of ``root``'s CLI;
-    ``plain``: without --device/--batch-size (a checkout from before they existed)."""
+    ``plain``: without --device/--batch-size (a checkout from before they existed); ``local_workers``:
+    ``--workers`` of the in-process run (None: the command's default, the available cores)."""
     cmd = [sys.executable, "-m", "cli", "analyze", str(corpus), "-o", str(out), "--force"]
     if not plain:
         cmd += ["--device", device, "--batch-size", str(batch_size)]
@@ -103,7 +105,10 @@ def analyze_run(corpus: Path, out: Path, mode: str, workers: int, device: str, b
         cmd += ["--stages", stages]
     if mode == "dask":
         cmd += ["--engine", "dask", "--workers", str(workers)]
+    elif local_workers is not None:
+        cmd += ["--workers", str(local_workers)]
     shutil.rmtree(out, ignore_errors=True)
+    load0 = os.getloadavg()
     c0, t0 = children_cpu(), time.perf_counter()
     try:
         proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=timeout, check=False)
@@ -112,11 +117,13 @@ def analyze_run(corpus: Path, out: Path, mode: str, workers: int, device: str, b
     wall, cpu = time.perf_counter() - t0, children_cpu() - c0
     summary = next((ln for ln in proc.stdout.splitlines() if " reports (" in ln), "")
     n = int(summary.split()[0]) if summary else 0
-    res = {"bench": "analyze", "code": str(root), "mode": mode, "workers": workers if mode == "dask" else 1,
+    res = {"bench": "analyze", "code": str(root), "mode": mode,
+           "workers": workers if mode == "dask" else (local_workers or "default"),
            "device": device if not plain else "-", "batch_size": batch_size if not plain else "-", "stages": stages or "all", "reports": n, "wall_s": round(wall, 1),
            "cpu_s": round(cpu, 1), "reports_per_s": round(n / wall, 2) if wall else None,
            "reports_per_cpu_s": round(n / cpu, 2) if cpu else None,
-           "peak_rss_mb_largest_process": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)}
+           "peak_rss_mb_largest_process": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+           "load_before": [round(x, 2) for x in load0], "load_after": [round(x, 2) for x in os.getloadavg()]}
     if proc.returncode != 0 or not n:
         res["error"] = (proc.stderr or proc.stdout)[-1500:]
     return res
@@ -128,7 +135,7 @@ def bench_analyze(a: argparse.Namespace, work: Path, sink: Path | None) -> None:
           **json.loads((work / f"generated-{a.n}.json").read_text())}, sink)
     for mode in a.modes.split(","):
         emit(analyze_run(corpus, work / f"out-{mode}", mode, a.workers, a.device, a.batch_size, a.stages, a.timeout,
-                         a.root, a.plain), sink)
+                         a.root, a.plain, a.local_workers), sink)
 
 
 # ------------------------------------------------------------------ the summaries stage alone
@@ -223,7 +230,9 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=200, help="generated reports")
     ap.add_argument("--corpus", default="demo", help="summaries: 'demo' or a number of generated reports")
     ap.add_argument("--modes", default="in-process,dask", help="analyze: in-process, dask or both")
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--workers", type=int, default=2, help="Dask workers of the dask mode")
+    ap.add_argument("--local-workers", type=int, default=None,
+                    help="analyze: --workers of the in-process mode (default: the command's, the available cores)")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--devices", default="cpu", help="summaries: devices to compare (first = reference)")
     ap.add_argument("--batch-size", type=int, default=64)

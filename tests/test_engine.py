@@ -129,13 +129,14 @@ def test_cli_analyze_on_the_cluster(cluster, tmp_path):
     assert runner.invoke(app, [*args, "--out", str(tmp_path / "local")]).exit_code == 0
     for name in ("reports.jsonl", "cells.csv", "findings.csv"):
         assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
-    bad = runner.invoke(app, [*args, "--out", str(tmp_path / "bad"), "--workers", "2"])
-    assert bad.exit_code == 2 and "need --engine dask" in bad.output
+    bad = runner.invoke(app, [*args, "--out", str(tmp_path / "bad"), "--scheduler", address])
+    assert bad.exit_code == 2 and "needs --engine dask" in bad.output
 
 
 def test_engine_options_are_checked():
-    with pytest.raises(XxgkError, match="need --engine dask"):
-        EngineConfig("local", workers=2)
+    with pytest.raises(XxgkError, match="needs --engine dask"):
+        EngineConfig("local", scheduler="tcp://127.0.0.1:1")
+    assert EngineConfig("local", workers=2).workers == 2      # the local engine's worker processes (nlp.analysis.pool)
     with pytest.raises(XxgkError, match="not both"):
         EngineConfig("dask", scheduler="tcp://127.0.0.1:1", workers=2)
     with pytest.raises(XxgkError, match="unknown engine"):

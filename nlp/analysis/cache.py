@@ -32,7 +32,7 @@ class CacheEntryError(ValueError):
     """A cache entry that does not have the shape the stages write."""
 
 
-def fingerprint() -> str:
+def code_fingerprint() -> str:
     """A hash of the cached stages' code, data and model cards: a cached result is reused only under the same one."""
     h = hashlib.sha256(f"cache-{CACHE_VERSION}".encode())
     root = Path(__file__).resolve().parents[1]
@@ -103,10 +103,10 @@ def analysis_from_entry(path: Path, entry: Any, funcs: dict[str, Callable[..., A
 class ReportCache:
     """The cache folder of one output folder (``OUT/.cache``)."""
 
-    def __init__(self, out_dir: Path, enabled_read: bool = True):
+    def __init__(self, out_dir: Path, enabled_read: bool = True, fingerprint: str | None = None):
         self.dir = out_dir / CACHE_DIR
         self.read_enabled = enabled_read
-        self.fingerprint = fingerprint()
+        self.fingerprint = fingerprint or code_fingerprint()
         self.healed: list[str] = []
 
     def check(self) -> None:

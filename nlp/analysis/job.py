@@ -14,6 +14,7 @@ from ..ingest.limits import IngestLimits, read_limits
 from .cache import ReportCache, cache_key
 from .model import AnalyzeResult, ReportAnalysis, StageStatus
 from .outputs import write_outputs
+from .pool import ForkedCall, analyse_in_pool, worker_count
 from .progress import Progress
 from .runset import MANIFEST, RunLock, recover
 from ..panel import canonical_reports, panel_of, screen_reports
@@ -24,13 +25,10 @@ from .stages import Parsed, brief_report_summaries, load_stages, parse_and_table
 FILES_PER_BATCH = 32
 
 
-def _analyse_batch(paths: Sequence[Path], funcs: dict[str, Callable[..., Any]], status: dict[str, StageStatus],
-                   warnings: list[str], summary_options: dict[str, Any], cache: ReportCache,
-                   limits: IngestLimits) -> list[ReportAnalysis | Failure]:
-    """Input files, in order: each from the cache when unchanged, else parsed and its tables read (under
-    the per-file time and memory guard, :func:`nlp.guard.run_guarded_each`), run through the other
-    per-report stages together (:func:`run_report_stages`), then cached; a file that cannot be read is
-    a :class:`Failure`."""
+def lookup_batch(paths: Sequence[Path], funcs: dict[str, Callable[..., Any]], cache: ReportCache
+                 ) -> tuple[list[ReportAnalysis | Failure | None], list[tuple[int, Path, str]]]:
+    """Each input file from the cache when unchanged (else None), a :class:`Failure` when it cannot be
+    read; and the files still to analyse as (index, path, cache key)."""
     results: list[ReportAnalysis | Failure | None] = [None] * len(paths)
     todo: list[tuple[int, Path, str]] = []
     for i, path in enumerate(paths):
@@ -45,26 +43,55 @@ def _analyse_batch(paths: Sequence[Path], funcs: dict[str, Callable[..., Any]], 
             results[i] = a
         else:
             todo.append((i, path, key))
+    return results, todo
+
+
+def analyse_todo(todo: Sequence[tuple[int, Path, str]], funcs: dict[str, Callable[..., Any]],
+                 status: dict[str, StageStatus], warnings: list[str], summary_options: dict[str, Any],
+                 cache: ReportCache, limits: IngestLimits) -> list[tuple[int, ReportAnalysis | Failure]]:
+    """Files not in the cache, (index, path, key): each parsed and its tables read (under the per-file time
+    and memory guard, :func:`nlp.guard.run_guarded_each`), run through the other per-report stages
+    together (:func:`run_report_stages`), then cached; a file that cannot be read is a :class:`Failure`.
+    Returns (index, result) per file, in order."""
     outcomes = run_guarded_each(parse_and_tables, [(path, funcs["parse"], funcs.get("tables")) for _, path, _ in todo],
                                 [str(path) for _, path, _ in todo], timeout=limits.file_timeout, memory=limits.file_memory)
+    done: list[tuple[int, ReportAnalysis | Failure]] = []
     parsed: list[tuple[int, Path, str, Parsed]] = []
     for (i, path, key), outcome in zip(todo, outcomes):
         if isinstance(outcome, ReportReadError):
-            results[i] = Failure(str(path), outcome.reason)
+            done.append((i, Failure(str(path), outcome.reason)))
         else:
             parsed.append((i, path, key, outcome))
     analysed = run_report_stages([(path, p) for _, path, _, p in parsed], funcs, status, warnings, summary_options)
     for (i, _, key, _), (a, entry) in zip(parsed, analysed):
         cache.put(key, entry)
-        results[i] = a
+        done.append((i, a))
+    return sorted(done, key=lambda d: d[0])
+
+
+def _analyse_batch(paths: Sequence[Path], funcs: dict[str, Callable[..., Any]], status: dict[str, StageStatus],
+                   warnings: list[str], summary_options: dict[str, Any], cache: ReportCache,
+                   limits: IngestLimits) -> list[ReportAnalysis | Failure]:
+    """Input files, in order: each from the cache when unchanged, else analysed (:func:`analyse_todo`)."""
+    results, todo = lookup_batch(paths, funcs, cache)
+    for i, r in analyse_todo(todo, funcs, status, warnings, summary_options, cache, limits):
+        results[i] = r
     return [r for r in results if r is not None]
+
+
+def _compare(compare: Callable[..., Any], reports: list[Any], analyses: list[ReportAnalysis], options: dict[str, Any],
+             progress: Callable[[str, int, int], None]) -> Any:
+    """The compare stage over the canonical reports, with the options the batch jobs pass (themes, reference)."""
+    from ..comparison.inputs import caller_options
+
+    return compare(reports, progress=progress, **{**caller_options(analyses), **options})
 
 
 def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str], *,
             progress: bool | Callable[[str, int, int], None] = False, use_cache: bool = True,
             stages: Sequence[str] | None = None, compare_options: dict[str, Any] | None = None,
             summary_options: dict[str, Any] | None = None, write: bool = True, force: bool = False,
-            aliases: dict[str, str] | None = None) -> AnalyzeResult:
+            aliases: dict[str, str] | None = None, jobs: int | None = 1) -> AnalyzeResult:
     """Run every requested stage on the reports under ``paths`` and publish the outputs into ``out_dir``.
 
     ``progress``: True for a progress bar on stderr, or a callback ``(stage, done, total)``.
@@ -72,7 +99,9 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
     refresh its entry). ``stages``: restrict to these stage names (parse always runs). ``force``:
     write into a folder that holds other files, and keep files with no annual-report signals (else
     they are listed as failures and left out). ``aliases``: agency ``alias → canonical`` names
-    (``nlp.panel.read_aliases``). Bad files are listed in ``AnalyzeResult.failures``
+    (``nlp.panel.read_aliases``). ``jobs``: worker processes for the per-report stages (:mod:`.pool`;
+    None: the available cores; never more than there are batches of :data:`FILES_PER_BATCH` files;
+    1: in this process); the outputs are the same. Bad files are listed in ``AnalyzeResult.failures``
     and files with the same content in ``duplicates``; the batch goes on. The outputs are switched
     in as one set at the end (:mod:`.runset`); a run in which no report could be read keeps the
     previous run's outputs. Runs into one ``out_dir`` take turns.
@@ -102,20 +131,31 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
         warnings += [f"inputs: {d.line()}" for d in duplicates]
         analyses: list[ReportAnalysis] = []
         hits = 0
-        for k in range(0, len(unique), FILES_PER_BATCH):
-            for r in _analyse_batch(unique[k:k + FILES_PER_BATCH], funcs, status, warnings, summary_options, cache,
-                                    limits):
+        batches = [unique[k:k + FILES_PER_BATCH] for k in range(0, len(unique), FILES_PER_BATCH)]
+        workers = worker_count(jobs, len(batches))
+        per_batch = (_analyse_batch(b, funcs, status, warnings, summary_options, cache, limits) for b in batches) \
+            if workers == 1 else analyse_in_pool(batches, funcs, status, warnings, summary_options, cache, limits,
+                                                 stages, workers)
+        for k, batch in enumerate(per_batch):
+            for r in batch:
                 if isinstance(r, Failure):
                     failures.append(r)
                 else:
                     hits += r.cached
                     analyses.append(r)
-            tick("reports", min(k + FILES_PER_BATCH, len(unique)), len(unique))
+            tick("reports", min((k + 1) * FILES_PER_BATCH, len(unique)), len(unique))
         warnings += cache.healed
         analyses, not_reports = screen_reports(analyses, force)
         failures += not_reports
         canonical = canonical_reports([a.report for a in analyses], aliases)   # agencies grouped for checks/compare
         by_id = {r.id: r for r in canonical}
+        comparing = None
+        if "compare" in funcs and analyses:
+            # with local worker processes, compare runs in a forked child beside checks and briefings (it
+            # reads neither); in this process otherwise (and with a pair engine of its own, e.g. Dask's)
+            comparing = ForkedCall(_compare, funcs["compare"], canonical, analyses, dict(compare_options or {}),
+                                   lambda s, d, t: tick(f"compare: {s}", d, t),
+                                   inline=workers == 1 or "pair_engine" in (compare_options or {}))
 
         findings: list[Any] = []
         if "checks" in funcs and analyses:
@@ -136,12 +176,9 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
                 warnings.append(f"summaries: report briefings without check caveats ({run.failure.reason})")
 
         comparison = None
-        if "compare" in funcs and analyses:
-            from ..comparison.inputs import caller_options
-
+        if comparing is not None:
             with isolate("compare") as run:
-                comparison = funcs["compare"](canonical, progress=lambda s, d, t: tick(f"compare: {s}", d, t),
-                                              **{**caller_options(analyses), **(compare_options or {})})
+                comparison = comparing.result()
             if run.failure:
                 status["compare"] = StageStatus("compare", "skipped", f"failed: {run.failure.reason}")
                 warnings.append(f"compare: {run.failure.reason}")

@@ -85,7 +85,9 @@ FORCE = typer.Option(False, "--force", help="overwrite an existing output file o
 
 ENGINE_OPTION = typer.Option("local", "--engine", help="where the per-report stages run: local (this process) or dask")
 SCHEDULER_OPTION = typer.Option(None, "--scheduler", help="with --engine dask: a running scheduler, e.g. tcp://HOST:8786")
-WORKERS_OPTION = typer.Option(None, "--workers", help="with --engine dask and no --scheduler: start N local workers")
+WORKERS_OPTION = typer.Option(None, "--workers", help="with --engine dask and no --scheduler: start N local Dask workers; "
+                              "on the local engine (analyze): N processes for the per-report stages (default: the "
+                              "available cores; 1: in this process)")
 
 
 def engine_config(engine: str, scheduler: Optional[str], workers: Optional[int]):

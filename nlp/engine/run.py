@@ -18,6 +18,7 @@ Dask is imported only when the Dask engine is used.
 """
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 import uuid
@@ -40,15 +41,19 @@ class EngineConfig:
 
     ``scheduler``: address of a running Dask scheduler (``tcp://HOST:8786``); without it
     ``workers`` local worker processes are started for the run (one thread each) and
-    closed after. ``partition_size``: files per task; ``compare_partitions``: hash partitions of
-    compare's n-gram shuffle (:mod:`.sharded`; None: one per 128 reports).
+    closed after. On the local engine ``workers`` is the number of processes that run the
+    per-report stages (:mod:`nlp.analysis.pool`; None: the available cores, 1: in this process).
+    ``partition_size``: files per Dask task at most (a task's summaries are generated in one go,
+    so larger tasks batch better; fewer files than workers × size are spread over every worker);
+    ``compare_partitions``: hash partitions of compare's n-gram shuffle (:mod:`.sharded`; None:
+    one per 128 reports).
     """
 
     kind: str = "local"
     scheduler: str | None = None
     workers: int | None = None
     threads_per_worker: int = 1
-    partition_size: int = 8
+    partition_size: int = 32
     retries: int = 2
     connect_timeout: float = 20.0
     compare_partitions: int | None = None
@@ -56,8 +61,8 @@ class EngineConfig:
     def __post_init__(self) -> None:
         if self.kind not in ENGINES:
             raise XxgkError(f"unknown engine {self.kind!r}; known: {', '.join(ENGINES)}")
-        if self.kind == "local" and (self.scheduler or self.workers):
-            raise XxgkError("--scheduler and --workers need --engine dask")
+        if self.kind == "local" and self.scheduler:
+            raise XxgkError("--scheduler needs --engine dask")
         if self.scheduler and self.workers:
             raise XxgkError("give either --scheduler (a running cluster) or --workers (start one here), not both")
         if self.workers is not None and self.workers < 1:
@@ -129,9 +134,11 @@ def run_report_stages(files: Sequence[Path], cache_dir: Path, config: EngineConf
     written = 0
     run = uuid.uuid4().hex[:12]  # task keys unique to this run: a scheduler never hands back another run's result
     try:
+        threads = sum(client.nthreads().values()) or config.workers or 1
+        size = max(1, min(config.partition_size, math.ceil(len(files) / threads)))
         futures = [client.submit(analyse_partition, [str(f) for f in part], wanted, options, pure=False,
                                  retries=config.retries, key=f"xxgk-partition-{run}-{k}")
-                   for k, part in enumerate(partitions(list(files), config.partition_size))]
+                   for k, part in enumerate(partitions(list(files), size))]
         for future in as_completed(futures):
             for name, body in future.result():
                 _write_entry(cache_dir, name, body)
@@ -161,7 +168,7 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
     from ..batch import expand_inputs
 
     if config.kind == "local":
-        return analyze_files(paths, out_dir, **options)
+        return analyze_files(paths, out_dir, jobs=config.workers, **options)
     if options.get("use_cache") is False:
         raise XxgkError("--engine dask keeps the per-report results in OUT/.cache: drop --no-cache")
     files, _ = expand_inputs(paths)

@@ -10,9 +10,7 @@ temporary name and renamed, so a reader never sees half a file.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -272,63 +270,26 @@ def _write_parquet(path: Path, rows: Sequence[dict[str, Any]]) -> Path:
     return _atomic(path, lambda p: pq.write_table(table, p))
 
 
-def _sheet(wb: Any, title: str, rows: Sequence[dict[str, Any]], fields: Sequence[tuple[str, str]],
-           percent: Iterable[str] = ()) -> None:
-    """One sheet, streamed (write-only mode): bold Chinese header, frozen first row, text never a formula."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    ws = wb.create_sheet(title)
-    ws.freeze_panes = "A2"
-    for i, (_, zh) in enumerate(fields, 1):
-        ws.column_dimensions[get_column_letter(i)].width = max(8, min(40, 2 * len(zh) + 4))
-    bold = Font(bold=True)
-    header = []
-    for _, zh in fields:
-        c = WriteOnlyCell(ws, zh)
-        c.font = bold
-        header.append(c)
-    ws.append(header)
-    pct = set(percent)
-    for r in rows:
-        line = []
-        for k, _ in fields:
-            c = WriteOnlyCell(ws, _display(r.get(k)))
-            if isinstance(c.value, str) and c.value.startswith("="):
-                c.data_type = "s"      # text, never a formula
-            elif k in pct and isinstance(c.value, float):
-                c.number_format = "0.0%"
-            line.append(c)
-        ws.append(line)
-
-
 def _write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[dict[str, Any]], Sequence[tuple[str, str]], Iterable[str]]]) -> Path:
-    from openpyxl import Workbook
+    """Sheets streamed by the lean writer (:mod:`.xlsx`): bold Chinese header, frozen first row, text never a formula."""
+    from .xlsx import XlsxSheet, write_xlsx
 
-    wb = Workbook(write_only=True)
-    wb.properties.creator = "xxgk"
-    wb.properties.created = wb.properties.modified = _FIXED_TIME
-    for title, rows, fields, percent in sheets:
-        _sheet(wb, title, rows, fields, percent)
-    buf = io.BytesIO()
-    wb.save(buf)
-    body = _fixed_zip_times(buf.getvalue())
-    return _atomic(path, lambda p: p.write_bytes(body))
+    def rows(records: Sequence[dict[str, Any]], keys: list[str]) -> Iterable[list[Any]]:
+        return ([_display(r.get(k)) for k in keys] for r in records)
 
+    book = []
+    for title, records, fields, percent in sheets:
+        keys = [k for k, _ in fields]
+        pct = set(percent)
+        book.append(XlsxSheet(title, [zh for _, zh in fields], rows(records, keys),
+                              [max(8, min(40, 2 * len(zh) + 4)) for _, zh in fields],
+                              frozenset(i for i, k in enumerate(keys) if k in pct), len(records)))
 
-def _fixed_zip_times(data: bytes) -> bytes:
-    """The same zip with every entry dated 1980-01-01 (and no save-time stamp), so a re-run gives identical bytes."""
-    import zipfile
+    def write(p: Path) -> None:
+        with p.open("wb") as f:
+            write_xlsx(f, book, created=_FIXED_TIME)
 
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + _FIXED_TIME.isoformat().encode() + b"Z", body)
-            dst.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), body, zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+    return _atomic(path, write)
 
 
 def metric_rows(metrics: MetricDictionary) -> list[dict[str, Any]]:

@@ -1,0 +1,106 @@
+"""analyze's per-report stages in worker processes (nlp.analysis.pool): the outputs of the in-process run."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from corpora import DEMO_DIR
+from nlp.analysis import StageStatus, analyze
+from nlp.analysis.pool import available_cores, merge_status, worker_count
+from nlp.errors import XxgkError
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_workers_give_the_in_process_outputs(tmp_path, monkeypatch):
+    import nlp.analysis.job as job
+
+    corpus = tmp_path / "in"
+    shutil.copytree(DEMO_DIR, corpus)
+    (corpus / "zz-broken.docx").write_bytes(b"PK\x03\x04 not a docx")   # fails in its worker, listed all the same
+    monkeypatch.setattr(job, "FILES_PER_BATCH", 4)                     # 13 files: 4 batches over 2 workers
+    one = analyze([corpus], tmp_path / "one", jobs=1)
+    two = analyze([corpus], tmp_path / "two", jobs=2)
+    assert len(two.analyses) == 12 and two.cache_hits == 0
+    assert [f.to_dict() for f in two.failures] == [f.to_dict() for f in one.failures]
+    assert [f.path for f in two.failures] == [str(corpus / "zz-broken.docx")]
+    assert {k: v.to_dict() for k, v in two.stages.items()} == {k: v.to_dict() for k, v in one.stages.items()}
+    assert two.warnings == one.warnings
+    assert all(s.status == "ok" for k, s in two.stages.items())
+    ours, theirs = _files(tmp_path / "two"), _files(tmp_path / "one")
+    assert ours.keys() == theirs.keys() and any(k.startswith(".cache/") for k in ours)
+    assert [k for k in ours if ours[k] != theirs[k]] == []             # every output and cache entry, byte for byte
+    # a second run finds every file in the cache the workers wrote
+    again = analyze([corpus], tmp_path / "two", jobs=2)
+    assert again.cache_hits == 12
+
+
+def test_statuses_merge_as_the_in_process_run_records_them():
+    status = {"themes": StageStatus("themes"), "summaries": StageStatus("summaries"),
+              "compare": StageStatus("compare", "skipped", "not requested")}
+    merge_status(status, {"themes": StageStatus("themes", "partial", "failed on some reports (see warnings)"),
+                          "summaries": StageStatus("summaries"), "compare": StageStatus("compare")})
+    assert status["themes"].status == "partial" and status["summaries"].status == "ok"
+    assert status["compare"].message == "not requested"
+    merge_status(status, {"themes": StageStatus("themes"),
+                          "summaries": StageStatus("summaries", "skipped", "model not available: x")})
+    assert status["themes"].status == "partial"                      # a later clean batch does not undo it
+    assert status["summaries"].message == "model not available: x"
+    merge_status(status, {"summaries": StageStatus("summaries", "partial", "failed on some reports (see warnings)")})
+    assert status["summaries"].status == "skipped"                   # skipped stays skipped
+
+
+def test_worker_count():
+    assert worker_count(None, 100) == available_cores()
+    assert worker_count(4, 2) == 2 and worker_count(1, 50) == 1 and worker_count(None, 1) == 1
+    assert worker_count(None, 3) == 1                                   # 3 batches: not worth a second worker
+    assert worker_count(None, 4) == min(available_cores(), 2)
+    with pytest.raises(XxgkError, match="at least 1"):
+        worker_count(0, 10)
+
+
+def test_cli_workers_option_on_the_local_engine(tmp_path):
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    files = [str(p) for p in sorted(DEMO_DIR.iterdir()) if p.suffix in (".txt", ".md")][:2]
+    res = CliRunner().invoke(app, ["analyze", *files, "--stages", "parse,tables", "--out", str(tmp_path / "o"),
+                                   "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    assert "2 reports (0 unchanged, from cache)" in res.output
+    bad = CliRunner().invoke(app, ["analyze", *files, "--out", str(tmp_path / "b"), "--workers", "0"])
+    assert bad.exit_code == 2 and "at least 1" in bad.output
+
+
+def _boom(x: int) -> int:
+    raise ValueError(f"bad {x}")
+
+
+def _die() -> None:
+    import os
+
+    os._exit(3)
+
+
+@pytest.mark.parametrize("inline", [False, True])
+def test_forked_call_returns_or_raises_what_the_function_does(inline):
+    from nlp.analysis.pool import ForkedCall
+
+    seen: list[int] = []
+    call = ForkedCall(lambda xs, k=1: [x * k for x in xs] + [len(seen)], [1, 2], inline=inline, k=3)
+    seen.append(1)      # after the fork: the child saw the data as it was when the call started
+    assert call.result() == [3, 6, 1 if inline else 0]
+    with pytest.raises(ValueError, match="bad 7"):
+        ForkedCall(_boom, 7, inline=inline).result()
+
+
+def test_forked_call_whose_child_dies_is_an_error():
+    from nlp.analysis.pool import ForkedCall
+
+    with pytest.raises(XxgkError, match="sent no result"):
+        ForkedCall(_die).result()
