@@ -70,7 +70,6 @@ def test_estimator_plan_gate_turns_plans_to_improvements_and_pickles():
     assert off.plan_ is None and on.plan_ is not None
     k = list(on.classes_).index("improvements")
     assert on.predict_proba(probe)[0, k] > off.predict_proba(probe)[0, k]
-    assert on.predict(probe) == ["improvements"]
     done_probe = ["本年度组织开展业务培训一期，培训干部五十人次。"]
     assert on.predict_proba(done_probe)[0, k] < off.predict_proba(done_probe)[0, k]
     again = pickle.loads(pickle.dumps(on))
