@@ -48,13 +48,13 @@ def test_plan_model_needs_both_sides():
 def test_gate_shifts_only_the_improvements_column():
     classes = ["improvements", "training"]
     probs = np.array([[0.4, 0.6], [0.4, 0.6]])
-    out = gate(probs, classes, np.array([1.0, 0.0]), 2.0)
+    out = gate(probs, classes, np.array([1.0, -1.0]), 2.0)
     assert np.allclose(out.sum(axis=1), 1.0)
     assert out[0, 0] == pytest.approx(0.4 * np.e ** 2 / (0.4 * np.e ** 2 + 0.6))
     assert out[1, 0] == pytest.approx(0.4 * np.e ** -2 / (0.4 * np.e ** -2 + 0.6))
-    assert np.array_equal(gate(probs, classes, np.array([1.0, 0.0]), 0.0), probs)
-    assert np.array_equal(gate(probs, ["problems", "training"], np.array([1.0, 0.0]), 2.0), probs)
-    assert np.allclose(gate(probs, classes, np.array([0.5, 0.5]), 3.0), probs)   # an undecided score: no shift
+    assert np.array_equal(gate(probs, classes, np.array([1.0, -1.0]), 0.0), probs)
+    assert np.array_equal(gate(probs, ["problems", "training"], np.array([1.0, -1.0]), 2.0), probs)
+    assert np.allclose(gate(probs, classes, np.array([0.0, 0.0]), 3.0), probs)   # no evidence: no shift
 
 
 def test_estimator_plan_gate_turns_plans_to_improvements_and_pickles():

@@ -285,7 +285,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             groups = [groups[i] for i in keep] if groups is not None else None
         self.pipeline_ = self._fit_pipeline(texts, y)
         self.classes_ = np.array([str(c) for c in self.pipeline_.classes_])
-        self.plan_ = PlanModel(seed=self.seed).fit(texts, y) if self.plan_weight > 0 else None
+        self.plan_ = PlanModel(seed=self.seed).fit(texts, y, groups) if self.plan_weight > 0 else None
         if unlabelled and self.self_training > 0:
             # self-training: one round of confident pseudo-labels on the unlabelled texts
             probs = self._keyword_prior(self.pipeline_.predict_proba(pool), pool)
@@ -378,7 +378,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             probs = probs * np.exp(self.class_bias_)
             probs /= probs.sum(axis=1, keepdims=True)
         if getattr(self, "plan_", None) is not None:
-            probs = gate(probs, self.classes_, self.plan_.score(unique), self.plan_weight)
+            probs = gate(probs, self.classes_, self.plan_.evidence(unique), self.plan_weight)
         row_of = {t: i for i, t in enumerate(unique)}
         parts = [x.part for x in inputs]
         out = self._restrict(probs[[row_of[x.text] for x in inputs]], parts)

@@ -5,8 +5,12 @@ supervision …); what marks them is that they are plans. :class:`PlanModel` is 
 logistic regression on character 1–3-grams (:class:`~nlp.themes.estimator.CharTfidf`)
 fitted on the *sentences* of the training texts labelled ``improvements`` (plan) against
 those of the part-一 themes and ``problems`` (done / found): no hand word list. A text's
-plan score is the mean plan probability of its sentences; the estimator shifts the
-improvements log-probability by ``weight · (2·score − 1)`` (``plan_weight``) and renormalizes.
+plan score is the mean plan probability of its sentences. Held-out texts score lower than
+training texts, so the score is centred by a nested grouped CV inside :meth:`PlanModel.fit`:
+the out-of-fold scores of the training texts give the mean of the improvements texts and of
+the done texts; the evidence is ``z = tanh((score − centre) / half-gap)`` (+1 at the
+improvements mean, −1 at the done mean) and the estimator shifts the improvements
+log-probability by ``plan_weight · z`` and renormalizes.
 
 The model is fitted inside :meth:`ThemeClassifier.fit` on the training texts only, so in
 the agency cross-validation it never sees the held-out agency.
@@ -37,13 +41,36 @@ def plan_sentences(text: str) -> list[str]:
 class PlanModel:
     """Sentence-level plan probability, aggregated per text (see the module docstring)."""
 
-    def __init__(self, c: float = 1.0, seed: int = 0):
+    def __init__(self, c: float = 1.0, seed: int = 0, folds: int = 3):
         self.c = c
         self.seed = seed
+        self.folds = folds
+        self.centre_, self.half_gap_ = 0.5, 0.5
 
-    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> "PlanModel":
-        """Fit on the distinct sentences of the texts labelled ``PLAN`` (1) or one of ``DONE`` (0);
-        a sentence seen under both keeps the label it has most often (ties: done)."""
+    def fit(self, texts: Sequence[str], labels: Sequence[str],
+            groups: Sequence[str] | None = None) -> "PlanModel":
+        """Fit on the distinct sentences of the texts labelled ``PLAN`` (1) or one of ``DONE`` (0)
+        (a sentence seen under both keeps the label it has most often; ties: done); with
+        ``groups`` (≥ ``folds`` distinct), centre the score by a GroupKFold over them."""
+        self._fit(texts, labels)
+        if groups is not None and self.folds >= 2 and len(set(groups)) >= self.folds:
+            self._centre(list(texts), list(labels), list(groups))
+        return self
+
+    def _centre(self, texts: list[str], labels: list[str], groups: list[str]) -> None:
+        from sklearn.model_selection import GroupKFold
+
+        keep = [i for i, t in enumerate(labels) if t == PLAN or t in DONE]
+        score = np.zeros(len(texts))
+        for train, held in GroupKFold(n_splits=self.folds).split(keep, groups=[groups[i] for i in keep]):
+            inner = PlanModel(self.c, self.seed, folds=0)._fit([texts[keep[i]] for i in train],
+                                                               [labels[keep[i]] for i in train])
+            score[[keep[i] for i in held]] = inner.score([texts[keep[i]] for i in held])
+        plan = float(np.mean([score[i] for i in keep if labels[i] == PLAN]))
+        done = float(np.mean([score[i] for i in keep if labels[i] != PLAN]))
+        self.centre_, self.half_gap_ = (plan + done) / 2, max((plan - done) / 2, 1e-3)
+
+    def _fit(self, texts: Sequence[str], labels: Sequence[str]) -> "PlanModel":
         from sklearn.linear_model import LogisticRegression
 
         from .estimator import CharTfidf
@@ -79,16 +106,20 @@ class PlanModel:
         p = dict(zip(unique, self.sentence_proba(unique)))
         return np.array([float(np.mean([p[s] for s in ss])) for ss in split])
 
+    def evidence(self, texts: Sequence[str]) -> np.ndarray:
+        """``tanh((score − centre_) / half_gap_)`` per text: +1 plan-like, −1 done-like."""
+        return np.tanh((self.score(texts) - self.centre_) / self.half_gap_)
 
-def gate(probs: np.ndarray, classes: Sequence[str], score: np.ndarray, weight: float) -> np.ndarray:
-    """``probs`` with the ``PLAN`` column's log-probability shifted by ``weight · (2·score − 1)``,
+
+def gate(probs: np.ndarray, classes: Sequence[str], evidence: np.ndarray, weight: float) -> np.ndarray:
+    """``probs`` with the ``PLAN`` column's log-probability shifted by ``weight · evidence``,
     rows renormalized (unchanged when ``PLAN`` is not a class or ``weight`` is 0)."""
     classes = [str(c) for c in classes]
     if weight == 0 or PLAN not in classes or not len(probs):
         return probs
     out = probs.copy()
     k = classes.index(PLAN)
-    out[:, k] *= np.exp(weight * (2.0 * np.asarray(score) - 1.0))
+    out[:, k] *= np.exp(weight * np.asarray(evidence))
     total = out.sum(axis=1, keepdims=True)
     total[total == 0] = 1.0
     return out / total
