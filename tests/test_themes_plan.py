@@ -74,3 +74,18 @@ def test_estimator_plan_gate_turns_plans_to_improvements_and_pickles():
     assert on.predict_proba(done_probe)[0, k] < off.predict_proba(done_probe)[0, k]
     again = pickle.loads(pickle.dumps(on))
     assert np.array_equal(again.predict_proba(probe + done_probe), on.predict_proba(probe + done_probe))
+
+
+def test_plan_evidence_is_centred_by_grouped_out_of_fold_scores():
+    groups = [f"a{i % 3}" for i in range(len(TEXTS))]
+    plain = PlanModel().fit(TEXTS, LABELS)
+    assert (plain.centre_, plain.half_gap_) == (0.5, 0.5)        # no groups: no centring
+    m = PlanModel(folds=3).fit(TEXTS, LABELS, groups)
+    assert 0.0 < m.centre_ < 1.0 and m.half_gap_ > 1e-3 and m.centre_ != 0.5
+    # the evidence is +/- bounded and centred: a text scoring exactly centre_ gets none
+    z = m.evidence(TEXTS)
+    assert np.all(np.abs(z) < 1.0)
+    assert np.allclose(np.tanh((m.score(TEXTS) - m.centre_) / m.half_gap_), z)
+    assert np.mean(z[6:]) > np.mean(z[:6])                        # plans above done work, in sample
+    again = PlanModel(folds=3).fit(TEXTS, LABELS, groups)
+    assert (again.centre_, again.half_gap_) == (m.centre_, m.half_gap_)
