@@ -39,6 +39,7 @@ def main() -> None:
     ap.add_argument("--keyword-weight", type=float, default=None)
     ap.add_argument("--encoder-weight", type=float, default=None, help="override the encoder features' weight (0: off)")
     ap.add_argument("--encoder-blend", type=float, default=None, help="override the encoder model's blend weight")
+    ap.add_argument("--plan-weight", type=float, default=None, help="override the plan gate's weight (0: off)")
     ap.add_argument("--c", type=float, default=None, help="override the logistic regression's C")
     ap.add_argument("--heading-only", action="store_true", help="score heading-labelled sections only (no halves)")
     ap.add_argument("--encoder-cost", action="store_true",
@@ -130,7 +131,8 @@ def loao(args) -> None:
     overrides = {k: v for k, v in (("self_training", args.self_training), ("bias_folds", args.bias_folds),
                                    ("keyword_weight", args.keyword_weight),
                                                    ("encoder_weight", args.encoder_weight), ("c", args.c),
-                                                   ("encoder_blend", args.encoder_blend))
+                                                   ("encoder_blend", args.encoder_blend),
+                                                   ("plan_weight", args.plan_weight))
                  if v is not None}
     reports, _, _ = read_corpus(Path(args.corpus))
     units = corpus_units(reports)

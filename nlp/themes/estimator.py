@@ -14,6 +14,9 @@ prediction uses:
 - **keyword prior**: the calibrated probabilities are averaged with the keyword
   dictionary's normalized scores (``keyword_weight``; a text with no keyword hit keeps
   the model's probabilities);
+- **plan gate** (``plan_weight``): the improvements probability shifted by the mean
+  plan probability of the text's sentences (``nlp.themes.plan``, a learned plan-vs-done
+  sentence model fitted in :meth:`fit`);
 - **part restriction**: where the part a text sits in is known, the themes that part
   does not allow (``taxonomy.PART_ALLOWED_THEMES``) are zeroed and the row renormalized;
 - **sentence context**: a text given with its context (a sentence with its paragraph)
@@ -40,6 +43,7 @@ from .. import format as V
 
 from .baseline import KeywordBaseline
 from .encoder import EncoderFeatures
+from .plan import PlanModel, gate
 from .sequence import ORDER_PENALTY, decode_sections
 from .taxonomy import PART_ALLOWED_THEMES
 
@@ -198,7 +202,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, classifier: str = "logreg", c: float = 4.0, keyword_weight: float = 0.5,
                  context_weight: float = 0.7, min_context_chars: int = 6, order_penalty: float = ORDER_PENALTY,
                  seed: int = 0, style_weight: float = 0.0, bias_folds: int = 0, self_training: float = 0.0,
-                 encoder_weight: float = 0.0, encoder_blend: float = 0.0):
+                 encoder_weight: float = 0.0, encoder_blend: float = 0.0, plan_weight: float = 0.0):
+        self.plan_weight = plan_weight
         self.encoder_weight = encoder_weight
         self.encoder_blend = encoder_blend
         self.style_weight = style_weight
@@ -280,6 +285,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             groups = [groups[i] for i in keep] if groups is not None else None
         self.pipeline_ = self._fit_pipeline(texts, y)
         self.classes_ = np.array([str(c) for c in self.pipeline_.classes_])
+        self.plan_ = PlanModel(seed=self.seed).fit(texts, y, groups) if self.plan_weight > 0 else None
         if unlabelled and self.self_training > 0:
             # self-training: one round of confident pseudo-labels on the unlabelled texts
             probs = self._keyword_prior(self.pipeline_.predict_proba(pool), pool)
@@ -371,6 +377,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         if self.class_bias_ is not None and np.any(self.class_bias_):
             probs = probs * np.exp(self.class_bias_)
             probs /= probs.sum(axis=1, keepdims=True)
+        if getattr(self, "plan_", None) is not None:
+            probs = gate(probs, self.classes_, self.plan_.evidence(unique), self.plan_weight)
         row_of = {t: i for i, t in enumerate(unique)}
         parts = [x.part for x in inputs]
         out = self._restrict(probs[[row_of[x.text] for x in inputs]], parts)

@@ -41,7 +41,10 @@ HYPERPARAMETERS: dict[str, Any] = {"classifier": "logreg", "c": 4.0, "keyword_we
                                    "bias_folds": 0, "self_training": 0.6,
                                    # encoder features of the summarizer's BART: off (the agency CV scored
                                    # them below the TF-IDF model alone; benchmarks/themes.py --encoder-*)
-                                   "encoder_weight": 0.0, "encoder_blend": 0.0}
+                                   "encoder_weight": 0.0, "encoder_blend": 0.0,
+                                   # the learned plan-vs-done gate of improvements (nlp.themes.plan): off,
+                                   # see PLAN_NOTE
+                                   "plan_weight": 0.0}
 
 
 #: what the agency CV said about the summarizer encoder's features (benchmarks/themes.py --loao
@@ -50,6 +53,14 @@ ENCODER_NOTE = ("left off: tf-idf alone 0.739 / 0.686 / 0.599; encoder states co
                 "0.717 / 0.647 / 0.577, (weight 3) 0.685 / 0.621 / 0.560; blended second model (0.3) "
                 "0.710 / 0.688 / 0.606; encoder model alone 0.675 / 0.630 / 0.494; cost ~310 sentences per "
                 "CPU-second for the features alone")
+
+
+#: what the agency CV said about the plan gate (benchmarks/themes.py --loao --plan-weight; 59 folds,
+#: section / paragraph / sentence macro-F1; improvements section F1)
+PLAN_NOTE = ("left off: none 0.739 / 0.686 / 0.599 (improvements 0.47); centred gate (nested grouped CV) weight 2 "
+             "0.685 / 0.625 / 0.556 (improvements 0.45: recall 13/21 but problems and part-one sections pulled in), "
+             "weight 0.75 0.718 / 0.660 / 0.595 (improvements 0.51, 12/21; training 0.67); "
+             "an earlier, uncentred variant (shift w·(2·mean−1), not kept) weight 1 0.742 / 0.688 / 0.601, weight 2 0.731 / 0.685 / 0.603")
 
 
 def new_estimator(**overrides: Any):
