@@ -463,3 +463,16 @@ def test_unlabelled_units_cover_only_text_no_label_covers():
     assert free and all(u.theme == "" and u.source == "unlabelled" for u in free)
     assert all("主动公开各类信息" not in u.text for u in free) and any("依法推进" in u.text for u in free)
     assert {u.agency for u in free} == {u.agency for u in units}
+
+
+def test_training_runs_single_threaded_whatever_the_environment():
+    """The artefact is byte-reproducible only with one BLAS/OpenMP thread: training sets that itself."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from nlp.themes.train import _one_thread
+
+    with threadpool_limits(limits=2):          # as a caller with OMP_NUM_THREADS unset on 2+ cores
+        with _one_thread():
+            inside = threadpool_info()
+        assert {"openblas", "openmp"} & {i["internal_api"] for i in inside}
+        assert all(i["num_threads"] == 1 for i in inside), inside

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from threadpoolctl import threadpool_limits
+
 from ..batch import Failure, expand_inputs
 from ..errors import ReportReadError, XxgkError
 from .evaluate import CVResult, cross_validate
@@ -41,6 +43,16 @@ def read_corpus(corpus: Path) -> tuple[list, list[Path], list[Failure]]:
     return reports, used, failures
 
 
+def _one_thread() -> threadpool_limits:
+    """One BLAS/OpenMP thread in the numerical libraries training uses (loaded first: a library
+    imported after the limit is set would keep its own thread count)."""
+    import numpy  # noqa: F401
+    import scipy.sparse.linalg  # noqa: F401
+    import sklearn.linear_model  # noqa: F401
+
+    return threadpool_limits(limits=1)
+
+
 def train_themes(corpus: Path | str, out_dir: Path | str = DEFAULT_MODEL_DIR, run_cv: bool = True,
                  progress: Callable[[str, int], Callable[[], None]] | None = None) -> TrainingRun:
     """Train the theme model on the labelled units of ``corpus`` (section bodies under their
@@ -60,10 +72,13 @@ def train_themes(corpus: Path | str, out_dir: Path | str = DEFAULT_MODEL_DIR, ru
     if len({u.theme for u in units if u.trainable}) < 2 or not evaluable:
         raise XxgkError(f"{corpus}: too few heading-labelled sections to train on ({len(evaluable)} found)")
     cv = None
-    if run_cv:
-        tick = progress("leave-one-agency-out CV", len({u.agency for u in evaluable})) if progress else None
-        cv = cross_validate(units, new_estimator, progress=tick, unlabelled=unlabelled)
-    model, card = train_model(units, files, cv.to_dict() if cv else None, unlabelled)
+    # one BLAS/OpenMP thread while fitting: multi-threaded reductions round differently, and the
+    # artefact must come out byte for byte the same whatever OMP_NUM_THREADS the caller has
+    with _one_thread():
+        if run_cv:
+            tick = progress("leave-one-agency-out CV", len({u.agency for u in evaluable})) if progress else None
+            cv = cross_validate(units, new_estimator, progress=tick, unlabelled=unlabelled)
+        model, card = train_model(units, files, cv.to_dict() if cv else None, unlabelled)
     card = save_model(model, card, out_dir)
     model.card_ = card
     return TrainingRun(model, card, cv, Path(out_dir), files, failures)
