@@ -25,8 +25,10 @@ run on the workers (passim's method on Spark); the client holds pair lists, neve
    codes (one byte per character) and boilerplate starts come back; the client, which keeps
    a slim copy of each prepared report (no index rows, no alignment data), finishes it with
    them. The prepared blocks stay on the cluster, without text and structure;
-6. **alignment** (one task per tile: a block of reports × a block of partners holding any
-   pair): each task depends on its two prepared blocks only and aligns and snaps each pair
+6. **alignment** (one task per report block and a run of consecutive partner blocks holding
+   any pair, grown until it holds ``pairs_per_task`` pairs or needs ``blocks_per_task`` blocks:
+   one task per block pair made the client and scheduler cost grow as N², more than the
+   alignment where pairs are sparse): each task depends on those prepared blocks only and aligns and snaps each pair
    (:func:`nlp.comparison.candidates.report_pairs`); a block is released from the cluster as
    soon as the last tile using it is done (at once if none does).
 
@@ -38,8 +40,8 @@ digest and sends only the changed pairs to the workers.
 Memory per task is bounded by the partition sizes, not the corpus: a map task holds
 ``reports_per_task`` reports' hashes; a reduce task holds one ``1/partitions`` share of all
 (hash, report) rows (12 bytes each, per n-gram length) plus the index columns for them; a
-join-back task holds its block's rows; a prepare task one block; an alignment task two
-prepared blocks (``2 × reports_per_task`` reports). The prepared blocks of the whole corpus
+join-back task holds its block's rows; a prepare task one block; an alignment task at most
+``blocks_per_task`` prepared blocks (``blocks_per_task × reports_per_task`` reports). The prepared blocks of the whole corpus
 wait in the cluster's memory until their last tile is done (about 100 kB per report of 2,700
 characters): past a worker's memory limit Dask spills them to its disk (its own policy), so a
 worker's resident memory is set by that limit, its disk by N / workers. By default there is one hash partition per ``reports_per_partition`` reports, so a
@@ -213,7 +215,7 @@ def block_marks(block: PreparedBlock) -> list[tuple[np.ndarray, np.ndarray | Non
 
 def align_tile(work: list[tuple[int, list[int]]], setup: AlignSetup,
                *blocks: PreparedBlock) -> list[tuple[int, int, list[AlignedPair]]]:
-    """On a worker: align and snap the pairs of one tile (its report block and partner block)."""
+    """On a worker: align and snap the pairs of one task (its report block and the partner blocks it needs)."""
     docs = {k: d for block in blocks for k, (d, _) in block.docs.items()}
     views = {k: v for block in blocks for k, (_, v) in block.docs.items()}
     out = []
@@ -232,6 +234,10 @@ class DaskPairs:
     partitions: int | None = None
     reports_per_partition: int = 128
     reports_per_task: int = 32
+    #: an alignment task grows over consecutive partner blocks until it holds this many pairs ...
+    pairs_per_task: int = 2000
+    #: ... or needs this many report blocks (its own included): the prepared reports one task touches
+    blocks_per_task: int = 8
     retries: int = 2
     #: pairs aligned in an earlier run, by report ids (see ``nlp.comparison.candidates.LocalPairs``)
     known: Mapping[tuple[str, str], KnownPair] | None = None
@@ -325,11 +331,15 @@ class DaskPairs:
             f.release()
         self._blocks, self._views, self._prepared = [], [], []
 
-    def plan(self, n_docs: int, keys: Sequence[int] | None = None) -> dict[tuple[int, int], list[tuple[int, list[int]]]]:
-        """The candidate pairs tiled into tasks: one per (block of reports, block of partners) holding
-        any, each block ``reports_per_task`` consecutive report numbers; inside, by report then partner."""
-        tiles: dict[tuple[int, int], list[tuple[int, list[int]]]] = {}
+    def plan(self, n_docs: int, keys: Sequence[int] | None = None) -> list[tuple[tuple[int, ...], list[tuple[int, list[int]]]]]:
+        """The candidate pairs as alignment tasks, keyed by the report blocks each needs (blocks of
+        ``reports_per_task`` consecutive report numbers): one report block's pairs with consecutive
+        partner blocks, grouped until a task holds ``pairs_per_task`` pairs or ``blocks_per_task``
+        blocks (a task per block pair would cost the client and scheduler more than the alignment
+        when pairs are sparse); each task as (the blocks it needs, its work by report then partner),
+        in block order."""
         size = self.reports_per_task
+        tiles: dict[tuple[int, int], list[tuple[int, list[int]]]] = {}
         for key in (self.candidates[0].tolist() if keys is None else keys):
             r, p = divmod(key, n_docs)
             work = tiles.setdefault((r // size, p // size), [])
@@ -337,7 +347,29 @@ class DaskPairs:
                 work[-1][1].append(p)
             else:
                 work.append((r, [p]))
-        return dict(sorted(tiles.items()))
+        tasks: list[tuple[tuple[int, ...], list[tuple[int, list[int]]]]] = []
+        group: list[tuple[int, int]] = []
+
+        def close() -> None:
+            merged: dict[int, list[int]] = {}
+            for tile in group:
+                for r, partners in tiles[tile]:
+                    merged.setdefault(r, []).extend(partners)
+            needed = tuple(sorted({group[0][0], *(pb for _, pb in group)}))
+            tasks.append((needed, sorted((r, sorted(ps)) for r, ps in merged.items())))
+            group.clear()
+
+        pairs = 0
+        for tile in sorted(tiles):
+            if group and (tile[0] != group[0][0] or pairs >= self.pairs_per_task
+                          or len(group) + 1 >= self.blocks_per_task):
+                close()
+                pairs = 0
+            group.append(tile)
+            pairs += sum(len(ps) for _, ps in tiles[tile])
+        if group:
+            close()
+        return tasks
 
     def aligned_pairs(self, docs: Sequence[PreparedReport], setup: AlignSetup,
                       progress: Callable[[int, int], None]) -> list[AlignedPair]:
@@ -355,7 +387,7 @@ class DaskPairs:
                 keys += [k for k in cand[(cand // N) == r].tolist() if k % N in todo]
             self._client_views = []
         tasks = self.plan(N, keys)
-        uses: Counter[int] = Counter(b for tile in tasks for b in set(tile))
+        uses: Counter[int] = Counter(b for needed, _ in tasks for b in needed)
         for b, future in enumerate(self._prepared):   # blocks no tile needs leave the cluster now
             if uses[b] == 0:
                 future.release()
@@ -364,15 +396,15 @@ class DaskPairs:
         if not tasks:
             return ordered_pairs(found)
         shared_setup = self.client.scatter(setup, broadcast=True, hash=False)
-        tiles = {self._submit(align_tile, work, shared_setup, *[blocks[b] for b in sorted(set(tile))]): tile
-                 for tile, work in tasks.items()}
+        tiles = {self._submit(align_tile, work, shared_setup, *[blocks[b] for b in needed]): needed
+                 for needed, work in tasks}
         for done, future in enumerate(as_completed(list(tiles)), 1):
             for r, p, pairs in future.result():
                 found[(r, p)] = pairs
                 if reuse is not None:
                     reuse.record(r, p, pairs)
                 self.counts.computed += 1
-            for b in set(tiles.pop(future)):  # a block no tile still needs leaves the cluster's memory
+            for b in tiles.pop(future):  # a block no tile still needs leaves the cluster's memory
                 uses[b] -= 1
                 if uses[b] == 0:
                     blocks.pop(b).release()
