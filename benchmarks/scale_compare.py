@@ -55,9 +55,30 @@ COMPARE_CHILD = textwrap.dedent("""
         engine = DaskPairs(client, reports_per_task=32)
     else:
         engine = LocalPairs()
+    by_stage = {{}}   # stage → [worker RSS now, bytes Dask holds for tasks] peaks, per worker
+    sampling, client_by_stage = [], {{}}
+    if client is not None:
+        import threading
+        def worker_now(dask_worker):
+            return rss_mb(), dask_worker.state.nbytes / 2**20
+        def sample():   # once a second: each worker's resident and managed memory, under the stage running
+            while not sampling:
+                stage = max(marks, key=lambda s: marks[s][1]) if marks else "start"
+                try:
+                    now = sorted(client.run(worker_now).values())
+                except Exception:
+                    break
+                peaks = by_stage.setdefault(stage, [[0.0, 0.0] for _ in now])
+                client_by_stage[stage] = max(client_by_stage.get(stage, 0.0), rss_mb())
+                for peak, (rss, held) in zip(peaks, now):
+                    peak[0], peak[1] = max(peak[0], rss), max(peak[1], held)
+                time.sleep(1.0)
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
     try:
         base_rss, c0, t0 = rss_mb(), cpu_s(), time.perf_counter()
         result = compare(reports, reference=ref, pair_engine=engine, progress=tick)
+        sampling.append(True)
         res["compare_wall_s"] = round(time.perf_counter() - t0, 2)
         res["compare_client_cpu_s"] = round(cpu_s() - c0, 1)
         # index + candidate pairs + alignment: from the end of reading to the end of aligning
@@ -76,6 +97,11 @@ COMPARE_CHILD = textwrap.dedent("""
                 lambda dask_worker: sum(v for k, v in dask_worker.digests_total.items()   # bytes written to disk
                                         if isinstance(k, tuple) and "disk-write" in k and k[-1] == "bytes")).values())
             res["worker_memory_limit"] = memory_limit
+            # sampled once a second, by the compare stage then running: each worker's peak RSS and the
+            # peak of the data Dask held for tasks there (prepared blocks, views, hash rows)
+            res["worker_rss_by_stage_mb"] = {{s: [round(r) for r, _ in v] for s, v in by_stage.items()}}
+            res["worker_held_by_stage_mb"] = {{s: [round(h) for _, h in v] for s, v in by_stage.items()}}
+            res["client_rss_by_stage_mb"] = {{s: round(v) for s, v in client_by_stage.items()}}
             res["scheduler_peak_rss_mb"] = round(client.run_on_scheduler(
                 lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024)
     finally:   # the scheduler and workers never outlive the measurement, even when it fails

@@ -200,6 +200,61 @@ def test_sharded_compare_on_two_workers_equals_in_process(cluster):
     assert sharded.counts.computed == local.counts.computed > 20
 
 
+def test_alignment_tasks_cover_every_pair_once_within_their_bounds():
+    """The alignment plan: each candidate pair in exactly one task, which needs its report's block and
+    its partner's; a task grows over a report block's partner blocks up to the pair and block bounds."""
+    import numpy as np
+
+    from nlp.engine.sharded import DaskPairs
+
+    rng = np.random.default_rng(7)
+    N, size = 300, 10
+    r, p = rng.integers(0, N, 6000), rng.integers(0, N, 6000)
+    keys = np.unique(r[r < p] * N + p[r < p])
+    engine = DaskPairs(client=None, reports_per_task=size, pairs_per_task=60, blocks_per_task=4)
+    engine.candidates = (keys.astype(np.int64), np.ones(len(keys), np.int64))
+    tasks = engine.plan(N)
+    seen = []
+    for needed, work in tasks:
+        assert list(needed) == sorted(set(needed)) and len(needed) <= 4
+        blocks = {rr // size for rr, _ in work}
+        assert len(blocks) == 1 and blocks <= set(needed)          # one report block per task
+        for rr, partners in work:
+            assert partners == sorted(partners)
+            assert all(pp // size in needed for pp in partners)
+            seen += [rr * N + pp for pp in partners]
+        pairs = sum(len(ps) for _, ps in work)
+        # a task closes once it reaches 60 pairs: it holds less than 60 plus its last partner block's pairs
+        assert pairs < 60 + size * size
+    assert sorted(seen) == keys.tolist() and len(seen) == len(set(seen))
+    assert len(tasks) < len({(k // N // size, k % N // size) for k in keys.tolist()})   # fewer than one per block pair
+    # one task per block pair when nothing may be grouped: the old plan
+    engine.pairs_per_task = 0
+    assert len(engine.plan(N)) == len({(k // N // size, k % N // size) for k in keys.tolist()})
+
+
+def test_dask_sees_the_size_of_prepared_blocks():
+    """Dask's memory accounting (what it spills, how it moves data) reads ``sys.getsizeof``: the
+    report and prepared blocks report the numpy buffers and text they hold, shared objects once."""
+    import sys
+
+    import numpy as np
+
+    from nlp.comparison.index import IndexView
+    from nlp.engine.sharded import PreparedBlock, ReportBlock, held_bytes
+    from nlp.structure import read_report
+
+    reports = [read_report(p) for p in sorted(DEMO_DIR.iterdir()) if p.suffix != ".jsonl"][:3]
+    text = sum(len(r.text) for r in reports)
+    assert sys.getsizeof(ReportBlock(0, reports)) > 2 * text
+    view = IndexView(np.zeros(1000, np.int32), np.zeros(1000, np.int32), np.zeros(1000, np.int32))
+    assert sys.getsizeof(view) >= 12000
+    block = PreparedBlock({0: (None, view), 1: (None, view)}, [(np.zeros(5000, np.uint8), None)])
+    assert 17000 <= sys.getsizeof(block) < 24000      # the shared view counted once
+    shared = np.zeros(10_000, np.uint8)
+    assert held_bytes([shared, shared, (shared,)]) < 11_000
+
+
 def test_sharded_finish_on_the_workers_equals_in_process(cluster):
     """Template by frequency and boilerplate n-grams computed on the workers: the client's finished
     reports equal the in-process ones, and it holds neither index rows nor alignment data."""

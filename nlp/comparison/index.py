@@ -78,6 +78,9 @@ class IndexView:
     min1: np.ndarray    # int32
     min2: np.ndarray    # int32
 
+    def __sizeof__(self) -> int:   # for Dask's memory accounting of the views it holds
+        return object.__sizeof__(self) + self.df.nbytes + self.min1.nbytes + self.min2.nbytes
+
     def partners(self, report: int) -> np.ndarray:
         """Per distinct n-gram: the lowest-numbered other report holding it (−1: none)."""
         return np.where(self.min1 == report, self.min2, self.min1)

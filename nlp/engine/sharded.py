@@ -25,12 +25,12 @@ run on the workers (passim's method on Spark); the client holds pair lists, neve
    codes (one byte per character) and boilerplate starts come back; the client, which keeps
    a slim copy of each prepared report (no index rows, no alignment data), finishes it with
    them. The prepared blocks stay on the cluster, without text and structure;
-6. **alignment** (one task per report block and a run of consecutive partner blocks holding
-   any pair, grown until it holds ``pairs_per_task`` pairs or needs ``blocks_per_task`` blocks:
-   one task per block pair made the client and scheduler cost grow as N², more than the
-   alignment where pairs are sparse): each task depends on those prepared blocks only and aligns and snaps each pair
-   (:func:`nlp.comparison.candidates.report_pairs`); a block is released from the cluster as
-   soon as the last tile using it is done (at once if none does).
+6. **alignment** (:meth:`DaskPairs.plan`: one task per report block and a run of consecutive
+   partner blocks, cut after ``pairs_per_task`` pairs or ``blocks_per_task`` blocks — one task
+   per block pair made the client and scheduler cost grow as N², more than the alignment where
+   pairs are sparse): each task depends on those prepared blocks only and aligns and snaps
+   each pair (:func:`nlp.comparison.candidates.report_pairs`); a block is released from the
+   cluster as soon as the last task using it is done (at once if none does).
 
 The same functions run on the same inputs as in process, and the pairs are put back in the
 in-process order (report, then partner), so compare's outputs are identical. With ``known``
@@ -41,16 +41,19 @@ Memory per task is bounded by the partition sizes, not the corpus: a map task ho
 ``reports_per_task`` reports' hashes; a reduce task holds one ``1/partitions`` share of all
 (hash, report) rows (12 bytes each, per n-gram length) plus the index columns for them; a
 join-back task holds its block's rows; a prepare task one block; an alignment task at most
-``blocks_per_task`` prepared blocks (``blocks_per_task × reports_per_task`` reports). The prepared blocks of the whole corpus
-wait in the cluster's memory until their last tile is done (about 100 kB per report of 2,700
-characters): past a worker's memory limit Dask spills them to its disk (its own policy), so a
-worker's resident memory is set by that limit, its disk by N / workers. By default there is one hash partition per ``reports_per_partition`` reports, so a
+``blocks_per_task`` prepared blocks (``blocks_per_task × reports_per_task`` reports). The
+prepared blocks of the whole corpus wait in the cluster's memory until their last task is done
+(about 300 kB per report of 2,400 characters, as Dask counts them: the blocks tell it their
+size): past a worker's memory limit Dask spills them to its disk (its own policy), so a worker's
+resident memory is set by that limit, its disk by N / workers. By default there is one hash
+partition per ``reports_per_partition`` reports, so a
 reducer's rows do not grow with the corpus.
 """
 from __future__ import annotations
 
+import sys
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
@@ -68,12 +71,34 @@ __all__ = ["DaskPairs"]
 Rows = list[tuple[np.ndarray, np.ndarray]]
 
 
+def held_bytes(obj: Any, seen: set[int] | None = None) -> int:
+    """About how many bytes ``obj`` holds, each object counted once: numpy buffers, strings, and
+    the containers and dataclasses around them (what Dask's ``sizeof`` cannot see inside our own
+    objects)."""
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return 0
+    seen.add(id(obj))
+    if isinstance(obj, np.ndarray):
+        return obj.nbytes + 112
+    if isinstance(obj, dict):
+        return sys.getsizeof(obj) + sum(held_bytes(k, seen) + held_bytes(v, seen) for k, v in obj.items())
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return sys.getsizeof(obj) + sum(held_bytes(x, seen) for x in obj)
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return object.__sizeof__(obj) + sum(held_bytes(getattr(obj, f.name), seen) for f in fields(obj))
+    return sys.getsizeof(obj)
+
+
 @dataclass
 class ReportBlock:
     """Reports ``first, first + 1, …`` sent to the cluster once, for the map and the prepare tasks."""
 
     first: int
     reports: list[Any]
+
+    def __sizeof__(self) -> int:   # Dask's memory accounting (spilling, transfers) reads this
+        return held_bytes(self.reports)
 
 
 def map_rows(block: ReportBlock, ngrams: Sequence[int], partitions: int) -> list[Rows]:
@@ -188,6 +213,9 @@ class PreparedBlock:
     docs: dict[int, tuple[PreparedReport, IndexView]]
     marks: list[tuple[np.ndarray, np.ndarray | None]]
 
+    def __sizeof__(self) -> int:   # Dask's memory accounting (spilling, transfers) reads this
+        return held_bytes((self.docs, self.marks))
+
 
 def prepare_block(block: ReportBlock, views: list[list[IndexView]], lengths: Sequence[int],
                   setup: AlignSetup, reference: ReferenceTable | None) -> PreparedBlock:
@@ -234,9 +262,9 @@ class DaskPairs:
     partitions: int | None = None
     reports_per_partition: int = 128
     reports_per_task: int = 32
-    #: an alignment task grows over consecutive partner blocks until it holds this many pairs ...
+    #: an alignment task grows over a report block's partner blocks until it holds this many pairs ...
     pairs_per_task: int = 2000
-    #: ... or needs this many report blocks (its own included): the prepared reports one task touches
+    #: ... or would need more than this many blocks (its own included): the prepared reports one task touches
     blocks_per_task: int = 8
     retries: int = 2
     #: pairs aligned in an earlier run, by report ids (see ``nlp.comparison.candidates.LocalPairs``)
@@ -332,12 +360,14 @@ class DaskPairs:
         self._blocks, self._views, self._prepared = [], [], []
 
     def plan(self, n_docs: int, keys: Sequence[int] | None = None) -> list[tuple[tuple[int, ...], list[tuple[int, list[int]]]]]:
-        """The candidate pairs as alignment tasks, keyed by the report blocks each needs (blocks of
-        ``reports_per_task`` consecutive report numbers): one report block's pairs with consecutive
-        partner blocks, grouped until a task holds ``pairs_per_task`` pairs or ``blocks_per_task``
-        blocks (a task per block pair would cost the client and scheduler more than the alignment
-        when pairs are sparse); each task as (the blocks it needs, its work by report then partner),
-        in block order."""
+        """The candidate pairs as alignment tasks over blocks of ``reports_per_task`` consecutive
+        report numbers: each task as (the blocks it needs, its work by report then partner), in
+        block order. One report block's pairs with consecutive partner blocks make one task, cut
+        after ``pairs_per_task`` pairs or when it would need more than ``blocks_per_task`` blocks
+        (a task per block pair cost the client and scheduler more than the alignment when pairs
+        are sparse). (Taking the grid of block pairs in squares, so that consecutive tasks share
+        blocks, did not lower what a worker with a small memory limit spills: its unmanaged memory
+        keeps it above Dask's spill threshold whatever the order.)"""
         size = self.reports_per_task
         tiles: dict[tuple[int, int], list[tuple[int, list[int]]]] = {}
         for key in (self.candidates[0].tolist() if keys is None else keys):
