@@ -193,6 +193,28 @@ def test_extract_never_cuts_a_sentence_and_skips_formulas_headers_and_unit_notes
     assert text[a:b].startswith("全年主动公开") and text[a:b].endswith("集中发布。")  # whole, though over budget
 
 
+def test_similarity_matrix_is_the_symmetrised_bm25_score_of_each_pair(seed_report):
+    """The posting-list similarity equals BM25 scored text by text, to the last bit, and its terms
+    come in one order whatever the interpreter's string hashing."""
+    from nlp.sentences import split_sentences
+    from nlp.summaries.extractive import BM25, bigrams, similarity_matrix
+
+    text = seed_report.text
+    texts = [text[a:b] for a, b in split_sentences(text, 0, len(text))][:80]
+    assert len(texts) >= 40
+    m = similarity_matrix(texts)
+    grams = [bigrams(t) for t in texts]
+    bm = BM25(grams)
+    nonzero = 0
+    for i in range(len(texts)):
+        assert m[i][i] == 0.0
+        for j in range(i + 1, len(texts)):
+            assert m[i][j] == m[j][i] == (bm.score(grams[i], j) + bm.score(grams[j], i)) / 2
+            nonzero += m[i][j] > 0
+    assert nonzero > 100
+    assert [w for w, _ in bm.terms(grams[0])] == sorted(set(grams[0]))
+
+
 def test_section_summaries_use_headings_and_whole_sentences():
     from nlp.structure import parse_text
     from nlp.summaries import summarize

@@ -71,8 +71,9 @@ class BM25:
         self.norms = [k1 * (1 - b + b * ln / max(1e-9, self.avg)) for ln in self.lens]
 
     def terms(self, query: list[str]) -> list[tuple[str, float]]:
-        """The query's distinct bigrams with their idf (in the order :meth:`score` adds them up)."""
-        return [(w, self.idf.get(w, 0.0)) for w in set(query)]
+        """The query's distinct bigrams with their idf, sorted (the order :meth:`score` adds them
+        up in: the same sums whatever the interpreter's string hashing)."""
+        return [(w, self.idf.get(w, 0.0)) for w in sorted(set(query))]
 
     def score(self, query: list[str], i: int) -> float:
         return self.score_terms(self.terms(query), i)
@@ -89,17 +90,23 @@ class BM25:
 
 
 def similarity_matrix(texts: list[str]) -> list[list[float]]:
-    """Symmetrised BM25 similarity between texts (zero diagonal)."""
+    """Symmetrised BM25 similarity between texts (zero diagonal). Each score adds its terms in
+    :meth:`BM25.terms` order, as :meth:`BM25.score_terms` does, but only over the texts that hold
+    the term (a posting list per bigram instead of every text for every term)."""
     grams = [bigrams(t) for t in texts]
     bm = BM25(grams)
-    n = len(texts)
+    n, k = len(texts), bm.k1 + 1
+    postings: dict[str, list[tuple[int, int, float]]] = {}
+    for j, (d, norm) in enumerate(zip(bm.docs, bm.norms)):
+        for w, f in d.items():
+            postings.setdefault(w, []).append((j, f, norm))
     m = [[0.0] * n for _ in range(n)]
     for i in range(n):
-        terms = bm.terms(grams[i])
         row = m[i]
-        for j in range(n):
-            if i != j:
-                row[j] = bm.score_terms(terms, j)
+        for w, idf in bm.terms(grams[i]):
+            for j, f, norm in postings.get(w, ()):
+                if j != i:
+                    row[j] += idf * f * k / (f + norm)
     for i in range(n):
         for j in range(i + 1, n):
             v = (m[i][j] + m[j][i]) / 2
