@@ -241,15 +241,42 @@ def block_marks(block: PreparedBlock) -> list[tuple[np.ndarray, np.ndarray | Non
     return block.marks
 
 
-def align_tile(work: list[tuple[int, list[int]]], setup: AlignSetup,
-               *blocks: PreparedBlock) -> list[tuple[int, int, list[AlignedPair]]]:
-    """On a worker: align and snap the pairs of one task (its report block and the partner blocks it needs)."""
+#: an alignment task's result: the (report, partner) pairs aligned (int64, two columns), how many
+#: spans each gave, and the spans (a, a_start, a_end, b, b_start, b_end, matched: int64) with
+#: their identity (float64), in that order: arrays cross the network far cheaper than objects
+AlignedBlock = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def align_tile(keys: np.ndarray, n_docs: int, setup: AlignSetup, *blocks: PreparedBlock) -> AlignedBlock:
+    """On a worker: align and snap the pairs of one task (``keys``: r·N + p, sorted, its report
+    block's pairs with the partner blocks it needs)."""
     docs = {k: d for block in blocks for k, (d, _) in block.docs.items()}
     views = {k: v for block in blocks for k, (_, v) in block.docs.items()}
-    out = []
-    for r, partners in work:
-        for p, pairs in report_pairs(r, docs, views[r], setup.config, set(partners)):
-            out.append((r, p, pairs))
+    reports, partners = np.divmod(np.asarray(keys, np.int64), n_docs)
+    cuts = np.flatnonzero(np.diff(reports)) + 1
+    done: list[tuple[int, int]] = []
+    counts: list[int] = []
+    spans: list[tuple[int, int, int, int, int, int, int]] = []
+    identity: list[float] = []
+    for rs, ps in zip(np.split(reports, cuts), np.split(partners, cuts)):
+        r = int(rs[0])
+        for p, pairs in report_pairs(r, docs, views[r], setup.config, set(ps.tolist())):
+            done.append((r, p))
+            counts.append(len(pairs))
+            spans += [(x.a, x.a_start, x.a_end, x.b, x.b_start, x.b_end, x.matched) for x in pairs]
+            identity += [x.identity for x in pairs]
+    return (np.asarray(done, np.int64).reshape(-1, 2), np.asarray(counts, np.int64),
+            np.asarray(spans, np.int64).reshape(-1, 7), np.asarray(identity, np.float64))
+
+
+def aligned_block_pairs(result: AlignedBlock) -> list[tuple[int, int, list[AlignedPair]]]:
+    """The pairs of an :func:`align_tile` result: (report, partner, its aligned pairs) each."""
+    done, counts, spans, identity = result
+    rows, ids = spans.tolist(), identity.tolist()
+    out, k = [], 0
+    for (r, p), c in zip(done.tolist(), counts.tolist()):
+        out.append((r, p, [AlignedPair(*rows[j], ids[j]) for j in range(k, k + c)]))
+        k += c
     return out
 
 
@@ -426,10 +453,11 @@ class DaskPairs:
         if not tasks:
             return ordered_pairs(found)
         shared_setup = self.client.scatter(setup, broadcast=True, hash=False)
-        tiles = {self._submit(align_tile, work, shared_setup, *[blocks[b] for b in needed]): needed
+        tiles = {self._submit(align_tile, np.asarray([r * N + p for r, ps in work for p in ps], np.int64), N,
+                              shared_setup, *[blocks[b] for b in needed]): needed
                  for needed, work in tasks}
         for done, future in enumerate(as_completed(list(tiles)), 1):
-            for r, p, pairs in future.result():
+            for r, p, pairs in aligned_block_pairs(future.result()):
                 found[(r, p)] = pairs
                 if reuse is not None:
                     reuse.record(r, p, pairs)
