@@ -16,9 +16,9 @@ from typing import Optional
 import typer
 
 from nlp.batch import write_text
-from nlp.cli_support.common import (BATCH_OPTION, DEVICE_OPTION, ENGINE_OPTION, FORCE, SCHEDULER_OPTION, WORKERS_OPTION,
-                                    TextOrJson, engine_config, finish, guard, load_reports, out_file, stage_list,
-                                    summary_options)
+from nlp.cli_support.common import (BATCH_OPTION, DEVICE_OPTION, ENGINE_OPTION, FORCE, SCHEDULER_OPTION, SCRATCH_OPTION,
+                                    WORKERS_OPTION, TextOrJson, engine_config, finish, guard, load_reports, out_file,
+                                    stage_list, summary_options)
 from nlp.cli_support.compare_commands import compare_cmd, diff_cmd
 from nlp.cli_support.console import err, progress_reporter
 from nlp.cli_support.layout import XxgkTyper
@@ -128,13 +128,13 @@ def analyze_cmd(
     force: bool = FORCE,
     aliases: Optional[Path] = typer.Option(None, "--aliases", help="CSV of alias,canonical agency names (one agency under several names)"),
     engine: str = ENGINE_OPTION, scheduler: Optional[str] = SCHEDULER_OPTION, workers: Optional[int] = WORKERS_OPTION,
-    device: str = DEVICE_OPTION, batch_size: int = BATCH_OPTION,
+    scratch: Optional[Path] = SCRATCH_OPTION, device: str = DEVICE_OPTION, batch_size: int = BATCH_OPTION,
 ) -> None:
     """The main job: every stage on every report, written as data files and a self-contained brief.html."""
     from nlp.engine import analyze
     from nlp.panel import read_aliases
 
-    config = engine_config(engine, scheduler, workers)
+    config = engine_config(engine, scheduler, workers, scratch)
     if not paths:
         from corpora import DEMO_DIR
 
@@ -175,7 +175,8 @@ DB_OPTION = typer.Option(Path("corpus.duckdb"), "--db", help="the store file (cr
 def store_add(paths: list[Path] = typer.Argument(..., help="report files or directories"), db: Path = DB_OPTION,
               stages: Optional[str] = typer.Option(None, "--stages", help="stages this store runs (fixed by the first add)"),
               engine: str = ENGINE_OPTION, scheduler: Optional[str] = SCHEDULER_OPTION,
-              workers: Optional[int] = WORKERS_OPTION, device: str = DEVICE_OPTION, batch_size: int = BATCH_OPTION) -> None:
+              workers: Optional[int] = WORKERS_OPTION, scratch: Optional[Path] = SCRATCH_OPTION,
+              device: str = DEVICE_OPTION, batch_size: int = BATCH_OPTION) -> None:
     """Analyse the new or changed files and add them; checks and compare are brought up to date."""
     from nlp.store import CorpusStore
 
@@ -183,7 +184,7 @@ def store_add(paths: list[Path] = typer.Argument(..., help="report files or dire
         raise XxgkError("store add: --workers needs --engine dask (the store analyses in this process otherwise)")
     options = summary_options(device, batch_size)
     with CorpusStore(db) as store:
-        r = store.add(paths, engine=engine_config(engine, scheduler, workers), stages=stage_list(stages), progress=True,
+        r = store.add(paths, engine=engine_config(engine, scheduler, workers, scratch), stages=stage_list(stages), progress=True,
                       summary_options=options)
     typer.echo(f"{len(r.added)} added, {len(r.unchanged)} unchanged, {len(r.replaced)} replaced (content changed) in {db}")
     if r.pairs_computed or r.pairs_reused:

@@ -181,7 +181,8 @@ def main() -> None:
     ap.add_argument("--pdf", action="store_true", help="also measure PDF ingest on the shared PDFs")
     ap.add_argument("--compare", action="store_true", help="only compare: in process vs sharded on the workers")
     ap.add_argument("--stages", default=",".join(STAGES), help="per-report runs: the analyze stages")
-    ap.add_argument("--modes", default="in-process,dask", help="in-process, dask (with --compare: the same names)")
+    ap.add_argument("--modes", default="in-process,dask", help="in-process, dask (with --compare also dask-files: the "
+                    "sharded stages pass their data through scratch files)")
     ap.add_argument("--work", default="/tmp/scale-work", help="generated corpora kept here (reruns skip generating)")
     ap.add_argument("--log", default=None, help="append every JSON line to this file")
     ap.add_argument("--worker-memory-limit", default=None,
@@ -246,7 +247,7 @@ def growth_from_log(log: Path, workers: int) -> None:
         rows.setdefault(mode, []).append((n, rec))
     if "dask" in rows and "in-process" in rows:
         report_growth({"in-process": rows["in-process"], "dask": rows["dask"]}, workers, None)
-    if "compare-dask" in rows and "compare-in-process" in rows:
+    if ("compare-dask" in rows or "compare-dask-files" in rows) and "compare-in-process" in rows:
         compare_projection(rows, workers)
 
 

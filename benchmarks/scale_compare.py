@@ -34,7 +34,7 @@ COMPARE_CHILD = textwrap.dedent("""
         marks.setdefault(stage, [now, now])[1] = now
         cpu_marks.setdefault(stage, [cpu, cpu])[1] = cpu
     client, procs = None, []
-    if mode == "compare-dask":
+    if mode in ("compare-dask", "compare-dask-files"):
         # a scheduler and workers in their own processes, as on a cluster: the client's RSS is its own
         import os, socket, subprocess, tempfile
         from distributed import Client
@@ -52,11 +52,22 @@ COMPARE_CHILD = textwrap.dedent("""
                   for k in range(workers)]
         client = Client(address, timeout="60s")
         client.wait_for_workers(workers, timeout=120)
-        engine = DaskPairs(client, reports_per_task=32)
+        # compare-dask-files: the stages pass their data through files (DaskPairs.scratch), not worker memory
+        files = f"{{scratch}}/files" if mode == "compare-dask-files" else None
+        engine = DaskPairs(client, reports_per_task=32, scratch=files)
     else:
         engine = LocalPairs()
     by_stage = {{}}   # stage → [worker RSS now, bytes Dask holds for tasks] peaks, per worker
-    sampling, client_by_stage = [], {{}}
+    sampling, client_by_stage, disk_by_stage = [], {{}}, {{}}
+    def scratch_mb():
+        total = 0
+        for base, _, names in os.walk(f"{{scratch}}/files"):
+            for name in names:
+                try:
+                    total += os.path.getsize(os.path.join(base, name))
+                except OSError:
+                    pass
+        return total / 2**20
     if client is not None:
         import threading
         def worker_now(dask_worker):
@@ -70,6 +81,8 @@ COMPARE_CHILD = textwrap.dedent("""
                     break
                 peaks = by_stage.setdefault(stage, [[0.0, 0.0] for _ in now])
                 client_by_stage[stage] = max(client_by_stage.get(stage, 0.0), rss_mb())
+                if mode == "compare-dask-files":
+                    disk_by_stage[stage] = max(disk_by_stage.get(stage, 0.0), scratch_mb())
                 for peak, (rss, held) in zip(peaks, now):
                     peak[0], peak[1] = max(peak[0], rss), max(peak[1], held)
                 time.sleep(1.0)
@@ -102,6 +115,8 @@ COMPARE_CHILD = textwrap.dedent("""
             res["worker_rss_by_stage_mb"] = {{s: [round(r) for r, _ in v] for s, v in by_stage.items()}}
             res["worker_held_by_stage_mb"] = {{s: [round(h) for _, h in v] for s, v in by_stage.items()}}
             res["client_rss_by_stage_mb"] = {{s: round(v) for s, v in client_by_stage.items()}}
+            if disk_by_stage:   # the scratch files of the run (all workers), sampled as above
+                res["scratch_disk_by_stage_mb"] = {{s: round(v) for s, v in disk_by_stage.items()}}
             res["scheduler_peak_rss_mb"] = round(client.run_on_scheduler(
                 lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024)
     finally:   # the scheduler and workers never outlive the measurement, even when it fails
@@ -152,8 +167,10 @@ def compare_scale(sizes: list[int], workers: int, work: Path, modes: list[str], 
 
 
 def compare_projection(rows: dict[str, list[tuple[int, dict]]], workers: int) -> None:
-    """Marginal costs of the sharded compare between the smallest and largest size, and 1M reports on 32 workers."""
-    local, dask = rows.get("compare-in-process", []), rows.get("compare-dask", [])
+    """Marginal costs of the sharded compare between the smallest and largest size, and 1M reports on
+    32 workers (with scratch files when measured: the mode whose worker memory does not grow with N)."""
+    files = len(rows.get("compare-dask-files", [])) >= 2
+    local, dask = rows.get("compare-in-process", []), rows.get("compare-dask-files" if files else "compare-dask", [])
     if len(dask) < 2 or len(local) < 2:
         return
     (n1, a), (n2, b) = dask[0], dask[-1]
@@ -182,7 +199,8 @@ def compare_projection(rows: dict[str, list[tuple[int, dict]]], workers: int) ->
         "dask_client_cpu": exponent((n1, a["compare_client_cpu_s"]), (n2, b["compare_client_cpu_s"])),
         "dask_worker_peak_rss": exponent((n1, max(a["worker_peak_rss_mb"])), (n2, max(b["worker_peak_rss_mb"]))),
     }
-    emit({"compare_between_n": [n1, n2], "growth_exponents": growth,
+    emit({"compare_between_n": [n1, n2], "sharded_mode": "compare-dask-files" if files else "compare-dask",
+          "growth_exponents": growth,
                       "marginal": {"worker_cpu_s_per_pair": round(worker_cpu_per_pair, 5),
                                    "dask_client_cpu_s_per_report": round(client_cpu_per_report, 4),
                                    "dask_client_mb_per_1000_reports": round(client_mb_per_1000, 1),
@@ -204,9 +222,12 @@ def compare_projection(rows: dict[str, list[tuple[int, dict]]], workers: int) ->
             "client memory grows linearly at the measured marginal MB per report: the input reports it is "
             "handed and compare's slim per-report data (content stream, template codes, positional hashes, "
             "passages and measures); the index rows and the alignment data stay on the workers",
-            "worker memory per task is bounded by the hash partition (one per 128 reports) and the 2 x 32 "
-            "reports of an alignment tile; the prepared blocks (all reports, slim) wait in the cluster until "
-            "their last tile: past the worker memory limit Dask spills them to the worker's disk, so the "
-            "resident memory per worker is set by the limit, the disk per worker grows as N / workers",
+            ("worker memory is one task's inputs plus the alignment cache (the stages pass their data "
+             "through scratch files): flat in N, as measured; the shared scratch disk grows as N"
+             if files else
+             "worker memory per task is bounded by the hash partition (one per 128 reports) and the 2 x 32 "
+             "reports of an alignment tile; the prepared blocks (all reports, slim) wait in the cluster until "
+             "their last tile: past the worker memory limit Dask spills them to the worker's disk, so the "
+             "resident memory per worker is set by the limit, the disk per worker grows as N / workers"),
         ],
     })

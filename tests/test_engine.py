@@ -95,12 +95,14 @@ def test_dask_workers_give_the_in_process_outputs(cluster, in_process, tmp_path)
             assert mine[name] == theirs[name], name
 
 
-def test_store_add_on_dask_equals_in_process(cluster, in_process, tmp_path):
+@pytest.mark.parametrize("through_files", [False, True], ids=["in-memory", "scratch-files"])
+def test_store_add_on_dask_equals_in_process(cluster, in_process, tmp_path, through_files):
     pytest.importorskip("duckdb")
     from nlp.store import CorpusStore
 
     address, _ = cluster
-    engine = EngineConfig("dask", scheduler=address, compare_partitions=3)
+    scratch = str(tmp_path / "scratch") if through_files else None
+    engine = EngineConfig("dask", scheduler=address, compare_partitions=3, compare_scratch=scratch)
     with CorpusStore(tmp_path / "c.duckdb") as store:
         first = store.add([p for p in sorted(DEMO_DIR.iterdir()) if "2022" not in p.name and p.suffix != ".jsonl"],
                           engine=engine, stages=STAGES)
@@ -109,6 +111,8 @@ def test_store_add_on_dask_equals_in_process(cluster, in_process, tmp_path):
         # the second add sent only the pairs whose inputs changed to the workers; the rest came from the store
         assert first.pairs_computed > 0 and r.pairs_reused > 0 and r.pairs_computed > 0
         store.export(tmp_path / "out")
+    if through_files:   # each compare's files are gone once it is done
+        assert not any(Path(scratch).iterdir())
     for name in ("reports.jsonl", "cells.csv", "findings.csv", "compare/passages.jsonl", "compare/reports.csv",
                  "compare/pairs.csv"):
         assert (tmp_path / "out" / name).read_bytes() == (in_process / name).read_bytes(), name
@@ -141,6 +145,18 @@ def test_engine_options_are_checked():
         EngineConfig("dask", scheduler="tcp://127.0.0.1:1", workers=2)
     with pytest.raises(XxgkError, match="unknown engine"):
         EngineConfig("spark")
+    with pytest.raises(XxgkError, match="--scratch needs --engine dask"):
+        EngineConfig("local", compare_scratch="/tmp")
+    # compare's data through scratch files: workers started here share the temporary directory; a
+    # remote cluster's file systems are unknown, so there only when given
+    import tempfile
+
+    from nlp.engine.run import compare_scratch
+
+    assert compare_scratch(EngineConfig("dask", workers=2)) == tempfile.gettempdir()
+    assert compare_scratch(EngineConfig("dask", scheduler="tcp://127.0.0.1:1")) is None
+    assert compare_scratch(EngineConfig("dask", scheduler="tcp://127.0.0.1:1", compare_scratch="/shared/x")) == "/shared/x"
+    assert compare_scratch(EngineConfig("local")) is None
     with pytest.raises(XxgkError, match="cannot reach"):
         run_report_stages([DEMO_DIR / "luwan-gov-2020.md"], Path("/nonexistent"),
                           EngineConfig("dask", scheduler=f"tcp://127.0.0.1:{_free_port()}", connect_timeout=2))
@@ -166,8 +182,10 @@ def test_shingle_frequencies_shuffled_across_workers_equal_compares_index(cluste
     assert local[0].tolist() == index.hashes.tolist() and local[1].tolist() == index.df.tolist()
 
 
-def test_sharded_compare_on_two_workers_equals_in_process(cluster):
-    """Compare's index, candidate pairs and alignment on the workers: every output file byte for byte."""
+@pytest.mark.parametrize("through_files", [False, True], ids=["in-memory", "scratch-files"])
+def test_sharded_compare_on_two_workers_equals_in_process(cluster, tmp_path, through_files):
+    """Compare's index, candidate pairs and alignment on the workers, their data passed in the
+    workers' memory or through scratch files: every output file byte for byte."""
     from distributed import Client
 
     from nlp.comparison import compare, load_reference
@@ -184,8 +202,13 @@ def test_sharded_compare_on_two_workers_equals_in_process(cluster):
     local = LocalPairs()
     theirs = output_files(compare(reports, reference=ref, pair_engine=local))
     with Client(address) as client:
-        sharded = DaskPairs(client, partitions=3, reports_per_task=4)
+        scratch = tmp_path / "scratch" if through_files else None
+        # a tiny cache: the alignment tasks read prepared blocks again after they were dropped;
+        sharded = DaskPairs(client, partitions=3, reports_per_task=4, scratch=str(scratch) if scratch else None,
+                            scratch_cache_mb=0.05, reports_per_merge=5)   # pairs reduced in 3 ranges
         mine = output_files(compare(reports, reference=ref, pair_engine=sharded))
+    if scratch is not None:
+        assert scratch.is_dir() and not any(scratch.iterdir())   # the run's files removed when it was done
     assert sorted(mine) == sorted(theirs) and all(mine[k] == theirs[k] for k in theirs)
     # the candidate pairs reduced from the partitions: every holder of a shared n-gram and its lowest other holder
     n, N = 10, len(reports)
@@ -231,6 +254,18 @@ def test_alignment_tasks_cover_every_pair_once_within_their_bounds():
     # one task per block pair when nothing may be grouped: the old plan
     engine.pairs_per_task = 0
     assert len(engine.plan(N)) == len({(k // N // size, k % N // size) for k in keys.tolist()})
+    # in squares of 5 blocks a side: the same pairs once each, no task across a square's edge, square after square
+    engine.pairs_per_task = 60
+    squares = engine.plan(N, square=5)
+    covered = sorted(rr * N + pp for _, work in squares for rr, partners in work for pp in partners)
+    assert covered == keys.tolist()
+    order = []
+    for needed, work in squares:
+        rb = work[0][0] // size
+        cells = {(rb // 5, b // 5) for b in needed if b != rb} or {(rb // 5, rb // 5)}
+        assert len(cells) == 1
+        order.append(cells.pop())
+    assert order == sorted(order)
 
 
 def test_dask_sees_the_size_of_prepared_blocks():
@@ -331,3 +366,37 @@ def test_a_killed_worker_costs_a_retry_not_a_result(cluster, in_process, tmp_pat
     for name in theirs:
         if name != "analysis.json":
             assert mine[name] == theirs[name], name
+
+
+def test_scratch_files_read_back_what_was_written(tmp_path):
+    """Scratch files: one group of arrays read back alone; pickled blocks through a bounded cache;
+    a scratch directory that cannot be made is one clear error naming it."""
+    import numpy as np
+
+    from nlp.engine import scratch
+
+    groups = [[np.arange(5, dtype=np.uint64), np.arange(3, dtype=np.int32)],
+              [np.zeros(0, np.uint64), np.array([7, 8], np.int32)]]
+    scratch.write_arrays(tmp_path / "a.bin", groups)
+    for g, group in enumerate(groups):
+        back = scratch.read_slice(tmp_path / "a.bin", g, 2, [np.uint64, np.int32])
+        assert [b.tolist() for b in back] == [a.tolist() for a in group] and back[0].dtype == np.uint64
+    big = np.ones(200_000, np.uint8)
+    try:
+        for k in range(3):
+            scratch.write_object(tmp_path / f"b{k}.bin", big * k)
+            assert scratch.read_object(tmp_path / f"b{k}.bin", cached=True, cache_bytes=300_000)[0] == k
+        assert sum(n for _, n in scratch._cache.values()) <= 300_000 and len(scratch._cache) == 1
+        again = scratch.read_object(tmp_path / "b2.bin", cached=True, cache_bytes=300_000)
+        assert again is scratch.read_object(tmp_path / "b2.bin", cached=True, cache_bytes=300_000)
+    finally:
+        scratch._cache.clear()
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(XxgkError, match="file.*scratch directory"):
+        scratch.ScratchRun.create(tmp_path / "file")
+    run = scratch.ScratchRun.create(tmp_path / "s")
+    scratch.write_object(run.path("prepared", 3), {"x": 1})
+    run.remove("prepared", 3)
+    run.remove("prepared", 3)        # already gone: nothing to do
+    run.close()
+    assert not any((tmp_path / "s").iterdir())

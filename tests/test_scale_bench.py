@@ -47,3 +47,22 @@ def test_projection_from_a_log_uses_the_last_measurement_per_size(tmp_path, caps
     assert math.isclose(proj["alignment_on_workers_hours"],
                         round(proj["pairs_aligned"] * 210 / 700_000 / 32 / 3600, 1))
     assert proj["worker_peak_rss_mb"] == 310 and proj["assumptions"]
+
+
+def test_projection_prefers_the_scratch_file_mode_when_measured(tmp_path, capsys):
+    """With compare's data passed through scratch files measured at two sizes, the projection is of
+    that mode (its worker memory is the one that stays flat)."""
+    log = tmp_path / "log.jsonl"
+    rows = [_compare_row("compare-in-process", 1000, 100_000), _compare_row("compare-in-process", 4000, 800_000),
+            _compare_row("compare-dask", 1000, 100_000, worker_cpu_s=[20.0, 20.0], worker_peak_rss_mb=[250, 260]),
+            _compare_row("compare-dask", 4000, 800_000, worker_cpu_s=[125.0, 125.0], worker_peak_rss_mb=[900, 910]),
+            _compare_row("compare-dask-files", 1000, 100_000, worker_cpu_s=[15.0, 15.0], worker_peak_rss_mb=[210, 212]),
+            _compare_row("compare-dask-files", 4000, 800_000, worker_cpu_s=[115.0, 115.0], worker_peak_rss_mb=[300, 305])]
+    log.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    scale.growth_from_log(log, 2)
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    growth = next(o for o in out if "compare_between_n" in o)
+    assert growth["sharded_mode"] == "compare-dask-files"
+    assert growth["marginal"]["worker_cpu_s_per_pair"] == round(200 / 700_000, 5)
+    proj = next(o for o in out if "compare_projection" in o)
+    assert proj["worker_peak_rss_mb"] == 305 and "flat in N" in " ".join(proj["assumptions"])

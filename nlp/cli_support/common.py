@@ -90,11 +90,17 @@ WORKERS_OPTION = typer.Option(None, "--workers", help="with --engine dask and no
                               "available cores; 1: in this process)")
 
 
-def engine_config(engine: str, scheduler: Optional[str], workers: Optional[int]):
-    """``--engine/--scheduler/--workers`` as the engine's configuration."""
+SCRATCH_OPTION = typer.Option(None, "--scratch", help="with --engine dask: a directory the client and every worker can "
+                              "read and write (shared on a cluster) through which compare's stages pass their data, "
+                              "so worker memory stays flat in the corpus size (default: in the workers' memory)")
+
+
+def engine_config(engine: str, scheduler: Optional[str], workers: Optional[int], scratch: Optional[Path] = None):
+    """``--engine/--scheduler/--workers/--scratch`` as the engine's configuration."""
     from ..engine import EngineConfig
 
-    return EngineConfig(kind=engine, scheduler=scheduler, workers=workers)
+    return EngineConfig(kind=engine, scheduler=scheduler, workers=workers,
+                        compare_scratch=str(scratch) if scratch is not None else None)
 
 
 DEVICE_OPTION = typer.Option("cpu", "--device", help="where headlines are generated: cpu, cuda or auto (cuda where torch sees a GPU)")

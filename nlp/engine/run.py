@@ -46,7 +46,11 @@ class EngineConfig:
     ``partition_size``: files per Dask task at most (a task's summaries are generated in one go,
     so larger tasks batch better; fewer files than workers × size are spread over every worker);
     ``compare_partitions``: hash partitions of compare's n-gram shuffle (:mod:`.sharded`; None:
-    one per 128 reports).
+    one per 128 reports); ``compare_scratch``: a directory the client and every worker can
+    read and write (a shared file system on a cluster) through which compare's sharded stages
+    hand each other their data, so a worker's memory stays flat in the corpus size (None: the
+    system's temporary directory for workers started here, the workers' memory on a cluster
+    given by ``scheduler``; see :func:`compare_scratch`).
     """
 
     kind: str = "local"
@@ -57,6 +61,7 @@ class EngineConfig:
     retries: int = 2
     connect_timeout: float = 20.0
     compare_partitions: int | None = None
+    compare_scratch: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in ENGINES:
@@ -69,6 +74,8 @@ class EngineConfig:
             raise XxgkError("--workers must be at least 1")
         if self.partition_size < 1:
             raise XxgkError("partition size must be at least 1")
+        if self.compare_scratch is not None and self.kind != "dask":
+            raise XxgkError("--scratch needs --engine dask")
 
 
 def per_report_stages(stages: Sequence[str] | None) -> list[str]:
@@ -152,11 +159,21 @@ def run_report_stages(files: Sequence[Path], cache_dir: Path, config: EngineConf
     return written
 
 
+def compare_scratch(config: EngineConfig) -> str | None:
+    """Where compare's sharded stages pass their data: ``compare_scratch``; for workers started on
+    this machine (no ``scheduler``) the system's temporary directory, which they all share; else
+    None (in the workers' memory: a remote cluster's file systems are not known here)."""
+    if config.compare_scratch is not None:
+        return config.compare_scratch
+    return tempfile.gettempdir() if config.kind == "dask" and not config.scheduler else None
+
+
 def sharded_compare(client: Any, config: EngineConfig) -> dict[str, Any]:
     """The compare options that run compare's index, candidate pairs and alignment on the cluster."""
     from .sharded import DaskPairs
 
-    return {"pair_engine": DaskPairs(client, partitions=config.compare_partitions, retries=config.retries)}
+    return {"pair_engine": DaskPairs(client, partitions=config.compare_partitions, retries=config.retries,
+                                   scratch=compare_scratch(config))}
 
 
 def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str], config: EngineConfig,

@@ -44,10 +44,13 @@ join-back task holds its block's rows; a prepare task one block; an alignment ta
 ``blocks_per_task`` prepared blocks (``blocks_per_task × reports_per_task`` reports). The
 prepared blocks of the whole corpus wait in the cluster's memory until their last task is done
 (about 300 kB per report of 2,400 characters, as Dask counts them: the blocks tell it their
-size): past a worker's memory limit Dask spills them to its disk (its own policy), so a worker's
-resident memory is set by that limit, its disk by N / workers. By default there is one hash
-partition per ``reports_per_partition`` reports, so a
-reducer's rows do not grow with the corpus.
+size): past a worker's memory limit Dask spills them to its disk (its own policy), which costs
+much CPU when the workers' own (unmanaged) memory is what crosses the limit. With ``scratch``
+every stage hands the next its data through files in a directory all processes share
+(:mod:`.scratch`): the report blocks, the map rows, the partition tables and the prepared blocks
+never wait in a worker's memory, an alignment task reads the blocks it needs through a bounded
+cache, and a worker's memory stays flat in N (the disk grows as N). By default there is one hash
+partition per ``reports_per_partition`` reports, so a reducer's rows do not grow with the corpus.
 """
 from __future__ import annotations
 
@@ -64,6 +67,7 @@ from ..comparison.index import IndexView
 from ..comparison.passages import AlignedPair
 from ..comparison.prepare import PreparedReport, prepare_report
 from ..comparison.reference import ReferenceTable
+from .scratch import CACHE_BYTES, ScratchRun, read_object, read_slice, write_arrays, write_object
 
 __all__ = ["DaskPairs"]
 
@@ -280,6 +284,67 @@ def aligned_block_pairs(result: AlignedBlock) -> list[tuple[int, int, list[Align
     return out
 
 
+def _map_slice(path: str, partition: int, lengths: int) -> Rows:
+    arrays = read_slice(path, partition, 2 * lengths, [np.uint64, np.int32] * lengths)
+    return [(arrays[2 * g], arrays[2 * g + 1]) for g in range(lengths)]
+
+
+def map_to_file(run: ScratchRun, chunk: int, ngrams: Sequence[int], partitions: int) -> int:
+    """:func:`map_rows` of a report block read from ``run``'s files, its rows written there
+    (one group of arrays per partition); returns the number of rows."""
+    rows = map_rows(read_object(run.path("reports", chunk)), ngrams, partitions)
+    write_arrays(run.path("rows", chunk), [[a for pair in rows[p] for a in pair] for p in range(partitions)])
+    return sum(len(h) for part in rows for h, _ in part)
+
+
+def reduce_to_file(run: ScratchRun, partition: int, chunks: int, lengths: int, n_docs: int,
+                   reports_per_merge: int) -> int:
+    """:func:`reduce_partition` of one partition's slices of every map file; its index rows written
+    per report block, its candidate pairs to a file of their own, grouped by ranges of
+    ``reports_per_merge`` reports (one group per merge task); returns the number of pairs."""
+    table = reduce_partition(n_docs, *[_map_slice(run.path("rows", c), partition, lengths) for c in range(chunks)])
+    write_arrays(run.path("table", partition), [[a for triple in table.rows[c] for a in triple] for c in range(chunks)])
+    keys, counts = table.pair_keys, table.pair_counts   # sorted by key, so by report
+    bounds = np.searchsorted(keys, np.arange(0, n_docs + reports_per_merge, reports_per_merge, dtype=np.int64) * n_docs)
+    write_arrays(run.path("pairs", partition), [[keys[a:b], counts[a:b]] for a, b in zip(bounds[:-1], bounds[1:])])
+    return len(keys)
+
+
+def merge_pairs_from_files(run: ScratchRun, partitions: int, group: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`merge_pairs` of one range of reports over the reducers' pair files (the candidate
+    pairs of all partitions would not fit one worker: a report's pair comes from many partitions)."""
+    tables = [PartitionTable([], *read_slice(run.path("pairs", p), group, 2, [np.int64, np.int64]))
+              for p in range(partitions)]
+    return merge_pairs(*tables)
+
+
+def prepare_from_files(run: ScratchRun, chunk: int, partitions: int, lengths: Sequence[int], setup: AlignSetup,
+                       reference: ReferenceTable | None, with_views: bool
+                       ) -> tuple[list[tuple[np.ndarray, np.ndarray | None]], list[IndexView] | None, int]:
+    """Join back and :func:`prepare_block` for one report block, its inputs read from ``run``'s
+    files, the prepared block written there; returns its marks (and, with ``with_views``, the
+    compared length's views, which the client needs to check known pairs) and the file's size."""
+    block = read_object(run.path("reports", chunk))
+    g = len(lengths)
+    rows = [_map_slice(run.path("rows", chunk), p, g) for p in range(partitions)]
+    looked_up = []
+    for p in range(partitions):
+        arrays = read_slice(run.path("table", p), chunk, 3 * g, [np.int32] * (3 * g))
+        looked_up.append([tuple(arrays[3 * k:3 * k + 3]) for k in range(g)])
+    views = chunk_views(rows, block.first, len(block.reports), *looked_up)
+    prepared = prepare_block(block, views, lengths, setup, reference)
+    written = write_object(run.path("prepared", chunk), prepared.docs)
+    return prepared.marks, (views[list(lengths).index(setup.config.ngram)] if with_views else None), written
+
+
+def align_from_files(keys: np.ndarray, n_docs: int, setup: AlignSetup, cache_bytes: int | None,
+                     *paths: str) -> AlignedBlock:
+    """:func:`align_tile` over prepared blocks read from files (through this process's cache of
+    ``cache_bytes``)."""
+    blocks = [PreparedBlock(read_object(p, cached=True, cache_bytes=cache_bytes), []) for p in paths]
+    return align_tile(keys, n_docs, setup, *blocks)
+
+
 @dataclass
 class DaskPairs:
     """Compare's pair engine on a Dask cluster (``client``: a ``distributed.Client``)."""
@@ -293,7 +358,16 @@ class DaskPairs:
     pairs_per_task: int = 2000
     #: ... or would need more than this many blocks (its own included): the prepared reports one task touches
     blocks_per_task: int = 8
+    #: with ``scratch``: the candidate pairs are reduced by key in ranges of this many reports (one task each)
+    reports_per_merge: int = 256
     retries: int = 2
+    #: a directory the client and every worker can read and write (a shared file system on a
+    #: cluster): the stages hand each other their data through files there (:mod:`.scratch`),
+    #: so a worker's memory stays flat in N; None: in the workers' memory (Dask's)
+    scratch: str | None = None
+    #: with ``scratch``: MB of prepared blocks (pickled) an alignment process keeps between tasks
+    #: (None: :data:`.scratch.CACHE_BYTES`); a worker's memory is about this plus one task's
+    scratch_cache_mb: float | None = None
     #: pairs aligned in an earlier run, by report ids (see ``nlp.comparison.candidates.LocalPairs``)
     known: Mapping[tuple[str, str], KnownPair] | None = None
     counts: PairCounts = field(default_factory=PairCounts)
@@ -302,7 +376,10 @@ class DaskPairs:
     candidates: tuple[np.ndarray, np.ndarray] = field(default_factory=lambda: (np.zeros(0, np.int64),) * 2)
     _blocks: list[Any] = field(default_factory=list, repr=False)    # ReportBlock futures of the last index
     _views: list[Any] = field(default_factory=list, repr=False)     # their join-back futures
-    _prepared: list[Any] = field(default_factory=list, repr=False)  # their PreparedBlock futures
+    _prepared: list[Any] = field(default_factory=list, repr=False)  # their PreparedBlock futures (or block numbers)
+    _run: ScratchRun | None = field(default=None, repr=False)       # with ``scratch``: this compare's files
+    _partitions: int = field(default=0, repr=False)
+    _block_bytes: list[int] = field(default_factory=list, repr=False)  # with ``scratch``: each prepared block's file
     _lengths: list[int] = field(default_factory=list, repr=False)
     _client_views: list[IndexView] = field(default_factory=list, repr=False)  # with ``known`` only
 
@@ -328,6 +405,9 @@ class DaskPairs:
             return
         starts = list(range(0, N, size))
         parts = self.partitions or max(1, -(-N // self.reports_per_partition))
+        if self.scratch is not None:
+            self._index_in_files(docs, starts, parts)
+            return
         # each block of reports crosses to the cluster once (one at a time): the map tasks and later the
         # prepare tasks read it there
         self._blocks = [self.client.scatter(ReportBlock(s, [d.report for d in docs[s:s + size]]), hash=False)
@@ -347,6 +427,40 @@ class DaskPairs:
         for f in [*maps, *tables, pairs, *(x for row in picked for x in row)]:
             f.release()
 
+    def _index_in_files(self, docs: Sequence[PreparedReport], starts: list[int], parts: int) -> None:
+        """:meth:`index` through files in :attr:`scratch`: report blocks written by the client, map
+        and reduce tasks writing theirs, the client waiting for each stage (only counts come back)."""
+        run = self._run = ScratchRun.create(self.scratch or ".")
+        size, N = self.reports_per_task, len(docs)
+        for c, s in enumerate(starts):
+            write_object(run.path("reports", c), ReportBlock(s, [d.report for d in docs[s:s + size]]))
+        self._blocks, self._partitions = list(range(len(starts))), parts
+        self.client.gather([self._submit(map_to_file, run, c, self._lengths, parts) for c in self._blocks])
+        self.client.gather([self._submit(reduce_to_file, run, p, len(starts), len(self._lengths), N,
+                                         self.reports_per_merge) for p in range(parts)])
+        # ranges of reports in key order: their reduced pairs concatenated are sorted by key
+        merged = self.client.gather([self._submit(merge_pairs_from_files, run, parts, g)
+                                     for g in range(-(-N // self.reports_per_merge))])
+        self.candidates = (np.concatenate([k for k, _ in merged]), np.concatenate([c for _, c in merged]))
+        for p in range(parts):
+            run.remove("pairs", p)
+
+    def _take_marks(self, docs: Sequence[PreparedReport], at: int, marks: list[tuple[np.ndarray, np.ndarray | None]],
+                    boiler: list[np.ndarray] | None) -> list[np.ndarray] | None:
+        """The client's reports ``at, at + 1, …`` finished with one block's marks; returns ``boiler``
+        with their boilerplate starts (None once a block has none)."""
+        for k, (reasons, starts) in enumerate(marks, at):
+            d = docs[k]
+            d.template.reasons = reasons
+            finish_scored(d)
+            if self.known is None:
+                d.scored_before = None
+            if starts is None:
+                boiler = None
+            elif boiler is not None:
+                boiler.append(starts.astype(np.int64))
+        return boiler
+
     def finish_reports(self, docs: Sequence[PreparedReport], setup: AlignSetup,
                        reference: ReferenceTable | None) -> list[np.ndarray] | None:
         """Each block prepared and finished on a worker (kept there for the alignment); the client
@@ -355,23 +469,31 @@ class DaskPairs:
             return boilerplate_positions_empty(setup, reference)
         shared = self.client.scatter(setup, broadcast=True, hash=False)
         ref = self.client.scatter(reference, broadcast=True, hash=False) if reference is not None else None
+        boiler: list[np.ndarray] | None = []
+        size = self.reports_per_task
+        if self._run is not None:
+            run = self._run
+            futures = [self._submit(prepare_from_files, run, c, self._partitions, self._lengths, shared, ref,
+                                    self.known is not None) for c in self._blocks]
+            for c, future in enumerate(futures):
+                marks, views, written = future.result()
+                self._block_bytes.append(written)
+                boiler = self._take_marks(docs, c * size, marks, boiler)
+                self._client_views.extend(views or [])
+                future.release()
+            self._prepared = list(self._blocks)
+            for c in self._blocks:
+                run.remove("reports", c)
+                run.remove("rows", c)
+            for p in range(self._partitions):
+                run.remove("table", p)
+            self._blocks = []
+            return boiler
         self._prepared = [self._submit(prepare_block, block, views, self._lengths, shared, ref)
                           for block, views in zip(self._blocks, self._views)]
         marks = [self._submit(block_marks, b) for b in self._prepared]
-        boiler: list[np.ndarray] | None = []
-        k = 0
-        for future in marks:
-            for reasons, starts in future.result():
-                d = docs[k]
-                d.template.reasons = reasons
-                finish_scored(d)
-                if self.known is None:
-                    d.scored_before = None
-                if starts is None:
-                    boiler = None
-                elif boiler is not None:
-                    boiler.append(starts.astype(np.int64))
-                k += 1
+        for c, future in enumerate(marks):
+            boiler = self._take_marks(docs, c * size, future.result(), boiler)
             future.release()
         # every block is prepared (scattered data must outlive the tasks reading it): the prepared
         # blocks now hold what the alignment needs
@@ -381,20 +503,39 @@ class DaskPairs:
         return boiler
 
     def release(self) -> None:
-        """Drop the report blocks, views and prepared blocks the last index left on the cluster."""
-        for f in [*self._blocks, *self._views, *self._prepared]:
-            f.release()
-        self._blocks, self._views, self._prepared = [], [], []
+        """Drop the report blocks, views and prepared blocks the last index left on the cluster (or
+        in its scratch files)."""
+        if self._run is not None:
+            self._run.close()
+            self._run = None
+        else:
+            for f in [*self._blocks, *self._views, *self._prepared]:
+                f.release()
+        self._blocks, self._views, self._prepared, self._block_bytes = [], [], [], []
 
-    def plan(self, n_docs: int, keys: Sequence[int] | None = None) -> list[tuple[tuple[int, ...], list[tuple[int, list[int]]]]]:
+    def _drop_prepared(self, block: Any) -> None:
+        """A prepared block no alignment task still needs leaves the cluster (or the scratch files)."""
+        if self._run is not None:
+            self._run.remove("prepared", block)
+        else:
+            block.release()
+
+    def plan(self, n_docs: int, keys: Sequence[int] | None = None,
+             square: int | None = None) -> list[tuple[tuple[int, ...], list[tuple[int, list[int]]]]]:
         """The candidate pairs as alignment tasks over blocks of ``reports_per_task`` consecutive
         report numbers: each task as (the blocks it needs, its work by report then partner), in
         block order. One report block's pairs with consecutive partner blocks make one task, cut
         after ``pairs_per_task`` pairs or when it would need more than ``blocks_per_task`` blocks
         (a task per block pair cost the client and scheduler more than the alignment when pairs
-        are sparse). (Taking the grid of block pairs in squares, so that consecutive tasks share
-        blocks, did not lower what a worker with a small memory limit spills: its unmanaged memory
-        keeps it above Dask's spill threshold whatever the order.)"""
+        are sparse).
+
+        ``square``: the grid of (report block, partner block) is taken in squares of this many
+        blocks a side (a task never crosses a square's edge), square after square: consecutive
+        tasks then need the same ``2 × square`` blocks, which a worker reading them from files
+        keeps in its cache (row after row, every report block would need every partner block
+        again, and a cache smaller than the corpus would hit nothing). (In the workers' memory
+        the order does not lower what a worker with a small memory limit spills: its unmanaged
+        memory keeps it above Dask's spill threshold whatever the order.)"""
         size = self.reports_per_task
         tiles: dict[tuple[int, int], list[tuple[int, list[int]]]] = {}
         for key in (self.candidates[0].tolist() if keys is None else keys):
@@ -417,9 +558,14 @@ class DaskPairs:
             group.clear()
 
         pairs = 0
-        for tile in sorted(tiles):
+        side = square or max(1, -(-n_docs // size))
+
+        def in_squares(tile: tuple[int, int]) -> tuple[int, int, int, int]:
+            return tile[0] // side, tile[1] // side, tile[0], tile[1]
+
+        for tile in sorted(tiles, key=in_squares):
             if group and (tile[0] != group[0][0] or pairs >= self.pairs_per_task
-                          or len(group) + 1 >= self.blocks_per_task):
+                          or len(group) + 1 >= self.blocks_per_task or tile[1] // side != group[0][1] // side):
                 close()
                 pairs = 0
             group.append(tile)
@@ -427,6 +573,14 @@ class DaskPairs:
         if group:
             close()
         return tasks
+
+    def _square(self) -> int | None:
+        """With ``scratch``: the side of the plan's squares whose ``2 × side`` prepared blocks fit
+        an alignment process's cache (two to spare); None (row after row) in the workers' memory."""
+        if self._run is None or not self._block_bytes:
+            return None
+        cache = CACHE_BYTES if self.scratch_cache_mb is None else self.scratch_cache_mb * 2**20
+        return max(1, (int(cache / max(1.0, float(np.mean(self._block_bytes)))) - 2) // 2)
 
     def aligned_pairs(self, docs: Sequence[PreparedReport], setup: AlignSetup,
                       progress: Callable[[int, int], None]) -> list[AlignedPair]:
@@ -443,18 +597,25 @@ class DaskPairs:
                 todo = reuse.split(r, self._client_views[r], found)
                 keys += [k for k in cand[(cand // N) == r].tolist() if k % N in todo]
             self._client_views = []
-        tasks = self.plan(N, keys)
+        tasks = self.plan(N, keys, self._square())
         uses: Counter[int] = Counter(b for needed, _ in tasks for b in needed)
-        for b, future in enumerate(self._prepared):   # blocks no tile needs leave the cluster now
+        for b, block in enumerate(self._prepared):   # blocks no tile needs leave the cluster now
             if uses[b] == 0:
-                future.release()
+                self._drop_prepared(block)
         blocks = {b: self._prepared[b] for b in sorted(uses)}
         self._prepared = []
         if not tasks:
+            self.release()
             return ordered_pairs(found)
         shared_setup = self.client.scatter(setup, broadcast=True, hash=False)
-        tiles = {self._submit(align_tile, np.asarray([r * N + p for r, ps in work for p in ps], np.int64), N,
-                              shared_setup, *[blocks[b] for b in needed]): needed
+        run = self._run
+        if run is None:
+            align, inputs, extra = align_tile, blocks, ()
+        else:
+            cache = None if self.scratch_cache_mb is None else int(self.scratch_cache_mb * 2**20)
+            align, inputs, extra = align_from_files, {b: run.path("prepared", b) for b in blocks}, (cache,)
+        tiles = {self._submit(align, np.asarray([r * N + p for r, ps in work for p in ps], np.int64), N,
+                              shared_setup, *extra, *[inputs[b] for b in needed]): needed
                  for needed, work in tasks}
         for done, future in enumerate(as_completed(list(tiles)), 1):
             for r, p, pairs in aligned_block_pairs(future.result()):
@@ -465,7 +626,7 @@ class DaskPairs:
             for b in tiles.pop(future):  # a block no tile still needs leaves the cluster's memory
                 uses[b] -= 1
                 if uses[b] == 0:
-                    blocks.pop(b).release()
+                    self._drop_prepared(blocks.pop(b))
             future.release()
             progress(done, len(tasks))
         self.release()

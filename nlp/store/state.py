@@ -66,9 +66,11 @@ class StateMixin(StoreBase):
             from ..comparison.inputs import caller_options
 
             if client is not None:
+                from ..engine.run import compare_scratch
                 from ..engine.sharded import DaskPairs
 
                 pairs = DaskPairs(client, partitions=engine.compare_partitions, retries=engine.retries,
+                                  scratch=compare_scratch(engine),
                                   known=self._known_pairs())
             else:
                 pairs = LocalPairs(known=self._known_pairs())
