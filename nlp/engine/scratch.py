@@ -35,7 +35,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["ScratchRun", "CACHE_BYTES", "write_object", "read_object", "write_arrays", "read_slice"]
+__all__ = ["ScratchRun", "CACHE_BYTES", "write_object", "read_object", "write_arrays", "read_slice", "read_slices"]
 
 #: bytes of prepared blocks an alignment process keeps between tasks (least recently used dropped first)
 CACHE_BYTES = 256 * 2**20
@@ -96,16 +96,24 @@ def write_arrays(path: str | Path, groups: Sequence[Sequence[np.ndarray]]) -> No
     _atomic_write(Path(path), [table.tobytes(), *(np.ascontiguousarray(a).tobytes() for g in groups for a in g)])
 
 
-def read_slice(path: str | Path, group: int, width: int, dtypes: Sequence[np.dtype]) -> list[np.ndarray]:
-    """Group ``group`` of a :func:`write_arrays` file (``width`` arrays a group, of ``dtypes``)."""
+def read_slices(path: str | Path, groups: Sequence[int], width: int, dtypes: Sequence[np.dtype]) -> list[list[np.ndarray]]:
+    """Groups ``groups`` of a :func:`write_arrays` file (``width`` arrays a group, of ``dtypes``), the file opened once."""
+    out = []
     with open(path, "rb") as fh:
-        fh.seek(group * width * 16)
-        entries = np.frombuffer(fh.read(width * 16), np.int64).reshape(width, 2)
-        out = []
-        for (offset, count), dtype in zip(entries.tolist(), dtypes):
-            fh.seek(offset)
-            out.append(np.frombuffer(fh.read(count * np.dtype(dtype).itemsize), dtype).copy())
+        for group in groups:
+            fh.seek(group * width * 16)
+            entries = np.frombuffer(fh.read(width * 16), np.int64).reshape(width, 2)
+            arrays = []
+            for (offset, count), dtype in zip(entries.tolist(), dtypes):
+                fh.seek(offset)
+                arrays.append(np.frombuffer(fh.read(count * np.dtype(dtype).itemsize), dtype).copy())
+            out.append(arrays)
     return out
+
+
+def read_slice(path: str | Path, group: int, width: int, dtypes: Sequence[np.dtype]) -> list[np.ndarray]:
+    """Group ``group`` of a :func:`write_arrays` file."""
+    return read_slices(path, [group], width, dtypes)[0]
 
 
 @dataclass

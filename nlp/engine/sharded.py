@@ -67,7 +67,7 @@ from ..comparison.index import IndexView
 from ..comparison.passages import AlignedPair
 from ..comparison.prepare import PreparedReport, prepare_report
 from ..comparison.reference import ReferenceTable
-from .scratch import CACHE_BYTES, ScratchRun, read_object, read_slice, write_arrays, write_object
+from .scratch import CACHE_BYTES, ScratchRun, read_object, read_slice, read_slices, write_arrays, write_object
 
 __all__ = ["DaskPairs"]
 
@@ -284,9 +284,10 @@ def aligned_block_pairs(result: AlignedBlock) -> list[tuple[int, int, list[Align
     return out
 
 
-def _map_slice(path: str, partition: int, lengths: int) -> Rows:
-    arrays = read_slice(path, partition, 2 * lengths, [np.uint64, np.int32] * lengths)
-    return [(arrays[2 * g], arrays[2 * g + 1]) for g in range(lengths)]
+def _map_slices(path: str, partitions: Sequence[int], lengths: int) -> list[Rows]:
+    """Some partitions' rows of one map file: per partition, per n-gram length (hashes, report numbers)."""
+    return [[(arrays[2 * g], arrays[2 * g + 1]) for g in range(lengths)]
+            for arrays in read_slices(path, partitions, 2 * lengths, [np.uint64, np.int32] * lengths)]
 
 
 def map_to_file(run: ScratchRun, chunk: int, ngrams: Sequence[int], partitions: int) -> int:
@@ -302,7 +303,7 @@ def reduce_to_file(run: ScratchRun, partition: int, chunks: int, lengths: int, n
     """:func:`reduce_partition` of one partition's slices of every map file; its index rows written
     per report block, its candidate pairs to a file of their own, grouped by ranges of
     ``reports_per_merge`` reports (one group per merge task); returns the number of pairs."""
-    table = reduce_partition(n_docs, *[_map_slice(run.path("rows", c), partition, lengths) for c in range(chunks)])
+    table = reduce_partition(n_docs, *[_map_slices(run.path("rows", c), [partition], lengths)[0] for c in range(chunks)])
     write_arrays(run.path("table", partition), [[a for triple in table.rows[c] for a in triple] for c in range(chunks)])
     keys, counts = table.pair_keys, table.pair_counts   # sorted by key, so by report
     bounds = np.searchsorted(keys, np.arange(0, n_docs + reports_per_merge, reports_per_merge, dtype=np.int64) * n_docs)
@@ -326,7 +327,7 @@ def prepare_from_files(run: ScratchRun, chunk: int, partitions: int, lengths: Se
     compared length's views, which the client needs to check known pairs) and the file's size."""
     block = read_object(run.path("reports", chunk))
     g = len(lengths)
-    rows = [_map_slice(run.path("rows", chunk), p, g) for p in range(partitions)]
+    rows = _map_slices(run.path("rows", chunk), range(partitions), g)
     looked_up = []
     for p in range(partitions):
         arrays = read_slice(run.path("table", p), chunk, 3 * g, [np.int32] * (3 * g))
