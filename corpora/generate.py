@@ -676,6 +676,7 @@ def plant_cross_copies(reports: list[GeneratedReport], n: int, rng: random.Rando
     if len(reports) < 2:
         return copies
     used_targets: set[tuple[str, str]] = set()
+    used_sources: set[tuple[str, str]] = set()
     for _ in range(n):
         src, dst = rng.sample(reports, 2)
         keys = [b.key for b in src.blocks if isinstance(b, Paragraph) and b.part == "overview" and b.theme
@@ -683,7 +684,12 @@ def plant_cross_copies(reports: list[GeneratedReport], n: int, rng: random.Rando
         if not keys:
             continue
         key = rng.choice(keys)
+        if (dst.id, key) in used_sources:
+            # an earlier copy was taken from this paragraph: overwriting it would make that copy's text
+            # differ from its source (skipped after the same draws, so other corpora stay as they were)
+            continue
         used_targets.add((dst.id, key))
+        used_sources.add((src.id, key))
         sp, dp = src.paragraph(key), dst.paragraph(key)
         assert sp is not None and dp is not None
         facts_new = [s for s in dp.segments if s.fact]
