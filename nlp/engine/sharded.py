@@ -367,7 +367,7 @@ class DaskPairs:
     #: so a worker's memory stays flat in N; None: in the workers' memory (Dask's)
     scratch: str | None = None
     #: with ``scratch``: MB of prepared blocks (pickled) an alignment process keeps between tasks
-    #: (None: :data:`.scratch.CACHE_BYTES`); a worker's memory is about this plus one task's
+    #: (None: :data:`.scratch.CACHE_BYTES`); a worker's memory is about this plus one task's inputs
     scratch_cache_mb: float | None = None
     #: pairs aligned in an earlier run, by report ids (see ``nlp.comparison.candidates.LocalPairs``)
     known: Mapping[tuple[str, str], KnownPair] | None = None
@@ -431,7 +431,7 @@ class DaskPairs:
     def _index_in_files(self, docs: Sequence[PreparedReport], starts: list[int], parts: int) -> None:
         """:meth:`index` through files in :attr:`scratch`: report blocks written by the client, map
         and reduce tasks writing theirs, the client waiting for each stage (only counts come back)."""
-        run = self._run = ScratchRun.create(self.scratch or ".")
+        run = self._run = ScratchRun.create(str(self.scratch))
         size, N = self.reports_per_task, len(docs)
         for c, s in enumerate(starts):
             write_object(run.path("reports", c), ReportBlock(s, [d.report for d in docs[s:s + size]]))
