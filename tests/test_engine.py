@@ -39,6 +39,11 @@ def _start(args: list[str], tmp: Path, name: str) -> subprocess.Popen:
                             start_new_session=True)
 
 
+def _start_worker(address: str, tmp: Path, name: str) -> subprocess.Popen:
+    return _start(["distributed.cli.dask_worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                   "--name", name, "--local-directory", str(tmp / name)], tmp, name)
+
+
 def _stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
@@ -56,17 +61,16 @@ def cluster(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("dask")
     address = f"tcp://127.0.0.1:{_free_port()}"
-    procs = [_start(["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
-                     "--no-dashboard"], tmp, "scheduler")]
+    scheduler = _start(["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
+                        "--no-dashboard"], tmp, "scheduler")
+    workers: list[subprocess.Popen] = []   # a test that kills one puts a new one in its place
     try:
-        for k in range(2):
-            procs.append(_start(["distributed.cli.dask_worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
-                                 "--name", f"w{k}", "--local-directory", str(tmp / f"w{k}")], tmp, f"w{k}"))
+        workers += [_start_worker(address, tmp, f"w{k}") for k in range(2)]
         with Client(address, timeout=f"{STARTUP_S}s") as client:
             client.wait_for_workers(2, timeout=STARTUP_S)
-        yield address, procs[1:]
+        yield address, workers
     finally:
-        for p in reversed(procs):
+        for p in [*reversed(workers), scheduler]:
             _stop(p)
 
 
@@ -330,6 +334,87 @@ def test_sharded_finish_on_the_workers_equals_in_process(cluster):
         assert len(b.shingles.uniq) > 0 and b.scored_before is not None
         marked += int((a.template.reasons > 0).sum())
     assert marked > 0
+
+
+class _KillingPairs:
+    """A :class:`~nlp.engine.sharded.DaskPairs` that kills a worker while it runs one of compare's
+    tasks: a ``"prepare"`` task (the report blocks, rows and tables on the workers or in the scratch
+    files) or an ``"align"`` task once the first one is done (the prepared blocks on the workers or in
+    files, the other alignment tasks running or waiting)."""
+
+    def __init__(self, client, workers: list[subprocess.Popen], at: str, **options):
+        from nlp.engine.sharded import DaskPairs
+
+        self.at, self.client, self.workers = at, client, workers
+        self.killed: tuple[str, str, int] | None = None   # worker name, task it ran, keys it held
+        self.engine = DaskPairs(client, **options)
+
+    def __getattr__(self, name):
+        return getattr(self.engine, name)
+
+    def kill_when_busy(self, prefix: str) -> None:
+        """Kill the first worker seen processing a task whose key starts with ``prefix``."""
+        deadline = time.monotonic() + STARTUP_S
+        while self.killed is None and time.monotonic() < deadline:
+            for address, keys in sorted(self.client.processing().items()):
+                task = next((k for k in keys if str(k).startswith(prefix)), None)
+                if task is not None:
+                    held = len(self.client.has_what().get(address, ()))
+                    name = self.client.scheduler_info()["workers"][address]["name"]
+                    victim = next(p for p in self.workers if p.args[p.args.index("--name") + 1] == name)
+                    victim.kill()
+                    victim.wait(15)
+                    self.killed = (name, str(task), held)
+                    return
+            time.sleep(0.005)
+
+    def finish_reports(self, docs, setup, reference):
+        if self.at != "prepare":
+            return self.engine.finish_reports(docs, setup, reference)
+        killer = threading.Thread(target=self.kill_when_busy, args=("prepare",))
+        killer.start()
+        try:
+            return self.engine.finish_reports(docs, setup, reference)
+        finally:
+            killer.join()
+
+    def aligned_pairs(self, docs, setup, progress):
+        def tick(done: int, total: int) -> None:
+            if self.at == "align" and done == 1:
+                self.kill_when_busy("align")
+            progress(done, total)
+
+        return self.engine.aligned_pairs(docs, setup, tick)
+
+
+@pytest.mark.parametrize("through_files", [False, True], ids=["in-memory", "scratch-files"])
+@pytest.mark.parametrize("at", ["prepare", "align"])
+def test_a_worker_killed_during_compare_costs_a_retry(cluster, tmp_path, through_files, at):
+    """A worker killed while compare's sharded stages run: its tasks and the data it held are made
+    again on the other worker; every compare output equals the in-process run's. A new worker then
+    takes the dead one's place (for the tests after)."""
+    from distributed import Client
+
+    from nlp.comparison import compare, load_reference
+    from nlp.comparison.output import output_files
+    from nlp.structure import read_report
+
+    address, workers = cluster
+    reports = [read_report(p) for p in sorted(DEMO_DIR.iterdir()) if p.suffix != ".jsonl"]
+    ref = load_reference()
+    theirs = output_files(compare(reports, reference=ref))
+    scratch = tmp_path / "scratch" if through_files else None
+    with Client(address) as client:
+        engine = _KillingPairs(client, workers, at, partitions=3, reports_per_task=2, pairs_per_task=4,
+                               scratch=str(scratch) if scratch else None, reports_per_merge=5)
+        mine = output_files(compare(reports, reference=ref, pair_engine=engine))
+        assert engine.killed is not None, "no worker was seen running a task: nothing was tested"
+        dead = next(k for k, p in enumerate(workers) if p.poll() is not None)
+        workers[dead] = _start_worker(address, tmp_path, f"{engine.killed[0]}-again")
+        client.wait_for_workers(2, timeout=STARTUP_S)
+    assert sorted(mine) == sorted(theirs) and all(mine[k] == theirs[k] for k in theirs)
+    if scratch is not None:
+        assert not any(scratch.iterdir())
 
 
 def test_a_killed_worker_costs_a_retry_not_a_result(cluster, in_process, tmp_path):

@@ -51,6 +51,13 @@ every stage hands the next its data through files in a directory all processes s
 never wait in a worker's memory, an alignment task reads the blocks it needs through a bounded
 cache, and a worker's memory stays flat in N (the disk grows as N). By default there is one hash
 partition per ``reports_per_partition`` reports, so a reducer's rows do not grow with the corpus.
+
+A worker killed mid-run costs work, not results: in the workers' memory every piece of data is
+the result of a task the scheduler keeps (the report blocks too: made by a task, not scattered;
+the scattered setup and reference are on every worker and held until compare is done), so what the
+dead worker held is computed again on another; through files a task writes under a temporary
+name and renames, its file's name fixed by run and task, so a task run again rewrites the same file,
+and the client deletes a file only after every task reading it is done.
 """
 from __future__ import annotations
 
@@ -378,6 +385,7 @@ class DaskPairs:
     _blocks: list[Any] = field(default_factory=list, repr=False)    # ReportBlock futures of the last index
     _views: list[Any] = field(default_factory=list, repr=False)     # their join-back futures
     _prepared: list[Any] = field(default_factory=list, repr=False)  # their PreparedBlock futures (or block numbers)
+    _inputs: list[Any] = field(default_factory=list, repr=False)    # the scattered setup and reference they read
     _run: ScratchRun | None = field(default=None, repr=False)       # with ``scratch``: this compare's files
     _partitions: int = field(default=0, repr=False)
     _block_bytes: list[int] = field(default_factory=list, repr=False)  # with ``scratch``: each prepared block's file
@@ -409,10 +417,10 @@ class DaskPairs:
         if self.scratch is not None:
             self._index_in_files(docs, starts, parts)
             return
-        # each block of reports crosses to the cluster once (one at a time): the map tasks and later the
-        # prepare tasks read it there
-        self._blocks = [self.client.scatter(ReportBlock(s, [d.report for d in docs[s:s + size]]), hash=False)
-                        for s in starts]
+        # each block of reports crosses to the cluster once: the map tasks and later the prepare tasks
+        # read it there. A task that makes it, not scattered data: the scheduler keeps the task, so a
+        # block lost with a killed worker is made again (scattered data would be lost for good)
+        self._blocks = [self._submit(ReportBlock, s, [d.report for d in docs[s:s + size]]) for s in starts]
         maps = [self._submit(map_rows, block, lengths, parts) for block in self._blocks]
         picked = [[self._submit(_pick, m, p) for m in maps] for p in range(parts)]
         tables = [self._submit(reduce_partition, N, *picked[p]) for p in range(parts)]
@@ -470,6 +478,8 @@ class DaskPairs:
             return boilerplate_positions_empty(setup, reference)
         shared = self.client.scatter(setup, broadcast=True, hash=False)
         ref = self.client.scatter(reference, broadcast=True, hash=False) if reference is not None else None
+        # held until the prepared blocks are gone: a block lost with a killed worker is prepared again from them
+        self._inputs = [shared, *([ref] if ref is not None else [])]
         boiler: list[np.ndarray] | None = []
         size = self.reports_per_task
         if self._run is not None:
@@ -512,7 +522,9 @@ class DaskPairs:
         else:
             for f in [*self._blocks, *self._views, *self._prepared]:
                 f.release()
-        self._blocks, self._views, self._prepared, self._block_bytes = [], [], [], []
+        for f in self._inputs:
+            f.release()
+        self._blocks, self._views, self._prepared, self._block_bytes, self._inputs = [], [], [], [], []
 
     def _drop_prepared(self, block: Any) -> None:
         """A prepared block no alignment task still needs leaves the cluster (or the scratch files)."""
