@@ -16,8 +16,8 @@ run on the workers (passim's method on Spark); the client holds pair lists, neve
    in its own n-gram order (:class:`~nlp.comparison.index.IndexView`); the views stay on the
    cluster (with ``known``, the compared length's views also come to the client, which checks
    each pair's inputs digest there);
-4. **pairs reduced by key** (one task): the candidate pairs of all partitions summed per
-   (report, partner) and sent to the client;
+4. **pairs reduced by key** (one task per range of ``reports_per_merge`` reports): the candidate
+   pairs of all partitions summed per (report, partner) and sent to the client;
 5. **prepare and finish** (one task per block of ``reports_per_task`` consecutive reports):
    the block's reports (sent to the cluster once, before the map, and read there by both)
    prepared and finished on a worker as in process, once per report, with their join-back
@@ -195,6 +195,17 @@ def chunk_views(rows: list[Rows], first: int, count: int, *looked_up: list) -> l
     return out
 
 
+def pair_ranges(keys: np.ndarray, n_docs: int, reports_per_merge: int) -> np.ndarray:
+    """Bounds in sorted pair keys of the ranges of ``reports_per_merge`` reports (one merge task each)."""
+    return np.searchsorted(keys, np.arange(0, n_docs + reports_per_merge, reports_per_merge, dtype=np.int64) * n_docs)
+
+
+def pick_pairs(table: PartitionTable, n_docs: int, reports_per_merge: int, group: int) -> PartitionTable:
+    """One range of reports' candidate pairs of a partition (its index rows left out)."""
+    a, b = pair_ranges(table.pair_keys, n_docs, reports_per_merge)[group:group + 2]
+    return PartitionTable([], table.pair_keys[a:b], table.pair_counts[a:b])
+
+
 def merge_pairs(*tables: PartitionTable) -> tuple[np.ndarray, np.ndarray]:
     """Candidate pairs of all partitions reduced by key: (sorted keys r·N + p, shared n-grams)."""
     keys = np.concatenate([t.pair_keys for t in tables]) if tables else np.zeros(0, np.int64)
@@ -313,7 +324,7 @@ def reduce_to_file(run: ScratchRun, partition: int, chunks: int, lengths: int, n
     table = reduce_partition(n_docs, *[_map_slices(run.path("rows", c), [partition], lengths)[0] for c in range(chunks)])
     write_arrays(run.path("table", partition), [[a for triple in table.rows[c] for a in triple] for c in range(chunks)])
     keys, counts = table.pair_keys, table.pair_counts   # sorted by key, so by report
-    bounds = np.searchsorted(keys, np.arange(0, n_docs + reports_per_merge, reports_per_merge, dtype=np.int64) * n_docs)
+    bounds = pair_ranges(keys, n_docs, reports_per_merge)
     write_arrays(run.path("pairs", partition), [[keys[a:b], counts[a:b]] for a, b in zip(bounds[:-1], bounds[1:])])
     return len(keys)
 
@@ -366,7 +377,7 @@ class DaskPairs:
     pairs_per_task: int = 2000
     #: ... or would need more than this many blocks (its own included): the prepared reports one task touches
     blocks_per_task: int = 8
-    #: with ``scratch``: the candidate pairs are reduced by key in ranges of this many reports (one task each)
+    #: the candidate pairs are reduced by key in ranges of this many reports (one task each)
     reports_per_merge: int = 256
     retries: int = 2
     #: a directory the client and every worker can read and write (a shared file system on a
@@ -427,13 +438,17 @@ class DaskPairs:
         self._views = [self._submit(chunk_views, maps[c], s, min(size, N - s),
                                     *[self._submit(pick_rows, t, c) for t in tables])
                        for c, s in enumerate(starts)]
-        pairs = self._submit(merge_pairs, *tables)
-        self.candidates = self.client.gather(pairs)
+        # candidate pairs reduced by key in ranges of reports (all of them would not fit one worker)
+        ranges = [[self._submit(pick_pairs, t, N, self.reports_per_merge, g) for t in tables]
+                  for g in range(-(-N // self.reports_per_merge))]
+        merges = [self._submit(merge_pairs, *picks) for picks in ranges]
+        merged = self.client.gather(merges)
+        self.candidates = (np.concatenate([k for k, _ in merged]), np.concatenate([c for _, c in merged]))
         if self.known is not None:
             at = lengths.index(docs[0].ngram)
             for future in self._views:
                 self._client_views.extend(future.result()[at])
-        for f in [*maps, *tables, pairs, *(x for row in picked for x in row)]:
+        for f in [*maps, *tables, *merges, *(x for row in [*picked, *ranges] for x in row)]:
             f.release()
 
     def _index_in_files(self, docs: Sequence[PreparedReport], starts: list[int], parts: int) -> None:
