@@ -72,11 +72,10 @@ def main() -> None:
             (stages, "_summaries", "summaries (part, report)"), (job.ReportCache, "put", "cache write"),
             (nlp.checks, "check", "checks"), (job, "brief_report_summaries", "briefings"),
             (nlp.comparison, "compare", "compare"), (job, "panel_of", "panel"),
-            (outputs, "report_record", "out: reports.jsonl records"), (outputs, "cells_csv", "out: cells.csv"),
-            (outputs, "findings_csv", "out: findings.csv"),
+            (outputs, "report_record", "out: reports.jsonl records"),
+            (outputs, "write_csv", "out: cells.csv + findings.csv (streamed)"),
             (panel, "_write_xlsx", "out: xlsx"), (panel, "_write_csv", "out: panel csv"),
-            (panel, "_write_parquet", "out: parquet"), (outputs, "panel_files", "out: panel files (all)"),
-            (outputs, "output_files", "out: all files (built)"), (outputs, "write_outputs", "out: built + published")]:
+            (panel, "_write_parquet", "out: parquet"), (outputs, "write_outputs", "out: all files, made and published")]:
         timed(owner, name, label)
     import nlp.analysis.brief as brief
     timed(brief, "render_brief", "out: brief.html")

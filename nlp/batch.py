@@ -3,12 +3,13 @@ files, read many reports (each under the per-file guard), check output paths bef
 write outputs atomically, and list failures at the end."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import IO, TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from .errors import ReportReadError, XxgkError
 
@@ -238,10 +239,12 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file with a unique name in the same folder, then
-    rename it into place: a reader sees the old file or the new one, never a part; concurrent writers
-    never share a temporary file. Raises :class:`XxgkError` naming the path when it cannot be written."""
+@contextlib.contextmanager
+def atomic_writer(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
+    """A binary file to write ``path``'s new content into, streamed: a temporary file with a unique
+    name in the same folder, renamed into place when the block ends without an error (removed if it
+    raises), so a reader sees the old file or the new one, never a part, and concurrent writers never
+    share a temporary file. Raises :class:`XxgkError` naming the path when it cannot be written."""
     o = Path(path)
     try:
         o.parent.mkdir(parents=True, exist_ok=True)
@@ -250,7 +253,7 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
         raise XxgkError(f"cannot write {o}: {e.strerror or e}") from None
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            yield f
         os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes the file private; outputs get the usual mode
         os.replace(tmp, o)
     except OSError as e:
@@ -259,7 +262,13 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return o
+
+
+def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (:func:`atomic_writer`); returns the path."""
+    with atomic_writer(path) as f:
+        f.write(data.encode("utf-8") if isinstance(data, str) else data)
+    return Path(path)
 
 
 def write_text(out: str | os.PathLike[str] | None, text: str, inputs: Sequence[Path] = (), force: bool = True) -> None:

@@ -1,6 +1,6 @@
 """The one CSV writer: formula-safe cells; files for people carry a UTF-8 BOM and are written atomically.
 
-Every CSV the toolkit writes goes through :func:`csv_text` (or :func:`safe_cell`): a field
+Every CSV the toolkit writes goes through :func:`write_csv_rows` (or :func:`safe_cell`): a field
 that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``
 (the OWASP rule), so ``=HYPERLINK(…)`` from a file name or a saved report's agency stays
 text when the file is opened in Excel or LibreOffice. A field that is just a number
@@ -19,7 +19,7 @@ import io
 import os
 import re
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import IO, Any, Iterable, Mapping, Sequence
 
 #: a text field starting with one of these is prefixed with ``'``
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -38,16 +38,15 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def csv_text(rows: Iterable[Sequence[Any] | Mapping[str, Any]], fields: Sequence[str] | None = None,
-             header: bool = True, *, headers: Sequence[str] | None = None, line_end: str = "\n") -> str:
-    """Rows as CSV text, every cell through :func:`safe_cell`.
+def write_csv_rows(out: IO[str], rows: Iterable[Sequence[Any] | Mapping[str, Any]], fields: Sequence[str] | None = None,
+                   header: bool = True, *, headers: Sequence[str] | None = None, line_end: str = "\n") -> None:
+    """Write rows as CSV into the text file ``out``, every cell through :func:`safe_cell`.
 
     With ``fields``, rows are mappings written in that column order (missing keys empty) and a
     header row comes first (``headers``, when given, are the printed column names; default the
     field keys); without, rows are sequences written as they are. ``line_end``: ``"\\n"`` or ``"\\r\\n"``.
     """
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator=line_end)
+    w = csv.writer(out, lineterminator=line_end)
     if fields is not None:
         if header:
             w.writerow([safe_cell(f) for f in (headers if headers is not None else fields)])
@@ -56,6 +55,13 @@ def csv_text(rows: Iterable[Sequence[Any] | Mapping[str, Any]], fields: Sequence
     else:
         for r in rows:
             w.writerow([safe_cell(v) for v in r])  # type: ignore[union-attr]
+
+
+def csv_text(rows: Iterable[Sequence[Any] | Mapping[str, Any]], fields: Sequence[str] | None = None,
+             header: bool = True, *, headers: Sequence[str] | None = None, line_end: str = "\n") -> str:
+    """Rows as CSV text (:func:`write_csv_rows`)."""
+    buf = io.StringIO()
+    write_csv_rows(buf, rows, fields, header, headers=headers, line_end=line_end)
     return buf.getvalue()
 
 
@@ -70,13 +76,31 @@ def csv_file(rows: Iterable[Sequence[Any] | Mapping[str, Any]], fields: Sequence
     return as_csv_file(csv_text(rows, fields, header, headers=headers, line_end=line_end))
 
 
+class _BomFirst(io.TextIOWrapper):
+    """UTF-8 text into a binary file, the BOM before the first character (none in an empty file)."""
+
+    started = False
+
+    def write(self, text: str) -> int:
+        if text and not self.started:
+            self.started = True
+            super().write(CSV_BOM)
+        return super().write(text)
+
+
 def write_csv(path: str | os.PathLike[str], rows: Iterable[Sequence[Any] | Mapping[str, Any]],
               fields: Sequence[str] | None = None, header: bool = True, *, headers: Sequence[str] | None = None,
               line_end: str = "\n") -> Path:
-    """Write :func:`csv_file` to ``path`` atomically (:func:`nlp.batch.atomic_write`); returns the path."""
-    from .batch import atomic_write
+    """Write :func:`csv_file` to ``path`` atomically (:func:`nlp.batch.atomic_writer`), streamed row by
+    row (a large table is never one string in memory); returns the path."""
+    from .batch import atomic_writer
 
-    return atomic_write(path, csv_file(rows, fields, header, headers=headers, line_end=line_end))
+    with atomic_writer(path) as f:
+        text = _BomFirst(f, encoding="utf-8", newline="", write_through=False)
+        write_csv_rows(text, rows, fields, header, headers=headers, line_end=line_end)
+        text.flush()
+        text.detach()
+    return Path(path)
 
 
-__all__ = ["safe_cell", "csv_text", "csv_file", "as_csv_file", "write_csv", "CSV_BOM", "FORMULA_START"]
+__all__ = ["safe_cell", "write_csv_rows", "csv_text", "csv_file", "as_csv_file", "write_csv", "CSV_BOM", "FORMULA_START"]

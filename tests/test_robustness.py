@@ -528,6 +528,40 @@ def test_outputs_get_the_usual_file_mode(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
+def test_a_streamed_output_that_fails_midway_keeps_the_previous_set(tmp_path, monkeypatch):
+    """Large outputs are written row by row into the staging set: one that fails after its first
+    rows leaves the previous outputs as they were and no staging folder or partial file behind."""
+    import nlp.analysis.outputs as outputs
+
+    src, out = _two_reports_analyzed(tmp_path)
+    before = _snapshot(out)
+    rows = outputs.finding_rows
+
+    def failing(result):
+        for k, row in enumerate(rows(result)):
+            if k == 2:
+                raise OSError(28, "No space left on device")
+            yield row
+
+    monkeypatch.setattr(outputs, "finding_rows", failing)
+    with pytest.raises(XxgkError, match="findings.csv"):
+        analyze([src], out, stages=STAGES_FAST)
+    assert _snapshot(out) == before
+    assert not [p for p in tmp_path.rglob("*") if ".staging-" in p.name or p.name.endswith(".tmp")]
+
+
+def test_a_streamed_csv_file_equals_the_csv_text_with_its_mark(tmp_path):
+    from nlp.csvsafe import csv_file, write_csv
+
+    rows = [{"a": "=1+1", "b": "年度报告"}, {"a": None, "b": "-"}, {"a": "x\r\ny", "b": 3.5}]
+    write_csv(tmp_path / "x.csv", rows, ["a", "b"], headers=["甲", "乙"], line_end="\r\n")
+    assert (tmp_path / "x.csv").read_bytes() == csv_file(rows, ["a", "b"], headers=["甲", "乙"],
+                                                         line_end="\r\n").encode("utf-8")
+    assert (tmp_path / "x.csv").read_bytes().startswith("\ufeff甲,乙\r\n'=1+1".encode("utf-8"))
+    write_csv(tmp_path / "empty.csv", [], None)   # nothing written: no mark either
+    assert (tmp_path / "empty.csv").read_bytes() == b""
+
+
 def test_a_stage_dropped_from_the_run_leaves_no_stale_outputs(tmp_path):
     src, out = _two_reports_analyzed(tmp_path)
     assert (out / "compare").is_dir()

@@ -19,9 +19,10 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Sequence, Union
 
-from ..csvsafe import as_csv_file, csv_text
+from ..batch import atomic_write, atomic_writer
+from ..csvsafe import as_csv_file, csv_text, write_csv
 from .model import AnalyzeResult, ReportAnalysis
 
 FINDING_FIELDS = ("report_id", "source", "agency", "year", "rule", "status", "severity", "subject", "message",
@@ -98,26 +99,34 @@ def _evidence_text(f: Any) -> str:
     return "; ".join(parts)
 
 
-def findings_csv(result: AnalyzeResult) -> str:
+def finding_rows(result: AnalyzeResult) -> Iterable[dict[str, Any]]:
+    """The rows of ``findings.csv`` (:data:`FINDING_FIELDS`), one per finding, made as they are read."""
     by_id = {a.report.id: a.report for a in result.analyses}
-    rows = []
     for f in result.findings:
         r = by_id.get(f.report_id)
-        rows.append({"report_id": f.report_id, "source": r.source if r else "", "agency": r.agency if r else "",
-                     "year": None if r is None else r.year, "rule": f.rule, "status": f.status,
-                     "severity": f.severity, "subject": f.subject, "message": f.message, "gloss": f.gloss,
-                     "evidence": _evidence_text(f)})
-    return csv_text(rows, FINDING_FIELDS)
+        yield {"report_id": f.report_id, "source": r.source if r else "", "agency": r.agency if r else "",
+               "year": None if r is None else r.year, "rule": f.rule, "status": f.status,
+               "severity": f.severity, "subject": f.subject, "message": f.message, "gloss": f.gloss,
+               "evidence": _evidence_text(f)}
+
+
+def findings_csv(result: AnalyzeResult) -> str:
+    return csv_text(finding_rows(result), FINDING_FIELDS)
+
+
+def cell_records(result: AnalyzeResult) -> Iterable[dict[str, Any]]:
+    """The tidy records of ``cells.csv`` (``nlp.tables.TIDY_FIELDS``), report after report."""
+    from ..tables import tidy_records
+
+    for a in result.analyses:
+        if a.tables is not None:
+            yield from tidy_records(a.tables)
 
 
 def cells_csv(result: AnalyzeResult) -> str:
-    from ..tables import records_to_csv, tidy_records
+    from ..tables import TIDY_FIELDS
 
-    records: list[dict[str, Any]] = []
-    for a in result.analyses:
-        if a.tables is not None:
-            records += tidy_records(a.tables)
-    return records_to_csv(records)
+    return csv_text(cell_records(result), TIDY_FIELDS)
 
 
 def analysis_json(result: AnalyzeResult, outputs: Iterable[str] = ()) -> str:
@@ -148,41 +157,52 @@ def top_level_names(paths: Iterable[str]) -> list[str]:
     return names
 
 
-def output_files(result: AnalyzeResult) -> dict[str, str | bytes]:
-    """Every output file of the run: path relative to the output folder → content. The one place that
-    says what a run writes (``analysis.json``, last, lists them)."""
+#: an output file's content: text, bytes, or a function that writes the file at the path it is given
+#: (large files are streamed that way: the run's set is never in memory at once)
+OutputBody = Union[str, bytes, Callable[[Path], Any]]
+
+
+def _streamed_csv(rows: Callable[[], Iterable[Any]], fields: Sequence[str]) -> Callable[[Path], Any]:
+    return lambda path: write_csv(path, rows(), fields)
+
+
+def _reports_jsonl(result: AnalyzeResult) -> Callable[[Path], Any]:
+    def write(path: Path) -> None:
+        by_report = findings_by_report(result)
+        measures = {m.report: m for m in result.comparison.reports} if result.comparison is not None else {}
+        with atomic_writer(path) as f:
+            for a in result.analyses:
+                record = report_record(a, by_report.get(a.report.id, []), measures.get(a.report.id))
+                f.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
+
+    return write
+
+
+def output_files(result: AnalyzeResult) -> dict[str, OutputBody]:
+    """Every output file of the run: path relative to the output folder → content (:data:`OutputBody`).
+    The one place that says what a run writes (``analysis.json``, last, lists them)."""
+    from ..tables import TIDY_FIELDS
     from .brief import render_brief
 
-    by_report = findings_by_report(result)
-    measures = {m.report: m for m in result.comparison.reports} if result.comparison is not None else {}
-    lines = [json.dumps(report_record(a, by_report.get(a.report.id, []), measures.get(a.report.id)), ensure_ascii=False)
-             for a in result.analyses]
-    files: dict[str, str] = {
-        "reports.jsonl": "\n".join(lines) + ("\n" if lines else ""),
-        "cells.csv": cells_csv(result) if result.stages["tables"].status != "skipped" else "",
-        "findings.csv": findings_csv(result),
+    files: dict[str, OutputBody] = {
+        "reports.jsonl": _reports_jsonl(result),
+        # every CSV of the set is a file for people: the UTF-8 BOM first, as the panel's own CSVs have it
+        "cells.csv": _streamed_csv(lambda: cell_records(result), TIDY_FIELDS)
+        if result.stages["tables"].status != "skipped" else "",
+        "findings.csv": _streamed_csv(lambda: finding_rows(result), FINDING_FIELDS),
     }
     if result.comparison is not None:
         from ..comparison.output import output_files as compare_files
 
-        files.update({f"compare/{name}": body for name, body in compare_files(result.comparison).items()})
-    # every CSV of the set is a file for people: the UTF-8 BOM first, as the panel's own CSVs have it
-    files = {name: as_csv_file(body) if name.endswith(".csv") else body for name, body in files.items()}
-    files["brief.html"] = render_brief(result)
+        files.update({f"compare/{name}": as_csv_file(body) if name.endswith(".csv") else body
+                      for name, body in compare_files(result.comparison).items()})
+    files["brief.html"] = lambda path: atomic_write(path, render_brief(result))
     if result.panel is not None:
-        files.update(panel_files(result.panel))
+        from ..panel import panel_writers
+
+        files.update(panel_writers(result.panel))
     files["analysis.json"] = analysis_json(result, top_level_names([*files, "analysis.json"]))
     return files
-
-
-def panel_files(panel: Any) -> dict[str, bytes]:
-    """The panel and scorecard files (``nlp.panel.PANEL_FILES``) as bytes, to join the run's set."""
-    import tempfile
-
-    from ..panel import write_panel_outputs
-
-    with tempfile.TemporaryDirectory(prefix="xxgk-panel-") as tmp:
-        return {p.name: p.read_bytes() for p in write_panel_outputs(panel, tmp)}
 
 
 def write_outputs(result: AnalyzeResult) -> list[Path]:

@@ -23,7 +23,7 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ..batch import atomic_write
 from ..errors import XxgkError
@@ -185,8 +185,9 @@ def _replace_in_place(staging: Path, out: Path) -> None:
     _remove(staging)
 
 
-def publish(out: Path, files: Mapping[str, str | bytes]) -> list[Path]:
-    """Write ``files`` (relative path → content) as ``out``'s new output set and switch it in at once.
+def publish(out: Path, files: Mapping[str, str | bytes | Callable[[Path], Any]]) -> list[Path]:
+    """Write ``files`` (relative path → content, or a function that writes the file at the path it
+    is given, one file after another) as ``out``'s new output set and switch it in at once.
 
     The previous set stays complete until the switch; entries of ``out`` that are not outputs
     (``.cache``, other files) are kept. Returns the paths of the files in ``out``.
@@ -206,7 +207,11 @@ def publish(out: Path, files: Mapping[str, str | bytes]) -> list[Path]:
             raise XxgkError(f"cannot write {out.parent}: {e.strerror or e}") from None
         try:
             for rel, body in files.items():
-                atomic_write(staging / rel, body)
+                if callable(body):
+                    (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+                    body(staging / rel)
+                else:
+                    atomic_write(staging / rel, body)
         except BaseException:
             _remove(staging)
             raise

@@ -13,7 +13,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from .. import format as V
 from ..csvsafe import write_csv
@@ -23,7 +23,7 @@ from .metrics import MetricDictionary, MetricValue, evaluate_all, load_metrics
 from .peers import PeerStat, ReportPoint, peer_findings, peer_stats
 from .scorecard import SCORECARD_FIELDS, scorecard_rows
 
-__all__ = ["Panel", "ReportEntry", "build_panel", "write_panel_outputs", "LONG_FIELDS", "cell_label",
+__all__ = ["Panel", "ReportEntry", "build_panel", "panel_writers", "write_panel_outputs", "LONG_FIELDS", "cell_label",
            "PANEL_FILES"]
 
 #: long-table columns: (key, Chinese header)
@@ -306,22 +306,31 @@ def wide_fields(metrics: MetricDictionary) -> list[tuple[str, str]]:
     return list(WIDE_FIELDS) + [(m.key, f"{m.name}（{m.unit}）" if m.unit != "%" else m.name) for m in metrics]
 
 
+def panel_writers(panel: Panel) -> dict[str, Callable[[Path], Path]]:
+    """The panel and scorecard files (:data:`PANEL_FILES`): name → a function that writes that file at
+    the path it is given (each file made only when written)."""
+    wide = wide_fields(panel.metrics)
+    rates = [m.key for m in panel.metrics if m.is_rate]
+
+    def workbook(p: Path) -> Path:
+        peers = [_peer_row(s, panel) for s in panel.peers]
+        return _write_xlsx(p, [
+            ("长表", panel.long, LONG_FIELDS, ()), ("宽表", panel.wide, wide, rates),
+            ("审计评分", panel.scorecard, SCORECARD_FIELDS, ("repeated_share",)), ("同类比较", peers, PEER_FIELDS, ()),
+            ("指标说明", metric_rows(panel.metrics), METRIC_FIELDS, ())])
+
+    return {
+        "panel.parquet": lambda p: _write_parquet(p, panel.long),
+        "panel.csv": lambda p: _write_csv(p, panel.long, LONG_FIELDS),
+        "panel_wide.csv": lambda p: _write_csv(p, panel.wide, wide),
+        "panel.xlsx": workbook,
+        "scorecard.csv": lambda p: _write_csv(p, panel.scorecard, SCORECARD_FIELDS),
+        "scorecard.xlsx": lambda p: _write_xlsx(p, [("审计评分", panel.scorecard, SCORECARD_FIELDS, ("repeated_share",))]),
+    }
+
+
 def write_panel_outputs(panel: Panel, out_dir: str | os.PathLike[str]) -> list[Path]:
     """Write the panel and scorecard files (:data:`PANEL_FILES`) into ``out_dir``; returns their paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    wide = wide_fields(panel.metrics)
-    rates = [m.key for m in panel.metrics if m.is_rate]
-    peers = [_peer_row(s, panel) for s in panel.peers]
-    written = [
-        _write_parquet(out / "panel.parquet", panel.long),
-        _write_csv(out / "panel.csv", panel.long, LONG_FIELDS),
-        _write_csv(out / "panel_wide.csv", panel.wide, wide),
-        _write_xlsx(out / "panel.xlsx", [
-            ("长表", panel.long, LONG_FIELDS, ()), ("宽表", panel.wide, wide, rates),
-            ("审计评分", panel.scorecard, SCORECARD_FIELDS, ("repeated_share",)), ("同类比较", peers, PEER_FIELDS, ()),
-            ("指标说明", metric_rows(panel.metrics), METRIC_FIELDS, ())]),
-        _write_csv(out / "scorecard.csv", panel.scorecard, SCORECARD_FIELDS),
-        _write_xlsx(out / "scorecard.xlsx", [("审计评分", panel.scorecard, SCORECARD_FIELDS, ("repeated_share",))]),
-    ]
-    return written
+    return [write(out / name) for name, write in panel_writers(panel).items()]
