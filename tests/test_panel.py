@@ -336,6 +336,26 @@ def test_panel_files_open_with_pyarrow_openpyxl_and_duckdb(demo):
     assert rated and all(v == pytest.approx(wide_rates[(a, y)]) for a, y, v in rated)
 
 
+def test_the_long_table_is_made_as_it_is_read_and_parquet_written_in_groups(demo, tmp_path, monkeypatch):
+    """The long rows are made from the entries each time they are read (never all held), the same every
+    time; panel.parquet in row groups reads back as those rows, whatever the group size."""
+    import pyarrow.parquet as pq
+
+    import nlp.panel.panel as panel_module
+
+    result, out = demo
+    rows = list(result.panel.long)
+    assert len(rows) == len(result.panel.long) and rows == list(result.panel.long)
+    assert result.panel.long[3] == rows[3] and result.panel.long[-2:] == rows[-2:]
+    monkeypatch.setattr(panel_module, "PARQUET_ROWS_PER_GROUP", 97)
+    panel_module._write_parquet(tmp_path / "p.parquet", result.panel.long)
+    meta = pq.ParquetFile(tmp_path / "p.parquet").metadata
+    assert meta.num_row_groups == -(-len(rows) // 97) > 1
+    back = pq.read_table(tmp_path / "p.parquet")
+    assert back.equals(pq.read_table(out / "panel.parquet"))
+    assert back.to_pylist()[5]["label"] == rows[5]["label"]
+
+
 def test_text_reaching_csv_and_xlsx_is_formula_safe(tmp_path):
     from openpyxl import load_workbook
 

@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence, Union
 
-from ..batch import atomic_write, atomic_writer
+from ..batch import atomic_writer
 from ..csvsafe import as_csv_file, csv_text, write_csv
 from .model import AnalyzeResult, ReportAnalysis
 
@@ -182,7 +182,7 @@ def output_files(result: AnalyzeResult) -> dict[str, OutputBody]:
     """Every output file of the run: path relative to the output folder → content (:data:`OutputBody`).
     The one place that says what a run writes (``analysis.json``, last, lists them)."""
     from ..tables import TIDY_FIELDS
-    from .brief import render_brief
+    from .brief import write_brief
 
     files: dict[str, OutputBody] = {
         "reports.jsonl": _reports_jsonl(result),
@@ -196,7 +196,7 @@ def output_files(result: AnalyzeResult) -> dict[str, OutputBody]:
 
         files.update({f"compare/{name}": as_csv_file(body) if name.endswith(".csv") else body
                       for name, body in compare_files(result.comparison).items()})
-    files["brief.html"] = lambda path: atomic_write(path, render_brief(result))
+    files["brief.html"] = lambda path: write_brief(result, path)
     if result.panel is not None:
         from ..panel import panel_writers
 

@@ -13,7 +13,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .. import format as V
 from ..csvsafe import write_csv
@@ -76,7 +76,7 @@ class Panel:
     """Everything the panel files and the brief's trends, scorecard and peer tables show."""
 
     entries: list[ReportEntry]
-    long: list[dict[str, Any]]
+    long: Sequence[dict[str, Any]]
     wide: list[dict[str, Any]]
     peers: list[PeerStat]
     peer_findings: list[Any]
@@ -166,6 +166,27 @@ def _long_rows(e: ReportEntry, statuses: dict[tuple[str, str], str], metrics: Me
     return rows
 
 
+class LongRows(Sequence[dict[str, Any]]):
+    """The long table's rows (one per report × cell and per report × indicator), made again from
+    the entries each time they are read: the largest table of a run, held as dicts it cost about
+    0.2 MB per report."""
+
+    def __init__(self, entries: Sequence[ReportEntry], statuses: dict[tuple[str, str], str], metrics: MetricDictionary):
+        self._entries, self._statuses, self._metrics = entries, statuses, metrics
+        n_metrics = len(list(metrics))
+        self._len = sum(len(list(e.tables)) if e.tables is not None else 0 for e in entries) + n_metrics * len(entries)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for e in self._entries:
+            yield from _long_rows(e, self._statuses, self._metrics)
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return list(self)[index]
+
+
 def _wide_row(e: ReportEntry, metrics: MetricDictionary) -> dict[str, Any]:
     r = e.report
     row = {"report_id": r.id, "agency": e.agency, "agency_printed": r.agency, "region": e.region,
@@ -222,7 +243,7 @@ def build_panel(reports: Sequence[Report], tables: Sequence[Any], findings: Sequ
     for f in extra:
         by_id[f.report_id].findings.append(f)
     statuses = _cell_statuses(list(findings) + extra)
-    long = [row for e in entries for row in _long_rows(e, statuses, metrics)]
+    long = LongRows(entries, statuses, metrics)
     wide = [_wide_row(e, metrics) for e in entries]
     panel = Panel(entries, long, wide, stats, extra, [], metrics, resolver)
     panel.scorecard = scorecard_rows(panel, comparison)
@@ -257,17 +278,38 @@ def _write_csv(path: Path, rows: Sequence[dict[str, Any]], fields: Sequence[tupl
     return write_csv(path, shown, keys, headers=[zh for _, zh in fields], line_end="\r\n")
 
 
-def _write_parquet(path: Path, rows: Sequence[dict[str, Any]]) -> Path:
+#: rows of ``panel.parquet`` made and written together (one row group each): memory stays flat in N
+PARQUET_ROWS_PER_GROUP = 65536
+
+
+def _write_parquet(path: Path, rows: Iterable[dict[str, Any]]) -> Path:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     types = {"year": pa.int64(), "value": pa.float64(), "uncertain": pa.bool_(), "page": pa.int64(),
              "start": pa.int64(), "end": pa.int64()}
     schema = pa.schema([(k, types.get(k, pa.string())) for k, _ in LONG_FIELDS])
-    columns = {k: [None if r.get(k) is None else (float(r[k]) if k == "value" else r[k]) for r in rows]
-               for k, _ in LONG_FIELDS}
-    table = pa.table(columns, schema=schema)
-    return _atomic(path, lambda p: pq.write_table(table, p))
+
+    def groups() -> Iterator[dict[str, list[Any]]]:
+        columns: dict[str, list[Any]] = {k: [] for k, _ in LONG_FIELDS}
+        n = 0
+        for n, r in enumerate(rows, 1):   # one pass: the long rows are made as they are read
+            for k, column in columns.items():
+                v = r.get(k)
+                column.append(None if v is None else (float(v) if k == "value" else v))
+            if n % PARQUET_ROWS_PER_GROUP == 0:
+                yield columns
+                columns = {k: [] for k, _ in LONG_FIELDS}
+        if n == 0 or n % PARQUET_ROWS_PER_GROUP:   # an empty panel is one empty group, as write_table makes it
+            yield columns
+
+    def write(p: Path) -> None:
+        with pq.ParquetWriter(p, schema) as w:
+            for columns in groups():
+                w.write_table(pa.table(columns, schema=schema), row_group_size=PARQUET_ROWS_PER_GROUP)
+        pa.default_memory_pool().release_unused()   # Arrow's allocator keeps freed pages otherwise
+
+    return _atomic(path, write)
 
 
 def _write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[dict[str, Any]], Sequence[tuple[str, str]], Iterable[str]]]) -> Path:

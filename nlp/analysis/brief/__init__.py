@@ -18,6 +18,6 @@ from __future__ import annotations
 
 from .charts import heatmap_scale, heatmap_svg, theme_bars_svg
 from .common import esc
-from .page import render_brief
+from .page import render_brief, write_brief
 
-__all__ = ["render_brief", "heatmap_svg", "heatmap_scale", "theme_bars_svg", "esc"]
+__all__ = ["render_brief", "write_brief", "heatmap_svg", "heatmap_scale", "theme_bars_svg", "esc"]

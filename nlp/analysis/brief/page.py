@@ -2,7 +2,10 @@
 navigation, the run notes, and :func:`render_brief` assembling the sections and the cards."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+from ...batch import atomic_writer
 
 from .cards import _card, _Spans
 from .common import STAGE_ZH, UI, esc, report_label
@@ -82,6 +85,20 @@ def _run_notes(result: "AnalyzeResult") -> str:
 
 def render_brief(result: "AnalyzeResult") -> str:
     """The whole page as one string (deterministic for the same result)."""
+    return "".join(brief_pieces(result))
+
+
+def write_brief(result: "AnalyzeResult", path: Path) -> Path:
+    """The page written to ``path`` atomically, piece by piece (each report's source text made as it is
+    written: the texts are most of the page)."""
+    with atomic_writer(path) as f:
+        for piece in brief_pieces(result):
+            f.write(piece.encode("utf-8"))
+    return path
+
+
+def brief_pieces(result: "AnalyzeResult") -> Iterator[str]:
+    """The page in pieces, in order (:func:`render_brief` joined)."""
     names = _theme_names()
     canonical = {e.id: e.agency for e in result.panel.entries} if result.panel is not None else {}
     labels = {a.report.id: report_label(a, canonical.get(a.report.id, "")) for a in result.analyses}
@@ -111,15 +128,16 @@ def render_brief(result: "AnalyzeResult") -> str:
     ordered = _ordered(result.analyses, labels)
     cards = [_card(a, findings.get(a.report.id, []), measures.get(a.report.id), names, by_id, labels, result, spans)
              for a in ordered]
-    # the texts come last: every link to a span (also from other reports' cards) is known by now
-    cards = [c + f'<details class="source"><summary>{UI["source_text"]}（{len(a.report.text)} 字；高亮处为上文引用的依据）</summary>'
-             f'<div>{spans.source_text(a.report.id)}</div></details></div>' for c, a in zip(cards, ordered)]
-    body.append(f'<section id="cards"><h2>{UI["cards"]}</h2>{"".join(cards)}</section>')
     nav += [("cards", UI["cards"]), ("notes", UI["run_notes"])]
-    body.append(_run_notes(result))
     nav_html = "".join(f'<a href="#{k}">{esc(v)}</a>' for k, v in nav)
-    return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{UI['title']}</title><style>{CSS}</style></head><body>"
-            f"<header><h1>{UI['title']}</h1><div class=\"muted\">xxgk analyze · {len(result.analyses)} 份报告</div></header>"
-            f"<nav>{nav_html}</nav>{''.join(body)}</body></html>\n")
+    yield ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+           f"<title>{UI['title']}</title><style>{CSS}</style></head><body>"
+           f"<header><h1>{UI['title']}</h1><div class=\"muted\">xxgk analyze · {len(result.analyses)} 份报告</div></header>"
+           f"<nav>{nav_html}</nav>{''.join(body)}")
+    # the texts come last: every link to a span (also from other reports' cards) is known by now
+    yield f'<section id="cards"><h2>{UI["cards"]}</h2>'
+    for c, a in zip(cards, ordered):
+        yield (c + f'<details class="source"><summary>{UI["source_text"]}（{len(a.report.text)} 字；高亮处为上文引用的依据）</summary>'
+               f'<div>{spans.source_text(a.report.id)}</div></details></div>')
+    yield "</section>" + _run_notes(result) + "</body></html>\n"
