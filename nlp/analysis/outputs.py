@@ -124,9 +124,9 @@ def cell_records(result: AnalyzeResult) -> Iterable[dict[str, Any]]:
 
 
 def cells_csv(result: AnalyzeResult) -> str:
-    from ..tables import TIDY_FIELDS
+    from ..tables import records_to_csv
 
-    return csv_text(cell_records(result), TIDY_FIELDS)
+    return records_to_csv(list(cell_records(result)))
 
 
 def analysis_json(result: AnalyzeResult, outputs: Iterable[str] = ()) -> str:

@@ -184,7 +184,7 @@ class LongRows(Sequence[dict[str, Any]]):
         return self._len
 
     def __getitem__(self, index):  # type: ignore[override]
-        return list(self)[index]
+        return list(self)[index]   # makes every row: for occasional use (iterate to read them all)
 
 
 def _wide_row(e: ReportEntry, metrics: MetricDictionary) -> dict[str, Any]:
