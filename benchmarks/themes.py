@@ -44,6 +44,10 @@ def main() -> None:
     ap.add_argument("--heading-only", action="store_true", help="score heading-labelled sections only (no halves)")
     ap.add_argument("--encoder-cost", action="store_true",
                     help="also time the summarizer-encoder features (not in the shipped model) on the same sentences")
+    ap.add_argument("--pretrain", default=None, metavar="THEMES",
+                    help="--loao: add the items mined from ../shared/pretrain (nlp.themes.mining) of these themes "
+                         "(comma-separated, or 'all') to every fold's training data")
+    ap.add_argument("--pretrain-dir", default=str(ROOT.parent / "shared" / "pretrain"))
     ap.add_argument("--bootstrap", type=int, default=1000)
     args = ap.parse_args()
     if args.loao:
@@ -141,6 +145,16 @@ def loao(args) -> None:
             if u.source == "half":
                 u.source = "weak"
     pool = unlabelled_units(reports, units)
+    if args.pretrain:
+        from collections import Counter
+
+        from nlp.themes.mining import mined_items
+
+        wanted = None if args.pretrain == "all" else args.pretrain.split(",")
+        mined = mined_items(args.pretrain_dir, wanted)
+        print(f"mined from {args.pretrain_dir}: {len(mined)} items "
+              + " ".join(f"{t} {n}" for t, n in sorted(Counter(u.theme for u in mined).items())))
+        units = units + mined
     c0 = time.process_time()
     cv = cross_validate(units, lambda: new_estimator(**overrides), bootstrap=args.bootstrap, unlabelled=pool)
     print(f"leave-one-agency-out: {cv.folds} folds, {cv.sections} sections, overrides {overrides or 'none'}, "

@@ -1,0 +1,107 @@
+"""Theme-labelled items mined from general official prose (the pre-training documents).
+
+Policy documents and government work reports enumerate measures the way the annual reports
+do (一是加强培训…, a line （三）保障措施 over its paragraphs). :func:`prose_items` reads such
+items from plain text and labels each by its opening phrase with the same rules as the
+reports' items (``taxonomy.theme_for_opener``); :func:`mined_items` keeps those whose body's
+keyword-dictionary theme agrees with the phrase's (the taxonomy covers them, not only the
+phrase), from the JSON-lines files of a pre-training folder.
+
+Training data for an ablation only: the cross-validation (``benchmarks/themes.py --loao
+--pretrain``) measures what they add; the shipped model does not use them (see its card).
+"""
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from ..errors import XxgkError
+from .baseline import KeywordBaseline
+from .labels import _OPENER, _PHRASE_END, MAX_OPENER_PHRASE, MIN_BODY_CHARS, LabelledText, _chars, is_narrative
+from .taxonomy import theme_for_opener
+
+#: source of a mined item (never evaluated; a group of its own per document in the CV)
+MINED_SOURCE = "mined"
+#: an item's body is cut to this many characters (a section's worth; documents run long)
+MAX_ITEM_CHARS = 400
+#: at most this many following lines make the body of an opener that stands alone on its line
+MAX_BODY_LINES = 6
+#: an item must say this much beyond its opening phrase (enumerated conditions of statutes —
+#: （三）未参加岗位培训的； — are a phrase and nothing more)
+MIN_ELABORATION_CHARS = 20
+
+
+def prose_items(text: str) -> Iterator[tuple[str, str]]:
+    """(opening phrase, item text) of every enumerated item of ``text``, in order.
+
+    An item runs from its opener to the next opener or the end of its line; an opener alone
+    on its line (a heading: （三）保障措施) takes the following lines up to the next line that
+    starts with an opener (at most :data:`MAX_BODY_LINES`)."""
+    lines = [ln.strip() for ln in text.split("\n")]
+    for k, line in enumerate(lines):
+        marks = list(_OPENER.finditer(line))
+        for i, m in enumerate(marks):
+            end = marks[i + 1].start() if i + 1 < len(marks) else len(line)
+            item = line[m.end():end].strip()
+            phrase = _PHRASE_END.split(item, 1)[0]
+            if not phrase or len(phrase) > MAX_OPENER_PHRASE:
+                continue
+            if i == 0 and m.start() == 0 and len(marks) == 1 and item == phrase:
+                body: list[str] = []
+                for nxt in lines[k + 1:k + 1 + MAX_BODY_LINES]:
+                    if _OPENER.match(nxt):
+                        break
+                    body.append(nxt)
+                item = phrase + "。" + "".join(body)
+            yield phrase, item
+
+
+def label_items(items: Iterable[tuple[str, str]], agree: bool = True) -> Iterator[tuple[str, str, str]]:
+    """(theme, phrase, body) of the items whose phrase names a theme and whose body is narrative of
+    at least ``MIN_BODY_CHARS``; ``agree``: only those whose body's top keyword theme is the phrase's."""
+    keywords = KeywordBaseline()
+    for phrase, item in items:
+        theme = theme_for_opener(phrase, "")
+        body = item[:MAX_ITEM_CHARS]
+        if theme is None or phrase.endswith("的") or not is_narrative(body) \
+                or _chars(body) - _chars(phrase) < max(MIN_BODY_CHARS, MIN_ELABORATION_CHARS):
+            continue
+        if agree:
+            scores = keywords.scores(body)
+            best = max(scores.values())
+            if best <= 0 or scores[theme] < best:
+                continue
+        yield theme, phrase, body
+
+
+def read_documents(folder: Path | str) -> Iterator[tuple[str, str]]:
+    """(document key, text) of every record of the ``*.jsonl.gz`` files in ``folder`` (sorted)."""
+    folder = Path(folder)
+    files = sorted(folder.glob("*.jsonl.gz"))
+    if not files:
+        raise XxgkError(f"{folder}: no .jsonl.gz documents to mine")
+    for f in files:
+        try:
+            with gzip.open(f, "rt", encoding="utf-8") as fh:
+                for n, line in enumerate(fh):
+                    record = json.loads(line)
+                    text = record.get("text") if isinstance(record, dict) else None
+                    if isinstance(text, str):
+                        yield f"{f.name}:{record.get('id', n)}", text
+        except (OSError, EOFError, json.JSONDecodeError) as exc:
+            raise XxgkError(f"{f}: cannot read documents ({exc})") from exc
+
+
+def mined_items(folder: Path | str, themes: Sequence[str] | None = None, agree: bool = True) -> list[LabelledText]:
+    """Labelled items of the documents in ``folder`` (see the module docstring), restricted to
+    ``themes`` when given; each document is its own group (``agency``)."""
+    out: list[LabelledText] = []
+    for key, text in read_documents(folder):
+        group = f"pretrain:{key}"
+        for theme, phrase, body in label_items(prose_items(text), agree):
+            if themes is None or theme in themes:
+                out.append(LabelledText(group, theme, body, 0, len(body), "item", MINED_SOURCE,
+                                        heading=phrase, agency=group))
+    return out
