@@ -47,6 +47,8 @@ def main() -> None:
     ap.add_argument("--pretrain", default=None, metavar="THEMES",
                     help="--loao: add the items mined from ../shared/pretrain (nlp.themes.mining) of these themes "
                          "(comma-separated, or 'all') to every fold's training data")
+    ap.add_argument("--pretrain-unlabelled", action="store_true",
+                    help="--loao: add the pre-training paragraphs that speak of disclosure to the self-training pool")
     ap.add_argument("--pretrain-dir", default=str(ROOT.parent / "shared" / "pretrain"))
     ap.add_argument("--bootstrap", type=int, default=1000)
     args = ap.parse_args()
@@ -155,6 +157,12 @@ def loao(args) -> None:
         print(f"mined from {args.pretrain_dir}: {len(mined)} items "
               + " ".join(f"{t} {n}" for t, n in sorted(Counter(u.theme for u in mined).items())))
         units = units + mined
+    if args.pretrain_unlabelled:
+        from nlp.themes.mining import prose_paragraphs
+
+        extra = prose_paragraphs(args.pretrain_dir)
+        print(f"self-training pool: {len(pool)} units of the corpus + {len(extra)} pre-training paragraphs")
+        pool = pool + extra
     c0 = time.process_time()
     cv = cross_validate(units, lambda: new_estimator(**overrides), bootstrap=args.bootstrap, unlabelled=pool)
     print(f"leave-one-agency-out: {cv.folds} folds, {cv.sections} sections, overrides {overrides or 'none'}, "

@@ -8,7 +8,7 @@ import pytest
 
 from nlp.errors import XxgkError
 from nlp.themes.baseline import KeywordBaseline
-from nlp.themes.mining import MINED_SOURCE, label_items, mined_items, prose_items
+from nlp.themes.mining import MINED_SOURCE, label_items, mined_items, prose_items, prose_paragraphs
 from nlp.themes.taxonomy import theme_for_opener
 
 
@@ -57,3 +57,13 @@ def test_unreadable_documents_name_the_file(tmp_path):
         fh.write(json.dumps({"id": "a", "text": "（一）加强组织领导\n成立领导小组，主要负责同志亲自部署，定期督查考核落实情况。"}) + "\n")
     [u] = mined_items(tmp_path)
     assert (u.theme, u.agency) == ("supervision", "pretrain:docs.jsonl.gz:a")
+
+
+def test_disclosure_paragraphs_of_the_prose_are_unlabelled_self_training_text(tmp_path):
+    doc = tmp_path / "docs.jsonl.gz"
+    with gzip.open(doc, "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": 7, "text": "各部门应当主动公开有关政策文件，及时做好政策解读。\n"
+                                              "本办法自发布之日起施行，由市财政局负责解释。\n主动公开"}) + "\n")
+    [u] = prose_paragraphs(tmp_path)
+    assert (u.theme, u.trainable, u.agency, u.text) == ("", False, "pretrain:docs.jsonl.gz:7",
+                                                        "各部门应当主动公开有关政策文件，及时做好政策解读。")

@@ -1,4 +1,5 @@
-"""Theme-labelled items mined from general official prose (the pre-training documents).
+"""Theme-labelled items mined from general official prose (the pre-training documents), and its
+disclosure paragraphs as unlabelled text for self-training.
 
 Policy documents and government work reports enumerate measures the way the annual reports
 do (一是加强培训…, a line （三）保障措施 over its paragraphs). :func:`prose_items` reads such
@@ -7,6 +8,9 @@ reports' items (``taxonomy.theme_for_opener``); :func:`mined_items` keeps those 
 keyword-dictionary theme agrees with the phrase's (the taxonomy covers them, not only the
 phrase), from the JSON-lines files of a pre-training folder.
 
+:func:`prose_paragraphs` gives the paragraphs of those documents that speak of disclosure
+(:data:`DISCLOSURE_WORDS`), unlabelled, for the estimator's self-training round.
+
 Training data for an ablation only: the cross-validation (``benchmarks/themes.py --loao
 --pretrain``) measures what they add; the shipped model does not use them (see its card).
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -28,6 +33,10 @@ MINED_SOURCE = "mined"
 MAX_ITEM_CHARS = 400
 #: at most this many following lines make the body of an opener that stands alone on its line
 MAX_BODY_LINES = 6
+#: a paragraph that speaks of disclosure (for :func:`prose_paragraphs`)
+DISCLOSURE_WORDS = re.compile(r"政务公开|信息公开|公开政府信息|主动公开|依申请公开|政策解读")
+#: source of a pre-training paragraph given to self-training
+UNLABELLED_SOURCE = "unlabelled"
 #: an item must say this much beyond its opening phrase (enumerated conditions of statutes —
 #: （三）未参加岗位培训的； — are a phrase and nothing more)
 MIN_ELABORATION_CHARS = 20
@@ -104,4 +113,17 @@ def mined_items(folder: Path | str, themes: Sequence[str] | None = None, agree: 
             if themes is None or theme in themes:
                 out.append(LabelledText(group, theme, body, 0, len(body), "item", MINED_SOURCE,
                                         heading=phrase, agency=group))
+    return out
+
+
+def prose_paragraphs(folder: Path | str, pattern: re.Pattern[str] = DISCLOSURE_WORDS) -> list[LabelledText]:
+    """Narrative lines (paragraphs) of the documents in ``folder`` matching ``pattern``, unlabelled
+    (theme ``""``), cut to :data:`MAX_ITEM_CHARS`; each document is its own group."""
+    out: list[LabelledText] = []
+    for key, text in read_documents(folder):
+        group = f"pretrain:{key}"
+        for line in text.split("\n"):
+            body = line.strip()[:MAX_ITEM_CHARS]
+            if _chars(body) >= MIN_BODY_CHARS and pattern.search(body) and is_narrative(body):
+                out.append(LabelledText(group, "", body, 0, len(body), "paragraph", UNLABELLED_SOURCE, agency=group))
     return out
