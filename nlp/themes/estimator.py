@@ -45,6 +45,7 @@ from .baseline import KeywordBaseline
 from .encoder import EncoderFeatures
 from .plan import PlanModel, gate
 from .sequence import ORDER_PENALTY, decode_sections
+from .shares import nonspace_chars
 from .taxonomy import PART_ALLOWED_THEMES
 
 #: the per-theme log-prior shifts tried by the nested bias search
@@ -161,11 +162,6 @@ class StyleFeatures(TransformerMixin, BaseEstimator):
                          min(1.0, len(V.OPENER_PROBLEM.findall(text)) / sentences),
                          digits / n, np.log1p(n) / 8.0))
         return sparse.csr_matrix(np.asarray(rows, dtype=float).reshape(len(rows), 4) * self.weight)
-
-
-def nonspace_chars(text: str) -> int:
-    """Number of non-whitespace characters."""
-    return len("".join(text.split()))
 
 
 class _Blend:

@@ -23,6 +23,7 @@ from typing import Iterable, Iterator, Sequence
 from ..document import Part, Report, Section
 from .. import format as V
 from ..sentences import split_sentences
+from .shares import nonspace_chars
 from .taxonomy import improvement_turn, theme_for_heading, theme_for_opener, theme_for_part
 
 #: bodies shorter than this (characters, whitespace excluded) carry too little to learn from
@@ -60,16 +61,12 @@ class LabelledText:
         return self.unit == "section" and self.source in HEADING_SOURCES
 
 
-def _chars(text: str) -> int:
-    return sum(1 for c in text if not c.isspace())
-
-
 _SENTENCE_END = re.compile(r"[。！？；]")
 
 
 def is_narrative(text: str) -> bool:
     """Prose rather than table debris: at least one sentence end, and mostly not digits."""
-    n = _chars(text)
+    n = nonspace_chars(text)
     if n == 0 or not _SENTENCE_END.search(text):
         return False
     digits = sum(1 for c in text if c.isdigit())
@@ -152,7 +149,7 @@ def labelled_units(report: Report, units: Iterable[str] = ("section", "paragraph
                 if section.marker.strip() and parent_theme is not None:
                     # a numbered item whose heading the parser left in its body (（三）进一步规范…1、…)
                     # among part 五's headed measures: its first phrase is its heading (training only)
-                    theme = theme_for_heading(_PHRASE_END.split(report.text[spans[0][0]:spans[0][1]], 1)[0],
+                    theme = theme_for_heading(PHRASE_END.split(report.text[spans[0][0]:spans[0][1]], 1)[0],
                                               part.key)
                     source = "weak"
                 else:
@@ -163,11 +160,11 @@ def labelled_units(report: Report, units: Iterable[str] = ("section", "paragraph
             position = positions.get(id(section), -1)
             body = _join(report, spans)
             if theme is None:
-                if "section" in units and position >= 0 and _chars(body) >= MIN_BODY_CHARS:
+                if "section" in units and position >= 0 and nonspace_chars(body) >= MIN_BODY_CHARS:
                     yield LabelledText(group, "", body, spans[0][0], spans[-1][1], "section", "context", part.key,
                                        section.heading, report.era, position)
                 continue
-            if _chars(body) < MIN_BODY_CHARS or (source == "part" and not is_narrative(body)):
+            if nonspace_chars(body) < MIN_BODY_CHARS or (source == "part" and not is_narrative(body)):
                 continue
             if "section" in units:
                 yield LabelledText(group, theme, body, spans[0][0], spans[-1][1], "section", source, part.key,
@@ -178,14 +175,14 @@ def labelled_units(report: Report, units: Iterable[str] = ("section", "paragraph
 
 def _smaller_units(report: Report, spans, theme, source, part_key, heading, units, group, single: bool) -> Iterator[LabelledText]:
     for s, e in spans:
-        if "paragraph" in units and not single and _chars(report.text[s:e]) >= MIN_BODY_CHARS \
+        if "paragraph" in units and not single and nonspace_chars(report.text[s:e]) >= MIN_BODY_CHARS \
                 and is_narrative(report.text[s:e]):
             yield LabelledText(group, theme, report.text[s:e], s, e, "paragraph", source, part_key, heading)
         if "sentence" in units:
             sents = split_sentences(report.text, s, e)
             if len(sents) > 1:
                 for a, b in sents:
-                    if _chars(report.text[a:b]) >= MIN_BODY_CHARS:
+                    if nonspace_chars(report.text[a:b]) >= MIN_BODY_CHARS:
                         yield LabelledText(group, theme, report.text[a:b], a, b, "sentence", source, part_key, heading,
                                            context=report.text[s:e])
 
@@ -213,23 +210,23 @@ def _problem_halves(report: Report, part: Part, spans, units, group, measures_fo
                                if turn_at is not None and a >= turn_at]}
     for theme, sents in halves.items():
         text = "".join(report.text[a:b] for a, b, _, _ in sents).lstrip("，,：: 　")
-        if _chars(text) < MIN_BODY_CHARS:
+        if nonspace_chars(text) < MIN_BODY_CHARS:
             continue
         if "section" in units:
             yield LabelledText(group, theme, text, sents[0][0], sents[-1][1], "section", source, part.key, "",
                                report.era)
         if "sentence" in units and len(sents) > 1:
             for a, b, s, e in sents:
-                if _chars(report.text[a:b]) >= MIN_BODY_CHARS:
+                if nonspace_chars(report.text[a:b]) >= MIN_BODY_CHARS:
                     yield LabelledText(group, theme, report.text[a:b], a, b, "sentence", "weak", part.key, "",
                                        context=report.text[s:e])
 
 
 #: an enumerated opener inside a body: 一是…, （三）…, 3. … at the start of a sentence or clause list
-_OPENER = re.compile(r"(?:(?<=^)|(?<=[。；！？\n：:]))[ \t　]*([一二三四五六七八九十]{1,3}是|[（(][一二三四五六七八九十]{1,3}[）)]"
+ITEM_OPENER = re.compile(r"(?:(?<=^)|(?<=[。；！？\n：:]))[ \t　]*([一二三四五六七八九十]{1,3}是|[（(][一二三四五六七八九十]{1,3}[）)]"
                      r"|[（(]\d{1,2}[）)]|\d{1,2}[.．、](?!\d))")
 #: the opener's phrase ends at the first clause punctuation
-_PHRASE_END = re.compile(r"[，,。：:；;！？\n]")
+PHRASE_END = re.compile(r"[，,。：:；;！？\n]")
 #: longest opener phrase read as a heading (longer ones are sentences, not item titles)
 MAX_OPENER_PHRASE = 24
 
@@ -250,14 +247,14 @@ def opener_items(report: Report) -> Iterator[LabelledText]:
             heading_theme = theme_for_heading(section.heading, part.key) if section.heading.strip() else None
             for s, e in body_spans(report, section):
                 text = report.text[s:e]
-                marks = list(_OPENER.finditer(text))
+                marks = list(ITEM_OPENER.finditer(text))
                 before = text[:marks[0].start()] if marks else text
                 turned = turned or (part.key != "overview" and improvement_turn(before) is not None)
                 for i, m in enumerate(marks):
                     end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
                     item = text[m.end():end].strip()
-                    phrase = _PHRASE_END.split(item, 1)[0]
-                    if not phrase or len(phrase) > MAX_OPENER_PHRASE or _chars(item) < MIN_BODY_CHARS:
+                    phrase = PHRASE_END.split(item, 1)[0]
+                    if not phrase or len(phrase) > MAX_OPENER_PHRASE or nonspace_chars(item) < MIN_BODY_CHARS:
                         continue
                     theme, source = theme_for_opener(phrase, part.key), "opener"
                     if theme is None and heading_theme is not None and part.key != "problems":
@@ -341,13 +338,13 @@ def unlabelled_units(reports: Iterable[Report], labelled: Sequence[LabelledText]
             for section in part.sections:
                 for s, e in body_spans(r, section):
                     text = r.text[s:e]
-                    if any(a < e and s < b for a, b in spans) or _chars(text) < MIN_BODY_CHARS \
+                    if any(a < e and s < b for a, b in spans) or nonspace_chars(text) < MIN_BODY_CHARS \
                             or not is_narrative(text):
                         continue
                     out.append(LabelledText(key, "", text, s, e, "paragraph", "unlabelled", part.key,
                                             agency=agency.get(key, key)))
                     for a, b in split_sentences(r.text, s, e):
-                        if _chars(r.text[a:b]) >= MIN_BODY_CHARS and (a, b) != (s, e):
+                        if nonspace_chars(r.text[a:b]) >= MIN_BODY_CHARS and (a, b) != (s, e):
                             out.append(LabelledText(key, "", r.text[a:b], a, b, "sentence", "unlabelled", part.key,
                                                     agency=agency.get(key, key), context=text))
     return out

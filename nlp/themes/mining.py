@@ -24,7 +24,8 @@ from typing import Iterable, Iterator, Sequence
 
 from ..errors import XxgkError
 from .baseline import KeywordBaseline
-from .labels import _OPENER, _PHRASE_END, MAX_OPENER_PHRASE, MIN_BODY_CHARS, LabelledText, _chars, is_narrative
+from .labels import ITEM_OPENER, MAX_OPENER_PHRASE, MIN_BODY_CHARS, PHRASE_END, LabelledText, is_narrative
+from .shares import nonspace_chars
 from .taxonomy import theme_for_opener
 
 #: source of a mined item (never evaluated; a group of its own per document in the CV)
@@ -50,17 +51,17 @@ def prose_items(text: str) -> Iterator[tuple[str, str]]:
     starts with an opener (at most :data:`MAX_BODY_LINES`)."""
     lines = [ln.strip() for ln in text.split("\n")]
     for k, line in enumerate(lines):
-        marks = list(_OPENER.finditer(line))
+        marks = list(ITEM_OPENER.finditer(line))
         for i, m in enumerate(marks):
             end = marks[i + 1].start() if i + 1 < len(marks) else len(line)
             item = line[m.end():end].strip()
-            phrase = _PHRASE_END.split(item, 1)[0]
+            phrase = PHRASE_END.split(item, 1)[0]
             if not phrase or len(phrase) > MAX_OPENER_PHRASE:
                 continue
             if i == 0 and m.start() == 0 and len(marks) == 1 and item == phrase:
                 body: list[str] = []
                 for nxt in lines[k + 1:k + 1 + MAX_BODY_LINES]:
-                    if _OPENER.match(nxt):
+                    if ITEM_OPENER.match(nxt):
                         break
                     body.append(nxt)
                 item = phrase + "。" + "".join(body)
@@ -75,7 +76,7 @@ def label_items(items: Iterable[tuple[str, str]], agree: bool = True) -> Iterato
         theme = theme_for_opener(phrase, "")
         body = item[:MAX_ITEM_CHARS]
         if theme is None or phrase.endswith("的") or not is_narrative(body) \
-                or _chars(body) - _chars(phrase) < max(MIN_BODY_CHARS, MIN_ELABORATION_CHARS):
+                or nonspace_chars(body) - nonspace_chars(phrase) < max(MIN_BODY_CHARS, MIN_ELABORATION_CHARS):
             continue
         if agree:
             scores = keywords.scores(body)
@@ -124,6 +125,6 @@ def prose_paragraphs(folder: Path | str, pattern: re.Pattern[str] = DISCLOSURE_W
         group = f"pretrain:{key}"
         for line in text.split("\n"):
             body = line.strip()[:MAX_ITEM_CHARS]
-            if _chars(body) >= MIN_BODY_CHARS and pattern.search(body) and is_narrative(body):
+            if nonspace_chars(body) >= MIN_BODY_CHARS and pattern.search(body) and is_narrative(body):
                 out.append(LabelledText(group, "", body, 0, len(body), "paragraph", UNLABELLED_SOURCE, agency=group))
     return out

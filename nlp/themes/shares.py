@@ -32,6 +32,11 @@ def theme_shares(spans: Iterable[ThemeSpanTuple], counted: Callable[[int, int], 
     return {t: round(n / total, 4) for t, n in sorted(chars.items()) if n} if total else {}
 
 
+def nonspace_chars(text: str) -> int:
+    """Number of non-whitespace characters."""
+    return len("".join(text.split()))
+
+
 def nonspace_counter(text: str) -> Callable[[int, int], int]:
     """``counted`` for :func:`theme_chars`: the non-whitespace characters of ``text[start:end]``."""
-    return lambda s, e: sum(1 for c in text[s:e] if not c.isspace())
+    return lambda s, e: nonspace_chars(text[s:e])
