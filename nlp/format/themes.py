@@ -94,6 +94,8 @@ IMPROVEMENT_TURN = re.compile(r"下一步|今后|下阶段|新的一年|\d{4}\s*
 #: also where a parser filed part 五's lists under another part
 OPENER_PROBLEM = re.compile(r"需(?:要)?进一步|亟需|亟待|不足|不够|有待|仍需|还需|尚需|欠缺|单一|不准确|不到位|不高|不强|不完善|不规范|不及时|滞后|较弱|薄弱|缺乏|缺少")
 OPENER_IMPROVEMENT = re.compile(r"^(?:进一步|继续|持续|不断)")
+#: a paragraph of general official prose that speaks of disclosure (``nlp.themes.mining.prose_paragraphs``)
+DISCLOSURE_WORDS = re.compile(r"政务公开|信息公开|公开政府信息|主动公开|依申请公开|政策解读")
 
 #: the keyword-dictionary baseline: words that speak for a theme (a body is assigned
 #: the theme with the most keyword hits, weighted by keyword length)

@@ -28,6 +28,8 @@ from .taxonomy import improvement_turn, theme_for_heading, theme_for_opener, the
 
 #: bodies shorter than this (characters, whitespace excluded) carry too little to learn from
 MIN_BODY_CHARS = 12
+#: source of body text no label covers (self-training only)
+UNLABELLED_SOURCE = "unlabelled"
 #: label sources that count as heading-labelled (evaluation uses only these, at section level)
 HEADING_SOURCES = ("heading", "part", "half")
 
@@ -341,10 +343,10 @@ def unlabelled_units(reports: Iterable[Report], labelled: Sequence[LabelledText]
                     if any(a < e and s < b for a, b in spans) or nonspace_chars(text) < MIN_BODY_CHARS \
                             or not is_narrative(text):
                         continue
-                    out.append(LabelledText(key, "", text, s, e, "paragraph", "unlabelled", part.key,
+                    out.append(LabelledText(key, "", text, s, e, "paragraph", UNLABELLED_SOURCE, part.key,
                                             agency=agency.get(key, key)))
                     for a, b in split_sentences(r.text, s, e):
                         if nonspace_chars(r.text[a:b]) >= MIN_BODY_CHARS and (a, b) != (s, e):
-                            out.append(LabelledText(key, "", r.text[a:b], a, b, "sentence", "unlabelled", part.key,
+                            out.append(LabelledText(key, "", r.text[a:b], a, b, "sentence", UNLABELLED_SOURCE, part.key,
                                                     agency=agency.get(key, key), context=text))
     return out

@@ -9,7 +9,7 @@ keyword-dictionary theme agrees with the phrase's (the taxonomy covers them, not
 phrase), from the JSON-lines files of a pre-training folder.
 
 :func:`prose_paragraphs` gives the paragraphs of those documents that speak of disclosure
-(:data:`DISCLOSURE_WORDS`), unlabelled, for the estimator's self-training round.
+(``nlp.format.DISCLOSURE_WORDS``), unlabelled, for the estimator's self-training round.
 
 Training data for an ablation only: the cross-validation (``benchmarks/themes.py --loao
 --pretrain``) measures what they add; the shipped model does not use them (see its card).
@@ -24,7 +24,9 @@ from typing import Iterable, Iterator, Sequence
 
 from ..errors import XxgkError
 from .baseline import KeywordBaseline
-from .labels import ITEM_OPENER, MAX_OPENER_PHRASE, MIN_BODY_CHARS, PHRASE_END, LabelledText, is_narrative
+from .. import format as V
+from .labels import (ITEM_OPENER, MAX_OPENER_PHRASE, MIN_BODY_CHARS, PHRASE_END, UNLABELLED_SOURCE, LabelledText,
+                     is_narrative)
 from .shares import nonspace_chars
 from .taxonomy import theme_for_opener
 
@@ -34,10 +36,6 @@ MINED_SOURCE = "mined"
 MAX_ITEM_CHARS = 400
 #: at most this many following lines make the body of an opener that stands alone on its line
 MAX_BODY_LINES = 6
-#: a paragraph that speaks of disclosure (for :func:`prose_paragraphs`)
-DISCLOSURE_WORDS = re.compile(r"政务公开|信息公开|公开政府信息|主动公开|依申请公开|政策解读")
-#: source of a pre-training paragraph given to self-training
-UNLABELLED_SOURCE = "unlabelled"
 #: an item must say this much beyond its opening phrase (enumerated conditions of statutes —
 #: （三）未参加岗位培训的； — are a phrase and nothing more)
 MIN_ELABORATION_CHARS = 20
@@ -69,8 +67,9 @@ def prose_items(text: str) -> Iterator[tuple[str, str]]:
 
 
 def label_items(items: Iterable[tuple[str, str]], agree: bool = True) -> Iterator[tuple[str, str, str]]:
-    """(theme, phrase, body) of the items whose phrase names a theme and whose body is narrative of
-    at least ``MIN_BODY_CHARS``; ``agree``: only those whose body's top keyword theme is the phrase's."""
+    """(theme, phrase, body) of the items whose phrase names a theme (not a statute's condition ending in
+    的) and whose narrative body says at least :data:`MIN_ELABORATION_CHARS` beyond the phrase; ``agree``:
+    only those whose body's top keyword theme is the phrase's."""
     keywords = KeywordBaseline()
     for phrase, item in items:
         theme = theme_for_opener(phrase, "")
@@ -117,7 +116,7 @@ def mined_items(folder: Path | str, themes: Sequence[str] | None = None, agree: 
     return out
 
 
-def prose_paragraphs(folder: Path | str, pattern: re.Pattern[str] = DISCLOSURE_WORDS) -> list[LabelledText]:
+def prose_paragraphs(folder: Path | str, pattern: re.Pattern[str] = V.DISCLOSURE_WORDS) -> list[LabelledText]:
     """Narrative lines (paragraphs) of the documents in ``folder`` matching ``pattern``, unlabelled
     (theme ``""``), cut to :data:`MAX_ITEM_CHARS`; each document is its own group."""
     out: list[LabelledText] = []
