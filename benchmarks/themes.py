@@ -3,7 +3,9 @@
 as context) and reports/second for classify_themes on the shared corpus.
 With ``--loao``: the leave-one-agency-out cross-validation instead (the corpus parsed and
 the word segmentation cached once per run; hyperparameters overridable for ablations;
-``--heading-only`` scores only heading-labelled sections, as before part 五's halves were scored).
+``--heading-only`` scores only heading-labelled sections, as before part 五's halves were scored;
+``--pretrain THEMES`` adds the items mined from ../shared/pretrain, ``--pretrain-unlabelled`` its
+disclosure paragraphs to self-training: ``nlp.themes.mining``).
 Prints figures; run: python benchmarks/themes.py [--loao]"""
 from __future__ import annotations
 
