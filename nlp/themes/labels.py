@@ -233,6 +233,33 @@ PHRASE_END = re.compile(r"[，,。：:；;！？\n]")
 MAX_OPENER_PHRASE = 24
 
 
+@dataclass(frozen=True)
+class EnumeratedItem:
+    """One enumerated item of a text: its opener (``match``), where it ends (the next opener or the
+    text's end), its text after the opener (stripped) and its opening phrase."""
+
+    match: re.Match[str]
+    end: int
+    item: str
+    phrase: str
+
+    @property
+    def titled(self) -> bool:
+        """The phrase reads as an item title (not empty, at most :data:`MAX_OPENER_PHRASE`)."""
+        return 0 < len(self.phrase) <= MAX_OPENER_PHRASE
+
+
+def enumerated_items(text: str) -> list[EnumeratedItem]:
+    """Every enumerated item of ``text`` (:data:`ITEM_OPENER` to the next opener), in order."""
+    marks = list(ITEM_OPENER.finditer(text))
+    out: list[EnumeratedItem] = []
+    for i, m in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+        item = text[m.end():end].strip()
+        out.append(EnumeratedItem(m, end, item, PHRASE_END.split(item, 1)[0]))
+    return out
+
+
 def opener_items(report: Report) -> Iterator[LabelledText]:
     """Items of section bodies that an enumerated opener introduces (一是加强培训…, （三）平台建设…),
     labelled by the opener's phrase (``taxonomy.theme_for_opener``).
@@ -249,14 +276,12 @@ def opener_items(report: Report) -> Iterator[LabelledText]:
             heading_theme = theme_for_heading(section.heading, part.key) if section.heading.strip() else None
             for s, e in body_spans(report, section):
                 text = report.text[s:e]
-                marks = list(ITEM_OPENER.finditer(text))
-                before = text[:marks[0].start()] if marks else text
+                found = enumerated_items(text)
+                before = text[:found[0].match.start()] if found else text
                 turned = turned or (part.key != "overview" and improvement_turn(before) is not None)
-                for i, m in enumerate(marks):
-                    end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
-                    item = text[m.end():end].strip()
-                    phrase = PHRASE_END.split(item, 1)[0]
-                    if not phrase or len(phrase) > MAX_OPENER_PHRASE or nonspace_chars(item) < MIN_BODY_CHARS:
+                for it in found:
+                    m, end, item, phrase = it.match, it.end, it.item, it.phrase
+                    if not it.titled or nonspace_chars(item) < MIN_BODY_CHARS:
                         continue
                     theme, source = theme_for_opener(phrase, part.key), "opener"
                     if theme is None and heading_theme is not None and part.key != "problems":

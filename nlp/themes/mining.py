@@ -25,8 +25,7 @@ from typing import Iterable, Iterator, Sequence
 from ..errors import XxgkError
 from .baseline import KeywordBaseline
 from .. import format as V
-from .labels import (ITEM_OPENER, MAX_OPENER_PHRASE, MIN_BODY_CHARS, PHRASE_END, UNLABELLED_SOURCE, LabelledText,
-                     is_narrative)
+from .labels import ITEM_OPENER, MIN_BODY_CHARS, UNLABELLED_SOURCE, LabelledText, enumerated_items, is_narrative
 from .shares import nonspace_chars
 from .taxonomy import theme_for_opener
 
@@ -49,14 +48,12 @@ def prose_items(text: str) -> Iterator[tuple[str, str]]:
     starts with an opener (at most :data:`MAX_BODY_LINES`)."""
     lines = [ln.strip() for ln in text.split("\n")]
     for k, line in enumerate(lines):
-        marks = list(ITEM_OPENER.finditer(line))
-        for i, m in enumerate(marks):
-            end = marks[i + 1].start() if i + 1 < len(marks) else len(line)
-            item = line[m.end():end].strip()
-            phrase = PHRASE_END.split(item, 1)[0]
-            if not phrase or len(phrase) > MAX_OPENER_PHRASE:
+        found = enumerated_items(line)
+        for it in found:
+            if not it.titled:
                 continue
-            if i == 0 and m.start() == 0 and len(marks) == 1 and item == phrase:
+            item, phrase = it.item, it.phrase
+            if len(found) == 1 and it.match.start() == 0 and item == phrase:
                 body: list[str] = []
                 for nxt in lines[k + 1:k + 1 + MAX_BODY_LINES]:
                     if ITEM_OPENER.match(nxt):
