@@ -69,21 +69,20 @@ CHILD = textwrap.dedent("""
         from nlp.analysis import analyze
         r = analyze(files, out, stages=["parse", "summaries"], use_cache=False, progress=tick)
     else:
-        from distributed import Client, LocalCluster
+        from distributed import Client
         from nlp.analysis import analyze
         from nlp.engine import EngineConfig, run_report_stages
+        from nlp.engine.run import local_cluster
         from pathlib import Path
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
-        client = Client(cluster)
-        cfg = EngineConfig("dask", scheduler=cluster.scheduler_address, partition_size=16)
-        run_report_stages([Path(f) for f in files], Path(out) / ".cache", cfg, stages)
-        marks["workers"] = [0.0, time.perf_counter() - t0]
-        r = analyze(files, out, stages=stages, progress=tick)
-        res["worker_peak_rss_mb"] = sorted(round(v / 1024) for v in client.run(
-            lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss).values())
-        res["worker_cpu_s"] = sorted(round(v, 1) for v in client.run(
-            lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])).values())
-        client.close(); cluster.close()
+        with local_cluster(workers) as cluster, Client(cluster) as client:   # as `--engine dask --workers N`
+            cfg = EngineConfig("dask", scheduler=cluster.scheduler_address, partition_size=16)
+            run_report_stages([Path(f) for f in files], Path(out) / ".cache", cfg, stages)
+            marks["workers"] = [0.0, time.perf_counter() - t0]
+            r = analyze(files, out, stages=stages, progress=tick)
+            res["worker_peak_rss_mb"] = sorted(round(v / 1024) for v in client.run(
+                lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss).values())
+            res["worker_cpu_s"] = sorted(round(v, 1) for v in client.run(
+                lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])).values())
     res["wall_s"] = round(time.perf_counter() - t0, 2)
     res["marks_s"] = {{k: [round(a, 2), round(b, 2)] for k, (a, b) in marks.items()}}
     res["cpu_spans_s"] = {{k: round(b - a, 2) for k, (a, b) in cpu_marks.items()}}

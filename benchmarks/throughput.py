@@ -180,9 +180,10 @@ def bench_summaries(a: argparse.Namespace, work: Path, sink: Path | None) -> Non
 # ------------------------------------------------------------------ Dask at scale (per-report stages)
 
 def bench_dask_scale(a: argparse.Namespace, work: Path, sink: Path | None) -> None:
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     from nlp.engine import EngineConfig, run_report_stages
+    from nlp.engine.run import local_cluster
 
     t0 = time.perf_counter()
     corpus = generated_corpus(a.n, work, a.processes)
@@ -192,10 +193,8 @@ def bench_dask_scale(a: argparse.Namespace, work: Path, sink: Path | None) -> No
     out = work / f"out-scale-{a.n}"
     shutil.rmtree(out, ignore_errors=True)
     t0 = time.perf_counter()
-    cluster = LocalCluster(n_workers=a.workers, threads_per_worker=1, processes=True, dashboard_address=None)
-    client = Client(cluster)
-    started = time.perf_counter() - t0
-    try:
+    with local_cluster(a.workers) as cluster, Client(cluster) as client:   # as `--engine dask --workers N` starts it
+        started = time.perf_counter() - t0
         t1 = time.perf_counter()
         options = {"device": a.device, "batch_size": a.batch_size}
         written = run_report_stages(files, out / ".cache", EngineConfig("dask", scheduler=cluster.scheduler_address,
@@ -205,9 +204,6 @@ def bench_dask_scale(a: argparse.Namespace, work: Path, sink: Path | None) -> No
         rss = sorted(round(v / 1024) for v in client.run(
             lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss).values())
         cpu = sorted(round(v, 1) for v in client.run(lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])).values())
-    finally:
-        client.close()
-        cluster.close()
     emit({"bench": "dask-scale", "stage": "per-report", "reports": len(files), "entries": written,
           "workers": a.workers, "stages": a.stages, "cluster_start_s": round(started, 1), "wall_s": round(wall, 1),
           "reports_per_s": round(len(files) / wall, 1), "worker_peak_rss_mb": rss, "worker_cpu_s": cpu}, sink)

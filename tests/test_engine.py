@@ -99,6 +99,33 @@ def test_dask_workers_give_the_in_process_outputs(cluster, in_process, tmp_path)
             assert mine[name] == theirs[name], name
 
 
+def test_workers_started_here_give_the_in_process_outputs(in_process, tmp_path):
+    """`--engine dask --workers 2`: a cluster started for the run (workers from the fork server), closed after."""
+    out = tmp_path / "out"
+    result = analyze([DEMO_DIR], out, EngineConfig("dask", workers=2, partition_size=3), stages=STAGES)
+    assert result.cache_hits == len(result.analyses) == 12 and not result.failures
+    mine, theirs = _files(out), _files(in_process)
+    assert sorted(mine) == sorted(theirs)
+    assert all(mine[name] == theirs[name] for name in theirs if name != "analysis.json")
+
+
+def test_workers_started_here_begin_with_the_stages_imported():
+    import multiprocessing
+
+    from distributed import Client
+
+    from nlp.engine import local_cluster
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork server on this system: the workers start as fresh interpreters")
+    with local_cluster(2) as started, Client(started) as client:
+        # no task has run yet: what the workers hold they got from the fork server
+        imported = client.run(lambda: [m in sys.modules for m in ("nlp.structure", "nlp.tables", "nlp.themes")])
+        threads = client.run(lambda: os.environ.get("OMP_NUM_THREADS"))
+    assert len(imported) == 2 and all(all(v) for v in imported.values()), imported
+    assert set(threads.values()) == {"1"}   # Dask's worker environment still applies
+
+
 @pytest.mark.parametrize("through_files", [False, True], ids=["in-memory", "scratch-files"])
 def test_store_add_on_dask_equals_in_process(cluster, in_process, tmp_path, through_files):
     pytest.importorskip("duckdb")

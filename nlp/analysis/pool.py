@@ -32,7 +32,7 @@ from .model import ReportAnalysis, StageStatus
 if TYPE_CHECKING:
     from ..ingest.limits import IngestLimits
 
-__all__ = ["available_cores", "worker_count", "analyse_in_pool", "merge_status", "ForkedCall"]
+__all__ = ["available_cores", "worker_count", "limit_threads", "stop_fork_server", "analyse_in_pool", "merge_status", "ForkedCall"]
 
 
 def available_cores() -> int:
@@ -77,8 +77,8 @@ class _Outcome:
 _STAGES: dict[tuple[str, ...] | None, tuple[dict[str, Callable[..., Any]], dict[str, StageStatus]]] = {}
 
 
-def _init_worker(threads: int) -> None:
-    """In a new worker: its share of the cores for torch (``OMP_NUM_THREADS`` when set wins)."""
+def limit_threads(threads: int) -> None:
+    """In a worker process: its share of the cores for torch (``OMP_NUM_THREADS`` when set wins)."""
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
     os.environ.setdefault("MKL_NUM_THREADS", os.environ["OMP_NUM_THREADS"])
     if "torch" in sys.modules:   # imported by the fork server (preload): the variables came too late
@@ -141,7 +141,7 @@ def analyse_in_pool(batches: Sequence[Sequence[Path]], funcs: dict[str, Callable
     threads = max(1, available_cores() // workers)
     context = _context("summaries" in funcs)
     looked_up = []
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(threads,)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=limit_threads, initargs=(threads,)) as pool:
         try:
             for paths in batches:
                 results, todo = lookup_batch(paths, funcs, cache)
@@ -160,10 +160,10 @@ def analyse_in_pool(batches: Sequence[Sequence[Path]], funcs: dict[str, Callable
             raise XxgkError(f"a worker process died ({e}); out of memory? rerun with --workers 1") from None
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-            _stop_fork_server(context)
+            stop_fork_server(context)
 
 
-def _stop_fork_server(context: multiprocessing.context.BaseContext) -> None:
+def stop_fork_server(context: multiprocessing.context.BaseContext) -> None:
     """Stop the fork server with the run and wait for it, so that its CPU time and its workers' count
     as this process's children (``getrusage``, ``time``) and nothing outlives the run."""
     if context.get_start_method() != "forkserver":

@@ -3,6 +3,7 @@ compare sharded on the cluster — index, candidate pairs, alignment (:mod:`.sha
 document frequencies as a shuffle (:mod:`.shuffle`)."""
 from __future__ import annotations
 
-from .run import ENGINES, PER_REPORT_STAGES, EngineConfig, analyze, run_report_stages
+from .run import ENGINES, PER_REPORT_STAGES, EngineConfig, analyze, dask_client, local_cluster, run_report_stages
 
-__all__ = ["EngineConfig", "ENGINES", "PER_REPORT_STAGES", "run_report_stages", "analyze"]
+__all__ = ["EngineConfig", "ENGINES", "PER_REPORT_STAGES", "run_report_stages", "analyze", "dask_client",
+           "local_cluster"]

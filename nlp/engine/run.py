@@ -8,7 +8,9 @@ outputs written) and sends back the per-file cache entries analyze keeps in
 ``OUT/.cache``; the client writes them into its own cache. The client then runs the
 ordinary analyze, which finds every file in the cache and runs the corpus-wide stages
 (checks on the client; compare with its pair engine on the cluster) and writes the
-outputs, so the result is the in-process result byte for byte. Models are loaded once per worker process (each stage keeps its model loaded).
+outputs, so the result is the in-process result byte for byte. Models are loaded once per worker process (each stage keeps its model loaded);
+the workers of a cluster started here come from a fork server that imported the stages once
+(:func:`local_cluster`).
 
 A worker that dies costs the tasks it held: the scheduler gives them to another worker
 (``retries`` more attempts on an error). A client that dies loses nothing already sent
@@ -19,20 +21,25 @@ Dask is imported only when the Dask engine is used.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
 import tempfile
 import uuid
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from ..errors import XxgkError
 
-__all__ = ["EngineConfig", "ENGINES", "PER_REPORT_STAGES", "run_report_stages", "analyze"]
+__all__ = ["EngineConfig", "ENGINES", "PER_REPORT_STAGES", "WORKER_PRELOAD", "local_cluster", "dask_client",
+           "run_report_stages", "analyze"]
 
 ENGINES = ("local", "dask")
 #: stages that look at one report at a time (the rest relate reports to each other)
 PER_REPORT_STAGES = ("parse", "tables", "themes", "summaries")
+#: what the fork server of a local cluster imports before it forks the workers (see :func:`local_cluster`)
+WORKER_PRELOAD = "nlp.analysis.preload"
 
 
 @dataclass(frozen=True)
@@ -89,10 +96,16 @@ def partitions(files: Sequence[Path], size: int) -> list[list[Path]]:
     return [list(files[i:i + size]) for i in range(0, len(files), size)]
 
 
-def analyse_partition(files: list[str], stages: list[str], summary_options: dict[str, Any]) -> list[tuple[str, bytes]]:
-    """Run on a worker: the per-report stages of ``files``; returns analyze's cache entries (name, bytes)."""
+def analyse_partition(files: list[str], stages: list[str], summary_options: dict[str, Any],
+                      threads: int | None = None) -> list[tuple[str, bytes]]:
+    """Run on a worker: the per-report stages of ``files``; returns analyze's cache entries (name, bytes).
+    ``threads``: torch threads of this worker (None: as the worker's environment says)."""
     from ..analysis import CACHE_DIR
     from ..analysis import analyze as analyze_files
+    from ..analysis.pool import limit_threads
+
+    if threads is not None:
+        limit_threads(threads)
 
     with tempfile.TemporaryDirectory(prefix="xxgk-part-") as tmp:
         analyze_files(files, tmp, stages=stages, summary_options=summary_options, write=False, use_cache=True)
@@ -107,18 +120,58 @@ def _write_entry(cache_dir: Path, name: str, body: bytes) -> None:
     tmp.replace(cache_dir / name)
 
 
-def open_client(config: EngineConfig):
-    """A Dask client for the configured cluster, and the local cluster to close after (or None)."""
-    from distributed import Client, LocalCluster
+@contextmanager
+def local_cluster(workers: int, threads_per_worker: int = 1) -> Iterator[Any]:
+    """A Dask cluster of ``workers`` processes on this machine, closed on exit.
+
+    Where the system has a fork server, the workers (and any the nannies restart) are forked from
+    one that imported Dask and the per-report stages once (:data:`WORKER_PRELOAD`: torch and the
+    model classes too), as the local engine's pool does; else Dask's default (fresh interpreters,
+    each importing everything). Dask's worker environment (one torch thread, its malloc trim
+    threshold) still applies: the nannies set it before the fork server starts. The fork server
+    stops with the cluster (its workers' CPU time counts as this process's children's).
+    """
+    import dask
+    from distributed import LocalCluster
+
+    forkserver = "forkserver" in multiprocessing.get_all_start_methods()
+    settings = {"distributed.worker.multiprocessing-method": "forkserver"} if forkserver else {}
+    with dask.config.set(settings):
+        if forkserver:
+            from distributed.utils import get_mp_context
+
+            # no effect where this process already runs a fork server (e.g. the local engine's pool)
+            get_mp_context().set_forkserver_preload(["distributed", WORKER_PRELOAD])
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=threads_per_worker, processes=True,
+                               dashboard_address=None)
+        try:
+            yield cluster
+        finally:
+            cluster.close()
+            if forkserver:
+                from ..analysis.pool import stop_fork_server
+
+                stop_fork_server(multiprocessing.get_context("forkserver"))
+
+
+@contextmanager
+def dask_client(config: EngineConfig) -> Iterator[Any]:
+    """A Dask client of the configured cluster, closed on exit: the running scheduler at
+    ``config.scheduler``, else a :func:`local_cluster` of ``config.workers`` processes started
+    here (and closed with the client)."""
+    from distributed import Client
 
     if config.scheduler:
         try:
-            return Client(config.scheduler, timeout=f"{config.connect_timeout}s"), None
+            client = Client(config.scheduler, timeout=f"{config.connect_timeout}s")
         except OSError as e:
             raise XxgkError(f"cannot reach the Dask scheduler at {config.scheduler}: {e}") from None
-    cluster = LocalCluster(n_workers=config.workers or os.cpu_count() or 1, threads_per_worker=config.threads_per_worker,
-                           processes=True, dashboard_address=None)
-    return Client(cluster), cluster
+        with client:
+            yield client
+        return
+    with local_cluster(config.workers or os.cpu_count() or 1, config.threads_per_worker) as cluster, \
+            Client(cluster) as client:
+        yield client
 
 
 def run_report_stages(files: Sequence[Path], cache_dir: Path, config: EngineConfig, stages: Sequence[str] | None = None,
@@ -135,15 +188,14 @@ def run_report_stages(files: Sequence[Path], cache_dir: Path, config: EngineConf
 
     wanted = per_report_stages(stages)
     options = dict(summary_options or {})
-    own, cluster = client is None, None
-    if own:
-        client, cluster = open_client(config)
     written = 0
     run = uuid.uuid4().hex[:12]  # task keys unique to this run: a scheduler never hands back another run's result
-    try:
+    with dask_client(config) if client is None else nullcontext(client) as client:
         threads = sum(client.nthreads().values()) or config.workers or 1
         size = max(1, min(config.partition_size, math.ceil(len(files) / threads)))
-        futures = [client.submit(analyse_partition, [str(f) for f in part], wanted, options, pure=False,
+        # workers started here share this machine's cores; a cluster's own workers keep their environment
+        threads = None if config.scheduler else config.threads_per_worker
+        futures = [client.submit(analyse_partition, [str(f) for f in part], wanted, options, threads, pure=False,
                                  retries=config.retries, key=f"xxgk-partition-{run}-{k}")
                    for k, part in enumerate(partitions(list(files), size))]
         for future in as_completed(futures):
@@ -151,11 +203,6 @@ def run_report_stages(files: Sequence[Path], cache_dir: Path, config: EngineConf
                 _write_entry(cache_dir, name, body)
                 written += 1
             future.release()
-    finally:
-        if own:
-            client.close()
-            if cluster is not None:
-                cluster.close()
     return written
 
 
@@ -191,13 +238,8 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
     files, _ = expand_inputs(paths)
     out = Path(out_dir)
     files = [f for f in files if not f.resolve().is_relative_to(out.resolve())]
-    client, cluster = open_client(config)
-    try:
+    with dask_client(config) as client:
         run_report_stages(files, out / CACHE_DIR, config, options.get("stages"), options.get("summary_options"),
                           client=client)
         options["compare_options"] = {**(options.get("compare_options") or {}), **sharded_compare(client, config)}
         return analyze_files(paths, out_dir, **options)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import shutil
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -23,7 +24,7 @@ class IngestMixin(StoreBase):
         :class:`nlp.engine.EngineConfig`); then re-run checks and compare over the store."""
         from ..analysis import CACHE_DIR
         from ..analysis import analyze as analyze_files
-        from ..engine.run import EngineConfig, open_client, per_report_stages, run_report_stages
+        from ..engine.run import EngineConfig, dask_client, per_report_stages, run_report_stages
 
         engine = engine or EngineConfig()
         if stages is not None:
@@ -52,8 +53,7 @@ class IngestMixin(StoreBase):
             else:
                 todo.append(f)
         work = self.work_dir
-        client, cluster = open_client(engine) if engine.kind != "local" and todo else (None, None)
-        try:
+        with dask_client(engine) if engine.kind != "local" and todo else nullcontext() as client:
             for k in range(0, len(todo), ADD_BATCH):
                 batch = todo[k:k + ADD_BATCH]
                 run_report_stages(batch, work / CACHE_DIR, engine, wanted, summary_options, client=client)
@@ -81,11 +81,6 @@ class IngestMixin(StoreBase):
                 counts = self.refresh(compare=True, client=client, engine=engine)
                 if counts is not None:
                     result.pairs_computed, result.pairs_reused = counts.computed, counts.reused
-        finally:
-            if client is not None:
-                client.close()
-            if cluster is not None:
-                cluster.close()
         if work.is_dir():
             shutil.rmtree(work)
         return result
