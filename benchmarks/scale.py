@@ -74,7 +74,8 @@ CHILD = textwrap.dedent("""
         from nlp.engine import EngineConfig, run_report_stages
         from nlp.engine.run import local_cluster
         from pathlib import Path
-        with local_cluster(workers) as cluster, Client(cluster) as client:   # as `--engine dask --workers N`
+        # as `--engine dask --workers N` starts it for these stages
+        with local_cluster(workers, summaries="summaries" in stages) as cluster, Client(cluster) as client:
             cfg = EngineConfig("dask", scheduler=cluster.scheduler_address, partition_size=16)
             run_report_stages([Path(f) for f in files], Path(out) / ".cache", cfg, stages)
             marks["workers"] = [0.0, time.perf_counter() - t0]

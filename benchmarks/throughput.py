@@ -193,7 +193,8 @@ def bench_dask_scale(a: argparse.Namespace, work: Path, sink: Path | None) -> No
     out = work / f"out-scale-{a.n}"
     shutil.rmtree(out, ignore_errors=True)
     t0 = time.perf_counter()
-    with local_cluster(a.workers) as cluster, Client(cluster) as client:   # as `--engine dask --workers N` starts it
+    # as `--engine dask --workers N` starts it for these stages
+    with local_cluster(a.workers, summaries="summaries" in stages) as cluster, Client(cluster) as client:
         started = time.perf_counter() - t0
         t1 = time.perf_counter()
         options = {"device": a.device, "batch_size": a.batch_size}

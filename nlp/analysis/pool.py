@@ -32,7 +32,7 @@ from .model import ReportAnalysis, StageStatus
 if TYPE_CHECKING:
     from ..ingest.limits import IngestLimits
 
-__all__ = ["available_cores", "worker_count", "limit_threads", "stop_fork_server", "analyse_in_pool", "merge_status", "ForkedCall"]
+__all__ = ["available_cores", "worker_count", "limit_threads", "preload_modules", "stop_fork_server", "analyse_in_pool", "merge_status", "ForkedCall"]
 
 
 def available_cores() -> int:
@@ -90,14 +90,19 @@ def limit_threads(threads: int) -> None:
             torch.set_num_threads(threads)
 
 
+def preload_modules(summaries: bool) -> list[str]:
+    """What a fork server of per-report workers imports once: the stages, and torch with the headline
+    model's classes (:mod:`.preload`) only when the summaries run (torch costs each worker memory)."""
+    return ["nlp.analysis.preload"] if summaries else ["nlp.structure", "nlp.tables", "nlp.themes"]
+
+
 def _context(summaries: bool) -> multiprocessing.context.BaseContext:
     """Where workers come from: a fork server that imported the stages (and torch, for the summaries)
     once, where the system has one; else fresh interpreters."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["nlp.analysis.preload"] if summaries else ["nlp.structure", "nlp.tables",
-                                                                                "nlp.themes"])
+    context.set_forkserver_preload(preload_modules(summaries))
     return context
 
 

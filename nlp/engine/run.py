@@ -32,14 +32,12 @@ from typing import Any, Iterator, Sequence
 
 from ..errors import XxgkError
 
-__all__ = ["EngineConfig", "ENGINES", "PER_REPORT_STAGES", "WORKER_PRELOAD", "local_cluster", "dask_client",
+__all__ = ["EngineConfig", "ENGINES", "PER_REPORT_STAGES", "local_cluster", "dask_client",
            "run_report_stages", "analyze"]
 
 ENGINES = ("local", "dask")
 #: stages that look at one report at a time (the rest relate reports to each other)
 PER_REPORT_STAGES = ("parse", "tables", "themes", "summaries")
-#: what the fork server of a local cluster imports before it forks the workers (see :func:`local_cluster`)
-WORKER_PRELOAD = "nlp.analysis.preload"
 
 
 @dataclass(frozen=True)
@@ -121,18 +119,20 @@ def _write_entry(cache_dir: Path, name: str, body: bytes) -> None:
 
 
 @contextmanager
-def local_cluster(workers: int, threads_per_worker: int = 1) -> Iterator[Any]:
+def local_cluster(workers: int, threads_per_worker: int = 1, summaries: bool = True) -> Iterator[Any]:
     """A Dask cluster of ``workers`` processes on this machine, closed on exit.
 
     Where the system has a fork server, the workers (and any the nannies restart) are forked from
-    one that imported Dask and the per-report stages once (:data:`WORKER_PRELOAD`: torch and the
-    model classes too), as the local engine's pool does; else Dask's default (fresh interpreters,
-    each importing everything). Dask's worker environment (one torch thread, its malloc trim
+    one that imported Dask and the per-report stages once (with ``summaries``, torch and the model
+    classes too: :func:`nlp.analysis.pool.preload_modules`), as the local engine's pool does; else
+    Dask's default (fresh interpreters, each importing everything). Dask's worker environment (one torch thread, its malloc trim
     threshold) still applies: the nannies set it before the fork server starts. The fork server
     stops with the cluster (its workers' CPU time counts as this process's children's).
     """
     import dask
     from distributed import LocalCluster
+
+    from ..analysis.pool import preload_modules, stop_fork_server
 
     forkserver = "forkserver" in multiprocessing.get_all_start_methods()
     settings = {"distributed.worker.multiprocessing-method": "forkserver"} if forkserver else {}
@@ -141,7 +141,7 @@ def local_cluster(workers: int, threads_per_worker: int = 1) -> Iterator[Any]:
             from distributed.utils import get_mp_context
 
             # no effect where this process already runs a fork server (e.g. the local engine's pool)
-            get_mp_context().set_forkserver_preload(["distributed", WORKER_PRELOAD])
+            get_mp_context().set_forkserver_preload(["distributed", *preload_modules(summaries)])
         cluster = LocalCluster(n_workers=workers, threads_per_worker=threads_per_worker, processes=True,
                                dashboard_address=None)
         try:
@@ -149,16 +149,14 @@ def local_cluster(workers: int, threads_per_worker: int = 1) -> Iterator[Any]:
         finally:
             cluster.close()
             if forkserver:
-                from ..analysis.pool import stop_fork_server
-
                 stop_fork_server(multiprocessing.get_context("forkserver"))
 
 
 @contextmanager
-def dask_client(config: EngineConfig) -> Iterator[Any]:
+def dask_client(config: EngineConfig, stages: Sequence[str] | None = None) -> Iterator[Any]:
     """A Dask client of the configured cluster, closed on exit: the running scheduler at
     ``config.scheduler``, else a :func:`local_cluster` of ``config.workers`` processes started
-    here (and closed with the client)."""
+    here for ``stages`` (None: all) and closed with the client."""
     from distributed import Client
 
     if config.scheduler:
@@ -169,7 +167,8 @@ def dask_client(config: EngineConfig) -> Iterator[Any]:
         with client:
             yield client
         return
-    with local_cluster(config.workers or os.cpu_count() or 1, config.threads_per_worker) as cluster, \
+    with local_cluster(config.workers or os.cpu_count() or 1, config.threads_per_worker,
+                       summaries="summaries" in per_report_stages(stages)) as cluster, \
             Client(cluster) as client:
         yield client
 
@@ -190,7 +189,7 @@ def run_report_stages(files: Sequence[Path], cache_dir: Path, config: EngineConf
     options = dict(summary_options or {})
     written = 0
     run = uuid.uuid4().hex[:12]  # task keys unique to this run: a scheduler never hands back another run's result
-    with dask_client(config) if client is None else nullcontext(client) as client:
+    with dask_client(config, stages) if client is None else nullcontext(client) as client:
         threads = sum(client.nthreads().values()) or config.workers or 1
         size = max(1, min(config.partition_size, math.ceil(len(files) / threads)))
         # workers started here share this machine's cores; a cluster's own workers keep their environment
@@ -238,7 +237,7 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
     files, _ = expand_inputs(paths)
     out = Path(out_dir)
     files = [f for f in files if not f.resolve().is_relative_to(out.resolve())]
-    with dask_client(config) as client:
+    with dask_client(config, options.get("stages")) as client:
         run_report_stages(files, out / CACHE_DIR, config, options.get("stages"), options.get("summary_options"),
                           client=client)
         options["compare_options"] = {**(options.get("compare_options") or {}), **sharded_compare(client, config)}

@@ -53,7 +53,7 @@ class IngestMixin(StoreBase):
             else:
                 todo.append(f)
         work = self.work_dir
-        with dask_client(engine) if engine.kind != "local" and todo else nullcontext() as client:
+        with dask_client(engine, wanted) if engine.kind != "local" and todo else nullcontext() as client:
             for k in range(0, len(todo), ADD_BATCH):
                 batch = todo[k:k + ADD_BATCH]
                 run_report_stages(batch, work / CACHE_DIR, engine, wanted, summary_options, client=client)
