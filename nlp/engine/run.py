@@ -8,9 +8,9 @@ outputs written) and sends back the per-file cache entries analyze keeps in
 ``OUT/.cache``; the client writes them into its own cache. The client then runs the
 ordinary analyze, which finds every file in the cache and runs the corpus-wide stages
 (checks on the client; compare with its pair engine on the cluster) and writes the
-outputs, so the result is the in-process result byte for byte. Models are loaded once per worker process (each stage keeps its model loaded);
-the workers of a cluster started here come from a fork server that imported the stages once
-(:func:`local_cluster`).
+outputs, so the result is the in-process result byte for byte. Models are loaded once per
+worker process (each stage keeps its model loaded); the workers of a cluster started here come
+from a fork server that imported the stages once (:func:`local_cluster`).
 
 A worker that dies costs the tasks it held: the scheduler gives them to another worker
 (``retries`` more attempts on an error). A client that dies loses nothing already sent
@@ -125,9 +125,10 @@ def local_cluster(workers: int, threads_per_worker: int = 1, summaries: bool = T
     Where the system has a fork server, the workers (and any the nannies restart) are forked from
     one that imported Dask and the per-report stages once (with ``summaries``, torch and the model
     classes too: :func:`nlp.analysis.pool.preload_modules`), as the local engine's pool does; else
-    Dask's default (fresh interpreters, each importing everything). Dask's worker environment (one torch thread, its malloc trim
-    threshold) still applies: the nannies set it before the fork server starts. The fork server
-    stops with the cluster (its workers' CPU time counts as this process's children's).
+    Dask's default (fresh interpreters, each importing everything). Dask's worker environment (one
+    torch thread, its malloc trim threshold) still applies: the nannies set it before the fork
+    server starts. The fork server stops with the cluster (its workers' CPU time counts as this
+    process's children's).
     """
     import dask
     from distributed import LocalCluster
@@ -193,8 +194,8 @@ def run_report_stages(files: Sequence[Path], cache_dir: Path, config: EngineConf
         threads = sum(client.nthreads().values()) or config.workers or 1
         size = max(1, min(config.partition_size, math.ceil(len(files) / threads)))
         # workers started here share this machine's cores; a cluster's own workers keep their environment
-        threads = None if config.scheduler else config.threads_per_worker
-        futures = [client.submit(analyse_partition, [str(f) for f in part], wanted, options, threads, pure=False,
+        torch_threads = None if config.scheduler else config.threads_per_worker
+        futures = [client.submit(analyse_partition, [str(f) for f in part], wanted, options, torch_threads, pure=False,
                                  retries=config.retries, key=f"xxgk-partition-{run}-{k}")
                    for k, part in enumerate(partitions(list(files), size))]
         for future in as_completed(futures):
