@@ -32,7 +32,8 @@ from .model import ReportAnalysis, StageStatus
 if TYPE_CHECKING:
     from ..ingest.limits import IngestLimits
 
-__all__ = ["available_cores", "worker_count", "limit_threads", "preload_modules", "stop_fork_server", "analyse_in_pool", "merge_status", "ForkedCall"]
+__all__ = ["available_cores", "worker_count", "preload_modules", "stop_fork_server", "analyse_in_pool", "merge_status",
+           "ForkedCall"]
 
 
 def available_cores() -> int:
@@ -77,8 +78,8 @@ class _Outcome:
 _STAGES: dict[tuple[str, ...] | None, tuple[dict[str, Callable[..., Any]], dict[str, StageStatus]]] = {}
 
 
-def limit_threads(threads: int) -> None:
-    """In a worker process: its share of the cores for torch (``OMP_NUM_THREADS`` when set wins)."""
+def _init_worker(threads: int) -> None:
+    """In a new worker: its share of the cores for torch (``OMP_NUM_THREADS`` when set wins)."""
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
     os.environ.setdefault("MKL_NUM_THREADS", os.environ["OMP_NUM_THREADS"])
     if "torch" in sys.modules:   # imported by the fork server (preload): the variables came too late
@@ -146,7 +147,7 @@ def analyse_in_pool(batches: Sequence[Sequence[Path]], funcs: dict[str, Callable
     threads = max(1, available_cores() // workers)
     context = _context("summaries" in funcs)
     looked_up = []
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=limit_threads, initargs=(threads,)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(threads,)) as pool:
         try:
             for paths in batches:
                 results, todo = lookup_batch(paths, funcs, cache)

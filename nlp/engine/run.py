@@ -94,16 +94,10 @@ def partitions(files: Sequence[Path], size: int) -> list[list[Path]]:
     return [list(files[i:i + size]) for i in range(0, len(files), size)]
 
 
-def analyse_partition(files: list[str], stages: list[str], summary_options: dict[str, Any],
-                      threads: int | None = None) -> list[tuple[str, bytes]]:
-    """Run on a worker: the per-report stages of ``files``; returns analyze's cache entries (name, bytes).
-    ``threads``: torch threads of this worker (None: as the worker's environment says)."""
+def analyse_partition(files: list[str], stages: list[str], summary_options: dict[str, Any]) -> list[tuple[str, bytes]]:
+    """Run on a worker: the per-report stages of ``files``; returns analyze's cache entries (name, bytes)."""
     from ..analysis import CACHE_DIR
     from ..analysis import analyze as analyze_files
-    from ..analysis.pool import limit_threads
-
-    if threads is not None:
-        limit_threads(threads)
 
     with tempfile.TemporaryDirectory(prefix="xxgk-part-") as tmp:
         analyze_files(files, tmp, stages=stages, summary_options=summary_options, write=False, use_cache=True)
@@ -193,9 +187,7 @@ def run_report_stages(files: Sequence[Path], cache_dir: Path, config: EngineConf
     with dask_client(config, stages) if client is None else nullcontext(client) as client:
         threads = sum(client.nthreads().values()) or config.workers or 1
         size = max(1, min(config.partition_size, math.ceil(len(files) / threads)))
-        # workers started here share this machine's cores; a cluster's own workers keep their environment
-        torch_threads = None if config.scheduler else config.threads_per_worker
-        futures = [client.submit(analyse_partition, [str(f) for f in part], wanted, options, torch_threads, pure=False,
+        futures = [client.submit(analyse_partition, [str(f) for f in part], wanted, options, pure=False,
                                  retries=config.retries, key=f"xxgk-partition-{run}-{k}")
                    for k, part in enumerate(partitions(list(files), size))]
         for future in as_completed(futures):
