@@ -69,15 +69,12 @@ CHILD = textwrap.dedent("""
         from nlp.analysis import analyze
         r = analyze(files, out, stages=["parse", "summaries"], use_cache=False, progress=tick)
     else:
-        from distributed import Client
         from nlp.analysis import analyze
-        from nlp.engine import EngineConfig, run_report_stages
-        from nlp.engine.run import local_cluster
+        from nlp.engine import EngineConfig, dask_client, run_report_stages
         from pathlib import Path
-        # as `--engine dask --workers N` starts it for these stages
-        with local_cluster(workers, summaries="summaries" in stages) as cluster, Client(cluster) as client:
-            cfg = EngineConfig("dask", scheduler=cluster.scheduler_address, partition_size=16)
-            run_report_stages([Path(f) for f in files], Path(out) / ".cache", cfg, stages)
+        cfg = EngineConfig("dask", workers=workers, partition_size=16)
+        with dask_client(cfg, stages) as client:   # the cluster `--engine dask --workers N` starts
+            run_report_stages([Path(f) for f in files], Path(out) / ".cache", cfg, stages, client=client)
             marks["workers"] = [0.0, time.perf_counter() - t0]
             r = analyze(files, out, stages=stages, progress=tick)
             res["worker_peak_rss_mb"] = sorted(round(v / 1024) for v in client.run(

@@ -180,10 +180,7 @@ def bench_summaries(a: argparse.Namespace, work: Path, sink: Path | None) -> Non
 # ------------------------------------------------------------------ Dask at scale (per-report stages)
 
 def bench_dask_scale(a: argparse.Namespace, work: Path, sink: Path | None) -> None:
-    from distributed import Client
-
-    from nlp.engine import EngineConfig, run_report_stages
-    from nlp.engine.run import local_cluster
+    from nlp.engine import EngineConfig, dask_client, run_report_stages
 
     t0 = time.perf_counter()
     corpus = generated_corpus(a.n, work, a.processes)
@@ -193,14 +190,12 @@ def bench_dask_scale(a: argparse.Namespace, work: Path, sink: Path | None) -> No
     out = work / f"out-scale-{a.n}"
     shutil.rmtree(out, ignore_errors=True)
     t0 = time.perf_counter()
-    # as `--engine dask --workers N` starts it for these stages
-    with local_cluster(a.workers, summaries="summaries" in stages) as cluster, Client(cluster) as client:
+    config = EngineConfig("dask", workers=a.workers, partition_size=a.partition_size)
+    with dask_client(config, stages) as client:   # the cluster `--engine dask --workers N` starts
         started = time.perf_counter() - t0
         t1 = time.perf_counter()
         options = {"device": a.device, "batch_size": a.batch_size}
-        written = run_report_stages(files, out / ".cache", EngineConfig("dask", scheduler=cluster.scheduler_address,
-                                                                         partition_size=a.partition_size),
-                                    stages, options)
+        written = run_report_stages(files, out / ".cache", config, stages, options, client=client)
         wall = time.perf_counter() - t1
         rss = sorted(round(v / 1024) for v in client.run(
             lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss).values())
