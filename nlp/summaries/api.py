@@ -17,7 +17,7 @@ from nlp.document import Report
 from nlp.errors import ModelLoadError, XxgkError
 
 from .extractive import extract, first_clause, fit_headline, lead_clause, textrank_clause
-from .guard import check_faithful
+from .guard import GuardResult, check_faithful
 from .hf import (DEFAULT_BATCH_SIZE, DEFAULT_MODEL_DIR, HFHeadliner, is_own_artefact, load_model, read_card,
                  read_headings_vocabulary, resolve_device)
 from .report import PROBLEM_CUES, PROBLEM_PARTS, report_summary
@@ -168,17 +168,36 @@ def summarize_many(reports: Sequence[Report | str], level: str = "section", meth
         idx = [i for i, (p, j) in enumerate(flat) if not plans[p][2][j].heading]
         for i, g in zip(idx, generate_headlines(model, [all_bodies[i] for i in idx], num_beams, batch_size)):
             generated[i] = g
-    ext_heads = _extractive_headlines(all_bodies, card, model if want_scorer else None)
+    # the guard's verdict on each generated headline; the extractive headline only where it is used
+    # (a unit without a heading whose headline was not generated or failed the guard)
+    verdicts: list[GuardResult | None] = [None] * len(flat)
+    need_extractive: list[int] = []
+    for i, (p, j) in enumerate(flat):
+        k, _, todo, _ = plans[p]
+        u = todo[j]
+        if u.heading:
+            continue
+        if generated[i] is not None:
+            verdicts[i] = check_faithful(generated[i], parsed[k].text[u.start:u.end], vocabulary)
+            if verdicts[i].passed:
+                continue
+        need_extractive.append(i)
+    ext_heads = [""] * len(flat)
+    picked = _extractive_headlines([all_bodies[i] for i in need_extractive], card, model if want_scorer else None)
+    for i, h in zip(need_extractive, picked):
+        ext_heads[i] = h
     for i, (p, j) in enumerate(flat):
         k, spans_of_tables, todo, _ = plans[p]
-        results[k].append(_unit_summary(parsed[k], level, todo[j], generated[i], ext_heads[i], max_chars,
-                                        spans_of_tables, themes, vocabulary, model_name))
+        results[k].append(_unit_summary(parsed[k], level, todo[j], generated[i], verdicts[i], ext_heads[i],
+                                        max_chars, spans_of_tables, themes, model_name))
     return results
 
 
-def _unit_summary(report: Report, level: str, u: Unit, gen: str | None, ext_head: str, max_chars: int,
-                  tables: list[tuple[int, int]], themes: list[str] | None, vocabulary: frozenset[str],
+def _unit_summary(report: Report, level: str, u: Unit, gen: str | None, verdict: GuardResult | None,
+                  ext_head: str, max_chars: int, tables: list[tuple[int, int]], themes: list[str] | None,
                   model_name: str | None) -> Summary:
+    """The unit's summary: its key sentences and the headline (its heading, the generated one when
+    ``verdict`` passed, else ``ext_head``)."""
     exclude = tables + ([report.preamble] if report.preamble[1] > report.preamble[0] else [])
     cues = PROBLEM_CUES if u.key.split(".")[0] in PROBLEM_PARTS else ()
     spans = extract(report.text, u.body_start, u.end, max_chars=max_chars, exclude=exclude, themes=themes,
@@ -187,9 +206,9 @@ def _unit_summary(report: Report, level: str, u: Unit, gen: str | None, ext_head
     base = (report.id, level, u.key, u.start, u.end)
     if u.heading:
         return Summary(*base, "heading", u.heading, summary_text, spans, None, None, None, model_name)
-    if gen is None:
+    if gen is None or verdict is None:
         return Summary(*base, "extractive", ext_head, summary_text, spans, None, None, None, model_name)
-    res = check_faithful(gen, report.text[u.start:u.end], vocabulary)
-    if res.passed:
-        return Summary(*base, "abstractive", gen, summary_text, spans, True, res.to_dict(), gen, model_name)
-    return Summary(*base, "extractive-fallback", ext_head, summary_text, spans, False, res.to_dict(), gen, model_name)
+    if verdict.passed:
+        return Summary(*base, "abstractive", gen, summary_text, spans, True, verdict.to_dict(), gen, model_name)
+    return Summary(*base, "extractive-fallback", ext_head, summary_text, spans, False, verdict.to_dict(), gen,
+                   model_name)
