@@ -22,7 +22,7 @@ from typing import Callable, Container, Mapping, Protocol, Sequence
 import numpy as np
 
 from .index import DocShingles, IndexView, ShingleIndex
-from .passages import AlignedPair, align_report, pair_seeds, report_seeds, window_ok
+from .passages import AlignedPair, align_report, pair_seeds, partner_reach, report_seeds, window_ok
 from .prepare import PreparedReport
 from .records import CompareConfig
 from .reference import ReferenceTable
@@ -157,10 +157,10 @@ def partner_digests(r: int, docs: Sequence[PreparedReport], view: IndexView, con
     scored_before = docs[r].scored_before if config.template_bridge > 0 else None
     head = repr(config).encode() + digests[r]
     out = {}
-    for p in np.unique(partner[partner >= 0]).tolist():
+    for p, first, last in partner_reach(vp, partner):
         if p == r:
             continue
-        i, j = pair_seeds(vp, hv, partner, p, docs[p], 2 * n + config.max_gap, scored_before)
+        i, j = pair_seeds(vp, hv, first, last, docs[p], 2 * n + config.max_gap, scored_before)
         h = hashlib.sha1(head + digests[p] + i.astype(np.int64).tobytes() + b"|" + j.astype(np.int64).tobytes())
         if len(i):
             h.update(_mask_bits(docs[r], int(i.min()) - reach, int(i.max()) + n + reach))

@@ -8,7 +8,7 @@ enumerating all pairs of holders (which is quadratic when a passage is in many r
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -22,6 +22,9 @@ class DocShingles:
     first_pos: np.ndarray   # int64, first position of each distinct hash
     counts: np.ndarray      # int32, occurrences of each distinct hash in this report
     inverse: np.ndarray     # int32, per position: row of its hash in ``uniq``
+    #: positions grouped by hash row (ascending within a row); made on first use
+    _by_row: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _row_start: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(cls, hashes: np.ndarray) -> "DocShingles":
@@ -30,17 +33,28 @@ class DocShingles:
 
     def all_positions(self, h: int) -> np.ndarray:
         """Every position of one hash in this report (sorted)."""
-        return np.flatnonzero(self.hashes == h)
+        k = int(np.searchsorted(self.uniq, h))
+        if k >= len(self.uniq) or int(self.uniq[k]) != int(h):
+            return np.zeros(0, dtype=np.int64)
+        return self._positions_of_row(k)
+
+    def _positions_of_row(self, k: int) -> np.ndarray:
+        """Every position of the hash in row ``k`` of ``uniq`` (sorted)."""
+        if self._by_row is None:
+            self._by_row = np.argsort(self.inverse, kind="stable")
+            self._row_start = np.concatenate([[0], np.cumsum(self.counts, dtype=np.int64)])
+        a, b = int(self._row_start[k]), int(self._row_start[k + 1])
+        return self._by_row[a:b]
 
     def resolve_positions(self, i: np.ndarray, hashes: np.ndarray) -> np.ndarray:
         """Position in this report of each hash, −1 where absent; where a hash occurs more than
         once here, the occurrence closest to the diagonal of the nearest preceding seed that
         had only one occurrence (so repeated phrases align with their own copy)."""
-        j = self.positions_of(hashes)
-        if len(j) == 0:
-            return j
-        k = np.minimum(np.searchsorted(self.uniq, hashes), max(0, len(self.uniq) - 1))
-        multi = (j >= 0) & (self.counts[k] > 1) if len(self.uniq) else np.zeros(len(j), dtype=bool)
+        if len(self.uniq) == 0 or len(hashes) == 0:
+            return np.full(len(hashes), -1, dtype=np.int64)
+        k, found = self._rows_of(hashes)
+        j = np.where(found, self.first_pos[k], -1)
+        multi = found & (self.counts[k] > 1)
         if not multi.any():
             return j
         single = (j >= 0) & ~multi
@@ -52,7 +66,7 @@ class DocShingles:
         fallback = int(diag[first_single[0]]) if len(first_single) else 0
         for q in np.flatnonzero(multi).tolist():
             d = int(diag[idx[q]]) if idx[q] >= 0 else fallback
-            cands = self.all_positions(int(hashes[q]))
+            cands = self._positions_of_row(int(k[q]))
             j[q] = int(cands[np.argmin(np.abs(cands - (int(i[q]) + d)))])
         return j
 
@@ -60,10 +74,14 @@ class DocShingles:
         """First position in this report of each hash, −1 where absent."""
         if len(self.uniq) == 0 or len(hashes) == 0:
             return np.full(len(hashes), -1, dtype=np.int64)
-        k = np.searchsorted(self.uniq, hashes)
-        k = np.minimum(k, len(self.uniq) - 1)
-        found = self.uniq[k] == hashes
+        k, found = self._rows_of(hashes)
         return np.where(found, self.first_pos[k], -1)
+
+    def _rows_of(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Row in ``uniq`` of each hash (clipped to the last row) and whether it is there
+        (``uniq`` not empty)."""
+        k = np.minimum(np.searchsorted(self.uniq, hashes), len(self.uniq) - 1)
+        return k, self.uniq[k] == hashes
 
 
 @dataclass

@@ -214,13 +214,24 @@ def report_seeds(r: int, d: "PreparedReport", view: IndexView) -> tuple[np.ndarr
     return vp, d.shingles.hashes[vp], view.partners(r)[k]
 
 
-def pair_seeds(vp: np.ndarray, hv: np.ndarray, partner: np.ndarray, p: int, other: "PreparedReport", margin: int,
+def partner_reach(vp: np.ndarray, partner: np.ndarray) -> list[tuple[int, int, int]]:
+    """Per partner of a report's seeds (ascending; none (−1) left out): ``(p, first, last)``, the
+    first and last seed position whose lowest other holder is ``p`` (one sort for all partners)."""
+    if len(partner) == 0:
+        return []
+    order = np.argsort(partner, kind="stable")
+    ps, starts = np.unique(partner[order], return_index=True)
+    ends = np.append(starts[1:], len(order)) - 1
+    first, last = vp[order[starts]], vp[order[ends]]
+    return [(p, f, la) for p, f, la in zip(ps.tolist(), first.tolist(), last.tolist()) if p >= 0]
+
+
+def pair_seeds(vp: np.ndarray, hv: np.ndarray, first: int, last: int, other: "PreparedReport", margin: int,
                scored_before: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """The seeds of a report with partner ``p`` (``other``): every shared n-gram of the report found
-    in ``p`` (outside template there), between (a ``margin`` around) the first and last n-gram whose
-    lowest other holder is ``p``; as positions (i in the report, j in ``p``)."""
-    where_p = np.flatnonzero(partner == p)
-    first, last = int(vp[where_p[0]]), int(vp[where_p[-1]])
+    """The seeds of a report with a partner (``other``): every shared n-gram of the report found in
+    the partner (outside template there), between (a ``margin`` around) the ``first`` and ``last``
+    seed position whose lowest other holder is the partner (:func:`partner_reach`); as positions (i
+    in the report, j in the partner)."""
     if scored_before is None:
         lo_pos, hi_pos = first - margin, last + margin
     else:  # the margin counts scored characters: a bridged template phrase does not use it up
@@ -267,22 +278,22 @@ def align_report(
     streams_r = d.stream.chars
     r_cps = codepoints(streams_r)
     scored_before = d.scored_before if bridge > 0 else None
-    for p in np.unique(partner[partner >= 0]).tolist():
+    for p, first, last in partner_reach(vp, partner):
         if p == r or (partners is not None and p not in partners):
             continue
         found: list[AlignedPair] = []
         out.append((p, found))
         other = docs[p]
-        i_s, j_s = pair_seeds(vp, hv, partner, p, other, 2 * n + max_gap, scored_before)
+        i_s, j_s = pair_seeds(vp, hv, first, last, other, 2 * n + max_gap, scored_before)
         if len(i_s) == 0:
             continue
-        cuts = _chain_breaks(i_s, j_s, n, max_gap, max_shift, scored_before, bridge)
+        bounds = np.concatenate([[0], _chain_breaks(i_s, j_s, n, max_gap, max_shift, scored_before, bridge),
+                                 [len(i_s)]])
+        long_enough = i_s[bounds[1:] - 1] + n - i_s[bounds[:-1]] >= min_chars   # chains too short to matter
         p_cps = None
         streams_p = other.stream.chars
-        for ci, cj in zip(np.split(i_s, cuts), np.split(j_s, cuts)):
-            if int(ci[-1]) + n - int(ci[0]) < min_chars:
-                continue
-            ci, cj = _trim_weak_ends(ci, cj, n, n + 5, scored_before=scored_before)
+        for a, b in zip(bounds[:-1][long_enough].tolist(), bounds[1:][long_enough].tolist()):
+            ci, cj = _trim_weak_ends(i_s[a:b], j_s[a:b], n, n + 5, scored_before=scored_before)
             if int(ci[-1]) + n - int(ci[0]) < min_chars:
                 continue
             if p_cps is None:

@@ -84,7 +84,7 @@ def prepare_report(report: Report, n: int) -> PreparedReport:
     starts = np.asarray([s for s, _ in sents] + [len(stream)], dtype=np.int64)
     shingles = DocShingles.build(shingle_hashes(stream.chars, n))
     template = vocabulary_mask(report, stream, sents)
-    lines = [stream.to_stream_pos(m.end()) for m in _NEWLINE.finditer(report.text)]
+    lines = stream.to_stream_positions(m.end() for m in _NEWLINE.finditer(report.text))
     edges = [x for s, e, _ in template.runs(1) for x in (s, e)]
     clauses = np.unique(np.concatenate([clause_starts(stream.chars), starts,
                                         np.asarray(lines + edges, dtype=np.int64)]))

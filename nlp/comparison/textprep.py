@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable
 
 import numpy as np
 
@@ -78,6 +79,10 @@ class ContentStream:
     def to_stream_pos(self, text_offset: int) -> int:
         """The first stream position at or after ``text_offset``."""
         return int(np.searchsorted(self.offsets, text_offset, side="left"))
+
+    def to_stream_positions(self, text_offsets: Iterable[int]) -> list[int]:
+        """:meth:`to_stream_pos` of many text offsets at once."""
+        return np.searchsorted(self.offsets, np.fromiter(text_offsets, dtype=np.int64), side="left").tolist()
 
 
 def content_stream(text: str) -> ContentStream:
@@ -145,9 +150,8 @@ def sentence_bounds(stream: ContentStream, text: str, breaks: tuple[int, ...] = 
     if n == 0:
         return []
     cuts = {e for _, e in split_sentences(stream.chars)}
-    for m in _PARAGRAPH_BREAK.finditer(text):
-        cuts.add(stream.to_stream_pos(m.end()))
-    cuts.update(stream.to_stream_pos(b) for b in breaks)
+    cuts.update(stream.to_stream_positions(m.end() for m in _PARAGRAPH_BREAK.finditer(text)))
+    cuts.update(stream.to_stream_positions(breaks))
     out, prev = [], 0
     for c in sorted(c for c in cuts if 0 < c < n) + [n]:
         if c > prev:
