@@ -692,6 +692,8 @@ def test_cli_compare_bad_inputs(tmp_path):
     assert (out / "reports.csv").exists()  # the batch went on past the bad files
     res = CliRunner().invoke(app, ["compare", str(HONGZE_2023), "--ngram", "1"])
     assert res.exit_code == 2 and "--ngram" in res.output
+    res = CliRunner().invoke(app, ["compare", str(HONGZE_2023), "--workers", "0"])
+    assert res.exit_code == 2 and "--workers must be at least 1" in res.output
 
 
 def test_cli_compare_reads_json_lines(tmp_path):
@@ -740,3 +742,73 @@ def test_nlp_compare_is_callable_and_takes_dicts(hongze):
     res = nlp.compare([a.to_dict(), b.to_dict()])
     assert res.report_ids == [a.id, b.id]
     assert nlp.compare is nlp.comparison.compare and "compare" in dir(nlp)
+
+
+def test_reports_aligned_on_two_processes_give_the_one_process_result(corpus_reports, reference, corpus_result):
+    """``LocalPairs(workers=2)`` forks a second process for every other report: same passages,
+    measures and pairs as one process, on the shared corpus."""
+    from dataclasses import asdict
+
+    from nlp.comparison import LocalPairs
+
+    engine = LocalPairs(workers=2)
+    seen: list[tuple[str, int, int]] = []
+    two = compare(corpus_reports, reference=reference, pair_engine=engine,
+                  progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert corpus_result.passages, "the shared corpus has reused passages to compare"
+    for field_name in ("passages", "reports", "pairs", "similar_pairs", "near_identical_clusters", "template_spans"):
+        assert getattr(two, field_name) == getattr(corpus_result, field_name), field_name
+    assert engine.counts.computed > 0
+    aligning = [d for s, d, t in seen if s == "aligning"]
+    assert aligning and aligning[-1] == len(corpus_reports) and aligning == sorted(aligning)
+    assert asdict(two.config) == asdict(corpus_result.config)
+
+
+def test_a_failing_alignment_process_fails_the_compare(corpus_reports, reference, monkeypatch):
+    """An error in the forked process reaches the caller (no silent half result)."""
+    import os
+
+    import nlp.comparison.candidates as candidates
+    from nlp.comparison import LocalPairs
+
+    real = candidates.report_pairs
+    parent = os.getpid()
+
+    def failing_in_child(r, *args, **kwargs):
+        if os.getpid() != parent:
+            raise ValueError(f"report {r} cannot be aligned")
+        return real(r, *args, **kwargs)
+
+    monkeypatch.setattr(candidates, "report_pairs", failing_in_child)
+    with pytest.raises(ValueError, match="cannot be aligned"):
+        compare(corpus_reports[:6], reference=reference, pair_engine=LocalPairs(workers=2))
+
+
+def test_a_failing_aligning_parent_ends_its_forked_processes(corpus_reports, reference, monkeypatch):
+    """When this process's own share fails, the forked processes are ended and reaped, not left running."""
+    import os
+
+    import nlp.comparison.candidates as candidates
+    import nlp.forked as forked
+    from nlp.comparison import LocalPairs
+
+    real_pairs, real_init = candidates.report_pairs, forked.ForkedCall.__init__
+    parent, children = os.getpid(), []
+
+    def failing_in_parent(r, *args, **kwargs):
+        if os.getpid() == parent:
+            raise ValueError(f"report {r} cannot be aligned")
+        return real_pairs(r, *args, **kwargs)
+
+    def recording_init(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        children.append(self.pid)
+
+    monkeypatch.setattr(candidates, "report_pairs", failing_in_parent)
+    monkeypatch.setattr(forked.ForkedCall, "__init__", recording_init)
+    with pytest.raises(ValueError, match="cannot be aligned"):
+        compare(corpus_reports[:6], reference=reference, pair_engine=LocalPairs(workers=3))
+    assert len(children) == 2 and all(children)
+    for pid in children:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)

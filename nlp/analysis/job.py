@@ -153,7 +153,12 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
         if "compare" in funcs and analyses:
             # with local worker processes, compare runs in a forked child beside checks and briefings (it
             # reads neither); in this process otherwise (and with a pair engine of its own, e.g. Dask's)
-            comparing = ForkedCall(_compare, funcs["compare"], canonical, analyses, dict(compare_options or {}),
+            options = dict(compare_options or {})
+            if workers > 1 and "pair_engine" not in options:   # the pool is done: its cores align the reports
+                from ..comparison import LocalPairs
+
+                options["pair_engine"] = LocalPairs(workers=workers)
+            comparing = ForkedCall(_compare, funcs["compare"], canonical, analyses, options,
                                    lambda s, d, t: tick(f"compare: {s}", d, t),
                                    inline=workers == 1 or "pair_engine" in (compare_options or {}))
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from ..batch import Failure
 from ..errors import XxgkError
+from ..forked import ForkedCall
 from .cache import ReportCache
 from .model import ReportAnalysis, StageStatus
 
@@ -181,51 +181,3 @@ def stop_fork_server(context: multiprocessing.context.BaseContext) -> None:
         stop()
 
 
-class ForkedCall:
-    """``fn(*args, **kwargs)`` started now in a forked child (it sees this process's data as it is now,
-    without copying it), so that this process can go on with other work; :meth:`result` waits for
-    the child and returns what ``fn`` returned, or raises the exception it raised. Where ``os.fork``
-    does not exist (or ``inline``), the call runs when :meth:`result` is asked for."""
-
-    def __init__(self, fn: Callable[..., Any], *args: Any, inline: bool = False, **kwargs: Any):
-        self.call = (fn, args, kwargs)
-        self.pid = 0
-        if inline or not hasattr(os, "fork"):
-            return
-        read_fd, write_fd = os.pipe()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - in the child
-            os.close(read_fd)
-            code = 0
-            try:
-                try:
-                    payload: tuple[bool, Any] = (True, fn(*args, **kwargs))
-                except BaseException as e:  # noqa: BLE001 - sent to the parent, raised there
-                    payload = (False, e)
-                with os.fdopen(write_fd, "wb") as f:
-                    pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException:  # noqa: BLE001 - the parent reports a child that sent nothing
-                code = 1
-            finally:
-                os._exit(code)
-        os.close(write_fd)
-        self.pid, self.read_fd = pid, read_fd
-
-    def result(self) -> Any:
-        fn, args, kwargs = self.call
-        if not self.pid:
-            return fn(*args, **kwargs)
-        with os.fdopen(self.read_fd, "rb") as f:
-            data = f.read()
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = 0
-        try:
-            ok, value = pickle.loads(data)
-        except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
-            how = f"stopped by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else "sent no result"
-            raise XxgkError(f"the process running {getattr(fn, '__name__', 'a stage')} {how} (out of memory?)") from None
-        if ok:
-            return value
-        raise value

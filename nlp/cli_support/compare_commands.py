@@ -34,10 +34,13 @@ def compare_cmd(
     reference: Optional[Path] = typer.Option(None, "--reference", help="n-gram document-frequency table pooled with the "
                                              "reports for template and boilerplate (default: the shipped one)"),
     no_reference: bool = typer.Option(False, "--no-reference", help="decide template and boilerplate from the reports alone"),
+    workers: Optional[int] = typer.Option(None, "--workers", help="processes aligning the reports (default: the "
+                                          "available cores; the result is the same)"),
     force: bool = FORCE,
 ) -> None:
     """Find reused passages, template and boilerplate text, and year-over-year change across reports."""
-    from ..comparison import compare, load_reference
+    from ..analysis.pool import available_cores
+    from ..comparison import LocalPairs, compare, load_reference
     from ..comparison.inputs import read_jsonl
     from ..comparison.output import summary_text, write_outputs
 
@@ -45,6 +48,8 @@ def compare_cmd(
         raise XxgkError(f"--ngram must be at least 2 (got {ngram})")
     if min_chars < ngram:
         raise XxgkError(f"--min-chars ({min_chars}) must be at least --ngram ({ngram})")
+    if workers is not None and workers < 1:
+        raise XxgkError(f"--workers must be at least 1 (got {workers})")
     check_output_dir(out, expand_inputs(paths)[0], force=force, marker="passages.jsonl")
     table = None if no_reference else (load_reference(reference) if reference else load_reference())
     jsonl = [p for p in paths if p.suffix.lower() == ".jsonl" and p.is_file()]
@@ -62,7 +67,8 @@ def compare_cmd(
     themes, theme_source = compare_theme_spans(reports)
     with progress_reporter(len(reports) > PROGRESS_MIN_FILES) as tick:
         result = compare(reports, progress=tick, reference=table, themes=themes, extra=extra,
-                         ngram=ngram, min_chars=min_chars, pairs=pairs.value)
+                         ngram=ngram, min_chars=min_chars, pairs=pairs.value,
+                         pair_engine=LocalPairs(workers=workers or available_cores()))
     if theme_source:
         result.notes.append(f"themes from {theme_source}")
     written = write_outputs(result, out, inputs)

@@ -23,10 +23,12 @@ Adaptations to Chinese: n-grams are floating character n-grams of the content st
 shares are of content characters. Every score excludes template text; reuse also excludes
 political formulas. Template is decided by evidence (the format's vocabulary, or n-grams most
 documents print — the compared reports pooled with a shipped reference table), never by position.
+``pair_engine=LocalPairs(workers=N)`` aligns the reports on N processes (same result).
 """
+from .candidates import LocalPairs
 from .core import compare
 from .records import CompareConfig, CompareResult, PairMeasures, Passage, PassageSpan, ReportMeasures
 from .reference import ReferenceTable, load_reference
 
 __all__ = ["compare", "CompareConfig", "CompareResult", "Passage", "PassageSpan", "PairMeasures", "ReportMeasures",
-           "ReferenceTable", "load_reference"]
+           "ReferenceTable", "load_reference", "LocalPairs"]

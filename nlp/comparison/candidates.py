@@ -16,6 +16,7 @@ ascending): compare's outputs are identical whichever engine ran.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Callable, Container, Mapping, Protocol, Sequence
 
@@ -180,6 +181,10 @@ class LocalPairs:
     pairs were aligned and how many reused."""
 
     known: Mapping[tuple[str, str], KnownPair] | None = None
+    #: processes aligning the reports: the others are forked from this one (they see the prepared
+    #: reports without copying them) and take every ``workers``-th report; 1: this process alone.
+    #: The result is the same; with ``known`` the pairs are aligned here.
+    workers: int = 1
     counts: PairCounts = field(default_factory=PairCounts)
     results: dict[tuple[str, str], KnownPair] = field(default_factory=dict)
     _views: dict[int, list[IndexView]] = field(default_factory=dict, repr=False)
@@ -206,6 +211,8 @@ class LocalPairs:
     def aligned_pairs(self, docs: Sequence[PreparedReport], setup: AlignSetup,
                       progress: Callable[[int, int], None]) -> list[AlignedPair]:
         views, self._views = self._views[setup.config.ngram], {}
+        if self.workers > 1 and self.known is None and hasattr(os, "fork") and len(docs) > self.workers:
+            return ordered_pairs(self._aligned_on_forks(docs, views, setup, progress))
         found: dict[tuple[int, int], list[AlignedPair]] = {}
         reuse = KnownPairs(self.known, docs, setup.config, self.counts, self.results) if self.known is not None else None
         for r in range(len(docs)):
@@ -219,6 +226,31 @@ class LocalPairs:
                     reuse.record(r, p, pairs)
                 self.counts.computed += 1
         return ordered_pairs(found)
+
+    def _aligned_on_forks(self, docs: Sequence[PreparedReport], views: Sequence[IndexView], setup: AlignSetup,
+                          progress: Callable[[int, int], None]) -> dict[tuple[int, int], list[AlignedPair]]:
+        """Every report's pairs, report ``r`` aligned by process ``r % workers`` (0: this one)."""
+        from ..forked import ForkedCall
+
+        def align(first: int, tick: Callable[[int], None]) -> dict[tuple[int, int], list[AlignedPair]]:
+            found: dict[tuple[int, int], list[AlignedPair]] = {}
+            for done, r in enumerate(range(first, len(docs), self.workers), 1):
+                tick(done)
+                for p, pairs in report_pairs(r, docs, views[r], setup.config):
+                    found[(r, p)] = pairs
+            return found
+
+        n = len(docs)
+        others = [ForkedCall(align, w, lambda done: None) for w in range(1, self.workers)]
+        try:
+            found = align(0, lambda done: progress(min(n, done * self.workers), n))
+            for call in others:
+                found.update(call.result())
+        finally:
+            for call in others:
+                call.stop()
+        self.counts.computed += len(found)
+        return found
 
 
 class KnownPairs:
