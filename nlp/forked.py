@@ -2,7 +2,8 @@
 
 The child sees the caller's data as it is at the fork, without copying it; its result (or the
 exception it raised) comes back pickled through a pipe. Used by analyze (compare beside checks and
-briefings) and by the in-process compare engine (reports aligned on several cores).
+briefings), by the in-process compare engine (reports aligned on several cores) and by the output
+set's writers (:func:`call_on_forks`).
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import os
 import pickle
 import signal
 import sys
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from .errors import XxgkError
 
@@ -74,3 +75,42 @@ class ForkedCall:
         if ok:
             return value
         raise value
+
+
+#: the most calls :func:`call_on_forks` queues (4 bytes each in a pipe, whose buffer is at least 16 KiB)
+MAX_FORKED_CALLS = 4096
+
+
+def call_on_forks(calls: Sequence[Callable[[], Any]], processes: int) -> None:
+    """Run every one of ``calls`` once, on this process and ``processes - 1`` forked children; each
+    process takes the next call not yet taken (in the given order: put the longest first), so the
+    work balances itself. Returns when all are done; the first error raised in any process is
+    raised here, after the children were ended. Fewer than 2 processes or calls, or no
+    ``os.fork``: one after another in this process."""
+    if len(calls) > MAX_FORKED_CALLS:
+        raise ValueError(f"call_on_forks takes at most {MAX_FORKED_CALLS} calls (got {len(calls)})")
+    if processes < 2 or len(calls) < 2 or not hasattr(os, "fork"):
+        for call in calls:
+            call()
+        return
+    # the queue: every call's index, 4 bytes each, written into a pipe before the fork; a read of
+    # 4 bytes from a pipe is atomic, so each index is taken by exactly one process
+    read_fd, write_fd = os.pipe()
+    try:
+        os.write(write_fd, b"".join(k.to_bytes(4, "little") for k in range(len(calls))))
+    finally:
+        os.close(write_fd)
+
+    def work() -> None:
+        while len(taken := os.read(read_fd, 4)) == 4:
+            calls[int.from_bytes(taken, "little")]()
+
+    others = [ForkedCall(work) for _ in range(min(processes, len(calls)) - 1)]
+    try:
+        work()
+        for other in others:
+            other.result()
+    finally:
+        for other in others:
+            other.stop()
+        os.close(read_fd)

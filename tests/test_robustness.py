@@ -837,3 +837,51 @@ def test_fuzz_cli_paths(tmp_path_factory, parts, command, out_part):
     assert res.exit_code in (0, 2), res.output
     assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
     assert "Traceback" not in res.output
+
+
+def _slow_writer(text: str, seen: Path, fail_in_child: bool = False):
+    """A writer that takes a moment, records which process wrote it, and (optionally) fails in a forked child."""
+    def write(path: Path) -> None:
+        import time
+
+        time.sleep(0.05)
+        if fail_in_child and os.getpid() != PARENT_PID:
+            raise XxgkError(f"cannot write {path.name}: disk full")
+        (seen / path.name).write_text(str(os.getpid()), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
+    return write
+
+
+PARENT_PID = os.getpid()
+
+
+def test_an_output_set_written_by_two_processes_is_the_set_one_process_writes(tmp_path):
+    from nlp.analysis.runset import publish
+
+    seen = tmp_path / "seen"
+    seen.mkdir()
+    files = {f"f{k}.csv": _slow_writer(f"文件{k}\n" * (k + 1), seen) for k in range(8)}
+    files["sub/g.csv"] = _slow_writer("子目录\n", seen)
+    files["analysis.json"] = "{}"
+    one = publish(tmp_path / "one", files)
+    two = publish(tmp_path / "two", files, processes=2, slow_first=["f7.csv", "missing.csv"])
+    assert [p.relative_to(tmp_path / "two") for p in two] == [p.relative_to(tmp_path / "one") for p in one]
+    assert {p.name: p.read_bytes() for p in two} == {p.name: p.read_bytes() for p in one}
+    writers = {(seen / f"{p.name}").read_text() for p in two if p.name != "analysis.json"}
+    assert len(writers) == 2 and str(os.getpid()) in writers       # this process and one forked writer shared them
+    assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name]
+
+
+def test_a_writer_failing_in_a_forked_process_keeps_the_previous_set(tmp_path):
+    from nlp.analysis.runset import publish
+
+    seen = tmp_path / "seen"
+    seen.mkdir()
+    out = tmp_path / "out"
+    publish(out, {"a.csv": "old\n", "b.csv": "old\n"})
+    before = _snapshot(out)
+    files = {f"f{k}.csv": _slow_writer("new\n", seen, fail_in_child=True) for k in range(6)}
+    with pytest.raises(XxgkError, match="disk full"):
+        publish(out, files, processes=2)
+    assert _snapshot(out) == before
+    assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name]

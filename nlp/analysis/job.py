@@ -196,6 +196,6 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
             if not analyses and (out / MANIFEST).exists():
                 result.warnings.append(f"no report could be read: the previous outputs in {out} are kept")
             else:
-                result.files = write_outputs(result)
+                result.files = write_outputs(result, processes=workers)   # the pool's cores write the files
                 result.published = True
     return result

@@ -205,8 +205,14 @@ def output_files(result: AnalyzeResult) -> dict[str, OutputBody]:
     return files
 
 
-def write_outputs(result: AnalyzeResult) -> list[Path]:
-    """Publish the run's output set into ``result.out_dir`` as one consistent set; returns the file paths."""
+#: the outputs that take longest to write (about 5, 2.4, 1.3 and 1 s for 1,000 generated reports):
+#: started first when several processes write the set
+SLOW_OUTPUTS = ("panel.xlsx", "panel.csv", "panel.parquet", "brief.html")
+
+
+def write_outputs(result: AnalyzeResult, processes: int = 1) -> list[Path]:
+    """Publish the run's output set into ``result.out_dir`` as one consistent set; returns the file paths.
+    ``processes`` > 1: the files are written by that many processes at once (the same files)."""
     from .runset import publish
 
-    return publish(result.out_dir, output_files(result))
+    return publish(result.out_dir, output_files(result), processes=processes, slow_first=SLOW_OUTPUTS)

@@ -18,15 +18,17 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
+import functools
 import json
 import os
 import shutil
 import time
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from ..batch import atomic_write
 from ..errors import XxgkError
+from ..forked import call_on_forks
 
 #: in a staging folder while it is being written: the folder is unfinished and is deleted whole
 UNFINISHED_MARKER = ".xxgk-unfinished"
@@ -185,12 +187,15 @@ def _replace_in_place(staging: Path, out: Path) -> None:
     _remove(staging)
 
 
-def publish(out: Path, files: Mapping[str, str | bytes | Callable[[Path], Any]]) -> list[Path]:
+def publish(out: Path, files: Mapping[str, str | bytes | Callable[[Path], Any]], *, processes: int = 1,
+            slow_first: Sequence[str] = ()) -> list[Path]:
     """Write ``files`` (relative path → content, or a function that writes the file at the path it
-    is given, one file after another) as ``out``'s new output set and switch it in at once.
+    is given) as ``out``'s new output set and switch it in at once.
 
     The previous set stays complete until the switch; entries of ``out`` that are not outputs
-    (``.cache``, other files) are kept. Returns the paths of the files in ``out``.
+    (``.cache``, other files) are kept. Returns the paths of the files in ``out``. ``processes``
+    > 1: the functions run on that many processes (forked from this one, :func:`..forked.call_on_forks`),
+    those named in ``slow_first`` started first; the files are the same.
     """
     given = Path(out)
     out = given.resolve()
@@ -206,12 +211,15 @@ def publish(out: Path, files: Mapping[str, str | bytes | Callable[[Path], Any]])
         except OSError as e:
             raise XxgkError(f"cannot write {out.parent}: {e.strerror or e}") from None
         try:
+            writers: dict[str, Callable[[], Any]] = {}
             for rel, body in files.items():
+                (staging / rel).parent.mkdir(parents=True, exist_ok=True)
                 if callable(body):
-                    (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-                    body(staging / rel)
+                    writers[rel] = functools.partial(body, staging / rel)
                 else:
                     atomic_write(staging / rel, body)
+            order = [rel for rel in slow_first if rel in writers] + [rel for rel in writers if rel not in slow_first]
+            call_on_forks([writers[rel] for rel in order], processes)
         except BaseException:
             _remove(staging)
             raise
