@@ -11,9 +11,12 @@ import os
 import pickle
 import signal
 import sys
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Sequence, TypeVar
 
 from .errors import XxgkError
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class ForkedCall:
@@ -77,40 +80,92 @@ class ForkedCall:
         raise value
 
 
-#: the most calls :func:`call_on_forks` queues (4 bytes each in a pipe, whose buffer is at least 16 KiB)
-MAX_FORKED_CALLS = 4096
+#: items per process at least where a batch of cheap items (files to read, reports to label) is
+#: spread over processes: a smaller batch stays in one process (forking costs more)
+MIN_ITEMS_PER_FORK = 8
 
 
-def call_on_forks(calls: Sequence[Callable[[], Any]], processes: int) -> None:
-    """Run every one of ``calls`` once, on this process and ``processes - 1`` forked children; each
-    process takes the next call not yet taken (in the given order: put the longest first), so the
-    work balances itself. Returns when all are done; the first error raised in any process is
-    raised here, after the children were ended. Fewer than 2 processes or calls, or no
+def fork_count(items: int, processes: int) -> int:
+    """The processes worth forking for ``items`` cheap items: at most ``processes``, at least
+    :data:`MIN_ITEMS_PER_FORK` items each, never less than 1."""
+    return max(1, min(processes, items // MIN_ITEMS_PER_FORK))
+
+
+def map_on_forks(fn: Callable[[T], R], items: Sequence[T], processes: int,
+                 progress: Callable[[int, int], None] | None = None) -> list[R]:
+    """``[fn(x) for x in items]``, computed by this process and ``processes - 1`` forked children: each
+    process takes the next item not yet taken (put the longest first), so the work balances itself;
+    the results come back pickled, in the order of ``items``. ``progress(done, total)`` is called in
+    this process as items finish (the children's included). The first error raised in any process
+    is raised here, after the children were ended. Fewer than 2 processes or items, or no
     ``os.fork``: one after another in this process."""
-    if len(calls) > MAX_FORKED_CALLS:
-        raise ValueError(f"call_on_forks takes at most {MAX_FORKED_CALLS} calls (got {len(calls)})")
-    if processes < 2 or len(calls) < 2 or not hasattr(os, "fork"):
-        for call in calls:
-            call()
-        return
-    # the queue: every call's index, 4 bytes each, written into a pipe before the fork; a read of
-    # 4 bytes from a pipe is atomic, so each index is taken by exactly one process
-    read_fd, write_fd = os.pipe()
-    try:
-        os.write(write_fd, b"".join(k.to_bytes(4, "little") for k in range(len(calls))))
-    finally:
-        os.close(write_fd)
+    n = len(items)
+    if processes < 2 or n < 2 or not hasattr(os, "fork"):
+        results = []
+        for k, x in enumerate(items):
+            results.append(fn(x))
+            if progress is not None:
+                progress(k + 1, n)
+        return results
+    import multiprocessing
 
-    def work() -> None:
-        while len(taken := os.read(read_fd, 4)) == 4:
-            calls[int.from_bytes(taken, "little")]()
+    taken = multiprocessing.get_context("fork").Value("q", 0)   # the next item's index, shared by the processes
+    done_r, done_w = os.pipe()                                     # one byte per item a child finished
+    os.set_blocking(done_r, False)
 
-    others = [ForkedCall(work) for _ in range(min(processes, len(calls)) - 1)]
+    def take() -> int:
+        with taken.get_lock():
+            k = taken.value
+            taken.value = k + 1
+        return k
+
+    def work(report_done: Callable[[], None]) -> dict[int, R]:
+        out: dict[int, R] = {}
+        while (k := take()) < n:
+            out[k] = fn(items[k])
+            report_done()
+        return out
+
+    os.set_blocking(done_w, False)   # a full pipe (this process busy) costs a child a tick, never a wait
+
+    def child_done() -> None:
+        try:
+            os.write(done_w, b".")
+        except BlockingIOError:
+            pass
+
+    others = [ForkedCall(work, child_done) for _ in range(min(processes, n) - 1)]
+    finished = 0
+
+    def count_own() -> None:
+        nonlocal finished
+        finished += 1
+        try:
+            finished += len(os.read(done_r, 65536))
+        except BlockingIOError:
+            pass
+        if progress is not None:
+            progress(min(finished, n), n)
+
     try:
-        work()
+        found = work(count_own)
         for other in others:
-            other.result()
+            found.update(other.result())
     finally:
         for other in others:
             other.stop()
-        os.close(read_fd)
+        os.close(done_r)
+        os.close(done_w)
+    if progress is not None:
+        progress(n, n)
+    return [found[k] for k in range(n)]
+
+
+def call_on_forks(calls: Sequence[Callable[[], Any]], processes: int) -> None:
+    """Run every one of ``calls`` once, on this process and ``processes - 1`` forked children
+    (:func:`map_on_forks`: each takes the next call not yet taken, so put the longest first)."""
+    map_on_forks(_call, calls, processes)
+
+
+def _call(fn: Callable[[], Any]) -> None:
+    fn()

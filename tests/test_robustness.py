@@ -885,3 +885,68 @@ def test_a_writer_failing_in_a_forked_process_keeps_the_previous_set(tmp_path):
         publish(out, files, processes=2)
     assert _snapshot(out) == before
     assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name]
+
+
+def _pid_after_a_moment(x: int) -> tuple[int, int]:
+    time.sleep(0.02)
+    return x * x, os.getpid()
+
+
+def test_map_on_forks_keeps_the_order_and_spreads_the_work():
+    from nlp.forked import map_on_forks
+
+    ticks: list[tuple[int, int]] = []
+    got = map_on_forks(_pid_after_a_moment, list(range(20)), 3, progress=lambda d, t: ticks.append((d, t)))
+    assert [v for v, _ in got] == [x * x for x in range(20)]
+    assert len({pid for _, pid in got}) == 3 and os.getpid() in {pid for _, pid in got}
+    assert ticks[-1] == (20, 20) and [d for d, _ in ticks] == sorted(d for d, _ in ticks)
+    assert map_on_forks(_pid_after_a_moment, [3], 4) == [(9, os.getpid())]   # one item: no fork
+
+
+def test_map_on_forks_raises_a_childs_error_and_reaps_the_children(monkeypatch):
+    import nlp.forked as forked
+
+    started: list[int] = []
+    real_init = forked.ForkedCall.__init__
+
+    def recording_init(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        started.append(self.pid)
+
+    def fails_in_a_child(x: int) -> int:
+        time.sleep(0.02)
+        if os.getpid() != PARENT_PID:
+            raise XxgkError(f"item {x} is bad")
+        return x
+
+    monkeypatch.setattr(forked.ForkedCall, "__init__", recording_init)
+    with pytest.raises(XxgkError, match="is bad"):
+        forked.map_on_forks(fails_in_a_child, list(range(12)), 2)
+    assert len(started) == 1
+    with pytest.raises(ProcessLookupError):
+        os.kill(started[0], 0)
+
+
+def test_a_batch_read_on_several_processes_is_the_batch_read_in_one(tmp_path):
+    """The shared corpus (real PDFs, Markdown, text, excerpts) plus a broken file, a duplicate and two
+    saved reports with one id, read by one process and by two: the same reports, failures and duplicates."""
+    from conftest import CORPUS
+
+    folder = tmp_path / "in"
+    shutil.copytree(CORPUS, folder, ignore=shutil.ignore_patterns("*.jsonl"))
+    (folder / "zz-broken.docx").write_bytes(b"PK\x03\x04 not a docx")
+    first = next(p for p in sorted(folder.rglob("*.txt")))
+    shutil.copy(first, folder / "zz-copy.txt")
+    saved = read_batch([first]).reports[0].to_dict()
+    for name, extra in (("zz-a.json", "甲"), ("zz-b.json", "乙")):
+        (folder / name).write_text(json.dumps({**saved, "text": saved["text"] + extra}, ensure_ascii=False),
+                                   encoding="utf-8")
+    ticks: list[tuple[int, int]] = []
+    one = read_batch([folder])
+    two = read_batch([folder], processes=2, progress=lambda d, t: ticks.append((d, t)))
+    assert len(one.reports) > 2 * 8 and ticks[-1] == (ticks[-1][1],) * 2
+    assert [r.to_dict() for r in two.reports] == [r.to_dict() for r in one.reports]
+    assert [f.line() for f in two.failures] == [f.line() for f in one.failures]
+    assert [d.line() for d in two.duplicates] == [d.line() for d in one.duplicates] != []
+    reasons = [f.line() for f in two.failures]
+    assert any("zz-broken.docx" in r for r in reasons) and any("zz-b.json" in r and "already used" in r for r in reasons)

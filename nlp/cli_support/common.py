@@ -21,17 +21,20 @@ class TextOrJson(str, Enum):
     text = "text"
 
 
-def load_reports(paths: list[Path], quiet: bool = False, dedupe: bool = True):
+def load_reports(paths: list[Path], quiet: bool = False, dedupe: bool = True, processes: int | None = None):
     """Read every input into a Report; returns (reports, inputs, failures). Never raises for a bad file.
 
-    Files with the same content are read once (``dedupe``); the others are named on stderr.
+    Files with the same content are read once (``dedupe``); the others are named on stderr. A large
+    batch is read on ``processes`` processes (None: the available cores; the result is the same).
     """
+    from ..analysis.pool import available_cores
+
     with progress_reporter(not quiet) as tick:
         def reading(done: int, total: int) -> None:
             if total > PROGRESS_MIN_FILES:
                 tick("reading reports", done, total)
 
-        batch = read_batch(paths, progress=reading, dedupe=dedupe)
+        batch = read_batch(paths, progress=reading, dedupe=dedupe, processes=processes or available_cores())
     for d in batch.duplicates:
         err.print(f"note: {d.line()}", markup=False, highlight=False)
     return batch.reports, batch.files, batch.failures

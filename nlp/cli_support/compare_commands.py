@@ -34,8 +34,8 @@ def compare_cmd(
     reference: Optional[Path] = typer.Option(None, "--reference", help="n-gram document-frequency table pooled with the "
                                              "reports for template and boilerplate (default: the shipped one)"),
     no_reference: bool = typer.Option(False, "--no-reference", help="decide template and boilerplate from the reports alone"),
-    workers: Optional[int] = typer.Option(None, "--workers", help="processes aligning the reports (default: the "
-                                          "available cores; the result is the same)"),
+    workers: Optional[int] = typer.Option(None, "--workers", help="processes reading and aligning the reports "
+                                          "(default: the available cores; the result is the same)"),
     force: bool = FORCE,
 ) -> None:
     """Find reused passages, template and boilerplate text, and year-over-year change across reports."""
@@ -53,7 +53,7 @@ def compare_cmd(
     check_output_dir(out, expand_inputs(paths)[0], force=force, marker="passages.jsonl")
     table = None if no_reference else (load_reference(reference) if reference else load_reference())
     jsonl = [p for p in paths if p.suffix.lower() == ".jsonl" and p.is_file()]
-    reports, inputs, failures = load_reports([p for p in paths if p not in jsonl]) if len(jsonl) < len(paths) else ([], [], [])
+    reports, inputs, failures = load_reports([p for p in paths if p not in jsonl], processes=workers) if len(jsonl) < len(paths) else ([], [], [])
     extra: dict[str, dict] = {}
     for p in jsonl:
         got = read_jsonl(p)
@@ -64,7 +64,7 @@ def compare_cmd(
     if not reports:
         finish(failures)
         raise XxgkError("no readable reports to compare")
-    themes, theme_source = compare_theme_spans(reports)
+    themes, theme_source = compare_theme_spans(reports, processes=workers or available_cores())
     with progress_reporter(len(reports) > PROGRESS_MIN_FILES) as tick:
         result = compare(reports, progress=tick, reference=table, themes=themes, extra=extra,
                          ngram=ngram, min_chars=min_chars, pairs=pairs.value,

@@ -23,9 +23,11 @@ def report_evidence(reports: list) -> tuple[dict, list, dict]:
     return tables, findings, previous
 
 
-def compare_theme_spans(reports: list) -> tuple[dict[str, list[tuple[int, int, str]]], str]:
+def compare_theme_spans(reports: list, processes: int = 1) -> tuple[dict[str, list[tuple[int, int, str]]], str]:
     """Per report, (start, end, theme) spans for compare: paragraph labels of the shipped theme
-    model, or — when it cannot be loaded — the themes the section headings announce."""
+    model, or — when it cannot be loaded — the themes the section headings announce. ``processes``
+    > 1: the model labels the reports on that many processes (the same spans)."""
+    from ..forked import fork_count, map_on_forks
     from ..themes import classify_themes
     from ..themes.model import load_model
     from ..themes.taxonomy import theme_for_heading, theme_for_part
@@ -35,15 +37,17 @@ def compare_theme_spans(reports: list) -> tuple[dict[str, list[tuple[int, int, s
         model = load_model() if parsed else None
     except ModelLoadError as e:
         model, why = None, str(e)
-    out: dict[str, list[tuple[int, int, str]]] = {}
-    for r in parsed:
+
+    def spans(r) -> list[tuple[int, int, str]]:
         if model is not None:
-            out[r.id] = [(u.start, u.end, u.theme) for u in classify_themes(r, level="paragraph", model=model).units
-                         if u.level == "paragraph"]
-        else:
-            out[r.id] = [(sec.start, sec.end, theme) for part in r.parts for sec in part.sections
-                         if (theme := (theme_for_heading(sec.heading, part.key) if sec.heading
-                                       else theme_for_part(part.key, part.title)))]
+            return [(u.start, u.end, u.theme) for u in classify_themes(r, level="paragraph", model=model).units
+                    if u.level == "paragraph"]
+        return [(sec.start, sec.end, theme) for part in r.parts for sec in part.sections
+                if (theme := (theme_for_heading(sec.heading, part.key) if sec.heading
+                              else theme_for_part(part.key, part.title)))]
+
+    labellers = fork_count(len(parsed), processes) if model is not None else 1
+    out = dict(zip((r.id for r in parsed), map_on_forks(spans, parsed, labellers)))
     source = "the trained theme model" if model is not None else f"section headings ({why})" if parsed else ""
     return out, source
 
