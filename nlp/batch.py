@@ -144,14 +144,21 @@ class Batch:
     duplicates: list[Duplicate] = field(default_factory=list)
 
 
+#: files read one after another by one guarded child (:func:`nlp.guard.run_guarded_each`: forking a
+#: child per file costs more than reading a small one)
+FILES_PER_GUARD = 16
+
+
 def read_batch(paths: Iterable[str | os.PathLike[str]], progress: Callable[[int, int], None] | None = None,
                dedupe: bool = True, processes: int = 1) -> Batch:
     """Expand ``paths``, leave out duplicate files (``dedupe``), read every file into a Report under the
     per-file guard; never raises for a bad file (a bad limit in the environment is raised before any
-    file is read). ``progress(done, total)`` is called after each file. ``processes`` > 1: the files
+    file is read). ``progress(done, total)`` is called as files are read. ``processes`` > 1: the files
     are read by up to that many processes (forked from this one, :func:`.forked.fork_count`;
     the largest files first); the batch is the same."""
     from .forked import fork_count, map_on_forks
+    from .guard import run_guarded_each
+    from .structure import read_report
     from .ingest.limits import read_limits
 
     limits = read_limits()
@@ -159,17 +166,18 @@ def read_batch(paths: Iterable[str | os.PathLike[str]], progress: Callable[[int,
     unique, duplicates = leave_out_duplicates(files) if dedupe else (list(files), [])
     batch = Batch(files=files, failures=failures, duplicates=duplicates)
 
-    def read_one(f: Path) -> "Report | Failure":
-        try:
-            return read_guarded(f, limits)
-        except ReportReadError as e:
-            return Failure(str(f), e.reason)
-        except XxgkError as e:
-            return Failure(str(f), str(e))
+    def read_chunk(chunk: list[Path]) -> list["Report | Failure"]:
+        outcomes = run_guarded_each(read_report, [(f,) for f in chunk], [str(f) for f in chunk],
+                                    timeout=limits.file_timeout, memory=limits.file_memory)
+        return [Failure(str(f), got.reason) if isinstance(got, ReportReadError) else got for f, got in zip(chunk, outcomes)]
 
     readers = fork_count(len(unique), processes)
-    order = sorted(range(len(unique)), key=lambda i: -_size(unique[i])) if readers > 1 else range(len(unique))
-    read = dict(zip(order, map_on_forks(read_one, [unique[i] for i in order], readers, progress)))
+    order = sorted(range(len(unique)), key=lambda i: -_size(unique[i])) if readers > 1 else list(range(len(unique)))
+    chunks = [order[k:k + FILES_PER_GUARD] for k in range(0, len(order), FILES_PER_GUARD)]
+    n = len(unique)
+    tick = (lambda done, total: progress(min(n, done * FILES_PER_GUARD), n)) if progress is not None else None
+    read = dict(zip(order, (got for outcomes in map_on_forks(read_chunk, [[unique[i] for i in c] for c in chunks],
+                                                             readers, tick) for got in outcomes)))
     ids: dict[str, str] = {}
     for i, f in enumerate(unique):
         got = read[i]
