@@ -787,6 +787,7 @@ def test_a_failing_alignment_process_fails_the_compare(corpus_reports, reference
 def test_a_failing_aligning_parent_ends_its_forked_processes(corpus_reports, reference, monkeypatch):
     """When this process's own share fails, the forked processes are ended and reaped, not left running."""
     import os
+    import time
 
     import nlp.comparison.candidates as candidates
     import nlp.forked as forked
@@ -798,6 +799,7 @@ def test_a_failing_aligning_parent_ends_its_forked_processes(corpus_reports, ref
     def failing_in_parent(r, *args, **kwargs):
         if os.getpid() == parent:
             raise ValueError(f"report {r} cannot be aligned")
+        time.sleep(0.3)   # the forked processes are slow: this one takes a report too
         return real_pairs(r, *args, **kwargs)
 
     def recording_init(self, *args, **kwargs):

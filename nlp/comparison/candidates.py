@@ -182,7 +182,7 @@ class LocalPairs:
 
     known: Mapping[tuple[str, str], KnownPair] | None = None
     #: processes aligning the reports: the others are forked from this one (they see the prepared
-    #: reports without copying them) and take every ``workers``-th report; 1: this process alone.
+    #: reports without copying them), each taking the next report not yet taken; 1: this process alone.
     #: The result is the same; with ``known`` the pairs are aligned here.
     workers: int = 1
     counts: PairCounts = field(default_factory=PairCounts)
@@ -229,26 +229,12 @@ class LocalPairs:
 
     def _aligned_on_forks(self, docs: Sequence[PreparedReport], views: Sequence[IndexView], setup: AlignSetup,
                           progress: Callable[[int, int], None]) -> dict[tuple[int, int], list[AlignedPair]]:
-        """Every report's pairs, report ``r`` aligned by process ``r % workers`` (0: this one)."""
-        from ..forked import ForkedCall
+        """Every report's pairs, the reports shared out over ``workers`` processes (:func:`..forked.map_on_forks`)."""
+        from ..forked import map_on_forks
 
-        def align(first: int, tick: Callable[[int], None]) -> dict[tuple[int, int], list[AlignedPair]]:
-            found: dict[tuple[int, int], list[AlignedPair]] = {}
-            for done, r in enumerate(range(first, len(docs), self.workers), 1):
-                tick(done)
-                for p, pairs in report_pairs(r, docs, views[r], setup.config):
-                    found[(r, p)] = pairs
-            return found
-
-        n = len(docs)
-        others = [ForkedCall(align, w, lambda done: None) for w in range(1, self.workers)]
-        try:
-            found = align(0, lambda done: progress(min(n, done * self.workers), n))
-            for call in others:
-                found.update(call.result())
-        finally:
-            for call in others:
-                call.stop()
+        per_report = map_on_forks(lambda r: list(report_pairs(r, docs, views[r], setup.config)), range(len(docs)),
+                                  self.workers, progress)
+        found = {(r, p): pairs for r, got in enumerate(per_report) for p, pairs in got}
         self.counts.computed += len(found)
         return found
 
