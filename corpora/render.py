@@ -402,7 +402,20 @@ def _era2008_pieces(src: _Source, rng: random.Random) -> tuple[list[str | _Headi
         pieces.append(heading("unknown", title))
         pieces.append("\n" + rng.choice(_APPENDIX_NOTES).format(year=year) + "\n")
         added += 1
-    return pieces, tuple(out_keys), added
+    return pieces, _with_unheaded(out_keys, src.truth.parts, keys), added
+
+
+def _with_unheaded(out_keys: list[str], truth_parts: Sequence[str], headed: Sequence[str]) -> tuple[str, ...]:
+    """``out_keys`` (the renumbered headings' parts) with the source's parts that have no heading of
+    their own (e.g. a problems part inferred from its sections), each after the part it follows in
+    the source; such a part is printed as it was, so a parser reads it back."""
+    out = list(out_keys)
+    for i, key in enumerate(truth_parts):
+        if key in headed or key in out:
+            continue
+        before = next((k for k in reversed(truth_parts[:i]) if k in out), None)
+        out.insert(out.index(before) + 1 if before is not None else 0, key)
+    return tuple(out)
 
 
 #: invented bodies of an added 收费及减免 part ({year}: the report's year)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from nlp.checks import check
 from nlp.structure import parse_text, read_report
 from nlp.structure.reflow import reflow
@@ -216,3 +218,27 @@ def test_one_shape_for_a_table_in_the_parser_and_the_table_reader():
         span = r.table("requests")
         assert span is not None and span.shape == shape
         assert extract_tables(r).table("requests").shape == shape
+
+
+#: table 4 printed a row per case type (label, then 结果维持 … 总计), as some agencies do
+REVIEW_BY_ROW = [("行政复议", [1, 0, 0, 1, 2]), ("行政诉讼（未经复议直接起诉）", [1, 0, 0, 0, 1]),
+                 ("行政诉讼（复议后起诉）", [0, 0, 0, 0, 0])]
+
+
+@pytest.mark.parametrize("glue", [" ", ""])
+def test_unheaded_problems_part_after_a_review_table_on_one_line(glue: str):
+    """Part 五 printed only as its （一）/（二） sections right after table 4's last cell, the other
+    parts numbered as if it had a heading: the problems part is found and part 六 keeps its title line."""
+    rows = "".join(label + glue + glue.join(str(v) for v in values) + glue for label, values in REVIEW_BY_ROW)
+    text = ("一、总体情况" + NARRATIVE["overview"] + "二、主动公开政府信息情况" + NARRATIVE["proactive"]
+            + "三、收到和处理政府信息公开申请情况" + _glued_table3()
+            + " 四、政府信息公开行政复议、行政诉讼情况" + glue + "案件类型 结果维持 结果纠正 其他结果 尚未审结 总计" + glue
+            + rows + glue + "（一）上年度问题的改进情况" + glue + "针对上年问题，完善了发布前审核流程。"
+            + "（二）本年度存在的主要问题" + glue + "部分栏目更新不够及时，解读形式较为单一。"
+            + "六、其他需要报告的事项" + NARRATIVE["other"])
+    r = parse_text(text)
+    assert [p.key for p in r.parts] == ["overview", "proactive", "requests", "review_litigation", "problems", "other"]
+    assert r.text[r.part("problems").start:].startswith("（一）上年度问题的改进情况")
+    assert r.text[r.part("other").start:r.part("other").title_end].rstrip() == "六、其他需要报告的事项"
+    t = extract_tables(r)
+    assert [c.value for c in t.table("review_litigation").cells] == [v for _, values in REVIEW_BY_ROW for v in values]

@@ -248,6 +248,24 @@ def test_era2008_varies_titles_and_adds_a_fees_part_for_some_seeds(constructed):
     assert len({_render(constructed, "era2008", s).text.split("\n")[2] for s in range(12)}) >= 2
 
 
+@pytest.mark.parametrize("form", ["era2008", "era2008_oneline", "oneline_space", "crawler"])
+def test_a_part_printed_without_its_heading_stays_in_the_truth_and_is_read_back(form):
+    """Part 五 printed as its sections only (the parser infers it): the 2008-era renumbering keeps it
+    in the truth, after the part it follows, and every form of it is read back with all parts."""
+    text = _constructed_text().replace("五、存在的主要问题及改进情况\n", "")
+    report = parse_text(text, source="unheaded.txt", filename="unheaded.txt")
+    assert [p.key for p in report.parts if p.inferred] == ["problems"]
+    tables = extract_tables(report)
+    for seed in range(4):
+        r = render(report, tables, form, seed)
+        assert "problems" in r.truth.parts
+        assert r.truth.parts.index("problems") == r.truth.parts.index("review_litigation") + 1
+        back, back_tables = read_back(r)
+        a = compare(r.truth, back, back_tables)
+        assert a.parts_exact, (seed, a.parts, r.truth.parts)
+        assert a.wrong == 0
+
+
 def test_compare_tells_equal_uncertain_silently_wrong_and_missing_cells(constructed):
     import copy
 

@@ -56,7 +56,7 @@ _REQUESTS_START = re.compile(r"勾稽关系|申请人情况|本年新收")
 _PROACTIVE_START = re.compile(r"第二十条")
 _REVIEW_START = re.compile(r"案件类型|" + "|".join(re.escape(m) for m in TABLE_START_MARKERS["review_litigation"]))
 #: the end of a cell followed by text: where narrative after a table may begin
-_AFTER_CELL = re.compile(r"[\d|/—]\s*(?=[\u4e00-\u9fff“《])")
+_AFTER_CELL = re.compile(r"[\d|/—]\s*(?=[\u4e00-\u9fff“《（(])")
 #: what narrative never holds: cell separators, glued digit runs, numbers side by side
 _CELL_LIKE = re.compile(r"[|\t]|\d{5,}|\d\s+\d")
 
@@ -178,7 +178,11 @@ def _part_chain(line: str) -> list[_Part]:
     prev = [-1] * n
     for i in range(n):
         for j in range(i):
-            if cands[j].value is not None and cands[j].value + 1 == cands[i].value and best[j] + 1 > best[i]:
+            if cands[j].value is not None and cands[i].value is not None and best[j] + 1 > best[i] and (
+                    cands[j].value + 1 == cands[i].value
+                    # one part without a heading of its own (the problems part printed as sections
+                    # only): the next numeral follows with a strong title
+                    or cands[j].value + 2 == cands[i].value and PART_TITLE_STRONG.match(line, cands[i].title_start)):
                 best[i], prev[i] = best[j] + 1, j
     i = max(range(n), key=lambda k: (best[k], -k))
     chain: list[_Part] = []
@@ -235,7 +239,7 @@ def _segment_breaks(line: str, a: int, b: int) -> list[int]:
             out.append(m.start())
     for za, zb, kind in zones:
         out.append(za)
-        tail = _narrative_tail(line, za, zb)
+        tail = _narrative_tail(line, za, zb, kind)
         if tail < zb:
             out.append(tail)
             zb = tail
@@ -293,13 +297,15 @@ def _subrow_breaks(line: str, a: int, b: int) -> list[int]:
     return out
 
 
-def _narrative_tail(line: str, a: int, b: int) -> int:
+def _narrative_tail(line: str, a: int, b: int, kind: str = "") -> int:
     """Where the narrative after a table starts in ``line[a:b]`` (``b`` when the zone ends on cells):
     the earliest point right after a cell from which only full sentences, free of cells and row
-    labels, run to the zone's end."""
+    labels, run to the zone's end. After table 4 (``kind`` review_litigation, the last table) the
+    other tables' row labels are not looked for: a （一）-style section heading may open the narrative."""
+    row_starts = [] if kind == "review_litigation" else list(TABLE_ROW_STARTS.values())
     for m in _AFTER_CELL.finditer(line, a, b):
         rest = line[m.end():b].rstrip(_SPACES)
         if rest and rest[-1] in "。！？" and not _CELL_LIKE.search(rest) and not REVIEW_ROW_START.search(rest) \
-                and not any(p.search(rest) for p in TABLE_ROW_STARTS.values()):
+                and not any(p.search(rest) for p in row_starts):
             return m.end()
     return b
