@@ -24,6 +24,8 @@ _BRACKETED = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 _UNSTATED = re.compile(r"^(未标明|不详|未知|无)")
 #: a bare administrative unit (a place name with no body after it)
 _BARE_PLACE = re.compile(r"(省|自治区|市|地区|自治州|州|盟|区|县|自治县|旗|自治旗|镇|乡|民族乡|苏木)$")
+#: a place's government named without 人民 (``唐村镇政府``)
+_SHORT_GOVERNMENT = re.compile(r"(?<!人民)(?:省|自治区|市|自治州|州|盟|区|县|自治县|旗|镇|乡)政府$")
 #: one level of place prefix a name may carry or drop between years (province, prefecture, county)
 _PLACE_LEVEL = re.compile(r".{1,8}?(?:省|自治区|特别行政区|市|地区|自治州|盟|新区|区|县|旗)")
 #: bodies whose names end with one of these are complete names
@@ -57,6 +59,10 @@ def normalize_agency(name: str) -> str:
         return ""
     if _BARE_PLACE.search(s) and not s.endswith(_BODY_SUFFIXES):
         s += "人民政府"
+    elif _SHORT_GOVERNMENT.search(s):
+        s = s[:-2] + "人民政府"          # 唐村镇政府 → 唐村镇人民政府
+    elif s.endswith(("街道", "街道办")):
+        s = s[:s.rindex("街道")] + "街道办事处"   # 建章路街道(办) → 建章路街道办事处
     return s
 
 

@@ -157,6 +157,8 @@ def test_agency_names_across_years_and_scripts():
     assert normalize_agency("商務部") == "商务部"
     assert same_agency("洪泽区人民政府", "淮安市洪泽区人民政府")
     assert same_agency("河包镇", "重庆市荣昌区河包镇人民政府")
+    assert same_agency("白沙镇政府", "白沙镇人民政府") and same_agency("临河路街道", "临河路街道办事处")
+    assert not same_agency("白沙镇政府", "白沙镇人民政府办公室")
     assert not same_agency("南京市鼓楼区人民政府", "福州市鼓楼区人民政府")
     assert not same_agency("淮安市人民政府", "淮安市人民政府办公室")  # the office's own report is another body's
     groups = group_agencies(["洪泽区人民政府", "淮安市洪泽区人民政府", "鼓楼区人民政府", "南京市鼓楼区人民政府",

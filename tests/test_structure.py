@@ -257,3 +257,28 @@ def test_cli_empty_directory_is_reported(tmp_path):
 
     res = CliRunner().invoke(app, ["parse", str(tmp_path)])
     assert res.exit_code == 2 and "no report files" in " ".join(res.output.split())
+
+
+BODY = "\n一、总体情况\n全年主动公开信息48条，依法答复申请9件。\n二、主动公开政府信息情况\n全年主动公开信息48条。\n"
+
+
+@pytest.mark.parametrize("text, agency", [
+    # the title leaves the place out; the page's source line prints the whole name
+    ("2021年区林业发展服务署政府信息公开工作年度报告\n发布日期：2022-01-20 10:15 来源：江南市北湖区林业发展服务署" + BODY,
+     "江南市北湖区林业发展服务署"),
+    # only the contact sentence names the agency, its address in brackets after the name
+    ("现公布2023年政府信息公开工作年度报告。如对本报告有任何疑问，请与河湾县林业局（地址：河湾县滨河路1号）联系。" + BODY,
+     "河湾县林业局"),
+    # the contact is the agency's own general office: the agency is named
+    ("本报告统计期限为2023年全年。如有疑问，请联系国家林草总署办公厅政务公开处，电话：010-0000000。" + BODY, "国家林草总署"),
+])
+def test_agency_from_the_source_line_and_the_contact_sentence(text, agency):
+    assert parse_text(text, source="constructed.txt", filename="constructed.txt").agency == agency
+
+
+def test_two_bodies_joined_by_a_conjunction_are_never_the_agency():
+    text = ("一、总体情况\n2023年度，我局在区委、区政府和市林业局的正确领导下推进公开工作。我局全年公开信息48条。\n"
+            "二、主动公开政府信息情况\n全年主动公开信息48条。\n")
+    r = parse_text(text, source="lw-2023.txt", filename="lw-2023.txt")
+    assert "和" not in r.agency and "、" not in r.agency
+    assert r.agency == "lw-2023" and r.metadata_sources["agency"] == "filename"

@@ -18,10 +18,18 @@ AGENCY_NAME_END = re.compile(
     r"(?:人民政府|政府|办公室|办公厅|委员会|管委会|管理委员会|局|委|办|厅|部|署|中心|院|所|站|处|镇|乡|街道|街|办事处|"
     r"区|县|市|旗|州|盟)$")
 #: words an agency's name never holds (their presence means a phrase was caught)
-AGENCY_NAME_STOP = re.compile(r"[的及与在对是为了等将把被从向以按据]|我|本|各|全|该|此|有关|相关|下属|所属|上级|部分|其他|工作|情况|报告|公开|"
-                              r"认真|做好|通过|加强|推进|开展|进行|落实|组织|实现|不断|持续|深入|积极")
+AGENCY_NAME_STOP = re.compile(r"[的及与在对是为了等将把被从向以按据、]|我|本|各|全|该|此|有关|相关|下属|所属|上级|部分|其他|工作|情况|报告|公开|"
+                              r"认真|做好|通过|加强|推进|开展|进行|落实|组织|实现|不断|持续|深入|积极|"
+                              # two bodies joined (区委、区政府和市公安局); 和 inside a name (住房和城乡建设局) is kept
+                              r"(?:政府|党委|区委|市委|县委|局|厅|署)和")
 #: a place in a name (an agency named after itself alone, 监督局, is too vague to keep)
 AGENCY_PLACE = re.compile(r"[省市区县州旗盟镇乡村]|街道|国家|国务院|中央|中国")
+#: a contact sentence naming the agency: ``请与X联系`` / ``请与X（地址…`` / ``请联系X办公厅…``
+CONTACT_AGENCY = re.compile(r"请(?:与|联系)(?P<agency>[\u4e00-\u9fff]{3,40}?)(?=联系|[（(，,:：;；。]|$)", re.M)
+#: an agency's own office named in its contact line (``海关总署办公厅`` → ``海关总署``)
+AGENCY_OWN_OFFICE = re.compile(r"^(?P<agency>.+(?:署|局|部|委员会|厅))(?:办公厅|办公室)$")
+#: a name opening with a bare level word (``区集体经济发展服务署``, ``市商务局``): the place was left out
+AGENCY_BARE_LEVEL_START = re.compile(r"^[省市区县州旗盟镇乡]")
 #: a sentence subject that names the agency: ``2022年，春城街道办事处按照…``
 AGENCY_AS_SUBJECT = re.compile(
     r"(?:(?:19|20)\d{2}\s*年度?|一年来|今年以来|近年来)\s*[，,]?\s*"

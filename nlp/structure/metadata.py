@@ -10,10 +10,13 @@ from typing import Iterator
 from ..document import Report
 from ..format import (
     AGENCY_AS_SUBJECT,
+    AGENCY_BARE_LEVEL_START,
     AGENCY_NAME_END,
     AGENCY_NAME_STOP,
+    AGENCY_OWN_OFFICE,
     AGENCY_PLACE,
     AGENCY_SELF_REFERENCE,
+    CONTACT_AGENCY,
     CONTACT_PATTERN,
     CRAWLER_BODY_MARK,
     CRAWLER_HEADER_KEY,
@@ -114,6 +117,11 @@ def infer_metadata(doc: Report, filename: str, hints: dict[str, str] | None = No
         if years:
             doc.year = years.most_common(1)[0][0]
             src["year"] = "most frequent year in text"
+    if doc.agency and AGENCY_BARE_LEVEL_START.match(doc.agency):
+        fuller = _with_place(doc.agency, text[:3000])
+        if fuller:
+            doc.agency = fuller
+            src["agency"] += " (place from the text)"
     if not doc.agency:
         doc.agency = stem
         src["agency"] = "filename"
@@ -164,6 +172,18 @@ def _longest_agency_prefix(name: str) -> str:
     return ""
 
 
+def _with_place(name: str, text: str) -> str:
+    """``区集体经济发展服务署`` → ``深圳市福田区集体经济发展服务署``: the name as the text prints it
+    with its place in front (the first such mention; '' when there is none)."""
+    from ..agency import _is_place_chain
+
+    for m in re.finditer(r"(?:^|[\s:：，,。、“《（(>])([\u4e00-\u9fff]{2,12}?)" + re.escape(name), text, re.M):
+        prefix = m.group(1)
+        if _is_place_chain(prefix + name[0]) and looks_like_agency(prefix + name):
+            return prefix + name
+    return ""
+
+
 def crawler_header(text: str) -> dict[str, str]:
     """``key: value`` lines of a crawler's metadata header before the body (empty when none)."""
     mark = CRAWLER_BODY_MARK.search(text, 0, 3000)
@@ -198,9 +218,10 @@ def _agency_candidates(text: str, header: dict[str, str]) -> Iterator[tuple[str,
         name = name if looks_like_agency(name) else _longest_agency_prefix(name)
         if name:
             yield name, "preamble"
-    m = re.search(r"请与(?P<agency>[\u4e00-\u9fff]{3,40}?)联系", text)
+    m = CONTACT_AGENCY.search(text)
     if m and (name := _longest_agency_prefix(m.group("agency"))):
-        yield name, "contact line"
+        office = AGENCY_OWN_OFFICE.match(name)
+        yield (office.group("agency") if office else name), "contact line"
     m = AGENCY_AS_SUBJECT.search(text[:3000])
     if m and looks_like_agency(m.group("agency")):
         yield m.group("agency"), "opening sentence"
