@@ -90,7 +90,7 @@ def summarize_cmd(
     format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="text or json (one line each)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
     force: bool = FORCE,
-    device: str = DEVICE_OPTION, batch_size: int = BATCH_OPTION,
+    device: str = DEVICE_OPTION, batch_size: Optional[int] = BATCH_OPTION,
 ) -> None:
     """Headline + key sentences per section, part or report (spans point into the text)."""
     from nlp.summaries import REPORT_ABSTRACTIVE_REFUSED, summarize_many
@@ -128,7 +128,7 @@ def analyze_cmd(
     force: bool = FORCE,
     aliases: Optional[Path] = typer.Option(None, "--aliases", help="CSV of alias,canonical agency names (one agency under several names)"),
     engine: str = ENGINE_OPTION, scheduler: Optional[str] = SCHEDULER_OPTION, workers: Optional[int] = WORKERS_OPTION,
-    scratch: Optional[Path] = SCRATCH_OPTION, device: str = DEVICE_OPTION, batch_size: int = BATCH_OPTION,
+    scratch: Optional[Path] = SCRATCH_OPTION, device: str = DEVICE_OPTION, batch_size: Optional[int] = BATCH_OPTION,
 ) -> None:
     """The main job: every stage on every report, written as data files and a self-contained brief.html."""
     from nlp.engine import analyze
@@ -176,7 +176,7 @@ def store_add(paths: list[Path] = typer.Argument(..., help="report files or dire
               stages: Optional[str] = typer.Option(None, "--stages", help="stages this store runs (fixed by the first add)"),
               engine: str = ENGINE_OPTION, scheduler: Optional[str] = SCHEDULER_OPTION,
               workers: Optional[int] = WORKERS_OPTION, scratch: Optional[Path] = SCRATCH_OPTION,
-              device: str = DEVICE_OPTION, batch_size: int = BATCH_OPTION) -> None:
+              device: str = DEVICE_OPTION, batch_size: Optional[int] = BATCH_OPTION) -> None:
     """Analyse the new or changed files and add them; checks and compare are brought up to date."""
     from nlp.store import CorpusStore
 

@@ -1,8 +1,8 @@
 """Throughput: ``xxgk analyze`` cold on generated reports, the summaries stage batched, Dask at scale.
 
     python3 benchmarks/throughput.py analyze --n 200 [--modes in-process,dask] [--workers 2]
-                                     [--device cpu] [--batch-size 64] [--stages ...]
-    python3 benchmarks/throughput.py summaries --corpus demo|N [--devices cpu,cuda] [--batch-sizes 1,64]
+                                     [--device cpu] [--batch-size 32] [--stages ...]
+    python3 benchmarks/throughput.py summaries --corpus demo|N [--devices cpu,cuda] [--batch-sizes 1,32]
     python3 benchmarks/throughput.py dask-scale --n 10000 --workers 14 [--stages parse,tables,themes]
 
 ``analyze``: the real command (``python3 -m cli analyze GEN -o OUT --force`` into a fresh OUT,
@@ -227,8 +227,8 @@ def main() -> None:
                     help="analyze: --workers of the in-process mode (default: the command's, the available cores)")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--devices", default="cpu", help="summaries: devices to compare (first = reference)")
-    ap.add_argument("--batch-size", type=int, default=64)
-    ap.add_argument("--batch-sizes", default="1,64", help="summaries: batch sizes to compare (first = reference)")
+    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--batch-sizes", default="1,32", help="summaries: batch sizes to compare (first = reference)")
     ap.add_argument("--gpu-batch-sizes", default=None, help="summaries: batch sizes on CUDA (default: --batch-sizes)")
     ap.add_argument("--levels", default="part,section", help="summaries: levels")
     ap.add_argument("--stages", default=None, help="analyze: --stages of the run (default all); "

@@ -27,7 +27,7 @@ def demo_reports():
 def test_batched_headlines_equal_one_at_a_time_on_the_demo_corpus(demo_reports, level):
     from nlp.summaries import summarize, summarize_many
 
-    batched = summarize_many(demo_reports, level=level, batch_size=64)
+    batched = summarize_many(demo_reports, level=level, batch_size=32)
     single = [summarize(r, level=level, batch_size=1) for r in demo_reports]
     assert [[s.to_dict() for s in ss] for ss in batched] == [[s.to_dict() for s in ss] for ss in single]
     flat = [s for ss in batched for s in ss]
@@ -51,6 +51,30 @@ def test_generate_decodes_equal_inputs_once_and_keeps_the_order():
     many = generate(m.generator, m.vocab, inputs, copy_bias=m.copy_bias, batch_size=3)
     assert many == one and many[0] == many[2] and all(many)
     assert generate(m.generator, m.vocab, inputs[1:2], copy_bias=m.copy_bias) == [one[1]]
+
+
+def test_rows_leaving_the_batch_give_the_headlines_generate_gives(demo_reports, monkeypatch):
+    """The own model's greedy loop (a row leaves the batch when its headline ends) against
+    transformers' ``generate`` on every unit of the demo corpus, part and section level."""
+    import nlp.summaries.greedy as greedy
+    from nlp.summaries import load_model
+    from nlp.summaries.model import full_input, generate
+    from nlp.summaries.units import body_for_model, table_spans, units
+
+    m = load_model()
+    assert greedy.plain_generation_config(m.generator)       # the loop is what the own model uses
+    bodies = []
+    for r in demo_reports:
+        spans = table_spans(r)
+        for level in ("part", "section"):
+            bodies += [body_for_model(r, u.body_start, u.end, spans) for u in units(r, level, spans)]
+    inputs = [full_input(m.vocab, b) for b in bodies if b]
+    assert len(inputs) >= 100
+    ours = generate(m.generator, m.vocab, inputs, copy_bias=m.copy_bias, batch_size=32)
+    monkeypatch.setattr(greedy, "plain_generation_config", lambda model: False)
+    theirs = generate(m.generator, m.vocab, inputs, copy_bias=m.copy_bias, batch_size=32)
+    assert ours == theirs
+    assert len({len(h) for h in ours}) >= 5                   # headlines of many lengths: rows left at many steps
 
 
 def test_device_choice():

@@ -107,13 +107,19 @@ def engine_config(engine: str, scheduler: Optional[str], workers: Optional[int],
 
 
 DEVICE_OPTION = typer.Option("cpu", "--device", help="where headlines are generated: cpu, cuda or auto (cuda where torch sees a GPU)")
-BATCH_OPTION = typer.Option(64, "--batch-size", help="model inputs generated together (sorted by length; 1 = one at a time, same headlines)")
+BATCH_OPTION = typer.Option(None, "--batch-size", show_default=False,
+                            help="model inputs generated together (sorted by length; 1 = one at a time, same "
+                                 "headlines) [default: the summarizer's DEFAULT_BATCH_SIZE, 32 as shipped]")
 
 
-def summary_options(device: str, batch_size: int) -> dict:
-    """``--device/--batch-size`` as the summaries stage's options (the device checked before any work)."""
+def summary_options(device: str, batch_size: Optional[int]) -> dict:
+    """``--device/--batch-size`` as the summaries stage's options (the device checked before any work;
+    no ``--batch-size``: :data:`nlp.summaries.decoding.DEFAULT_BATCH_SIZE`)."""
     from ..summaries import resolve_device
+    from ..summaries.decoding import DEFAULT_BATCH_SIZE
 
+    if batch_size is None:
+        batch_size = DEFAULT_BATCH_SIZE
     if batch_size < 1:
         raise XxgkError(f"--batch-size must be at least 1 (got {batch_size})")
     return {"device": resolve_device(device), "batch_size": batch_size}

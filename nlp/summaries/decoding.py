@@ -19,7 +19,7 @@ from typing import Iterable, Sequence
 REPETITION_PENALTY = 1.2
 NO_REPEAT_NGRAM = 3
 #: model inputs decoded together (sorted by length); 1 decodes one input at a time
-DEFAULT_BATCH_SIZE = 64
+DEFAULT_BATCH_SIZE = 32
 
 
 def banned_next(seq: Sequence[int], allowed_pairs: frozenset[int] | set[int] = frozenset(),
@@ -54,11 +54,15 @@ def no_stutter_processor(sources: Sequence[Iterable[int]], num_beams: int, exemp
     exempt_set = frozenset(exempt)
 
     class NoStutter(LogitsProcessor):
+        #: the source each batch row decodes when rows leave the batch; None: row r decodes r // num_beams
+        rows: list[int] | None = None
+
         def __call__(self, input_ids, scores):
             rows: list[int] = []
             cols: list[int] = []
+            source = self.rows
             for r, seq in enumerate(input_ids[:, skip:].tolist()):   # one copy off the device per step
-                ban = sorted(banned_next(seq, pairs[r // num_beams], exempt_set))
+                ban = sorted(banned_next(seq, pairs[source[r] if source is not None else r // num_beams], exempt_set))
                 rows.extend([r] * len(ban))
                 cols.extend(ban)
             if rows:

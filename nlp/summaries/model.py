@@ -143,18 +143,25 @@ def copy_bias_processor(src_ids: list[list[int]], vocab_size: int, bias: float, 
 
     class CopyBias(LogitsProcessor):
         rows_bias = None
+        #: the source each batch row decodes when rows leave the batch (:func:`greedy_decode`); None: r // num_beams
+        rows: list[int] | None = None
 
         def __call__(self, input_ids, scores):
             scores[:, 3:n_special] = -float("inf")
             if bias == 0:
                 return scores
-            if self.rows_bias is None:   # row r of the batch decodes source r // num_beams
-                self.rows_bias = base.to(device=scores.device, dtype=scores.dtype).repeat_interleave(num_beams, 0)
-            bonus = self.rows_bias.clone()
+            if self.rows is not None:
+                source = self.rows
+                bonus = base[source].to(device=scores.device, dtype=scores.dtype)
+            else:
+                if self.rows_bias is None:   # row r of the batch decodes source r // num_beams
+                    self.rows_bias = base.to(device=scores.device, dtype=scores.dtype).repeat_interleave(num_beams, 0)
+                source = [r // num_beams for r in range(len(scores))]
+                bonus = self.rows_bias.clone()
             rows: list[int] = []
             cols: list[int] = []
             for r, last in enumerate(input_ids[:, -1].tolist()):
-                nxt = succs[r // num_beams].get(last)
+                nxt = succs[source[r]].get(last)
                 if nxt:
                     rows.extend([r] * len(nxt))
                     cols.extend(nxt)
@@ -176,7 +183,8 @@ def generate(model, vocab: CharVocab, inputs: list[list[int]], num_beams: int = 
     """Decode headlines for encoded inputs (greedy or beam), optionally biased toward copying.
 
     Equal inputs are decoded once; the rest ``batch_size`` at a time, longest first (little
-    padding), on the model's device. ``no_stutter`` (the default) adds the repetition penalty
+    padding), on the model's device; greedy decoding drops a row from the batch once it has
+    ended (:mod:`nlp.summaries.greedy`). ``no_stutter`` (the default) adds the repetition penalty
     and the stutter blocking of :mod:`nlp.summaries.decoding`; False decodes as the shipped
     model was evaluated (ablation only).
     """
@@ -184,8 +192,11 @@ def generate(model, vocab: CharVocab, inputs: list[list[int]], num_beams: int = 
     from transformers import LogitsProcessorList
 
     from .decoding import NO_REPEAT_NGRAM, REPETITION_PENALTY, no_stutter_processor
+    from .greedy import greedy_decode, head_processors, plain_generation_config
 
     model.eval()
+    # greedy: rows leave the batch as they end (same headlines as generate, less decoder work)
+    rows_leave = num_beams == 1 and plain_generation_config(model)
     device = next(model.parameters()).device
     digits = digit_ids(vocab)
     distinct: dict[tuple[int, ...], int] = {}
@@ -202,6 +213,13 @@ def generate(model, vocab: CharVocab, inputs: list[list[int]], num_beams: int = 
             proc = LogitsProcessorList([copy_bias_processor(chunk, len(vocab), copy_bias, len(SPECIALS), num_beams)])
             if no_stutter:
                 proc.append(no_stutter_processor(chunk, num_beams, digits))
+            if rows_leave:
+                procs = head_processors(model, max_new_tokens, REPETITION_PENALTY if no_stutter else 1.0,
+                                        NO_REPEAT_NGRAM, proc)
+                for i, g in zip(rows, greedy_decode(model, ids.to(device), mask.to(device), procs, vocab.bos_id,
+                                                    vocab.eos_id, max_new_tokens)):
+                    decoded[i] = vocab.decode(g[1:])
+                continue
             gen = model.generate(input_ids=ids.to(device), attention_mask=mask.to(device), num_beams=num_beams,
                                  do_sample=False, max_new_tokens=max_new_tokens, logits_processor=proc,
                                  no_repeat_ngram_size=NO_REPEAT_NGRAM, early_stopping=num_beams > 1,
