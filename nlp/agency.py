@@ -66,7 +66,7 @@ def normalize_agency(name: str) -> str:
     return s
 
 
-def _is_place_chain(prefix: str) -> bool:
+def is_place_chain(prefix: str) -> bool:
     """True when ``prefix`` is one or more place levels (``江苏省淮安市``, ``荣昌区``)."""
     rest = prefix
     while rest:
@@ -125,7 +125,7 @@ def same_agency(a: str, b: str) -> bool:
     longer, shorter = (na, nb) if len(na) >= len(nb) else (nb, na)
     if len(shorter) < 3 or shorter.startswith(_BODY_SUFFIXES) or not longer.endswith(shorter):
         return False
-    return _is_place_chain(longer[: len(longer) - len(shorter)])
+    return is_place_chain(longer[: len(longer) - len(shorter)])
 
 
 def group_agencies(names: Iterable[str]) -> dict[str, str]:

@@ -175,11 +175,11 @@ def _longest_agency_prefix(name: str) -> str:
 def _with_place(name: str, text: str) -> str:
     """``区集体经济发展服务署`` → ``深圳市福田区集体经济发展服务署``: the name as the text prints it
     with its place in front (the first such mention; '' when there is none)."""
-    from ..agency import _is_place_chain
+    from ..agency import is_place_chain
 
     for m in re.finditer(r"(?:^|[\s:：，,。、“《（(>])([\u4e00-\u9fff]{2,12}?)" + re.escape(name), text, re.M):
         prefix = m.group(1)
-        if _is_place_chain(prefix + name[0]) and looks_like_agency(prefix + name):
+        if is_place_chain(prefix + name[0]) and looks_like_agency(prefix + name):
             return prefix + name
     return ""
 
