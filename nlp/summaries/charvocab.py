@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -65,9 +66,10 @@ class CharVocab:
         return self.index[f"<p{min(i, N_POSITIONS - 1)}>"]
 
     def encode(self, text: str, max_len: int | None = None, add_eos: bool = True) -> list[int]:
-        ids = [self.index.get(c, 3) for c in text if not c.isspace()]
-        if max_len is not None:
-            ids = ids[: max_len - (1 if add_eos else 0)]
+        chars = (c for c in text if not c.isspace())
+        if max_len is not None:   # only the characters that fit are looked up
+            chars = islice(chars, max(0, max_len - (1 if add_eos else 0)))
+        ids = [self.index.get(c, 3) for c in chars]
         return ids + ([2] if add_eos else [])
 
     def decode(self, ids: Iterable[int]) -> str:

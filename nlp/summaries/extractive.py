@@ -18,6 +18,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+import numpy as np
+
 from nlp.format import (
     SUMMARY_BOILERPLATE_FRAGMENTS,
     SUMMARY_EMPTY_OPENER,
@@ -115,21 +117,22 @@ def similarity_matrix(texts: list[str]) -> list[list[float]]:
 
 
 def textrank(sim: list[list[float]], d: float = 0.85, iterations: int = 200, tol: float = 1e-6) -> list[float]:
-    """PageRank over a weighted similarity graph."""
+    """PageRank over a weighted similarity graph (power iteration on the row-normalised matrix)."""
     n = len(sim)
     if n == 0:
         return []
-    out_w = [sum(row) for row in sim]
-    # the weighted edges into each node, in the order the sum adds them up
-    incoming = [[(i, sim[i][j] / out_w[i]) for i in range(n) if out_w[i] > 0 and sim[i][j] > 0] for j in range(n)]
-    r = [1.0 / n] * n
+    m = np.asarray(sim, dtype=np.float64)
+    out_w = m.sum(axis=1)
+    # transition[j, i]: the share of node i's weight that goes to node j (nodes without edges give none)
+    transition = np.divide(m, out_w[:, None], out=np.zeros_like(m), where=out_w[:, None] > 0).T
+    r = np.full(n, 1.0 / n)
     for _ in range(iterations):
-        new = [(1 - d) / n + d * sum(w * r[i] for i, w in edges) for edges in incoming]
-        delta = sum(abs(a - b) for a, b in zip(new, r))
+        new = (1 - d) / n + d * (transition @ r)
+        delta = float(np.abs(new - r).sum())
         r = new
         if delta < tol:
             break
-    return r
+    return r.tolist()
 
 
 def is_boilerplate(text: str) -> bool:
@@ -205,11 +208,11 @@ def extract(text: str, start: int = 0, end: int | None = None, max_chars: int = 
             chosen.append(best)
             used += scored[best].end - scored[best].start
     remaining = [i for i in range(len(scored)) if i not in chosen]
+    # each candidate's redundancy: its largest similarity to a chosen sentence (kept up to date as
+    # sentences are chosen, instead of recomputed for every candidate at every step)
+    redundancy = [max((sim[i][j] / smax for j in chosen), default=0.0) for i in range(len(scored))]
     while remaining and used < max_chars and (max_sentences is None or len(chosen) < max_sentences):
-        def mmr(i: int) -> float:
-            red = max((sim[i][j] / smax for j in chosen), default=0.0)
-            return mmr_lambda * scored[i].score - (1 - mmr_lambda) * red
-        best = max(remaining, key=lambda i: (mmr(i), -i))
+        best = max(remaining, key=lambda i: (mmr_lambda * scored[i].score - (1 - mmr_lambda) * redundancy[i], -i))
         remaining.remove(best)
         length = scored[best].end - scored[best].start
         if scored[best].boilerplate and (chosen or any(not scored[i].boilerplate for i in remaining)):
@@ -218,6 +221,8 @@ def extract(text: str, start: int = 0, end: int | None = None, max_chars: int = 
             continue
         chosen.append(best)
         used += length
+        for i in remaining:
+            redundancy[i] = max(redundancy[i], sim[i][best] / smax)
     return sorted((scored[i].start, scored[i].end) for i in chosen)
 
 
