@@ -16,7 +16,7 @@ from typing import Optional
 import typer
 
 from nlp.batch import write_text
-from nlp.cli_support.common import (BATCH_OPTION, DEVICE_OPTION, ENGINE_OPTION, FORCE, SCHEDULER_OPTION, SCRATCH_OPTION,
+from nlp.cli_support.common import (BATCH_OPTION, DEVICE_OPTION, PRECISION_OPTION, ENGINE_OPTION, FORCE, SCHEDULER_OPTION, SCRATCH_OPTION,
                                     WORKERS_OPTION, TextOrJson, engine_config, finish, guard, load_reports, out_file,
                                     stage_list, summary_options)
 from nlp.cli_support.compare_commands import compare_cmd, diff_cmd
@@ -90,7 +90,7 @@ def summarize_cmd(
     format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="text or json (one line each)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
     force: bool = FORCE,
-    device: str = DEVICE_OPTION, batch_size: Optional[int] = BATCH_OPTION,
+    device: str = DEVICE_OPTION, batch_size: Optional[int] = BATCH_OPTION, precision: str = PRECISION_OPTION,
 ) -> None:
     """Headline + key sentences per section, part or report (spans point into the text)."""
     from nlp.summaries import REPORT_ABSTRACTIVE_REFUSED, summarize_many
@@ -99,7 +99,7 @@ def summarize_cmd(
         raise XxgkError(f"{model}: model folder not found")
     if level == SummaryLevel.report and method == SummaryMethod.abstractive:
         raise XxgkError(REPORT_ABSTRACTIVE_REFUSED)
-    options = summary_options(device, batch_size)
+    options = summary_options(device, batch_size, precision)
     out = out_file(out, paths, force)
     reports, inputs, failures = load_reports(paths)
     tables, findings, previous = report_evidence(reports) if level == SummaryLevel.report else ({}, [], {})
@@ -129,6 +129,7 @@ def analyze_cmd(
     aliases: Optional[Path] = typer.Option(None, "--aliases", help="CSV of alias,canonical agency names (one agency under several names)"),
     engine: str = ENGINE_OPTION, scheduler: Optional[str] = SCHEDULER_OPTION, workers: Optional[int] = WORKERS_OPTION,
     scratch: Optional[Path] = SCRATCH_OPTION, device: str = DEVICE_OPTION, batch_size: Optional[int] = BATCH_OPTION,
+    precision: str = PRECISION_OPTION,
 ) -> None:
     """The main job: every stage on every report, written as data files and a self-contained brief.html."""
     from nlp.engine import analyze
@@ -146,7 +147,7 @@ def analyze_cmd(
     with progress_reporter() as tick:
         result = analyze(paths, out, config, progress=tick, use_cache=not no_cache, stages=wanted, force=force,
                          aliases=read_aliases(aliases) if aliases else None,
-                         summary_options=summary_options(device, batch_size))
+                         summary_options=summary_options(device, batch_size, precision))
     fails = result.failed_findings()
     typer.echo(f"{len(result.analyses)} reports ({result.cache_hits} unchanged, from cache), "
                f"{len(result.panel.agencies())} agencies, {len(fails)} failed checks "
@@ -176,13 +177,14 @@ def store_add(paths: list[Path] = typer.Argument(..., help="report files or dire
               stages: Optional[str] = typer.Option(None, "--stages", help="stages this store runs (fixed by the first add)"),
               engine: str = ENGINE_OPTION, scheduler: Optional[str] = SCHEDULER_OPTION,
               workers: Optional[int] = WORKERS_OPTION, scratch: Optional[Path] = SCRATCH_OPTION,
-              device: str = DEVICE_OPTION, batch_size: Optional[int] = BATCH_OPTION) -> None:
+              device: str = DEVICE_OPTION, batch_size: Optional[int] = BATCH_OPTION,
+              precision: str = PRECISION_OPTION) -> None:
     """Analyse the new or changed files and add them; checks and compare are brought up to date."""
     from nlp.store import CorpusStore
 
     if engine == "local" and workers is not None:
         raise XxgkError("store add: --workers needs --engine dask (the store analyses in this process otherwise)")
-    options = summary_options(device, batch_size)
+    options = summary_options(device, batch_size, precision)
     with CorpusStore(db) as store:
         r = store.add(paths, engine=engine_config(engine, scheduler, workers, scratch), stages=stage_list(stages), progress=True,
                       summary_options=options)

@@ -155,3 +155,28 @@ def test_a_report_whose_summaries_fail_does_not_take_its_batch_down(tmp_path, mo
     assert result.stages["summaries"].status == "partial"
     assert [w for w in result.warnings if "model broke" in w] == [
         f"summaries: {next(p for p in files if p.stem == bad)}: RuntimeError: model broke on this one"]
+
+
+def test_bf16_headlines_do_not_depend_on_the_batch_and_mostly_equal_fp32(demo_reports):
+    """--precision bf16: each headline is the one generated alone (so every engine and partitioning
+    gives the same), and nearly all equal the fp32 ones; an unknown precision is refused by name."""
+    from nlp.errors import XxgkError
+    from nlp.summaries import summarize, summarize_many
+
+    batched = summarize_many(demo_reports, level="part", batch_size=32, precision="bf16")
+    single = [summarize(r, level="part", batch_size=1, precision="bf16") for r in demo_reports]
+    assert [[s.to_dict() for s in ss] for ss in batched] == [[s.to_dict() for s in ss] for ss in single]
+    fp32 = summarize_many(demo_reports, level="part", batch_size=32)
+    pairs = [(a.generated, b.generated) for ss, tt in zip(batched, fp32) for a, b in zip(ss, tt)
+             if a.generated is not None or b.generated is not None]
+    assert len(pairs) >= 10
+    assert sum(a == b for a, b in pairs) >= 0.8 * len(pairs)
+    with pytest.raises(XxgkError, match="unknown precision 'int4'"):
+        summarize_many(demo_reports[:1], level="part", precision="int4")
+
+
+def test_a_cached_analysis_is_not_reused_at_another_precision():
+    from nlp.analysis.cache import code_fingerprint, run_fingerprint
+
+    assert run_fingerprint(None) == run_fingerprint({"precision": "fp32"}) == code_fingerprint()
+    assert run_fingerprint({"precision": "bf16"}) != code_fingerprint()

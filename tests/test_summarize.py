@@ -267,7 +267,7 @@ def test_summarize_falls_back_when_generation_stutters_or_invents(monkeypatch, t
             "同时加强政务新媒体管理，及时回应公众关切，群众满意度进一步提升。")
     for generated, passed in (("完善信息发布审核机制", True), ("完善信息信息发布", False), ("发布信息987654条", False)):
         monkeypatch.setattr(api, "generate_headlines", lambda model, bodies, num_beams, batch_size, g=generated: [g] * len(bodies))
-        monkeypatch.setattr(api, "load_model", lambda model_dir=None, device="cpu": object())
+        monkeypatch.setattr(api, "load_model", lambda model_dir=None, device="cpu", precision="fp32": object())
         (s,) = api.summarize(text, method="abstractive", model_dir=tmp_path)
         assert s.generated == generated and s.faithful is passed and s.guard["checked"]
         if passed:

@@ -50,6 +50,16 @@ def code_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
+def run_fingerprint(summary_options: dict[str, Any] | None) -> str:
+    """:func:`code_fingerprint`, told apart by the headline model's precision when it is not the default
+    (a bf16 run's cached headlines are not reused by an fp32 run, nor the other way round)."""
+    from ..summaries.hf import DEFAULT_PRECISION
+
+    precision = (summary_options or {}).get("precision", DEFAULT_PRECISION)
+    base = code_fingerprint()
+    return base if precision == DEFAULT_PRECISION else f"{base}-{precision}"
+
+
 def cache_key(path: Path, data: bytes) -> str:
     """Content hash of the file (plus its name, which the report id is made from)."""
     return hashlib.sha256(path.name.encode() + b"\0" + data).hexdigest()

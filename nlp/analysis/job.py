@@ -11,7 +11,7 @@ from ..errors import ReportReadError, XxgkError
 from ..guard import run_guarded_each
 from ..isolation import isolate
 from ..ingest.limits import IngestLimits, read_limits
-from .cache import ReportCache, cache_key
+from .cache import ReportCache, cache_key, run_fingerprint
 from .model import AnalyzeResult, ReportAnalysis, StageStatus
 from .outputs import write_outputs
 from .pool import ForkedCall, analyse_in_pool, worker_count
@@ -116,7 +116,7 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
     funcs, status = load_stages(stages)
     if write:
         check_output_dir(out, files, force=force, marker=MANIFEST)
-    cache = ReportCache(out, enabled_read=use_cache)
+    cache = ReportCache(out, enabled_read=use_cache, fingerprint=run_fingerprint(summary_options))
     cache.check()
     warnings: list[str] = [f"{s.stage}: {s.message}" for s in status.values()
                            if s.status == "skipped" and s.message != "not requested"]

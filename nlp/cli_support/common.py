@@ -107,22 +107,26 @@ def engine_config(engine: str, scheduler: Optional[str], workers: Optional[int],
 
 
 DEVICE_OPTION = typer.Option("cpu", "--device", help="where headlines are generated: cpu, cuda or auto (cuda where torch sees a GPU)")
+PRECISION_OPTION = typer.Option("fp32", "--precision",
+                                help="the headline model's number format: fp32 (as trained, the same headlines "
+                                     "everywhere) or bf16 (faster on CPUs with bfloat16 units and on GPUs)")
 BATCH_OPTION = typer.Option(None, "--batch-size", show_default=False,
                             help="model inputs generated together (sorted by length; 1 = one at a time, same "
                                  "headlines) [default: the summarizer's DEFAULT_BATCH_SIZE, 32 as shipped]")
 
 
-def summary_options(device: str, batch_size: Optional[int]) -> dict:
-    """``--device/--batch-size`` as the summaries stage's options (the device checked before any work;
-    no ``--batch-size``: :data:`nlp.summaries.decoding.DEFAULT_BATCH_SIZE`)."""
-    from ..summaries import resolve_device
+def summary_options(device: str, batch_size: Optional[int], precision: str = "fp32") -> dict:
+    """``--device/--batch-size/--precision`` as the summaries stage's options (device and precision
+    checked before any work; no ``--batch-size``: :data:`nlp.summaries.decoding.DEFAULT_BATCH_SIZE`)."""
+    from ..summaries import resolve_device, resolve_precision
     from ..summaries.decoding import DEFAULT_BATCH_SIZE
 
     if batch_size is None:
         batch_size = DEFAULT_BATCH_SIZE
     if batch_size < 1:
         raise XxgkError(f"--batch-size must be at least 1 (got {batch_size})")
-    return {"device": resolve_device(device), "batch_size": batch_size}
+    device = resolve_device(device)
+    return {"device": device, "batch_size": batch_size, "precision": resolve_precision(precision)}
 
 
 def stage_list(stages: Optional[str]) -> Optional[list[str]]:
@@ -131,5 +135,5 @@ def stage_list(stages: Optional[str]) -> Optional[list[str]]:
 
 
 __all__ = ["TextOrJson", "load_reports", "out_file", "finish", "guard", "MODEL_CARD", "PATHS", "OUT_FILE", "FORCE", "ENGINE_OPTION",
-           "SCHEDULER_OPTION", "WORKERS_OPTION", "engine_config", "stage_list", "DEVICE_OPTION", "BATCH_OPTION",
+           "SCHEDULER_OPTION", "WORKERS_OPTION", "engine_config", "stage_list", "DEVICE_OPTION", "BATCH_OPTION", "PRECISION_OPTION",
            "summary_options"]

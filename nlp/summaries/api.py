@@ -18,8 +18,8 @@ from nlp.errors import ModelLoadError, XxgkError
 
 from .extractive import extract, first_clause, fit_headline, lead_clause, textrank_clause
 from .guard import GuardResult, check_faithful
-from .hf import (DEFAULT_BATCH_SIZE, DEFAULT_MODEL_DIR, HFHeadliner, is_own_artefact, load_model, read_card,
-                 read_headings_vocabulary, resolve_device)
+from .hf import (DEFAULT_BATCH_SIZE, DEFAULT_MODEL_DIR, DEFAULT_PRECISION, HFHeadliner, is_own_artefact, load_model,
+                 read_card, read_headings_vocabulary, resolve_device, resolve_precision)
 from .report import PROBLEM_CUES, PROBLEM_PARTS, report_summary
 from .result import Summary
 from .units import Unit, body_for_model, is_structured, table_spans, units
@@ -83,7 +83,7 @@ def summarize(report: Report | str, level: str = "section", method: str = "auto"
               model_dir: str | Path | None = None, num_beams: int = 1, themes: list[str] | None = None,
               tables: "ReportTables | None" = None, findings: Sequence["Finding"] = (),
               previous_tables: "ReportTables | None" = None, batch_size: int = DEFAULT_BATCH_SIZE,
-              device: str = "cpu") -> list[Summary]:
+              device: str = "cpu", precision: str = DEFAULT_PRECISION) -> list[Summary]:
     """Summarize a report per section, part or the whole report.
 
     ``report``: a parsed :class:`Report` or raw text (parsed with ``nlp.structure.parse_text``;
@@ -95,12 +95,13 @@ def summarize(report: Report | str, level: str = "section", method: str = "auto"
     The report level quotes statistics cells from ``tables`` (``nlp.tables.extract_tables``;
     without them, only narrative numbers) with the previous year's value from
     ``previous_tables`` and caveats from ``findings`` (``nlp.checks.check``).
-    ``batch_size`` and ``device`` ('cpu', 'cuda', 'auto'): how headlines are generated
-    (see :func:`summarize_many`, which summarizes many reports with one model call per batch).
+    ``batch_size``, ``device`` ('cpu', 'cuda', 'auto') and ``precision`` ('fp32', 'bf16'; see
+    ``nlp.summaries.hf.PRECISIONS``): how headlines are generated (see :func:`summarize_many`,
+    which summarizes many reports with one model call per batch).
     """
     return summarize_many([report], level, method, max_chars, model_dir, num_beams, themes, tables=[tables],
                           findings=[findings], previous_tables=[previous_tables], batch_size=batch_size,
-                          device=device)[0]
+                          device=device, precision=precision)[0]
 
 
 def summarize_many(reports: Sequence[Report | str], level: str = "section", method: str = "auto", max_chars: int = 200,
@@ -108,7 +109,8 @@ def summarize_many(reports: Sequence[Report | str], level: str = "section", meth
                    tables: Sequence["ReportTables | None"] | None = None,
                    findings: Sequence[Sequence["Finding"]] | None = None,
                    previous_tables: Sequence["ReportTables | None"] | None = None,
-                   batch_size: int = DEFAULT_BATCH_SIZE, device: str = "cpu") -> list[list[Summary]]:
+                   batch_size: int = DEFAULT_BATCH_SIZE, device: str = "cpu",
+                   precision: str = DEFAULT_PRECISION) -> list[list[Summary]]:
     """:func:`summarize` for many reports at once: the summaries of each report, in order.
 
     The model is loaded once (cached per folder and device) and the headlines of every unit
@@ -119,6 +121,7 @@ def summarize_many(reports: Sequence[Report | str], level: str = "section", meth
     """
     _validate(level, method, max_chars, batch_size)
     device = resolve_device(device)
+    precision = resolve_precision(precision)
     parsed: list[Report] = []
     for r in reports:
         if isinstance(r, str):
@@ -152,7 +155,7 @@ def summarize_many(reports: Sequence[Report | str], level: str = "section", meth
     model = None
     if want_generation or want_scorer:
         try:
-            model = load_model(model_dir, device)
+            model = load_model(model_dir, device, precision)
         except ModelLoadError:
             if method == "abstractive" or model_dir is not None:
                 raise

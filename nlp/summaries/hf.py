@@ -17,8 +17,33 @@ DEFAULT_MODEL_DIR = shipped_model_dir("summarizer")
 HEADINGS_FILE = "headings.json"
 #: where headlines are generated: 'auto' is CUDA when torch sees a GPU, else the CPU
 DEVICES = ("cpu", "cuda", "auto")
+#: the number format the headline model computes in: 'fp32' (the weights as trained; the default, the
+#: same headlines on every machine) or 'bf16' (bfloat16: about a quarter less model time on a CPU
+#: with bfloat16 units, e.g. AVX512-BF16 or AMX, and on recent GPUs; slower where the CPU emulates
+#: it; on 200 generated reports 98.5 % of the headlines equal fp32's, held-out ROUGE-L within 0.004).
+#: int8 dynamic quantization was measured and left out: it scales each batch as a whole, so a
+#: headline would depend on the batch it was generated in (and on the engine's partitions)
+PRECISIONS = ("fp32", "bf16")
+DEFAULT_PRECISION = "fp32"
 
-_CACHE: dict[tuple[str, str], Any] = {}
+_CACHE: dict[tuple[str, str, str], Any] = {}
+
+
+def resolve_precision(precision: str) -> str:
+    """``precision`` checked against :data:`PRECISIONS` (a clear error for an unknown name)."""
+    if precision not in PRECISIONS:
+        raise XxgkError(f"unknown precision {precision!r} (choose one of {', '.join(PRECISIONS)})")
+    return precision
+
+
+def at_precision(module: Any, precision: str) -> Any:
+    """``module`` computing in ``precision`` (its weights cast; each row's result does not depend on
+    the other rows of its batch)."""
+    if precision == "bf16":
+        import torch
+
+        return module.to(torch.bfloat16)
+    return module
 
 
 def resolve_device(device: str) -> str:
@@ -103,21 +128,28 @@ def is_own_artefact(path: Path) -> bool:
     return (Path(path) / "generator.safetensors").is_file() and (Path(path) / "vocab.json").is_file()
 
 
-def load_model(model_dir: str | Path | None = None, device: str = "cpu"):
+def load_model(model_dir: str | Path | None = None, device: str = "cpu", precision: str = DEFAULT_PRECISION):
     """The headline model in ``model_dir`` (default: the shipped one) on ``device`` (see
-    :func:`resolve_device`), loaded once per process and cached per path and device."""
+    :func:`resolve_device`) at ``precision`` (see :data:`PRECISIONS`), loaded once per process and
+    cached per path, device and precision."""
     path = Path(model_dir) if model_dir else DEFAULT_MODEL_DIR
     device = resolve_device(device)
-    key = (str(path.resolve()), device)
+    precision = resolve_precision(precision)
+    key = (str(path.resolve()), device, precision)
     if key not in _CACHE:
         if not path.exists():
             raise ModelLoadError(f"{path}: model folder not found")
         if is_own_artefact(path):
             from .model import load_headline_model
 
-            _CACHE[key] = load_headline_model(path, device)
+            model = load_headline_model(path, device)
+            model.generator = at_precision(model.generator, precision)
+            model.scorer = at_precision(model.scorer, precision) if model.scorer is not None else None
+            _CACHE[key] = model
         elif (path / "config.json").is_file():
-            _CACHE[key] = HFHeadliner(path, device)
+            model = HFHeadliner(path, device)
+            model.model = at_precision(model.model, precision)
+            _CACHE[key] = model
         else:
             raise ModelLoadError(f"{path}: neither an xxgk summarizer artefact nor a Hugging Face checkpoint "
                                  "(no config.json)")
