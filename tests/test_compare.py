@@ -747,7 +747,7 @@ def test_nlp_compare_is_callable_and_takes_dicts(hongze):
 
 
 def test_reports_aligned_on_two_processes_give_the_one_process_result(corpus_reports, reference, corpus_result):
-    """``LocalPairs(workers=2)`` forks a second process for every other report: same passages,
+    """``LocalPairs(workers=2)`` prepares and aligns the reports on two processes: same passages,
     measures and pairs as one process, on the shared corpus."""
     from dataclasses import asdict
 
@@ -761,8 +761,9 @@ def test_reports_aligned_on_two_processes_give_the_one_process_result(corpus_rep
     for field_name in ("passages", "reports", "pairs", "similar_pairs", "near_identical_clusters", "template_spans"):
         assert getattr(two, field_name) == getattr(corpus_result, field_name), field_name
     assert engine.counts.computed > 0
-    aligning = [d for s, d, t in seen if s == "aligning"]
-    assert aligning and aligning[-1] == len(corpus_reports) and aligning == sorted(aligning)
+    for stage in ("reading", "aligning"):
+        done = [d for s, d, t in seen if s == stage]
+        assert done and done[-1] == len(corpus_reports) and done == sorted(done), stage
     assert asdict(two.config) == asdict(corpus_result.config)
 
 
@@ -812,7 +813,7 @@ def test_a_failing_aligning_parent_ends_its_forked_processes(corpus_reports, ref
     monkeypatch.setattr(forked.ForkedCall, "__init__", recording_init)
     with pytest.raises(ValueError, match="cannot be aligned"):
         compare(corpus_reports[:6], reference=reference, pair_engine=LocalPairs(workers=3))
-    assert len(children) == 2 and all(children)
+    assert len(children) == 4 and all(children)   # two forks prepared the reports, two aligned them
     for pid in children:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)

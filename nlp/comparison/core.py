@@ -25,7 +25,7 @@ from ..document import Report
 from .candidates import AlignSetup, LocalPairs, PairEngine, drop_alignment_data
 from .pairs import theme_similarity, year_pairs
 from .passages import UnionFind
-from .prepare import coerce_reports, prepare_report
+from .prepare import PreparedReport, coerce_reports, prepare_report
 from .records import PAIR_FILTERS, CompareConfig, CompareResult, PairMeasures, Passage, PassageSpan
 from .reference import ReferenceTable
 from .report_measures import report_measures
@@ -90,10 +90,7 @@ def compare(
         notes.append(f"reference {reference.name} holds no {n}-grams: not used for template text")
 
     # 1: streams, bounds, shingles, vocabulary and formula masks
-    docs = []
-    for k, r in enumerate(reps):
-        docs.append(engine.on_client(prepare_report(r, n)))
-        tick("reading", k + 1, N)
+    docs = [engine.on_client(d) for d in prepared_reports(reps, n, engine, lambda done, total: tick("reading", done, total))]
 
     # 2: corpus index (per report, its rows); template by frequency (the compared reports pooled with the
     # reference); boilerplate n-grams (their note comes with the measures, step 5)
@@ -168,6 +165,31 @@ def compare(
     return CompareResult(cfg, ids, passages, report_rows, pairs, matrix, similar,
                          [[ids[k] for k in g] for g in near_groups], notes, template_spans,
                          reference=ref.name if ref is not None else "", extra=dict(extra or {}))
+
+
+def prepared_reports(reps: Sequence[Report], n: int, engine: PairEngine,
+                     progress: Callable[[int, int], None]) -> list[PreparedReport]:
+    """Every report prepared (:func:`prepare_report`), in order. A local engine of several processes
+    prepares them on forks (:func:`..forked.map_on_forks`: each process takes the next report); the
+    prepared data comes back without the report, which this process already holds."""
+    processes = engine.workers if isinstance(engine, LocalPairs) else 1
+    if processes < 2:
+        out = []
+        for k, r in enumerate(reps):
+            out.append(prepare_report(r, n))
+            progress(k + 1, len(reps))
+        return out
+    from ..forked import map_on_forks
+
+    def detached(r: Report) -> PreparedReport:
+        d = prepare_report(r, n)
+        d.report = None   # type: ignore[assignment]  (attached again below: not sent back)
+        return d
+
+    docs = map_on_forks(detached, reps, processes, progress)
+    for d, r in zip(docs, reps):
+        d.report = r
+    return docs
 
 
 def _near_identical(similar: list[SimilarPair], N: int, threshold: float) -> tuple[list[list[int]], dict[int, int]]:
