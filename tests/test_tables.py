@@ -496,3 +496,40 @@ def test_table4_after_a_narrative_note_and_part_heading_is_read():
     assert t.value("review_litigation", "litigation_after_review", "total") == 1
     cell = t.cell("review_litigation", "review", "total")
     assert text[cell.start:cell.end] == "1"
+
+
+def test_docx_table_rows_are_python_docx_cells_without_the_repeats():
+    """nlp.ingest.docx.table_rows walks the grid once: per row the same content cells, in the same
+    order, as python-docx's ``_Row.cells`` with consecutive repeats dropped: horizontal and vertical
+    merges, a vertical merge below a horizontal one, and a row starting after grid columns left empty."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    from nlp.ingest.docx import table_rows
+
+    d = docx.Document()
+    table = d.add_table(rows=6, cols=5)
+    for r in range(6):
+        for c in range(5):
+            table.cell(r, c).text = f"{r}-{c}"
+    table.cell(0, 0).merge(table.cell(0, 2))
+    table.cell(1, 0).merge(table.cell(4, 0))
+    table.cell(1, 3).merge(table.cell(3, 4))      # two columns over three rows
+    table.cell(4, 1).merge(table.cell(5, 2))
+    tr = table.rows[5]._tr                          # the last row starts one grid column in
+    tr.remove(tr.tc_lst[0])
+    before = OxmlElement("w:gridBefore")
+    before.set(qn("w:val"), "1")
+    tr.get_or_add_trPr().append(before)
+    expected = []
+    for row in table.rows:
+        cells = []
+        for cell in row.cells:
+            if not cells or cells[-1] is not cell._tc:
+                cells.append(cell._tc)
+        expected.append(cells)
+    got = table_rows(table._tbl)
+    assert got == expected
+    assert [len(r) for r in got] == [3, 4, 4, 4, 4, 3]   # the merges are there to check
+    assert got[5][0] is got[4][1]                       # found past the empty grid column
