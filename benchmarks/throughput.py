@@ -1,7 +1,7 @@
 """Throughput: ``xxgk analyze`` cold on generated reports, the summaries stage batched, Dask at scale.
 
     python3 benchmarks/throughput.py analyze --n 200 [--modes in-process,dask] [--workers 2]
-                                     [--device cpu] [--batch-size 32] [--stages ...]
+                                     [--device cpu] [--batch-size 32] [--precision bf16] [--stages ...]
     python3 benchmarks/throughput.py summaries --corpus demo|N [--devices cpu,cuda] [--batch-sizes 1,32]
     python3 benchmarks/throughput.py dask-scale --n 10000 --workers 14 [--stages parse,tables,themes]
 
@@ -94,13 +94,16 @@ def children_cpu() -> float:
 
 def analyze_run(corpus: Path, out: Path, mode: str, workers: int, device: str, batch_size: int,
                 stages: str | None, timeout: float | None, root: Path = ROOT, plain: bool = False,
-                local_workers: int | None = None) -> dict:
+                local_workers: int | None = None, precision: str | None = None) -> dict:
     """One cold run (a fresh output folder, so nothing comes from the cache) of ``root``'s CLI;
     ``plain``: without --device/--batch-size (a checkout from before they existed); ``local_workers``:
-    ``--workers`` of the in-process run (None: the command's default, the available cores)."""
+    ``--workers`` of the in-process run (None: the command's default, the available cores);
+    ``precision``: the headline model's ``--precision`` (None: the command's default)."""
     cmd = [sys.executable, "-m", "cli", "analyze", str(corpus), "-o", str(out), "--force"]
     if not plain:
         cmd += ["--device", device, "--batch-size", str(batch_size)]
+    if precision:
+        cmd += ["--precision", precision]
     if stages:
         cmd += ["--stages", stages]
     if mode == "dask":
@@ -119,7 +122,8 @@ def analyze_run(corpus: Path, out: Path, mode: str, workers: int, device: str, b
     n = int(summary.split()[0]) if summary else 0
     res = {"bench": "analyze", "code": str(root), "mode": mode,
            "workers": workers if mode == "dask" else (local_workers or "default"),
-           "device": device if not plain else "-", "batch_size": batch_size if not plain else "-", "stages": stages or "all", "reports": n, "wall_s": round(wall, 1),
+           "device": device if not plain else "-", "batch_size": batch_size if not plain else "-",
+           "precision": precision or "default", "stages": stages or "all", "reports": n, "wall_s": round(wall, 1),
            "cpu_s": round(cpu, 1), "reports_per_s": round(n / wall, 2) if wall else None,
            "reports_per_cpu_s": round(n / cpu, 2) if cpu else None,
            "peak_rss_mb_largest_process": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
@@ -135,7 +139,7 @@ def bench_analyze(a: argparse.Namespace, work: Path, sink: Path | None) -> None:
           **json.loads((work / f"generated-{a.n}.json").read_text())}, sink)
     for mode in a.modes.split(","):
         emit(analyze_run(corpus, work / f"out-{mode}", mode, a.workers, a.device, a.batch_size, a.stages, a.timeout,
-                         a.root, a.plain, a.local_workers), sink)
+                         a.root, a.plain, a.local_workers, a.precision), sink)
 
 
 # ------------------------------------------------------------------ the summaries stage alone
@@ -239,6 +243,7 @@ def main() -> None:
     ap.add_argument("--processes", type=int, default=os.cpu_count() or 1, help="processes generating the corpus")
     ap.add_argument("--timeout", type=float, default=None, help="analyze: seconds per run before it is given up")
     ap.add_argument("--root", type=Path, default=ROOT, help="analyze: the checkout whose CLI runs (default: this one)")
+    ap.add_argument("--precision", default=None, help="analyze: the headline model's --precision (fp32, bf16)")
     ap.add_argument("--plain", action="store_true", help="analyze: no --device/--batch-size (an older checkout)")
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (kept; default: a temporary one)")
     ap.add_argument("--json", type=Path, default=None, help="append every figure here as a JSON line")
