@@ -758,8 +758,11 @@ def test_reports_aligned_on_two_processes_give_the_one_process_result(corpus_rep
     two = compare(corpus_reports, reference=reference, pair_engine=engine,
                   progress=lambda stage, done, total: seen.append((stage, done, total)))
     assert corpus_result.passages, "the shared corpus has reused passages to compare"
-    for field_name in ("passages", "reports", "pairs", "similar_pairs", "near_identical_clusters", "template_spans"):
+    for field_name in ("passages", "reports", "pairs", "similar_pairs", "near_identical_clusters", "template_spans",
+                       "notes"):
         assert getattr(two, field_name) == getattr(corpus_result, field_name), field_name
+    assert two.similarity is not None and np.array_equal(two.similarity, corpus_result.similarity)
+    assert any(p.kind == "year_over_year" for p in two.pairs)   # made by the forked child
     assert engine.counts.computed > 0
     for stage in ("reading", "aligning"):
         done = [d for s, d, t in seen if s == stage]
@@ -785,6 +788,34 @@ def test_a_failing_alignment_process_fails_the_compare(corpus_reports, reference
     monkeypatch.setattr(candidates, "report_pairs", failing_in_child)
     with pytest.raises(ValueError, match="cannot be aligned"):
         compare(corpus_reports[:6], reference=reference, pair_engine=LocalPairs(workers=2))
+
+
+def test_a_failure_after_aligning_ends_the_year_pairs_child(corpus_reports, reference, monkeypatch):
+    """The year-over-year pairs and the matrix are computed by a forked child while this process finds
+    the passages: when this process fails, the child is ended and reaped, not left running."""
+    import os
+
+    import nlp.comparison.core as core
+    import nlp.forked as forked
+    from nlp.comparison import LocalPairs
+
+    real_init, children = forked.ForkedCall.__init__, []
+
+    def recording_init(self, fn, *args, **kwargs):
+        real_init(self, fn, *args, **kwargs)
+        if fn is core._year_pairs_and_matrix:
+            children.append(self.pid)
+
+    def failing(*args, **kwargs):
+        raise ValueError("passages cannot be found")
+
+    monkeypatch.setattr(forked.ForkedCall, "__init__", recording_init)
+    monkeypatch.setattr(core, "reuse_passages", failing)
+    with pytest.raises(ValueError, match="passages cannot be found"):
+        compare(corpus_reports[:6], reference=reference, pair_engine=LocalPairs(workers=2))
+    assert len(children) == 1 and children[0]
+    with pytest.raises(ProcessLookupError):
+        os.kill(children[0], 0)
 
 
 def test_a_failing_aligning_parent_ends_its_forked_processes(corpus_reports, reference, monkeypatch):

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..agency import group_agencies
 from ..document import Report
+from ..forked import ForkedCall
 from .candidates import AlignSetup, LocalPairs, PairEngine, drop_alignment_data
 from .pairs import theme_similarity, year_pairs
 from .passages import UnionFind
@@ -111,38 +112,46 @@ def compare(
         drop_alignment_data(d)
     groups = group_agencies(r.agency for r in reps)
     agency_of = [groups.get(r.agency, "") or "" for r in reps]
-    reuse = reuse_passages(docs, aligned, agency_of, cfg)
-    passages = reuse.passages + masked_passages(docs, agency_of, cfg)
-    if cfg.pairs != "all":
-        notes.append(f"pairs: only {cfg.pairs} pairs of reports may share a reused passage")
-
-    # 4: whole-report similarity
-    perms = minhash_permutations(cfg.num_perm, cfg.seed)
     sets = [np.unique(d.shingles.hashes[d.ok]) if d.ok is not None and len(d.ok) else np.zeros(0, np.uint64) for d in docs]
-    sigs = []
-    for k, s in enumerate(sets):
-        sigs.append(minhash_signature(s, perms) if len(s) else None)
-        tick("signatures", k + 1, N)
-    cands = sorted(lsh_candidates(sigs, cfg.lsh_threshold, cfg.num_perm, cfg.seed))
-    similar = [SimilarPair(a, b, round(exact_jaccard(sets[a], sets[b]), 4)) for a, b in cands]
-    near_groups, near_of = _near_identical(similar, N, cfg.near_identical)
-
-    # 5: per-report measures
-    if boiler is None:
-        notes.append(f"boilerplate share needs ≥ {cfg.boilerplate_min_docs} documents ({N} given, no reference): left empty")
     theme_spans = [list(themes.get(r.id, ())) if themes is not None else None for r in reps]
-    if themes is not None:
-        notes.append("themes: as given by the caller")
-    members_of: dict[str, list[tuple[Passage, PassageSpan]]] = defaultdict(list)
-    for p in reuse.passages:
-        for m in p.members:
-            members_of[m.report].append((p, m))
-    report_rows = [report_measures(k, d, boiler[k] if boiler else None, reuse.cover[k], agency_of,
-                                   members_of.get(d.report.id, []), near_of.get(k), theme_spans[k], cfg)
-                   for k, d in enumerate(docs)]
+    # year-over-year pairs and the similarity matrix need nothing of what follows: on a local engine of
+    # several processes a forked child computes them meanwhile
+    side = ForkedCall(_year_pairs_and_matrix, docs, agency_of, sets, theme_spans, cfg,
+                      inline=not (isinstance(engine, LocalPairs) and engine.workers > 1))
+    try:
+        reuse = reuse_passages(docs, aligned, agency_of, cfg)
+        passages = reuse.passages + masked_passages(docs, agency_of, cfg)
+        if cfg.pairs != "all":
+            notes.append(f"pairs: only {cfg.pairs} pairs of reports may share a reused passage")
+
+        # 4: whole-report similarity
+        perms = minhash_permutations(cfg.num_perm, cfg.seed)
+        sigs = []
+        for k, s in enumerate(sets):
+            sigs.append(minhash_signature(s, perms) if len(s) else None)
+            tick("signatures", k + 1, N)
+        cands = sorted(lsh_candidates(sigs, cfg.lsh_threshold, cfg.num_perm, cfg.seed))
+        similar = [SimilarPair(a, b, round(exact_jaccard(sets[a], sets[b]), 4)) for a, b in cands]
+        near_groups, near_of = _near_identical(similar, N, cfg.near_identical)
+
+        # 5: per-report measures
+        if boiler is None:
+            notes.append(f"boilerplate share needs ≥ {cfg.boilerplate_min_docs} documents ({N} given, no reference): left empty")
+        if themes is not None:
+            notes.append("themes: as given by the caller")
+        members_of: dict[str, list[tuple[Passage, PassageSpan]]] = defaultdict(list)
+        for p in reuse.passages:
+            for m in p.members:
+                members_of[m.report].append((p, m))
+        report_rows = [report_measures(k, d, boiler[k] if boiler else None, reuse.cover[k], agency_of,
+                                       members_of.get(d.report.id, []), near_of.get(k), theme_spans[k], cfg)
+                       for k, d in enumerate(docs)]
+    except BaseException:
+        side.stop()   # this process failed: the child is ended, not left running
+        raise
 
     # year-over-year and similar pairs
-    pairs = year_pairs(docs, agency_of, sets, theme_spans, cfg)
+    pairs, matrix = side.result()
     near_pairs = {(p.a, p.b) for p in similar if p.jaccard >= cfg.near_identical}
     pos_of = {rid: k for k, rid in enumerate(ids)}
     for pm in pairs:
@@ -154,10 +163,7 @@ def compare(
                                   ra.year, rb.year, p.jaccard, near_identical=p.jaccard >= cfg.near_identical,
                                   theme_similarity=theme_similarity(docs[p.a], docs[p.b], theme_spans[p.a], theme_spans[p.b])))
 
-    matrix = None
-    if N <= cfg.dense_matrix_max:
-        matrix = cosine_matrix([d.scored for d in docs])
-    else:
+    if N > cfg.dense_matrix_max:
         notes.append(f"{N} reports > dense_matrix_max={cfg.dense_matrix_max}: similarity.csv lists LSH candidate pairs only")
 
     template_spans = {d.report.id: [(*d.stream.to_text_span(s, e), why) for s, e, why in d.template.runs(1)]
@@ -165,6 +171,14 @@ def compare(
     return CompareResult(cfg, ids, passages, report_rows, pairs, matrix, similar,
                          [[ids[k] for k in g] for g in near_groups], notes, template_spans,
                          reference=ref.name if ref is not None else "", extra=dict(extra or {}))
+
+
+def _year_pairs_and_matrix(docs: list[PreparedReport], agency_of: list[str], sets: list[np.ndarray],
+                           theme_spans: list, cfg: CompareConfig) -> tuple[list[PairMeasures], np.ndarray | None]:
+    """The year-over-year pairs, and the dense similarity matrix when there are at most
+    ``cfg.dense_matrix_max`` reports (else None)."""
+    matrix = cosine_matrix([d.scored for d in docs]) if len(docs) <= cfg.dense_matrix_max else None
+    return year_pairs(docs, agency_of, sets, theme_spans, cfg), matrix
 
 
 def prepared_reports(reps: Sequence[Report], n: int, engine: PairEngine,
