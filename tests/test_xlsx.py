@@ -110,5 +110,19 @@ def test_column_letters():
 
 
 def test_unsupported_value_is_an_error():
-    with pytest.raises(TypeError):
-        _lean([("s", ["h"], [[object()]], set())])
+    for value in (object(), ["not", "hashable"]):
+        with pytest.raises(TypeError, match="cannot write a"):
+            _lean([("s", ["h"], [[value]], set())])
+
+
+def test_repeated_values_keep_their_type_and_column_format():
+    """Each value's cell XML is made once and reused: True (equal to 1) stays a boolean after 1 was
+    written, 1 a number after True, and the same float is a percentage only in the percent column."""
+    rows = [[1, 1.0, True, 0.25, 0.25, "同一名称"] for _ in range(3)] + [[True, 1, 1.0, 0.25, 0.25, "同一名称"]]
+    body = _lean([("s", list("abcdef"), rows, {3})])
+    ws = openpyxl.load_workbook(io.BytesIO(body))["s"]
+    got = [[(type(c.value), c.value) for c in r] for r in ws.iter_rows(min_row=2)]
+    first = [(int, 1), (int, 1), (bool, True), (float, 0.25), (float, 0.25), (str, "同一名称")]   # 1.0 reads as 1
+    assert got == [first] * 3 + [[(bool, True), (int, 1), (int, 1), *first[3:]]]
+    assert {ws.cell(r, 4).number_format for r in range(2, 6)} == {"0.0%"}
+    assert {ws.cell(r, 5).number_format for r in range(2, 6)} == {"General"}

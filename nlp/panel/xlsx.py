@@ -71,11 +71,11 @@ def _escape(s: str) -> str:
     return _ILLEGAL.sub("", s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
-def _text_cell(ref: str, value: str, style: str = "") -> str:
+def _text_tail(value: str, style: str = "") -> str:
     if len(value) > 32767:
         value = value[:32767]
     space = ' xml:space="preserve"' if value != value.strip() else ""
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
+    return f'{style} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
 
 
 def _number(value: float | int) -> str:
@@ -84,18 +84,24 @@ def _number(value: float | int) -> str:
     return "%.16g" % value
 
 
-def _cell(ref: str, value: Any, percent: bool) -> str:
-    """One cell as openpyxl's write-only mode writes it (see the module docstring)."""
+def _cell_tail(value: Any, percent: bool) -> str:
+    """One cell as openpyxl's write-only mode writes it (see the module docstring), after its
+    ``<c r="REF"``."""
     if value is None or value == "":
-        return f'<c r="{ref}" t="{"n" if value is None else "inlineStr"}"/>'
+        return f' t="{"n" if value is None else "inlineStr"}"/>'
     if isinstance(value, str):
-        return _text_cell(ref, value) if value not in _ERROR_CODES else f'<c r="{ref}" t="e"><v>{value}</v></c>'
+        return _text_tail(value) if value not in _ERROR_CODES else f' t="e"><v>{value}</v></c>'
     if isinstance(value, bool):
-        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+        return f' t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (int, float)):
         style = f' s="{_PERCENT}"' if percent and isinstance(value, float) else ""
-        return f'<c r="{ref}"{style} t="n"><v>{_number(value)}</v></c>'
+        return f'{style} t="n"><v>{_number(value)}</v></c>'
     raise TypeError(f"cannot write a {type(value).__name__} into an xlsx cell: {value!r}")
+
+
+#: distinct values whose cell XML a sheet keeps for reuse (names, labels, units and small counts repeat
+#: row after row); keyed by type too, so that 1, 1.0 and True stay apart
+VALUES_KEPT = 50_000
 
 
 def _sheet_head(sheet: XlsxSheet) -> str:
@@ -111,13 +117,26 @@ def _sheet_head(sheet: XlsxSheet) -> str:
 def _write_sheet(f: IO[bytes], sheet: XlsxSheet) -> None:
     letters = [column_letter(i) for i in range(len(sheet.header))]
     style = f' s="{_BOLD}"'
-    head = "".join(_text_cell(f"{c}1", h, style) if h else f'<c r="{c}1"{style} t="inlineStr"/>'
+    head = "".join(f'<c r="{c}1"' + (_text_tail(h, style) if h else f'{style} t="inlineStr"/>')
                    for c, h in zip(letters, sheet.header))
     block = [_sheet_head(sheet), f'<row r="1">{head}</row>']
     pct = [i in sheet.percent for i in range(len(letters))]
+    kept: dict[tuple[type, Any, bool], str] = {}   # a value's cell XML after its reference
     for n, row in enumerate(sheet.rows, 2):
         r = str(n)
-        block.append(f'<row r="{r}">' + "".join([_cell(c + r, v, p) for c, v, p in zip(letters, row, pct)]) + "</row>")
+        cells = []
+        for c, v, p in zip(letters, row, pct):
+            key = (type(v), v, p)
+            try:
+                tail = kept[key]
+            except KeyError:
+                tail = _cell_tail(v, p)
+                if len(kept) < VALUES_KEPT:
+                    kept[key] = tail
+            except TypeError:   # not hashable: _cell_tail says it cannot be written
+                tail = _cell_tail(v, p)
+            cells.append(f'<c r="{c}{r}"{tail}')
+        block.append(f'<row r="{r}">' + "".join(cells) + "</row>")
         if len(block) >= ROWS_PER_BLOCK:
             f.write("".join(block).encode("utf-8"))
             block = []
