@@ -93,12 +93,15 @@ def test_device_choice():
 
 @pytest.mark.parametrize("command", [["summarize", str(DEMO_FILES[0])], ["analyze", str(DEMO_FILES[0]), "-o", "x"],
                                      ["store", "add", str(DEMO_FILES[0]), "--db", "x.duckdb"]])
-def test_cli_refuses_an_unknown_device_and_batch_size_in_one_line(command, tmp_path, monkeypatch):
+def test_cli_refuses_an_unknown_device_batch_size_and_precision_in_one_line(command, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     res = CliRunner().invoke(app, [*command, "--device", "tpu"])
     assert res.exit_code == 2 and "unknown device 'tpu'" in res.output and "Traceback" not in res.output
     res = CliRunner().invoke(app, [*command, "--batch-size", "0"])
     assert res.exit_code == 2 and "--batch-size must be at least 1" in res.output
+    res = CliRunner().invoke(app, [*command, "--precision", "int4"])
+    assert res.exit_code == 2 and "unknown precision 'int4' (choose one of fp32, bf16)" in res.output
+    assert "Traceback" not in res.output
     assert not (tmp_path / "x").exists() and not (tmp_path / "x.duckdb").exists()
 
 
