@@ -51,16 +51,10 @@ def write_csv_rows(out: IO[str], rows: Iterable[Sequence[Any] | Mapping[str, Any
         if header:
             w.writerow([safe_cell(f) for f in (headers if headers is not None else fields)])
         for r in rows:
-            w.writerow(_safe_row(map(r.get, fields)))  # type: ignore[union-attr]
+            w.writerow([safe_cell(r.get(k)) for k in fields])  # type: ignore[union-attr]
     else:
         for r in rows:
-            w.writerow(_safe_row(r))  # type: ignore[arg-type]
-
-
-def _safe_row(values: Iterable[Any]) -> list[Any]:
-    """:func:`safe_cell` of every value, inlined (a panel CSV has millions of cells)."""
-    return ["" if v is None else "'" + v if isinstance(v, str) and v.startswith(FORMULA_START)
-            and not _INERT.fullmatch(v) else v for v in values]
+            w.writerow([safe_cell(v) for v in r])  # type: ignore[union-attr]
 
 
 def csv_text(rows: Iterable[Sequence[Any] | Mapping[str, Any]], fields: Sequence[str] | None = None,

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..agency import group_agencies
 from ..document import Report
-from ..forked import ForkedCall
+from ..forked import ForkedCall, map_on_forks
 from .candidates import AlignSetup, LocalPairs, PairEngine, drop_alignment_data
 from .pairs import theme_similarity, year_pairs
 from .passages import UnionFind
@@ -193,7 +193,6 @@ def prepared_reports(reps: Sequence[Report], n: int, engine: PairEngine,
             out.append(prepare_report(r, n))
             progress(k + 1, len(reps))
         return out
-    from ..forked import map_on_forks
 
     def detached(r: Report) -> PreparedReport:
         d = prepare_report(r, n)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
-from itertools import chain
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -275,9 +274,8 @@ def _atomic(path: Path, write: Any) -> Path:
 def _write_csv(path: Path, rows: Sequence[dict[str, Any]], fields: Sequence[tuple[str, str]]) -> Path:
     """Chinese headers, CRLF line ends, the UTF-8 BOM (:func:`nlp.csvsafe.write_csv`)."""
     keys = [k for k, _ in fields]
-    shown = (["" if v is None else ("是" if v else "否") if isinstance(v, bool) else v for v in map(r.get, keys)]
-             for r in rows)   # _display of each value, inlined (the long panel has millions of cells)
-    return write_csv(path, chain([[zh for _, zh in fields]], shown), line_end="\r\n")
+    shown = ({k: _display(r.get(k)) for k in keys} for r in rows)
+    return write_csv(path, shown, keys, headers=[zh for _, zh in fields], line_end="\r\n")
 
 
 #: rows of ``panel.parquet`` made and written together (one row group each): memory stays flat in N
