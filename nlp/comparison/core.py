@@ -117,7 +117,7 @@ def compare(
     # year-over-year pairs and the similarity matrix need nothing of what follows: on a local engine of
     # several processes a forked child computes them meanwhile
     side = ForkedCall(_year_pairs_and_matrix, docs, agency_of, sets, theme_spans, cfg,
-                      inline=not (isinstance(engine, LocalPairs) and engine.workers > 1))
+                      inline=local_processes(engine) < 2)
     try:
         reuse = reuse_passages(docs, aligned, agency_of, cfg)
         passages = reuse.passages + masked_passages(docs, agency_of, cfg)
@@ -181,12 +181,17 @@ def _year_pairs_and_matrix(docs: list[PreparedReport], agency_of: list[str], set
     return year_pairs(docs, agency_of, sets, theme_spans, cfg), matrix
 
 
+def local_processes(engine: PairEngine) -> int:
+    """The processes a local engine works with (:attr:`LocalPairs.workers`); 1 for any other engine."""
+    return engine.workers if isinstance(engine, LocalPairs) else 1
+
+
 def prepared_reports(reps: Sequence[Report], n: int, engine: PairEngine,
                      progress: Callable[[int, int], None]) -> list[PreparedReport]:
     """Every report prepared (:func:`prepare_report`), in order. A local engine of several processes
     prepares them on forks (:func:`..forked.map_on_forks`: each process takes the next report); the
     prepared data comes back without the report, which this process already holds."""
-    processes = engine.workers if isinstance(engine, LocalPairs) else 1
+    processes = local_processes(engine)
     if processes < 2:
         out = []
         for k, r in enumerate(reps):
