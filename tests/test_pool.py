@@ -104,3 +104,41 @@ def test_forked_call_whose_child_dies_is_an_error():
 
     with pytest.raises(XxgkError, match="sent no result"):
         ForkedCall(_die).result()
+
+
+def _sleep(seconds: float) -> None:
+    import time
+
+    time.sleep(seconds)
+
+
+def test_a_fork_server_that_was_running_is_left_running(tmp_path, monkeypatch):
+    """The fork server is one per process: when another user's (a local Dask cluster's workers) already
+    runs, the pool forks its workers from it and leaves it running; stopping it would wait for its
+    children, for ever."""
+    import multiprocessing
+    import threading
+
+    import nlp.analysis.job as job
+    from nlp.analysis.pool import fork_server_running, stop_fork_server
+
+    context = multiprocessing.get_context("forkserver")
+    other = context.Process(target=_sleep, args=(120,))
+    other.start()
+    try:
+        assert fork_server_running()
+        monkeypatch.setattr(job, "FILES_PER_BATCH", 4)
+        files = sorted(p for p in DEMO_DIR.iterdir() if p.suffix in (".txt", ".md"))[:8]
+        done: list = []
+        run = threading.Thread(target=lambda: done.append(analyze(files, tmp_path / "out", jobs=2,
+                                                                  stages=["parse", "tables", "checks"])), daemon=True)
+        run.start()
+        run.join(timeout=120)
+        assert done, "the run did not end (waiting for a fork server whose children still run?)"
+        assert len(done[0].analyses) == len(files) and not done[0].failures
+        assert fork_server_running() and other.is_alive()
+    finally:
+        other.kill()
+        other.join()
+        stop_fork_server(context)
+    assert not fork_server_running()

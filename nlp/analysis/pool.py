@@ -146,6 +146,7 @@ def analyse_in_pool(batches: Sequence[Sequence[Path]], funcs: dict[str, Callable
                limits)
     threads = max(1, available_cores() // workers)
     context = _context("summaries" in funcs)
+    ours = not fork_server_running()   # one that runs already (a local Dask cluster's) is not ours to stop
     looked_up = []
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(threads,)) as pool:
         try:
@@ -166,12 +167,22 @@ def analyse_in_pool(batches: Sequence[Sequence[Path]], funcs: dict[str, Callable
             raise XxgkError(f"a worker process died ({e}); out of memory? rerun with --workers 1") from None
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-            stop_fork_server(context)
+            if ours:
+                stop_fork_server(context)
+
+
+def fork_server_running() -> bool:
+    """Whether multiprocessing's fork server (one per process) runs now: started for another pool, or
+    for the worker processes of a local Dask cluster, which it keeps as its children."""
+    from multiprocessing import forkserver
+
+    return getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None) is not None
 
 
 def stop_fork_server(context: multiprocessing.context.BaseContext) -> None:
     """Stop the fork server with the run and wait for it, so that its CPU time and its workers' count
-    as this process's children (``getrusage``, ``time``) and nothing outlives the run."""
+    as this process's children (``getrusage``, ``time``) and nothing outlives the run (only a server
+    the run started: waiting for one whose children still run would never end)."""
     if context.get_start_method() != "forkserver":
         return
     from multiprocessing import forkserver

@@ -234,4 +234,4 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
         run_report_stages(files, out / CACHE_DIR, config, options.get("stages"), options.get("summary_options"),
                           client=client)
         options["compare_options"] = {**(options.get("compare_options") or {}), **sharded_compare(client, config)}
-        return analyze_files(paths, out_dir, **options)
+        return analyze_files(paths, out_dir, jobs=None, **options)
