@@ -74,6 +74,7 @@ def test_demo_analysis_writes_every_output(demo_run, manifest):
     assert len(status["reports"]) == 12
     for stage in ("tables", "checks", "themes", "summaries", "compare"):   # the themes model ships in models/themes
         assert status["stages"][stage]["status"] == "ok", status["stages"][stage]
+    assert status["headline_precision"] == "fp32"   # the default: which number format made the headlines
     for a in result.analyses:
         assert any(s["level"] == "report" for s in a.summaries)
         assert abs(sum(a.theme_shares.values()) - 1) < 0.01 and a.themes
@@ -134,6 +135,7 @@ def test_rerun_is_identical_and_unchanged_files_come_from_the_cache(tmp_path):
     assert first.cache_hits == 0 and len(list((out / ".cache").glob("*.json"))) == 3
     again = analyze([src], out, stages=["parse", "tables", "checks", "compare"])
     assert again.cache_hits == 3
+    assert "headline_precision" not in json.loads((out / "analysis.json").read_text(encoding="utf-8"))   # no summaries
     assert {n: (out / n).read_bytes() for n in OUTPUTS} == before
     # a changed file is processed again; the others still come from the cache
     changed = src / "qinghe-edu-2021.txt"

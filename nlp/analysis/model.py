@@ -61,6 +61,8 @@ class AnalyzeResult:
     duplicates: list[Duplicate] = field(default_factory=list)
     published: bool = False
     panel: Any = None                      # nlp.panel.Panel (panel dataset, scorecard, peers)
+    #: the number format the headline model ran in ('fp32', 'bf16'; '' when no summaries were made here)
+    headline_precision: str = ""
 
     @property
     def reports(self) -> list[Report]:

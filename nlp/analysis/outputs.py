@@ -139,6 +139,7 @@ def analysis_json(result: AnalyzeResult, outputs: Iterable[str] = ()) -> str:
         "failures": [f.to_dict() for f in result.failures],
         "duplicates": [d.to_dict() for d in result.duplicates],
         "stages": {k: v.to_dict() for k, v in result.stages.items()},
+        **({"headline_precision": result.headline_precision} if result.headline_precision else {}),
         "warnings": list(result.warnings),
         "findings": counts,
         "outputs": list(outputs),
