@@ -90,7 +90,7 @@ def summarize_cmd(
     format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="text or json (one line each)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of stdout"),
     force: bool = FORCE,
-    device: str = DEVICE_OPTION, batch_size: Optional[int] = BATCH_OPTION, precision: str = PRECISION_OPTION,
+    device: str = DEVICE_OPTION, batch_size: Optional[int] = BATCH_OPTION, precision: Optional[str] = PRECISION_OPTION,
 ) -> None:
     """Headline + key sentences per section, part or report (spans point into the text)."""
     from nlp.summaries import REPORT_ABSTRACTIVE_REFUSED, summarize_many
@@ -129,7 +129,7 @@ def analyze_cmd(
     aliases: Optional[Path] = typer.Option(None, "--aliases", help="CSV of alias,canonical agency names (one agency under several names)"),
     engine: str = ENGINE_OPTION, scheduler: Optional[str] = SCHEDULER_OPTION, workers: Optional[int] = WORKERS_OPTION,
     scratch: Optional[Path] = SCRATCH_OPTION, device: str = DEVICE_OPTION, batch_size: Optional[int] = BATCH_OPTION,
-    precision: str = PRECISION_OPTION,
+    precision: Optional[str] = PRECISION_OPTION,
 ) -> None:
     """The main job: every stage on every report, written as data files and a self-contained brief.html."""
     from nlp.engine import analyze
@@ -178,7 +178,7 @@ def store_add(paths: list[Path] = typer.Argument(..., help="report files or dire
               engine: str = ENGINE_OPTION, scheduler: Optional[str] = SCHEDULER_OPTION,
               workers: Optional[int] = WORKERS_OPTION, scratch: Optional[Path] = SCRATCH_OPTION,
               device: str = DEVICE_OPTION, batch_size: Optional[int] = BATCH_OPTION,
-              precision: str = PRECISION_OPTION) -> None:
+              precision: Optional[str] = PRECISION_OPTION) -> None:
     """Analyse the new or changed files and add them; checks and compare are brought up to date."""
     from nlp.store import CorpusStore
 

@@ -53,9 +53,9 @@ def code_fingerprint() -> str:
 def run_fingerprint(summary_options: dict[str, Any] | None) -> str:
     """:func:`code_fingerprint`, told apart by the headline model's precision when it is not the default
     (a bf16 run's cached headlines are not reused by an fp32 run, nor the other way round)."""
-    from ..summaries.hf import DEFAULT_PRECISION
+    from ..summaries.hf import DEFAULT_PRECISION, options_precision
 
-    precision = (summary_options or {}).get("precision", DEFAULT_PRECISION)
+    precision = options_precision(summary_options)
     base = code_fingerprint()
     return base if precision == DEFAULT_PRECISION else f"{base}-{precision}"
 

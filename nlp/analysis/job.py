@@ -191,9 +191,9 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
         result = AnalyzeResult(out, analyses, findings, comparison, status, warnings, failures, [], files, hits,
                                duplicates=duplicates)
         if "summaries" in funcs and status["summaries"].status != "skipped":
-            from ..summaries.hf import DEFAULT_PRECISION
+            from ..summaries.hf import options_precision
 
-            result.headline_precision = summary_options.get("precision", DEFAULT_PRECISION)
+            result.headline_precision = options_precision(summary_options)
         result.panel = panel_of(result, aliases)
         result.findings = list(findings) + result.panel.peer_findings   # PEER-* checks (uncertain) join findings.csv
         if write:

@@ -107,18 +107,19 @@ def engine_config(engine: str, scheduler: Optional[str], workers: Optional[int],
 
 
 DEVICE_OPTION = typer.Option("cpu", "--device", help="where headlines are generated: cpu, cuda or auto (cuda where torch sees a GPU)")
-PRECISION_OPTION = typer.Option("fp32", "--precision",
-                                help="the headline model's number format: fp32 (as trained, the same headlines "
-                                     "everywhere) or bf16 (faster on CPUs with bfloat16 units and on GPUs)")
+PRECISION_OPTION = typer.Option(None, "--precision", show_default=False,
+                                help="the headline model's number format: fp32 (the default: as trained, the same "
+                                     "headlines everywhere) or bf16 (faster on CPUs with bfloat16 units and on GPUs)")
 BATCH_OPTION = typer.Option(None, "--batch-size", show_default=False,
                             help="model inputs generated together (sorted by length; 1 = one at a time, same "
                                  "headlines) [default: the summarizer's DEFAULT_BATCH_SIZE, 32 as shipped]")
 
 
-def summary_options(device: str, batch_size: Optional[int], precision: str = "fp32") -> dict:
+def summary_options(device: str, batch_size: Optional[int], precision: Optional[str] = None) -> dict:
     """``--device/--batch-size/--precision`` as the summaries stage's options (device and precision
-    checked before any work; no ``--batch-size``: :data:`nlp.summaries.decoding.DEFAULT_BATCH_SIZE`)."""
-    from ..summaries import resolve_device, resolve_precision
+    checked before any work; no ``--batch-size``: :data:`nlp.summaries.decoding.DEFAULT_BATCH_SIZE`; no
+    ``--precision``: :data:`nlp.summaries.hf.DEFAULT_PRECISION`)."""
+    from ..summaries import DEFAULT_PRECISION, resolve_device, resolve_precision
     from ..summaries.decoding import DEFAULT_BATCH_SIZE
 
     if batch_size is None:
@@ -126,7 +127,8 @@ def summary_options(device: str, batch_size: Optional[int], precision: str = "fp
     if batch_size < 1:
         raise XxgkError(f"--batch-size must be at least 1 (got {batch_size})")
     device = resolve_device(device)
-    return {"device": device, "batch_size": batch_size, "precision": resolve_precision(precision)}
+    return {"device": device, "batch_size": batch_size,
+            "precision": resolve_precision(DEFAULT_PRECISION if precision is None else precision)}
 
 
 def stage_list(stages: Optional[str]) -> Optional[list[str]]:

@@ -36,6 +36,11 @@ def resolve_precision(precision: str) -> str:
     return precision
 
 
+def options_precision(summary_options: dict[str, Any] | None) -> str:
+    """The precision a run's summary options ask for (:data:`DEFAULT_PRECISION` when they name none)."""
+    return resolve_precision((summary_options or {}).get("precision", DEFAULT_PRECISION))
+
+
 def at_precision(module: Any, precision: str) -> Any:
     """``module`` computing in ``precision`` (its weights cast; each row's result does not depend on
     the other rows of its batch)."""
