@@ -42,6 +42,9 @@ def main() -> None:
     ap.add_argument("--encoder-weight", type=float, default=None, help="override the encoder features' weight (0: off)")
     ap.add_argument("--encoder-blend", type=float, default=None, help="override the encoder model's blend weight")
     ap.add_argument("--plan-weight", type=float, default=None, help="override the plan gate's weight (0: off)")
+    ap.add_argument("--plan-source", choices=("prose", "corpus"), default="prose",
+                    help="the plan gate's sentence model: fitted on the pre-training work reports (shipped) or, "
+                         "in every fold, on the training texts")
     ap.add_argument("--c", type=float, default=None, help="override the logistic regression's C")
     ap.add_argument("--heading-only", action="store_true", help="score heading-labelled sections only (no halves)")
     ap.add_argument("--encoder-cost", action="store_true",
@@ -83,7 +86,10 @@ def main() -> None:
                         in_context.append(ThemeInput(r.text[x:y], p.key, r.text[a:b]))
     chars = sum(len(s.text) for s in alone)
     model.predict_proba(alone[:10])
+    no_part = [ThemeInput(x.text) for x in alone]
     for label, inputs, kw in (("sentences alone, keywords + parts (shipped)", alone, True),
+                              ("sentences alone, no part known (text without structure: the plan gate on all)",
+                               no_part, True),
                               ("sentences with paragraph context (as classify_themes)", in_context, True),
                               ("content model alone", alone, False)):
         wall, cpu = best_of(3, lambda: model.predict_proba(inputs, keywords=kw))
@@ -130,7 +136,8 @@ def loao(args) -> None:
     import nlp.themes.estimator as estimator
     from nlp.themes.evaluate import cross_validate
     from nlp.themes.labels import corpus_units, unlabelled_units
-    from nlp.themes.model import new_estimator
+    from nlp.themes.model import HYPERPARAMETERS, new_estimator
+    from nlp.themes.plan import plan_model_from_prose
     from nlp.themes.train import read_corpus
 
     # the same analyzer, computed once per distinct text within this run
@@ -165,8 +172,14 @@ def loao(args) -> None:
         extra = prose_paragraphs(args.pretrain_dir)
         print(f"self-training pool: {len(pool)} units of the corpus + {len(extra)} pre-training paragraphs")
         pool = pool + extra
+    plan_model = None
+    if args.plan_source == "prose" and overrides.get("plan_weight", HYPERPARAMETERS["plan_weight"]) > 0:
+        plan_model, info = plan_model_from_prose(args.pretrain_dir)
+        print(f"plan gate: {info['sentences']} sentences ({info['plan_sentences']} plans) of {info['documents']} "
+              f"work reports in {args.pretrain_dir}")
     c0 = time.process_time()
-    cv = cross_validate(units, lambda: new_estimator(**overrides), bootstrap=args.bootstrap, unlabelled=pool)
+    cv = cross_validate(units, lambda: new_estimator(**overrides), bootstrap=args.bootstrap, unlabelled=pool,
+                        plan_model=plan_model)
     print(f"leave-one-agency-out: {cv.folds} folds, {cv.sections} sections, overrides {overrides or 'none'}, "
           f"{time.process_time() - c0:.0f} CPU-s")
     for name, level in cv.levels.items():

@@ -19,6 +19,8 @@ def train_themes_cmd(
     corpus: Path = typer.Option(..., "--corpus", help="directory of reports whose section headings give the labels"),
     out: Path = typer.Option(Path("models/themes"), "--out", help="artefact directory (model.pkl.gz + card.json)"),
     cv: bool = typer.Option(True, "--cv/--no-cv", help="run leave-one-agency-out cross-validation (recorded in the card)"),
+    pretrain: Optional[Path] = typer.Option(None, "--pretrain", help="pre-training prose folder whose government work "
+                                            "reports teach the plan gate (default: 'pretrain' beside the corpus)"),
     force: bool = FORCE,
 ) -> None:
     """Train the theme classifier from the corpus's own headings and enumerated openers (bodies without headings) and write the artefact."""
@@ -35,7 +37,7 @@ def train_themes_cmd(
                 tick(description, done[0], total)
             return advance
 
-        run = train_themes(corpus, out, run_cv=cv, progress=start)
+        run = train_themes(corpus, out, run_cv=cv, progress=start, pretrain=pretrain)
     card = run.card
     lines = [f"trained on {len(run.files)} files ({card['training_files_sha256'][:12]}), "
              f"taxonomy {card['taxonomy_version']}, artefact {card['artefact_bytes'] / 1e6:.1f} MB → {run.out_dir}"]

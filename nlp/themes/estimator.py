@@ -16,7 +16,8 @@ prediction uses:
   the model's probabilities);
 - **plan gate** (``plan_weight``): the improvements probability shifted by the mean
   plan probability of the text's sentences (``nlp.themes.plan``, a learned plan-vs-done
-  sentence model fitted in :meth:`fit`);
+  sentence model: the ``plan_model`` given to :meth:`fit`, fitted on other data and centred
+  on the training texts, else one fitted in :meth:`fit` on them);
 - **part restriction**: where the part a text sits in is known, the themes that part
   does not allow (``taxonomy.PART_ALLOWED_THEMES``) are zeroed and the row renormalized;
 - **sentence context**: a text given with its context (a sentence with its paragraph)
@@ -43,7 +44,8 @@ from .. import format as V
 
 from .baseline import KeywordBaseline
 from .encoder import EncoderFeatures
-from .plan import PlanModel, gate
+from .plan import DONE as PLAN_DONE
+from .plan import PLAN, PlanModel, gate
 from .sequence import ORDER_PENALTY, decode_sections
 from .shares import nonspace_chars
 from .taxonomy import PART_ALLOWED_THEMES
@@ -261,7 +263,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
                 del vec.stop_words_
         return pipe
 
-    def fit(self, X: Sequence[TextLike], y: Sequence[str], groups: Sequence[str] | None = None):
+    def fit(self, X: Sequence[TextLike], y: Sequence[str], groups: Sequence[str] | None = None,
+            plan_model: PlanModel | None = None):
         """Fit the content model on the texts of ``X`` (parts and contexts play no part in fitting).
 
         A text whose label is ``""`` is unlabelled: ignored unless ``self_training`` > 0, then the
@@ -270,7 +273,12 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
         With ``bias_folds`` ≥ 2 and ``groups`` (the agency of each text), a per-theme log-prior
         shift (``class_bias_``) is chosen on out-of-fold probabilities of a GroupKFold over the
-        training data itself (nested: a held-out agency never takes part), maximizing macro-F1."""
+        training data itself (nested: a held-out agency never takes part), maximizing macro-F1.
+
+        With ``plan_weight`` > 0, ``plan_model`` (a :class:`~nlp.themes.plan.PlanModel` fitted on other
+        data) is centred on the labelled texts and becomes the gate; without it a plan model is
+        fitted on the labelled texts themselves. No gate when they have no improvements or no
+        done-work theme to tell them from."""
         texts, y = [as_input(x).text for x in X], [str(t) for t in y]
         groups = list(groups) if groups is not None else None
         unlabelled = [i for i, t in enumerate(y) if not t]
@@ -281,7 +289,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             groups = [groups[i] for i in keep] if groups is not None else None
         self.pipeline_ = self._fit_pipeline(texts, y)
         self.classes_ = np.array([str(c) for c in self.pipeline_.classes_])
-        self.plan_ = PlanModel(seed=self.seed).fit(texts, y, groups) if self.plan_weight > 0 else None
+        self.plan_ = None
+        if self.plan_weight > 0 and PLAN in y and any(t in PLAN_DONE for t in y):
+            self.plan_ = (plan_model.centre_on(texts, y) if plan_model is not None
+                          else PlanModel(seed=self.seed).fit(texts, y, groups))
         if unlabelled and self.self_training > 0:
             # self-training: one round of confident pseudo-labels on the unlabelled texts
             probs = self._keyword_prior(self.pipeline_.predict_proba(pool), pool)
@@ -360,9 +371,28 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             out[rows[keep]] = masked[keep] / total[keep]
         return out
 
+    def _plan_gated(self, probs, unique: list[str], row_of: dict[str, int], inputs: list[ThemeInput]):
+        """``probs`` with the plan gate applied to the rows of the texts (and contexts) of inputs whose part
+        may hold improvements; None without a gate. Where the part rules improvements out, the
+        restriction would undo the shift anyway, and scoring those sentences is most of the gate's cost."""
+        if getattr(self, "plan_", None) is None:
+            return None
+        need = sorted({row_of[t] for x in inputs if self._may_be_plan(x.part) for t in (x.text, x.context) if t})
+        gated = probs.copy()
+        if need:
+            gated[need] = gate(probs[need], self.classes_, self.plan_.evidence([unique[i] for i in need]),
+                               self.plan_weight)
+        return gated
+
+    @staticmethod
+    def _may_be_plan(part: str) -> bool:
+        """Whether a text of ``part`` may be an improvement (unknown and unlisted parts allow every theme)."""
+        allowed = PART_ALLOWED_THEMES.get(part or "")
+        return not allowed or PLAN in allowed
+
     def predict_proba(self, X: Sequence[TextLike], keywords: bool = True):
         """Probabilities (rows: inputs, columns: ``classes_``): content model, keyword prior
-        (unless ``keywords=False``), part restriction, then blending with the context's."""
+        (unless ``keywords=False``), plan gate, part restriction, then blending with the context's."""
         inputs = [as_input(x) for x in X]
         if not inputs:
             return np.zeros((0, len(self.classes_)))
@@ -373,14 +403,20 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         if self.class_bias_ is not None and np.any(self.class_bias_):
             probs = probs * np.exp(self.class_bias_)
             probs /= probs.sum(axis=1, keepdims=True)
-        if getattr(self, "plan_", None) is not None:
-            probs = gate(probs, self.classes_, self.plan_.evidence(unique), self.plan_weight)
         row_of = {t: i for i, t in enumerate(unique)}
         parts = [x.part for x in inputs]
-        out = self._restrict(probs[[row_of[x.text] for x in inputs]], parts)
+        gated = self._plan_gated(probs, unique, row_of, inputs)
+        # rows of `both`: the ungated probabilities, then the gated ones (for inputs whose part may be a plan)
+        both, offset = (probs, [0] * len(inputs)) if gated is None else \
+            (np.vstack([probs, gated]), [len(unique) if self._may_be_plan(p) else 0 for p in parts])
+
+        def rows(texts: list[str], which: list[int]):
+            return both[[row_of[t] + offset[i] for t, i in zip(texts, which)]]
+
+        out = self._restrict(rows([x.text for x in inputs], list(range(len(inputs)))), parts)
         with_context = [i for i, x in enumerate(inputs) if x.context]
         if with_context:
-            ctx = self._restrict(probs[[row_of[inputs[i].context] for i in with_context]],
+            ctx = self._restrict(rows([inputs[i].context for i in with_context], with_context),
                                  [parts[i] for i in with_context])
             w = np.array([1.0 if nonspace_chars(inputs[i].text) < self.min_context_chars else self.context_weight
                           for i in with_context])[:, None]

@@ -117,11 +117,12 @@ def _sentences(paragraph: str) -> list[str]:
 def cross_validate(units: Sequence[LabelledText], make_estimator: Callable[[], Any], n_splits: int | None = None,
                    seed: int = 0, bootstrap: int = BOOTSTRAP, progress: Callable[[], None] | None = None,
                    train_filter: Callable[[LabelledText], bool] | None = None,
-                   unlabelled: Sequence[LabelledText] = ()) -> CVResult:
+                   unlabelled: Sequence[LabelledText] = (), plan_model: Any = None) -> CVResult:
     """Cross-validate by agency group (see the module docstring). ``make_estimator()`` returns an
     unfitted :class:`~nlp.themes.estimator.ThemeClassifier`; ``n_splits`` None: one fold per group;
     ``train_filter``: which trainable units to fit on (default all); ``unlabelled``: texts for the
-    estimator's self-training (label ``""``), those of the held-out agencies left out."""
+    estimator's self-training (label ``""``), those of the held-out agencies left out; ``plan_model``:
+    the plan gate fitted on other data, given to every fold's fit (``nlp.themes.plan``)."""
     from sklearn.model_selection import GroupKFold
 
     from .baseline import KeywordBaseline
@@ -144,7 +145,8 @@ def cross_validate(units: Sequence[LabelledText], make_estimator: Callable[[], A
         held = {groups[i] for i in test_idx}
         train = [u for u in units if u.trainable and u.agency not in held and (train_filter is None or train_filter(u))]
         train += [u for u in unlabelled if u.agency not in held]
-        model = make_estimator().fit([u.text for u in train], [u.theme for u in train], groups=[u.agency for u in train])
+        model = make_estimator().fit([u.text for u in train], [u.theme for u in train], groups=[u.agency for u in train],
+                                     plan_model=plan_model)
         for report in sorted({u.report for u in evaluable if u.agency in held}):
             test = [u for u in evaluable if u.report == report]
             gold, grp = [u.theme for u in test], [u.agency for u in test]

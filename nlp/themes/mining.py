@@ -13,6 +13,11 @@ phrase), from the JSON-lines files of a pre-training folder.
 
 Training data for an ablation only: the cross-validation (``benchmarks/themes.py --loao
 --pretrain``) measures what they add; the shipped model does not use them (see its card).
+
+:func:`tense_sentences` is what the shipped model does use: the sentences of the government work
+reports among those documents, labelled by the top-level part they stand in — the review of the
+year past (done) or the tasks of the year ahead (plan) — for the plan gate of ``improvements``
+(``nlp.themes.plan``).
 """
 from __future__ import annotations
 
@@ -98,6 +103,45 @@ def read_documents(folder: Path | str) -> Iterator[tuple[str, str]]:
                         yield f"{f.name}:{record.get('id', n)}", text
         except (OSError, EOFError, json.JSONDecodeError) as exc:
             raise XxgkError(f"{f}: cannot read documents ({exc})") from exc
+
+
+#: a top-level part heading of a government work report (一、2024年工作回顾) on its own line
+PART_HEADING = re.compile(r"(?m)^[ \t\u3000]*[一二三四五六七八九十]+、([^\n]{2,40})$")
+#: a part that reviews the year (or years) past: its sentences tell work done
+REVIEW_PART = re.compile(r"回顾|成就")
+#: a part that sets the year's tasks, targets or proposals: its sentences tell plans
+PLAN_PART = re.compile(r"部署|要求|任务|重点工作|工作安排|建议|目标")
+#: the sentences kept for the plan model are this long (non-space characters)
+TENSE_SENTENCE_CHARS = (8, 200)
+
+
+def tense_sentences(folder: Path | str) -> tuple[list[str], list[int], list[str]]:
+    """(sentences, labels, document keys) of the documents in ``folder`` that have both a review part
+    and a plan part (government work reports): every sentence of a plan part is 1, of a review part
+    0 (other parts are left out); a sentence under both keeps the label it has most often (ties: 0).
+    Sorted by sentence, so the result does not depend on the files' order."""
+    from .plan import plan_sentences
+
+    votes: dict[str, list[int]] = {}
+    used: list[str] = []
+    lo, hi = TENSE_SENTENCE_CHARS
+    for key, text in read_documents(folder):
+        heads = list(PART_HEADING.finditer(text))
+        labelled = []
+        for i, m in enumerate(heads):
+            title = m.group(1)
+            label = 1 if PLAN_PART.search(title) else 0 if REVIEW_PART.search(title) else None
+            if label is not None:
+                labelled.append((label, text[m.end():heads[i + 1].start() if i + 1 < len(heads) else len(text)]))
+        if {label for label, _ in labelled} != {0, 1}:
+            continue
+        used.append(key)
+        for label, body in labelled:
+            for s in plan_sentences(body):
+                if lo <= nonspace_chars(s) <= hi:
+                    votes.setdefault(s, [0, 0])[label] += 1
+    sentences = sorted(votes)
+    return sentences, [int(votes[s][1] > votes[s][0]) for s in sentences], used
 
 
 def mined_items(folder: Path | str, themes: Sequence[str] | None = None, agree: bool = True) -> list[LabelledText]:

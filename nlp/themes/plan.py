@@ -14,10 +14,18 @@ log-probability by ``plan_weight · z`` and renormalizes.
 
 The model is fitted inside :meth:`ThemeClassifier.fit` on the training texts only, so in
 the agency cross-validation it never sees the held-out agency.
+
+That in-corpus model has few sentences to learn from (the gate hurt with it). The shipped gate is
+instead fitted once on other data, :meth:`PlanModel.fit_sentences` on the government work reports
+of the pre-training prose (their review part is done, their tasks part plans:
+``nlp.themes.mining.tense_sentences``, about 21,000 sentences), handed to ``ThemeClassifier.fit``
+as ``plan_model`` and only centred there on the training texts (:meth:`PlanModel.centre_on`): no
+report of the corpus is in its data, so the agency cross-validation stays honest.
 """
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -71,10 +79,6 @@ class PlanModel:
         self.centre_, self.half_gap_ = (plan + done) / 2, max((plan - done) / 2, 1e-3)
 
     def _fit(self, texts: Sequence[str], labels: Sequence[str]) -> "PlanModel":
-        from sklearn.linear_model import LogisticRegression
-
-        from .estimator import CharTfidf
-
         votes: dict[str, list[int]] = {}
         for text, label in zip(texts, labels):
             if label != PLAN and label not in DONE:
@@ -83,14 +87,41 @@ class PlanModel:
                 v = votes.setdefault(s, [0, 0])
                 v[int(label == PLAN)] += 1
         sentences = sorted(votes)
-        y = np.array([int(votes[s][1] > votes[s][0]) for s in sentences])
+        return self.fit_sentences(sentences, [int(votes[s][1] > votes[s][0]) for s in sentences],
+                                  max_features=30000)
+
+    def fit_sentences(self, sentences: Sequence[str], labels: Sequence[int], max_features: int = 60000,
+                      min_df: int = 2) -> "PlanModel":
+        """Fit the sentence model on labelled sentences (1: plan, 0: done), e.g. the government work
+        reports' (``nlp.themes.mining.tense_sentences``); the centre stays as it was (see :meth:`centre_on`)."""
+        from sklearn.linear_model import LogisticRegression
+
+        from .estimator import CharTfidf
+
+        y = np.asarray(labels, dtype=int)
         if len(set(y.tolist())) < 2:
-            raise ValueError("the plan model needs sentences of both improvements and done themes")
-        self.vectorizer_ = CharTfidf(min_df=2, max_features=30000).fit(sentences)
+            raise ValueError("the plan model needs sentences of both plans and done work")
+        self.vectorizer_ = CharTfidf(min_df=min_df, max_features=max_features).fit(list(sentences))
         self.classifier_ = LogisticRegression(C=self.c, class_weight="balanced", max_iter=2000,
-                                              random_state=self.seed).fit(self.vectorizer_.transform(sentences), y)
+                                              random_state=self.seed).fit(self.vectorizer_.transform(list(sentences)), y)
         self.sentences_ = len(sentences)
         return self
+
+    def centre_on(self, texts: Sequence[str], labels: Sequence[str]) -> "PlanModel":
+        """A shallow copy centred on ``texts`` (theme labels): the mean score of the ``PLAN`` texts maps to
+        +1, of the ``DONE`` texts to −1. For a model fitted on other data (:meth:`fit_sentences`) these
+        scores are already out of sample, so no nested split is needed."""
+        import copy
+
+        keep = [i for i, t in enumerate(labels) if t == PLAN or t in DONE]
+        if not any(labels[i] == PLAN for i in keep) or all(labels[i] == PLAN for i in keep):
+            raise ValueError("centring the plan model needs texts of both improvements and done themes")
+        score = self.score([texts[i] for i in keep])
+        plan = float(np.mean([v for v, i in zip(score, keep) if labels[i] == PLAN]))
+        done = float(np.mean([v for v, i in zip(score, keep) if labels[i] != PLAN]))
+        out = copy.copy(self)
+        out.centre_, out.half_gap_ = (plan + done) / 2, max((plan - done) / 2, 1e-3)
+        return out
 
     def sentence_proba(self, sentences: Sequence[str]) -> np.ndarray:
         """Plan probability of each sentence."""
@@ -123,3 +154,30 @@ def gate(probs: np.ndarray, classes: Sequence[str], evidence: np.ndarray, weight
     total = out.sum(axis=1, keepdims=True)
     total[total == 0] = 1.0
     return out / total
+
+
+#: the plan model fitted on the work reports' sentences: inverse regularization and the fewest
+#: documents (sentences) a character n-gram must occur in
+PROSE_PLAN_C, PROSE_PLAN_MIN_DF = 2.0, 3
+
+
+def plan_model_from_prose(folder: str | Path, seed: int = 0) -> tuple[PlanModel, dict]:
+    """A :class:`PlanModel` fitted on the plan and review sentences of the government work reports in the
+    pre-training folder ``folder`` (``nlp.themes.mining.tense_sentences``), and what it was fitted on
+    (documents, sentence counts, sha256 of each file that gave sentences) for the model card."""
+    import hashlib
+
+    from ..errors import XxgkError
+    from .mining import tense_sentences
+
+    folder = Path(folder)
+    sentences, labels, documents = tense_sentences(folder)
+    if len(set(labels)) < 2:
+        raise XxgkError(f"{folder}: no government work report with both a review part and a plan part "
+                        "(the plan gate of the theme model learns from them)")
+    model = PlanModel(c=PROSE_PLAN_C, seed=seed).fit_sentences(sentences, labels, min_df=PROSE_PLAN_MIN_DF)
+    files = sorted({key.split(":", 1)[0] for key in documents})
+    info = {"documents": len(documents), "sentences": len(sentences), "plan_sentences": int(sum(labels)),
+            "files_sha256": {f: hashlib.sha256((folder / f).read_bytes()).hexdigest() for f in files},
+            "c": PROSE_PLAN_C, "min_df": PROSE_PLAN_MIN_DF}
+    return model, info

@@ -11,7 +11,8 @@ from ..batch import Failure, expand_inputs
 from ..errors import ReportReadError, XxgkError
 from .evaluate import CVResult, cross_validate
 from .labels import corpus_units, unlabelled_units
-from .model import DEFAULT_MODEL_DIR, new_estimator, save_model, train_model
+from .model import DEFAULT_MODEL_DIR, HYPERPARAMETERS, new_estimator, save_model, train_model
+from .plan import plan_model_from_prose
 
 
 @dataclass
@@ -53,14 +54,23 @@ def _one_thread() -> threadpool_limits:
     return threadpool_limits(limits=1)
 
 
+def default_pretrain_dir(corpus: Path | str) -> Path:
+    """Where the pre-training prose is expected when not named: ``pretrain`` beside the corpus folder
+    (``../shared/corpus`` → ``../shared/pretrain``)."""
+    return Path(corpus).resolve().parent / "pretrain"
+
+
 def train_themes(corpus: Path | str, out_dir: Path | str = DEFAULT_MODEL_DIR, run_cv: bool = True,
-                 progress: Callable[[str, int], Callable[[], None]] | None = None) -> TrainingRun:
+                 progress: Callable[[str, int], Callable[[], None]] | None = None,
+                 pretrain: Path | str | None = None) -> TrainingRun:
     """Train the theme model on the labelled units of ``corpus`` (section bodies under their
     heading's theme, their paragraphs and sentences, opener-labelled items; self-training on the
     unlabelled body text) and write it to
     ``out_dir``; with ``run_cv`` the leave-one-agency-out figures go into the card.
 
-    ``progress(description, total)`` may return a callback advanced once per CV fold.
+    ``pretrain``: the pre-training prose folder whose government work reports teach the plan gate
+    (``nlp.themes.plan``; default :func:`default_pretrain_dir`). ``progress(description, total)``
+    may return a callback advanced once per CV fold.
     """
     corpus = Path(corpus)
     if not corpus.exists():
@@ -71,14 +81,23 @@ def train_themes(corpus: Path | str, out_dir: Path | str = DEFAULT_MODEL_DIR, ru
     evaluable = [u for u in units if u.evaluable]
     if len({u.theme for u in units if u.trainable}) < 2 or not evaluable:
         raise XxgkError(f"{corpus}: too few heading-labelled sections to train on ({len(evaluable)} found)")
+    plan_model = plan_info = None
+    if HYPERPARAMETERS["plan_weight"] > 0:
+        pretrain = Path(pretrain) if pretrain is not None else default_pretrain_dir(corpus)
+        if not pretrain.is_dir():
+            raise XxgkError(f"{pretrain}: pre-training prose folder not found (the theme model's plan gate learns "
+                            "from its government work reports; name it with --pretrain)")
     cv = None
     # one BLAS/OpenMP thread while fitting: multi-threaded reductions round differently, and the
     # artefact must come out byte for byte the same whatever OMP_NUM_THREADS the caller has
     with _one_thread():
+        if HYPERPARAMETERS["plan_weight"] > 0:
+            plan_model, plan_info = plan_model_from_prose(pretrain, seed=HYPERPARAMETERS["seed"])
         if run_cv:
             tick = progress("leave-one-agency-out CV", len({u.agency for u in evaluable})) if progress else None
-            cv = cross_validate(units, new_estimator, progress=tick, unlabelled=unlabelled)
-        model, card = train_model(units, files, cv.to_dict() if cv else None, unlabelled)
+            cv = cross_validate(units, new_estimator, progress=tick, unlabelled=unlabelled, plan_model=plan_model)
+        model, card = train_model(units, files, cv.to_dict() if cv else None, unlabelled, plan_model=plan_model,
+                                  plan_info=plan_info)
     card = save_model(model, card, out_dir)
     model.card_ = card
     return TrainingRun(model, card, cv, Path(out_dir), files, failures)
