@@ -282,3 +282,39 @@ def test_two_bodies_joined_by_a_conjunction_are_never_the_agency():
     r = parse_text(text, source="lw-2023.txt", filename="lw-2023.txt")
     assert "和" not in r.agency and "、" not in r.agency
     assert r.agency == "lw-2023" and r.metadata_sources["agency"] == "filename"
+
+
+def _body(n: int) -> str:
+    return "".join(f"本年度第{k}项工作按计划推进，相关情况已在门户网站公开。" for k in range(n))
+
+
+@pytest.mark.parametrize("titles", [
+    # 2019/2021 layout: the standard titles, the contents with dot leaders and page numbers
+    ["总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况",
+     "存在的主要问题及改进情况", "其他需要报告的事项"],
+    # a 2008-era free layout
+    ["概述", "主动公开政府信息情况", "依申请公开政府信息情况", "复议、诉讼情况", "咨询处理情况", "主要问题和改进措施"],
+])
+def test_a_table_of_contents_is_preamble_and_the_parts_are_the_body(titles):
+    numerals = "一二三四五六"
+    contents = "目录\n" + "".join(f"{numerals[i]}、{t}……{i + 1}\n" for i, t in enumerate(titles))
+    body = "".join(f"{numerals[i]}、{t}\n{_body(3 + i)}\n" for i, t in enumerate(titles))
+    text = "某某市人民政府2021年政府信息公开工作年度报告\n" + contents + body
+    r = parse_text(text, source="toc.txt")
+    first_body = text.index(f"一、{titles[0]}\n")
+    assert r.parts and r.parts[0].start == first_body > text.index("目录")
+    assert r.preamble[1] <= first_body
+    read = [numerals.index(r.text[p.start]) for p in r.parts]
+    assert read == sorted(set(read)) and len(read) >= 5 and all(p.start >= first_body for p in r.parts)
+    # without the contents the same parts are read at the same places in the body
+    plain = parse_text(text.replace(contents, ""), source="plain.txt")
+    shift = len(contents)
+    assert [(p.key, p.start + shift, p.end + shift) for p in plain.parts] == [(p.key, p.start, p.end) for p in r.parts]
+
+
+def test_a_contents_line_of_a_real_crawled_report_is_not_read_as_parts():
+    """2012-province: the crawler kept the report's contents as comma-separated entries before its 一、概述
+    (an excerpt: the body after part 一 is cut off)."""
+    r = read_report(CORPUS / "excerpts" / "2012-province-4a0f13a4.txt")
+    assert [p.key for p in r.parts] == ["overview"]
+    assert re.sub(r"\s", "", r.text[r.parts[0].start:r.parts[0].start + 12]).startswith("一、概述2012年度")

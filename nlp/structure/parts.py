@@ -108,14 +108,48 @@ def part_candidates(text: str, lines: LineIndex, tables: RegionIndex) -> list[_C
     return out
 
 
+#: a table of contents at the top spans at most this many characters (titles, sub-entries, page numbers)
+CONTENTS_MAX_CHARS = 1200
+#: and lists at least this many part headings before the first one comes again
+CONTENTS_MIN_ENTRIES = 3
+_LEADER = re.compile(r"[.．…·\s\d]+$")
+
+
+def _same_heading(a: _Candidate, b: _Candidate) -> bool:
+    """Whether two candidates are the same part heading: the same numeral and the same known part,
+    or the same title (dot leaders and a page number at its end left out)."""
+    if a.value != b.value:
+        return False
+    if a.key != "unknown" or b.key != "unknown":
+        return a.key == b.key
+    return _LEADER.sub("", a.title) == _LEADER.sub("", b.title)
+
+
+def without_contents(cands: list[_Candidate]) -> list[_Candidate]:
+    """The candidates after a table of contents: when the first part heading comes again (the same
+    numeral and part) after at least :data:`CONTENTS_MIN_ENTRIES` headings and within
+    :data:`CONTENTS_MAX_CHARS` characters, the headings before it were the contents' entries (left to
+    the preamble) and the parts start at its second appearance."""
+    if not cands:
+        return cands
+    first = cands[0]
+    for j in range(CONTENTS_MIN_ENTRIES, len(cands)):
+        if cands[j].start - first.start > CONTENTS_MAX_CHARS:
+            break
+        if _same_heading(cands[j], first):
+            return cands[j:]
+    return cands
+
+
 def choose_parts(cands: list[_Candidate]) -> list[_Candidate]:
-    """Pick the part headings among candidates.
+    """Pick the part headings among candidates (those of a table of contents left out: :func:`without_contents`).
 
     With three or more standard titles (2019/2021 layouts) the chain of standard
     titles in canonical order is taken, plus numbered headings that fill gaps in
     its numbering; otherwise (2008-era free layouts) the longest run of
     consecutively numbered headings.
     """
+    cands = without_contents(cands)
     strong = [c for c in cands if c.strong]
     if len({c.key for c in strong}) >= 3:
         # longest chain increasing in canonical order (ties: earliest), DP over strong candidates
