@@ -20,7 +20,11 @@ again in one of :data:`FORMS`:
   attributes), tables as ``<table>`` with ``colspan``/``rowspan``;
 - ``era2008`` / ``era2008_oneline`` — part titles of the 2008–2018 layouts
   (``nlp.format.ERA_2008_PART_TITLES``), a 收费及减免 part and a statistics-table
-  appendix added; lines kept / newlines dropped.
+  appendix added; lines kept / newlines dropped;
+- ``paged`` — a PDF's text as a converter prints it: the title, a table of contents (目录: the
+  part headings with dot leaders and page numbers), then the report with page furniture between
+  narrative lines every few lines (a form feed, a page-number footer such as — 3 — or 第3页 共9页,
+  the running header).
 
 Every :class:`Rendering` carries its :class:`Truth` — the part keys in order, the section
 count and every cell (blank and NA cells included) — taken from the source report's own
@@ -42,7 +46,9 @@ from . import phrases as P
 from .generate import TextBuilder, _html_table, _txt_table
 
 FORMS: tuple[str, ...] = ("reprint", "oneline_drop", "oneline_space", "glued", "glued_spaced", "pipes", "crawler",
-                          "chrome_html", "era2008", "era2008_oneline")
+                          "chrome_html", "era2008", "era2008_oneline", "paged")
+#: ``paged``: narrative lines per printed page (a page break, its footer and the next page's running header)
+PAGE_LINES = (4, 9)
 #: share of cell boundaries that keep a space in ``glued_spaced``
 GLUED_SPACE_RATE = 0.2
 #: roughly how many bytes of site chrome surround the article in ``chrome_html``
@@ -722,6 +728,35 @@ def read_back(rendering: Rendering, stem: str = "rendering") -> tuple[Report, Re
 # ---------------------------------------------------------------- entry points
 
 
+def _contents(src: _Source, pieces: Sequence[str | _Heading | _Table], rng: random.Random) -> str:
+    """The title and a table of contents: each part heading, dot leaders, its page number."""
+    lines, page = [_title(src), "", rng.choice(("目录", "目  录", "目 录"))], 1
+    for p in pieces:
+        if isinstance(p, _Heading):
+            page += rng.randint(0, 2)
+            heading = " ".join(p.text.split())
+            lines.append(heading + rng.choice(("…", ".", "·")) * rng.randint(6, 30) + str(page))
+    return "\n".join(lines) + "\n\f"
+
+
+def _paged(text: str, title: str, rng: random.Random) -> str:
+    """``text`` with page furniture after every few narrative lines (never inside a table: the lines of
+    a table run are the ones without sentence punctuation, kept together)."""
+    out, since, page, limit = [], 0, 1, rng.randint(*PAGE_LINES)
+    footer = rng.choice(("— {n} —", "- {n} -", "第{n}页 共{total}页", "{n}"))
+    lines = text.split("\n")
+    total = len(lines) // PAGE_LINES[0] + 2
+    for k, line in enumerate(lines):
+        out.append(line)
+        since += 1
+        nxt = lines[k + 1] if k + 1 < len(lines) else ""
+        prose = re.search(r"[。；！？]$", line.strip()) and re.search(r"[。；！？，]", nxt)
+        if since >= limit and prose:
+            out += [footer.format(n=page, total=total), "\f" + title]
+            page, since, limit = page + 1, 0, rng.randint(*PAGE_LINES)
+    return "\n".join(out)
+
+
 def render(report: Report, tables: ReportTables, form: str, seed: int = 0) -> Rendering:
     """``report`` (with its cells ``tables``) printed in ``form``, with the truth from its own parse."""
     if form not in FORMS:
@@ -748,6 +783,8 @@ def render(report: Report, tables: ReportTables, form: str, seed: int = 0) -> Re
         text = _one_line(text, " ") + "\n"
     elif form == "crawler":  # the article joined on one line, its line breaks dropped or turned into spaces
         text = crawler_header(src, rng) + _one_line(text, rng.choice(("", " "))) + "\n"
+    elif form == "paged":
+        text = _contents(src, pieces, rng) + _paged(text, _title(src), rng)
     return Rendering(form, seed, text.encode("utf-8"), ".txt", truth)
 
 

@@ -180,3 +180,27 @@ def test_corrupt_pdf(tmp_path):
 
 def test_corrupt_docx(tmp_path):
     assert_read_error(write(tmp_path, "broken.docx", b"PK\x03\x04" + b"\x00garbage" * 30), "docx")
+
+
+def _pdf_text_pages(pages: int) -> str:
+    """A report converted from a PDF to text: pages split by form feeds, each with the running header
+    on top and a page-number footer."""
+    title = "某某县人民政府2023年政府信息公开工作年度报告"
+    body = [f"一、总体情况\n本年度第{k}批次政策文件已在门户网站集中公开，群众查阅便利。" for k in range(pages)]
+    return title + "\n" + "".join(f"{'' if k == 0 else chr(12) + title + chr(10)}{b}\n— {k + 1} —\n"
+                                  for k, b in enumerate(body))
+
+
+def test_text_converted_from_a_pdf_loses_its_running_header_and_page_numbers(tmp_path):
+    from nlp.ingest.normalize import MIN_FORM_FEEDS
+
+    f = tmp_path / "converted.txt"
+    f.write_text(_pdf_text_pages(MIN_FORM_FEEDS + 2), encoding="utf-8")
+    doc = read_source(f)
+    assert doc.text.count("某某县人民政府2023年政府信息公开工作年度报告") == 1     # the title on page 1 stays
+    assert doc.text.startswith("某某县人民政府2023年政府信息公开工作年度报告")
+    assert "—" not in doc.text and doc.text.count("群众查阅便利") == MIN_FORM_FEEDS + 2
+    assert any("running headers" in c for c in doc.changes)
+    # two page breaks: a line on two pages is not yet a running header (it may be the report's own text)
+    f.write_text(_pdf_text_pages(3), encoding="utf-8")
+    assert read_source(f).text.count("某某县人民政府2023年政府信息公开工作年度报告") == 3

@@ -224,6 +224,25 @@ def test_chrome_html_holds_the_article_in_a_whole_site_page(constructed, tmp_pat
     assert layouts == {True, False}  # div pages and an old site's layout tables
 
 
+def test_paged_prints_contents_page_breaks_and_furniture_and_reads_back_as_the_report(constructed, tmp_path):
+    from nlp.ingest.normalize import PAGE_NUMBER_LINE
+
+    for seed in range(4):
+        r = _render(constructed, "paged", seed)
+        head, _, rest = r.text.partition("\f")
+        title = head.split("\n", 1)[0]
+        assert re.search(r"^目\s*录$", head, re.M)
+        entries = re.findall(r"^([一二三四五六七八九十]+)、.*?[…\.·]{6,}(\d+)$", head, re.M)
+        assert len(entries) >= 5 and [int(p) for _, p in entries] == sorted(int(p) for _, p in entries)
+        assert rest.count("\f" + title) == rest.count("\f") >= 1   # each later page starts with the running header
+        assert rest.count("\f") == len(re.findall(r"^(?:— \d+ —|- \d+ -|第\d+页 共\d+页|\d+)\n\f", rest, re.M))
+        back, back_tables = read_back(r)
+        a = compare(r.truth, back, back_tables)
+        assert a.parts_exact and a.wrong == 0, seed
+        assert back.parts[0].start > back.text.index("目")             # the contents are preamble
+        assert not PAGE_NUMBER_LINE.search(back.text)
+
+
 def test_era2008_titles_come_from_the_vocabulary_and_are_renumbered(constructed):
     for seed in range(6):
         r = _render(constructed, "era2008", seed)

@@ -200,6 +200,10 @@ def finish_lines(lines: list[str]) -> str:
     return "\n".join(out).strip("\n")
 
 
+#: a text with at least this many form feeds is read as pages (running headers and footers removed)
+MIN_FORM_FEEDS = 3
+
+
 def normalize_text(text: str, changes: list[str], pages: list[str] | None = None, wrapped: bool = False) -> str:
     """Full normalization of a reader's output.
 
@@ -210,6 +214,11 @@ def normalize_text(text: str, changes: list[str], pages: list[str] | None = None
         page_lines = [basic_normalize(p, changes).split("\n") for p in pages]
         page_lines = remove_running_lines(page_lines, changes)
         lines = [ln for p in page_lines for ln in p]
+    elif text.count("\f") >= MIN_FORM_FEEDS:
+        # text converted from a PDF keeps its page breaks as form feeds: the running header/footer of the
+        # pages after the first go (the first page's top is the report's own title, kept)
+        page_lines = [basic_normalize(p, changes).split("\n") for p in text.split("\f")]
+        lines = page_lines[0] + [ln for p in remove_running_lines(page_lines[1:], changes) for ln in p]
     else:
         lines = basic_normalize(text, changes).split("\n")
     lines = remove_page_numbers(lines, changes)
