@@ -210,15 +210,15 @@ def normalize_text(text: str, changes: list[str], pages: list[str] | None = None
     ``pages``: the text per page (PDF) for header/footer removal; ``wrapped``: the
     lines were hard-wrapped by a layout (PDF text, text converted from PDF).
     """
-    if pages is not None:
-        page_lines = [basic_normalize(p, changes).split("\n") for p in pages]
-        page_lines = remove_running_lines(page_lines, changes)
-        lines = [ln for p in page_lines for ln in p]
-    elif text.count("\f") >= MIN_FORM_FEEDS:
+    first = 0   # pages at the start whose edges are never running lines
+    if pages is None and text.count("\f") >= MIN_FORM_FEEDS:
         # text converted from a PDF keeps its page breaks as form feeds: the running header/footer of the
         # pages after the first go (the first page's top is the report's own title, kept)
-        page_lines = [basic_normalize(p, changes).split("\n") for p in text.split("\f")]
-        lines = page_lines[0] + [ln for p in remove_running_lines(page_lines[1:], changes) for ln in p]
+        pages, first = text.split("\f"), 1
+    if pages is not None:
+        page_lines = [basic_normalize(p, changes).split("\n") for p in pages]
+        page_lines = page_lines[:first] + remove_running_lines(page_lines[first:], changes)
+        lines = [ln for p in page_lines for ln in p]
     else:
         lines = basic_normalize(text, changes).split("\n")
     lines = remove_page_numbers(lines, changes)

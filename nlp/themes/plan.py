@@ -46,6 +46,13 @@ def plan_sentences(text: str) -> list[str]:
     return out or [text]
 
 
+def _centre_and_half_gap(scores: Sequence[float], is_plan: Sequence[bool]) -> tuple[float, float]:
+    """The midpoint of the plan texts' and the done texts' mean scores, and half their gap (at least 1e-3)."""
+    plan = float(np.mean([v for v, p in zip(scores, is_plan) if p]))
+    done = float(np.mean([v for v, p in zip(scores, is_plan) if not p]))
+    return (plan + done) / 2, max((plan - done) / 2, 1e-3)
+
+
 class PlanModel:
     """Sentence-level plan probability, aggregated per text (see the module docstring)."""
 
@@ -74,9 +81,7 @@ class PlanModel:
             inner = PlanModel(self.c, self.seed, folds=0)._fit([texts[keep[i]] for i in train],
                                                                [labels[keep[i]] for i in train])
             score[[keep[i] for i in held]] = inner.score([texts[keep[i]] for i in held])
-        plan = float(np.mean([score[i] for i in keep if labels[i] == PLAN]))
-        done = float(np.mean([score[i] for i in keep if labels[i] != PLAN]))
-        self.centre_, self.half_gap_ = (plan + done) / 2, max((plan - done) / 2, 1e-3)
+        self.centre_, self.half_gap_ = _centre_and_half_gap(score[keep], [labels[i] == PLAN for i in keep])
 
     def _fit(self, texts: Sequence[str], labels: Sequence[str]) -> "PlanModel":
         votes: dict[str, list[int]] = {}
@@ -116,11 +121,9 @@ class PlanModel:
         keep = [i for i, t in enumerate(labels) if t == PLAN or t in DONE]
         if not any(labels[i] == PLAN for i in keep) or all(labels[i] == PLAN for i in keep):
             raise ValueError("centring the plan model needs texts of both improvements and done themes")
-        score = self.score([texts[i] for i in keep])
-        plan = float(np.mean([v for v, i in zip(score, keep) if labels[i] == PLAN]))
-        done = float(np.mean([v for v, i in zip(score, keep) if labels[i] != PLAN]))
         out = copy.copy(self)
-        out.centre_, out.half_gap_ = (plan + done) / 2, max((plan - done) / 2, 1e-3)
+        out.centre_, out.half_gap_ = _centre_and_half_gap(self.score([texts[i] for i in keep]),
+                                                          [labels[i] == PLAN for i in keep])
         return out
 
     def sentence_proba(self, sentences: Sequence[str]) -> np.ndarray:

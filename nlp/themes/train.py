@@ -82,17 +82,18 @@ def train_themes(corpus: Path | str, out_dir: Path | str = DEFAULT_MODEL_DIR, ru
     if len({u.theme for u in units if u.trainable}) < 2 or not evaluable:
         raise XxgkError(f"{corpus}: too few heading-labelled sections to train on ({len(evaluable)} found)")
     plan_model = plan_info = None
+    prose = None   # the pre-training folder the plan gate learns from (none without a gate)
     if HYPERPARAMETERS["plan_weight"] > 0:
-        pretrain = Path(pretrain) if pretrain is not None else default_pretrain_dir(corpus)
-        if not pretrain.is_dir():
-            raise XxgkError(f"{pretrain}: pre-training prose folder not found (the theme model's plan gate learns "
+        prose = Path(pretrain) if pretrain is not None else default_pretrain_dir(corpus)
+        if not prose.is_dir():
+            raise XxgkError(f"{prose}: pre-training prose folder not found (the theme model's plan gate learns "
                             "from its government work reports; name it with --pretrain)")
     cv = None
     # one BLAS/OpenMP thread while fitting: multi-threaded reductions round differently, and the
     # artefact must come out byte for byte the same whatever OMP_NUM_THREADS the caller has
     with _one_thread():
-        if HYPERPARAMETERS["plan_weight"] > 0:
-            plan_model, plan_info = plan_model_from_prose(pretrain, seed=HYPERPARAMETERS["seed"])
+        if prose is not None:
+            plan_model, plan_info = plan_model_from_prose(prose, seed=HYPERPARAMETERS["seed"])
         if run_cv:
             tick = progress("leave-one-agency-out CV", len({u.agency for u in evaluable})) if progress else None
             cv = cross_validate(units, new_estimator, progress=tick, unlabelled=unlabelled, plan_model=plan_model)
