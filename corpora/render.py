@@ -22,9 +22,9 @@ again in one of :data:`FORMS`:
   (``nlp.format.ERA_2008_PART_TITLES``), a 收费及减免 part and a statistics-table
   appendix added; lines kept / newlines dropped;
 - ``paged`` — a PDF's text as a converter prints it: the title, a table of contents (目录: the
-  part headings with dot leaders and page numbers), then the report with page furniture between
-  narrative lines every few lines (a form feed, a page-number footer such as — 3 — or 第3页 共9页,
-  the running header).
+  part headings with dot leaders and page numbers), then the report with page furniture every few
+  lines, inside tables too (a page-number footer such as — 3 — or 第3页 共9页, a form feed, the
+  running header).
 
 Every :class:`Rendering` carries its :class:`Truth` — the part keys in order, the section
 count and every cell (blank and NA cells included) — taken from the source report's own
@@ -740,18 +740,17 @@ def _contents(src: _Source, pieces: Sequence[str | _Heading | _Table], rng: rand
 
 
 def _paged(text: str, title: str, rng: random.Random) -> str:
-    """``text`` with page furniture after every few narrative lines (never inside a table: the lines of
-    a table run are the ones without sentence punctuation, kept together)."""
+    """``text`` with page furniture after every few non-empty lines, inside tables too (a page-number
+    footer, a form feed, the running header); a bare-number footer is not printed (one cell a line,
+    it would be a cell)."""
     out, since, page, limit = [], 0, 1, rng.randint(*PAGE_LINES)
-    footer = rng.choice(("— {n} —", "- {n} -", "第{n}页 共{total}页", "{n}"))
+    footer = rng.choice(("— {n} —", "- {n} -", "第{n}页 共{total}页"))
     lines = text.split("\n")
     total = len(lines) // PAGE_LINES[0] + 2
-    for k, line in enumerate(lines):
+    for line in lines:
         out.append(line)
         since += 1
-        nxt = lines[k + 1] if k + 1 < len(lines) else ""
-        prose = re.search(r"[。；！？]$", line.strip()) and re.search(r"[。；！？，]", nxt)
-        if since >= limit and prose:
+        if since >= limit and line.strip():
             out += [footer.format(n=page, total=total), "\f" + title]
             page, since, limit = page + 1, 0, rng.randint(*PAGE_LINES)
     return "\n".join(out)

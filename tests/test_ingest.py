@@ -204,3 +204,16 @@ def test_text_converted_from_a_pdf_loses_its_running_header_and_page_numbers(tmp
     # two page breaks: a line on two pages is not yet a running header (it may be the report's own text)
     f.write_text(_pdf_text_pages(3), encoding="utf-8")
     assert read_source(f).text.count("某某县人民政府2023年政府信息公开工作年度报告") == 3
+
+
+def test_a_cell_at_many_page_edges_is_not_a_running_header():
+    """A statistics table printed one cell a line over many pages puts 0 at most page edges; only lines
+    with words can be a running header or footer."""
+    from nlp.ingest.normalize import remove_running_lines
+
+    pages = [["某某县2023年年报", "0", "12", "0"], ["某某县2023年年报", "0", "3", "0"], ["某某县2023年年报", "0", "0", "7"],
+             ["某某县2023年年报", "5", "0", "0"]]
+    changes: list[str] = []
+    kept = remove_running_lines([list(p) for p in pages], changes)
+    assert kept == [p[1:] for p in pages]
+    assert changes == ["removed running headers/footers: ['某某县2023年年报']"]

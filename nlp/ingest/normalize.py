@@ -103,6 +103,9 @@ def remove_page_numbers(lines: list[str], changes: list[str]) -> list[str]:
     return kept
 
 
+_HAS_WORD = re.compile(r"[^\W\d_]")
+
+
 def remove_running_lines(pages: list[list[str]], changes: list[str]) -> list[list[str]]:
     """Drop header/footer lines that repeat at the top or bottom of most pages."""
     if len(pages) < 3:
@@ -111,7 +114,9 @@ def remove_running_lines(pages: list[list[str]], changes: list[str]) -> list[lis
     for p in pages:
         edge = {ln.strip() for ln in p[:2] + p[-2:] if ln.strip()}
         counts.update(edge)
-    running = {ln for ln, c in counts.items() if c >= max(3, int(0.6 * len(pages))) and len(ln) <= 60}
+    # a header or footer has words: a bare number or symbol at many page edges is a table's cell (0, —)
+    running = {ln for ln, c in counts.items() if c >= max(3, int(0.6 * len(pages))) and len(ln) <= 60
+               and _HAS_WORD.search(ln)}
     if not running:
         return pages
     changes.append(f"removed running headers/footers: {sorted(running)[:3]}")
