@@ -289,6 +289,8 @@ def test_shipped_model_headlines_on_the_seed_pass_the_guard_or_fall_back(seed_re
     assert model.scorer is not None and len(model.vocab) == model.generator.config.vocab_size
     out = summarize(seed_report, level="part", method="abstractive")
     assert [s.key for s in out] == ["overview", "problems"]  # the seed's parts with prose: 一 and 五
+    # outputs name the shipped model by its place in the project, never by this machine's install path
+    assert {s.model for s in out} == {"models/summarizer"}
     for s in out:
         source = seed_report.text[s.start:s.end]
         assert s.generated is not None and s.guard["checked"]

@@ -18,7 +18,7 @@ from nlp.errors import ModelLoadError, XxgkError
 
 from .extractive import extract, first_clause, fit_headline, lead_clause, textrank_clause
 from .guard import GuardResult, check_faithful
-from .hf import (DEFAULT_BATCH_SIZE, DEFAULT_MODEL_DIR, DEFAULT_PRECISION, HFHeadliner, is_own_artefact, load_model,
+from .hf import (DEFAULT_BATCH_SIZE, DEFAULT_PRECISION, SHIPPED_MODEL_NAME, HFHeadliner, is_own_artefact, load_model,
                  read_card, read_headings_vocabulary, resolve_device, resolve_precision)
 from .report import PROBLEM_CUES, PROBLEM_PARTS, report_summary
 from .result import Summary
@@ -160,7 +160,7 @@ def summarize_many(reports: Sequence[Report | str], level: str = "section", meth
             if method == "abstractive" or model_dir is not None:
                 raise
             model, want_generation, want_scorer = None, False, False  # no shipped model: extractive only
-    model_name = str(Path(model_dir) if model_dir else DEFAULT_MODEL_DIR) if model is not None else None
+    model_name = (str(Path(model_dir)) if model_dir else SHIPPED_MODEL_NAME) if model is not None else None
     vocabulary = read_headings_vocabulary(model_dir) if want_generation and model is not None else frozenset()
 
     # every unit of every report in one list: generation and the clause scorer run over all of them

@@ -13,6 +13,9 @@ from nlp.resources import model_dir as shipped_model_dir
 from .decoding import DEFAULT_BATCH_SIZE
 
 DEFAULT_MODEL_DIR = shipped_model_dir("summarizer")
+#: how outputs name the shipped headline model: where it sits in the project, not on this machine's
+#: disk (an absolute install path would make the same analysis differ from machine to machine)
+SHIPPED_MODEL_NAME = "models/summarizer"
 #: the headings vocabulary file of an artefact (content words of the training headings)
 HEADINGS_FILE = "headings.json"
 #: where headlines are generated: 'auto' is CUDA when torch sees a GPU, else the CPU
