@@ -432,7 +432,7 @@ def test_a_worker_killed_during_compare_costs_a_retry(cluster, tmp_path, through
     theirs = output_files(compare(reports, reference=ref))
     scratch = tmp_path / "scratch" if through_files else None
     with Client(address) as client:
-        engine = _KillingPairs(client, workers, at, partitions=3, reports_per_task=2, pairs_per_task=4,
+        engine = _KillingPairs(client, workers, at, partitions=3, reports_per_task=2, pairs_per_task=2,
                                scratch=str(scratch) if scratch else None, reports_per_merge=5)
         mine = output_files(compare(reports, reference=ref, pair_engine=engine))
         assert engine.killed is not None, "no worker was seen running a task: nothing was tested"
