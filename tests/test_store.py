@@ -234,3 +234,22 @@ def test_an_interrupted_add_resumes_from_the_store(corpus, tmp_path, monkeypatch
     with CorpusStore(tmp_path / "fresh.duckdb") as fresh:
         fresh.add(files, stages=stages)
         assert counts(fresh) == got
+
+
+def test_one_store_holds_headlines_of_one_precision_and_its_export_says_which(corpus, tmp_path):
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    texts = [str(p) for p in sorted(corpus.iterdir()) if p.suffix == ".txt"][:2]
+    db, runner = str(tmp_path / "s.duckdb"), CliRunner()
+    res = runner.invoke(app, ["store", "add", texts[0], "--db", db, "--stages", "parse,tables,summaries"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["store", "add", texts[1], "--db", db, "--precision", "bf16"])
+    assert res.exit_code == 2 and "headlines were made at fp32: give --precision fp32" in " ".join(res.output.split())
+    assert "Traceback" not in res.output
+    assert runner.invoke(app, ["store", "query", "SELECT count(*) FROM reports", "--db", db]).output.split()[-1] == "1"
+    res = runner.invoke(app, ["store", "export", "--db", db, "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    analysis = json.loads((tmp_path / "out" / "analysis.json").read_text(encoding="utf-8"))
+    assert analysis["headline_precision"] == "fp32"

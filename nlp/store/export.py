@@ -39,6 +39,8 @@ class ExportMixin(StoreBase):
         comparison = self._comparison() if "compare" in wanted else None
         inputs = [Path(a.path) for a in analyses]
         result = AnalyzeResult(out, analyses, findings, comparison, stages, [], [], [], inputs)
+        if "summaries" in wanted:   # as analyze's analysis.json: the number format the headlines were made in
+            result.headline_precision = self._meta("headline_precision") or ""
         result.panel = panel_of(result, None)
         result.findings = list(findings) + result.panel.peer_findings
         files = write_outputs(result)

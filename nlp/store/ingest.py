@@ -17,6 +17,18 @@ from .schema import ADD_BATCH, PER_REPORT_TABLES, AddResult, StoreBase, sha256_o
 class IngestMixin(StoreBase):
     """:meth:`add` and the per-report rows it writes."""
 
+    def _keep_one_precision(self, summary_options: dict[str, Any] | None) -> None:
+        """Record the headline model's precision on the first add; refuse a later add at another (one
+        store's headlines are all made in one number format, as one analyze run's)."""
+        from ..summaries.hf import options_precision
+
+        precision = options_precision(summary_options)
+        known = self._meta("headline_precision")
+        if known is not None and known != precision:
+            raise XxgkError(f"this store's headlines were made at {known}: give --precision {known}")
+        if known is None:
+            self._set_meta("headline_precision", precision)
+
     def add(self, paths: Sequence[str | Path], *, engine: Any = None, stages: Sequence[str] | None = None,
             summary_options: dict[str, Any] | None = None, author: str | None = None,
             progress: Any = False) -> AddResult:
@@ -37,6 +49,8 @@ class IngestMixin(StoreBase):
         elif self._meta("stages") is None:
             self._set_meta("stages", json.dumps(self.stages()))
         wanted = self.stages()
+        if "summaries" in wanted:
+            self._keep_one_precision(summary_options)
         result = AddResult()
         files, result.failures = expand_inputs(paths)
         stored = dict(self.con.execute("SELECT sha256, report_id FROM reports").fetchall())
