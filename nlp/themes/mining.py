@@ -120,9 +120,9 @@ def tense_sentences(folder: Path | str) -> tuple[list[str], list[int], list[str]
     and a plan part (government work reports): every sentence of a plan part is 1, of a review part
     0 (other parts are left out); a sentence under both keeps the label it has most often (ties: 0).
     Sorted by sentence, so the result does not depend on the files' order."""
-    from .plan import plan_sentences
+    from .plan import majority_labels, plan_sentences
 
-    votes: dict[str, list[int]] = {}
+    pairs: list[tuple[str, int]] = []
     used: list[str] = []
     lo, hi = TENSE_SENTENCE_CHARS
     for key, text in read_documents(folder):
@@ -136,12 +136,9 @@ def tense_sentences(folder: Path | str) -> tuple[list[str], list[int], list[str]
         if {label for label, _ in labelled} != {0, 1}:
             continue
         used.append(key)
-        for label, body in labelled:
-            for s in plan_sentences(body):
-                if lo <= nonspace_chars(s) <= hi:
-                    votes.setdefault(s, [0, 0])[label] += 1
-    sentences = sorted(votes)
-    return sentences, [int(votes[s][1] > votes[s][0]) for s in sentences], used
+        pairs += [(s, label) for label, body in labelled for s in plan_sentences(body) if lo <= nonspace_chars(s) <= hi]
+    sentences, labels = majority_labels(pairs)
+    return sentences, labels, used
 
 
 def mined_items(folder: Path | str, themes: Sequence[str] | None = None, agree: bool = True) -> list[LabelledText]:

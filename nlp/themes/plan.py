@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -44,6 +44,16 @@ def plan_sentences(text: str) -> list[str]:
     out = [s.strip() for s in _SPLIT.split(text)]
     out = [s for s in out if len("".join(s.split())) >= MIN_SENTENCE_CHARS]
     return out or [text]
+
+
+def majority_labels(labelled: Iterable[tuple[str, int]]) -> tuple[list[str], list[int]]:
+    """The distinct sentences of ``(sentence, 1 plan / 0 done)`` pairs, sorted, each with the label it has
+    most often (ties: done), so the result does not depend on the order the pairs come in."""
+    votes: dict[str, list[int]] = {}
+    for sentence, label in labelled:
+        votes.setdefault(sentence, [0, 0])[label] += 1
+    sentences = sorted(votes)
+    return sentences, [int(votes[s][1] > votes[s][0]) for s in sentences]
 
 
 def _centre_and_half_gap(scores: Sequence[float], is_plan: Sequence[bool]) -> tuple[float, float]:
@@ -84,16 +94,9 @@ class PlanModel:
         self.centre_, self.half_gap_ = _centre_and_half_gap(score[keep], [labels[i] == PLAN for i in keep])
 
     def _fit(self, texts: Sequence[str], labels: Sequence[str]) -> "PlanModel":
-        votes: dict[str, list[int]] = {}
-        for text, label in zip(texts, labels):
-            if label != PLAN and label not in DONE:
-                continue
-            for s in plan_sentences(text):
-                v = votes.setdefault(s, [0, 0])
-                v[int(label == PLAN)] += 1
-        sentences = sorted(votes)
-        return self.fit_sentences(sentences, [int(votes[s][1] > votes[s][0]) for s in sentences],
-                                  max_features=30000)
+        sentences, y = majority_labels((s, int(label == PLAN)) for text, label in zip(texts, labels)
+                                       if label == PLAN or label in DONE for s in plan_sentences(text))
+        return self.fit_sentences(sentences, y, max_features=30000)
 
     def fit_sentences(self, sentences: Sequence[str], labels: Sequence[int], max_features: int = 60000,
                       min_df: int = 2) -> "PlanModel":
