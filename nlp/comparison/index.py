@@ -25,6 +25,8 @@ class DocShingles:
     #: positions grouped by hash row (ascending within a row); made on first use
     _by_row: np.ndarray | None = field(default=None, repr=False, compare=False)
     _row_start: np.ndarray | None = field(default=None, repr=False, compare=False)
+    #: per grouped position, row * (len(inverse) + 1) + position: ascending (made on first use)
+    _row_keys: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(cls, hashes: np.ndarray) -> "DocShingles":
@@ -64,11 +66,27 @@ class DocShingles:
         np.maximum.accumulate(idx, out=idx)
         first_single = np.flatnonzero(single)
         fallback = int(diag[first_single[0]]) if len(first_single) else 0
-        for q in np.flatnonzero(multi).tolist():
-            d = int(diag[idx[q]]) if idx[q] >= 0 else fallback
-            cands = self._positions_of_row(int(k[q]))
-            j[q] = int(cands[np.argmin(np.abs(cands - (int(i[q]) + d)))])
+        q = np.flatnonzero(multi)
+        d = np.where(idx[q] >= 0, diag[np.maximum(idx[q], 0)], fallback)
+        j[q] = self._nearest_in_rows(k[q].astype(np.int64), np.asarray(i, dtype=np.int64)[q] + d)
         return j
+
+    def _nearest_in_rows(self, rows: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """Per (row, target): the position of that row's hash nearest the target, the lower one on a
+        tie (what ``argmin`` over the row's ascending positions gives), for all pairs at once."""
+        span = np.int64(len(self.inverse) + 1)
+        if self._row_keys is None:
+            self._positions_of_row(0)   # makes the grouping
+            self._by_row = self._by_row.astype(np.int64)
+            self._row_keys = self.inverse.astype(np.int64)[self._by_row] * span + self._by_row
+        by_row, start = self._by_row, self._row_start
+        at = np.searchsorted(self._row_keys, rows * span + np.clip(targets, 0, span - 1))
+        lo_ok = at > start[rows]
+        hi_ok = at < start[rows + 1]
+        lo = by_row[np.where(lo_ok, at - 1, start[rows])]
+        hi = by_row[np.where(hi_ok, at, start[rows + 1] - 1)]
+        take_hi = hi_ok & (~lo_ok | (np.abs(hi - targets) < np.abs(targets - lo)))
+        return np.where(take_hi, hi, lo)
 
     def positions_of(self, hashes: np.ndarray) -> np.ndarray:
         """First position in this report of each hash, −1 where absent."""
