@@ -1,6 +1,7 @@
 """Imported once by the server process that starts analyze's worker processes (:mod:`.pool`), so that
-each worker begins with the stages' modules, torch and the headline model's classes already imported
-(about five CPU-seconds each otherwise). Imports only: nothing runs, no thread pool is started."""
+each worker begins with the stages' modules, torch and the lean headline decoder already imported
+(:mod:`nlp.summaries.lean`: greedy headlines of the own model need no ``transformers``, whose import
+alone costs about two CPU-seconds). Imports only: nothing runs, no thread pool is started."""
 from __future__ import annotations
 
 import nlp.structure  # noqa: F401
@@ -10,6 +11,7 @@ import nlp.themes  # noqa: F401
 
 try:
     import torch  # noqa: F401
-    from transformers import BartForConditionalGeneration, LogitsProcessorList  # noqa: F401
+
+    import nlp.summaries.lean  # noqa: F401  (greedy headlines of the own model need no transformers)
 except ImportError:   # no torch: the summaries stage falls back to extractive headlines in the worker
     pass

@@ -42,18 +42,17 @@ def banned_next(seq: Sequence[int], allowed_pairs: frozenset[int] | set[int] = f
 
 def no_stutter_processor(sources: Sequence[Iterable[int]], num_beams: int, exempt: Iterable[int] = (),
                          skip: int = 1):
-    """A transformers ``LogitsProcessor`` applying :func:`banned_next` to every row
+    """A logits processor (``(input_ids, scores) -> scores``, as transformers' ``LogitsProcessor``)
+    applying :func:`banned_next` to every row
     (``sources``: the encoder ids per input, for the pairs the source itself doubles;
     ``skip``: leading decoder tokens (the start token) that are not text)."""
-    from transformers import LogitsProcessor
-
     pairs = []
     for s in sources:
         s = list(s)
         pairs.append(frozenset(a for a, b in zip(s, s[1:]) if a == b))
     exempt_set = frozenset(exempt)
 
-    class NoStutter(LogitsProcessor):
+    class NoStutter:
         #: the source each batch row decodes when rows leave the batch; None: row r decodes r // num_beams
         rows: list[int] | None = None
 

@@ -150,10 +150,9 @@ def load_model(model_dir: str | Path | None = None, device: str = "cpu", precisi
         if is_own_artefact(path):
             from .model import load_headline_model
 
-            model = load_headline_model(path, device)
-            model.generator = at_precision(model.generator, precision)
-            model.scorer = at_precision(model.scorer, precision) if model.scorer is not None else None
-            _CACHE[key] = model
+            # greedy headlines from the lean decoder; transformers only when beams or the scorer are asked for
+            _CACHE[key] = load_headline_model(path, device, lean=True,
+                                              precision_cast=lambda m: at_precision(m, precision))
         elif (path / "config.json").is_file():
             model = HFHeadliner(path, device)
             model.model = at_precision(model.model, precision)

@@ -7,9 +7,8 @@ Torch and transformers are imported inside functions only. Artefact layout
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from nlp.errors import ModelLoadError
 
@@ -127,7 +126,6 @@ def copy_bias_processor(src_ids: list[list[int]], vocab_size: int, bias: float, 
     The per-source bias rows are built once; each step adds the bigram bonus for all rows in one
     indexed add (the same sums as row by row, without a device round trip per row)."""
     import torch
-    from transformers import LogitsProcessor
 
     succs = []
     base = torch.zeros((len(src_ids), vocab_size))
@@ -141,7 +139,7 @@ def copy_bias_processor(src_ids: list[list[int]], vocab_size: int, bias: float, 
                 succ.setdefault(a, set()).add(b)
         succs.append({k: sorted(v) for k, v in succ.items()})
 
-    class CopyBias(LogitsProcessor):
+    class CopyBias:
         rows_bias = None
         #: the source each batch row decodes when rows leave the batch (:func:`greedy_decode`); None: r // num_beams
         rows: list[int] | None = None
@@ -182,22 +180,31 @@ def generate(model, vocab: CharVocab, inputs: list[list[int]], num_beams: int = 
              max_new_tokens: int = TGT_LEN, batch_size: int = DEFAULT_BATCH_SIZE, no_stutter: bool = True) -> list[str]:
     """Decode headlines for encoded inputs (greedy or beam), optionally biased toward copying.
 
-    Equal inputs are decoded once; the rest ``batch_size`` at a time, longest first (little
-    padding), on the model's device; greedy decoding drops a row from the batch once it has
-    ended (:mod:`nlp.summaries.greedy`). ``no_stutter`` (the default) adds the repetition penalty
-    and the stutter blocking of :mod:`nlp.summaries.decoding`; False decodes as the shipped
-    model was evaluated (ablation only).
+    ``model``: the transformers generator, or a :class:`~nlp.summaries.lean.LeanBart` (greedy only:
+    the same headlines without ``transformers``). Equal inputs are decoded once; the rest
+    ``batch_size`` at a time, longest first (little padding), on the model's device; greedy decoding
+    drops a row from the batch once it has ended (:mod:`nlp.summaries.greedy`). ``no_stutter`` (the
+    default) adds the repetition penalty and the stutter blocking of :mod:`nlp.summaries.decoding`;
+    False decodes as the shipped model was evaluated (ablation only).
     """
     import torch
-    from transformers import LogitsProcessorList
 
     from .decoding import NO_REPEAT_NGRAM, REPETITION_PENALTY, no_stutter_processor
-    from .greedy import greedy_decode, head_processors, plain_generation_config
 
-    model.eval()
-    # greedy: rows leave the batch as they end (same headlines as generate, less decoder work)
-    rows_leave = num_beams == 1 and plain_generation_config(model)
-    device = next(model.parameters()).device
+    lean = _is_lean(model)
+    if lean:
+        if num_beams != 1:
+            raise ModelLoadError("the lean decoder is greedy only (num_beams=1)")
+        from .lean import greedy_processors, lean_greedy_decode
+        rows_leave = True
+        device = model.device
+    else:
+        from .greedy import greedy_decode, head_processors, plain_generation_config
+
+        model.eval()
+        # greedy: rows leave the batch as they end (same headlines as generate, less decoder work)
+        rows_leave = num_beams == 1 and plain_generation_config(model)
+        device = next(model.parameters()).device
     digits = digit_ids(vocab)
     distinct: dict[tuple[int, ...], int] = {}
     for s in inputs:
@@ -210,9 +217,16 @@ def generate(model, vocab: CharVocab, inputs: list[list[int]], num_beams: int = 
             rows = order[k:k + batch_size]
             chunk = [unique[i] for i in rows]
             ids, mask = pad_batch(chunk)
-            proc = LogitsProcessorList([copy_bias_processor(chunk, len(vocab), copy_bias, len(SPECIALS), num_beams)])
+            proc = [copy_bias_processor(chunk, len(vocab), copy_bias, len(SPECIALS), num_beams)]
             if no_stutter:
                 proc.append(no_stutter_processor(chunk, num_beams, digits))
+            if lean:
+                procs = greedy_processors(max_new_tokens, REPETITION_PENALTY if no_stutter else 1.0, NO_REPEAT_NGRAM,
+                                          model.forced_end_id, proc)
+                for i, g in zip(rows, lean_greedy_decode(model, ids.to(device), mask.to(device), procs, vocab.bos_id,
+                                                         vocab.eos_id, max_new_tokens)):
+                    decoded[i] = vocab.decode(g[1:])
+                continue
             if rows_leave:
                 procs = head_processors(model, max_new_tokens, REPETITION_PENALTY if no_stutter else 1.0,
                                         NO_REPEAT_NGRAM, proc)
@@ -220,8 +234,11 @@ def generate(model, vocab: CharVocab, inputs: list[list[int]], num_beams: int = 
                                                     vocab.eos_id, max_new_tokens)):
                     decoded[i] = vocab.decode(g[1:])
                 continue
+            from transformers import LogitsProcessorList
+
             gen = model.generate(input_ids=ids.to(device), attention_mask=mask.to(device), num_beams=num_beams,
-                                 do_sample=False, max_new_tokens=max_new_tokens, logits_processor=proc,
+                                 do_sample=False, max_new_tokens=max_new_tokens,
+                                 logits_processor=LogitsProcessorList(proc),
                                  no_repeat_ngram_size=NO_REPEAT_NGRAM, early_stopping=num_beams > 1,
                                  repetition_penalty=REPETITION_PENALTY if no_stutter else 1.0,
                                  decoder_start_token_id=vocab.bos_id, eos_token_id=vocab.eos_id,
@@ -229,6 +246,12 @@ def generate(model, vocab: CharVocab, inputs: list[list[int]], num_beams: int = 
             for i, g in zip(rows, gen.tolist()):
                 decoded[i] = vocab.decode(g[1:])
     return [decoded[distinct[tuple(s)]] for s in inputs]
+
+
+def _is_lean(model) -> bool:
+    from .lean import LeanBart
+
+    return isinstance(model, LeanBart)
 
 
 def score_clauses(scorer, vocab: CharVocab, clause_lists: list[list[str]]) -> list[list[float]]:
@@ -259,15 +282,52 @@ def score_clauses(scorer, vocab: CharVocab, clause_lists: list[list[str]]) -> li
 VARIANTS = ("plain", "copy", "extract", "extract_compress", "extract_compress_nocopy")
 
 
-@dataclass
 class HeadlineModel:
-    """The shipped headline model: generator, clause scorer, vocabulary and card."""
+    """The shipped headline model: generator, clause scorer, vocabulary and card.
 
-    generator: Any
-    scorer: Any
-    vocab: CharVocab
-    card: dict
-    path: Path
+    ``lean``: the generator as a :class:`~nlp.summaries.lean.LeanBart`, which greedy headlines use;
+    ``loader``: builds the transformers generator and clause scorer on first use (an inference load
+    imports ``transformers`` only for beam search, the scorer's variants or the encoder)."""
+
+    def __init__(self, generator: Any, scorer: Any, vocab: CharVocab, card: dict, path: Path, lean: Any = None,
+                 loader: Callable[[], tuple[Any, Any]] | None = None, has_scorer: bool | None = None):
+        self._generator, self._scorer = generator, scorer
+        self.vocab, self.card, self.path, self.lean = vocab, card, path, lean
+        self._loader = loader
+        self._has_scorer = scorer is not None if has_scorer is None else has_scorer
+
+    def _load(self) -> None:
+        if self._loader is not None:
+            loader, self._loader = self._loader, None
+            self._generator, self._scorer = loader()
+
+    @property
+    def generator(self) -> Any:
+        """The transformers generator (built on first use after an inference load)."""
+        self._load()
+        return self._generator
+
+    @generator.setter
+    def generator(self, value: Any) -> None:
+        self._load()
+        self._generator = value
+
+    @property
+    def scorer(self) -> Any:
+        """The clause scorer, None when the artefact has none."""
+        if not self._has_scorer:
+            return None
+        self._load()
+        return self._scorer
+
+    @scorer.setter
+    def scorer(self, value: Any) -> None:
+        self._load()
+        self._scorer, self._has_scorer = value, value is not None
+
+    def greedy_decoder(self) -> Any:
+        """What greedy headlines are decoded with: the lean generator when loaded, else transformers'."""
+        return self.lean if self.lean is not None else self.generator
 
     @property
     def default_variant(self) -> str:
@@ -276,7 +336,7 @@ class HeadlineModel:
         v = self.card.get("default_variant", "extract_compress")
         if v not in VARIANTS:
             v = self.card.get("best_abstractive_variant") or "extract_compress"
-        if v.startswith("extract") and self.scorer is None:  # a partial run (stopped before the scorer)
+        if v.startswith("extract") and not self._has_scorer:  # a partial run (stopped before the scorer)
             v = "copy"
         return v
 
@@ -310,7 +370,8 @@ class HeadlineModel:
             inputs = [full_input(self.vocab, b) for b in bodies]
         bias = self.copy_bias if variant in ("copy", "extract_compress") else 0.0
 
-        for r, h in zip(results, generate(self.generator, self.vocab, inputs, num_beams=num_beams, copy_bias=bias,
+        decoder = self.greedy_decoder() if num_beams == 1 else self.generator
+        for r, h in zip(results, generate(decoder, self.vocab, inputs, num_beams=num_beams, copy_bias=bias,
                                           no_stutter=no_stutter, batch_size=batch_size)):
             r["headline"] = h
         return results
@@ -344,10 +405,14 @@ def load_weights(module, path: Path) -> None:
         module.tie_weights()
 
 
-def load_headline_model(model_dir: Path, device: str = "cpu") -> HeadlineModel:
-    """Load the project's own artefact from ``model_dir`` (offline) onto ``device``."""
+def load_headline_model(model_dir: Path, device: str = "cpu", lean: bool = False,
+                        precision_cast: Callable[[Any], Any] | None = None) -> HeadlineModel:
+    """Load the project's own artefact from ``model_dir`` (offline) onto ``device``.
+
+    ``lean``: greedy decoding with :class:`~nlp.summaries.lean.LeanBart` and the transformers
+    generator and scorer built only when something asks for them (inference: no ``transformers``
+    import for greedy headlines); ``precision_cast``: applied to each module built (the lean one included)."""
     import torch
-    from transformers import BartConfig, BartForConditionalGeneration
 
     model_dir = Path(model_dir)
     for name in ("config.json", "vocab.json", "generator.safetensors"):
@@ -355,22 +420,44 @@ def load_headline_model(model_dir: Path, device: str = "cpu") -> HeadlineModel:
             raise ModelLoadError(f"{model_dir}: missing {name} (not a summarizer artefact; train one with "
                                  "`xxgk train summarizer`)")
     try:
-        config = BartConfig.from_json_file(str(model_dir / "config.json"))
+        config_json = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise ModelLoadError(f"{model_dir / 'config.json'}: {e}") from e
     vocab = CharVocab.load(model_dir / "vocab.json")
-    if config.vocab_size != len(vocab):
-        raise ModelLoadError(f"{model_dir}: vocabulary has {len(vocab)} entries, config says {config.vocab_size}")
+    if config_json.get("vocab_size") != len(vocab):
+        raise ModelLoadError(f"{model_dir}: vocabulary has {len(vocab)} entries, config says {config_json.get('vocab_size')}")
     torch.set_num_threads(max(1, min(torch.get_num_threads(), 2)))
-    gen = BartForConditionalGeneration(config)
-    load_weights(gen, model_dir / "generator.safetensors")
-    gen.to(device).eval()
-    scorer = None
-    if (model_dir / "scorer.safetensors").is_file():
-        scorer = new_scorer(config)
-        load_weights(scorer, model_dir / "scorer.safetensors")
-        scorer.to(device).eval()
     card = {}
     if (model_dir / "card.json").is_file():
         card = json.loads((model_dir / "card.json").read_text(encoding="utf-8"))
-    return HeadlineModel(gen, scorer, vocab, card, model_dir)
+    cast = precision_cast or (lambda m: m)
+    has_scorer = (model_dir / "scorer.safetensors").is_file()
+
+    def transformers_modules() -> tuple[Any, Any]:
+        from transformers import BartConfig, BartForConditionalGeneration
+
+        try:
+            config = BartConfig.from_json_file(str(model_dir / "config.json"))
+        except (OSError, ValueError) as e:
+            raise ModelLoadError(f"{model_dir / 'config.json'}: {e}") from e
+        gen = BartForConditionalGeneration(config)
+        load_weights(gen, model_dir / "generator.safetensors")
+        gen = cast(gen.to(device).eval())
+        scorer = None
+        if has_scorer:
+            scorer = new_scorer(config)
+            load_weights(scorer, model_dir / "scorer.safetensors")
+            scorer = cast(scorer.to(device).eval())
+        return gen, scorer
+
+    if not lean:
+        gen, scorer = transformers_modules()
+        return HeadlineModel(gen, scorer, vocab, card, model_dir)
+    from .lean import LeanBart
+
+    try:
+        decoder = cast(LeanBart.load(model_dir, device))
+    except (OSError, ValueError, KeyError) as e:
+        raise ModelLoadError(f"{model_dir / 'generator.safetensors'}: {e}") from e
+    return HeadlineModel(None, None, vocab, card, model_dir, lean=decoder, loader=transformers_modules,
+                         has_scorer=has_scorer)

@@ -1,0 +1,246 @@
+"""Greedy headline decoding of the project's own artefact in plain torch, without ``transformers``.
+
+The own generator is a small BART (post-layer-norm encoder and decoder, learned positions offset by
+two, scaled and tied embeddings, a final logits bias). :class:`LeanBart` holds its weights from
+``generator.safetensors`` and runs the same torch operations, in the same order and with the same
+attention masks, as ``transformers``' BART with its SDPA attention does in evaluation mode, so the
+logits and the headlines are the same (``tests/test_summaries_lean.py`` compares them); the
+processors of :func:`greedy_processors` are the repetition penalty, the no-repeat n-gram ban and the
+forced end token that ``generate`` applies, written out here. What it saves is the ``transformers``
+import (about two CPU-seconds for each process that generates headlines: analyze's fork server,
+each Dask worker) and the library's per-call overhead at every decoder step.
+
+Used for greedy decoding of the own artefact (the analyze default); beam search, training and any
+other checkpoint keep ``transformers``.
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import torch
+import torch.nn.functional as F
+
+#: config.json fields the lean model reads (anything else in the config must not change the computation)
+_ACTIVATIONS = {"gelu": F.gelu, "relu": F.relu}
+
+
+class LeanBart:
+    """Inference-only BART weights and the two computations greedy decoding needs:
+    :meth:`encode` and :meth:`step` (one decoder token per row with a key/value cache)."""
+
+    def __init__(self, config: dict, weights: dict[str, torch.Tensor], device: str = "cpu"):
+        if config.get("model_type") != "bart" or not config.get("scale_embedding", False) \
+                or config.get("activation_function") not in _ACTIVATIONS or config.get("add_bias_logits") \
+                or config.get("normalize_before"):
+            raise ValueError("not a BART configuration the lean decoder reproduces")
+        self.d_model = int(config["d_model"])
+        self.heads = int(config["encoder_attention_heads"])
+        if int(config["decoder_attention_heads"]) != self.heads:
+            raise ValueError("encoder and decoder head counts differ")
+        self.head_dim = self.d_model // self.heads
+        self.scaling = self.head_dim ** -0.5
+        self.embed_scale = math.sqrt(self.d_model)
+        self.act = _ACTIVATIONS[config["activation_function"]]
+        self.enc_layers = int(config["encoder_layers"])
+        self.dec_layers = int(config["decoder_layers"])
+        self.w = {k: v.to(device) for k, v in weights.items()}
+        self.shared = self.w["model.shared.weight"]
+        self.lm_bias = self.w.get("final_logits_bias")
+        self.device = device
+        #: the token the configuration forces at the length limit (None: none)
+        self.forced_end_id = config.get("forced_eos_token_id")
+
+    @classmethod
+    def load(cls, model_dir: Path, device: str = "cpu") -> "LeanBart":
+        """The generator of an own artefact (``config.json`` + ``generator.safetensors``)."""
+        from safetensors.torch import load_file
+
+        config = json.loads((Path(model_dir) / "config.json").read_text(encoding="utf-8"))
+        weights = {k: v.float() if v.is_floating_point() else v
+                   for k, v in load_file(str(Path(model_dir) / "generator.safetensors")).items()}
+        return cls(config, weights, device)
+
+    def to(self, dtype: torch.dtype) -> "LeanBart":
+        """The weights cast to ``dtype`` (bfloat16 for the bf16 precision)."""
+        self.w = {k: v.to(dtype) if v.is_floating_point() else v for k, v in self.w.items()}
+        self.shared = self.w["model.shared.weight"]
+        self.lm_bias = self.w.get("final_logits_bias")
+        return self
+
+    # ------------------------------------------------------------------ pieces
+    def _linear(self, x: torch.Tensor, name: str) -> torch.Tensor:
+        return F.linear(x, self.w[name + ".weight"], self.w.get(name + ".bias"))
+
+    def _norm(self, x: torch.Tensor, name: str) -> torch.Tensor:
+        w = self.w[name + ".weight"]
+        return F.layer_norm(x, (w.shape[0],), w, self.w[name + ".bias"], 1e-5)
+
+    def _split(self, x: torch.Tensor) -> torch.Tensor:
+        return x.view(*x.shape[:-1], -1, self.head_dim).transpose(1, 2)
+
+    def _attend(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor | None,
+                name: str) -> torch.Tensor:
+        q_len = q.shape[2]
+        out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=0.0, scale=self.scaling, is_causal=False)
+        out = out.reshape(out.shape[0], -1, q_len, v.shape[-1]).transpose(1, 2).contiguous()
+        out = out.reshape(*out.shape[:2], -1).contiguous()
+        return self._linear(out, name + ".out_proj")
+
+    def _ffn(self, h: torch.Tensor, p: str) -> torch.Tensor:
+        residual = h
+        h = self.act(self._linear(h, p + ".fc1"))
+        h = self._linear(h, p + ".fc2")
+        return self._norm(residual + h, p + ".final_layer_norm")
+
+    def _positions(self, start: int, length: int, part: str) -> torch.Tensor:
+        ids = torch.arange(start, start + length, dtype=torch.long, device=self.device)
+        return F.embedding(ids + 2, self.w[f"model.{part}.embed_positions.weight"])
+
+    @staticmethod
+    def padding_mask(attention_mask: torch.Tensor, q_len: int) -> torch.Tensor | None:
+        """The boolean (batch, 1, q_len, keys) mask of a padded batch; None when nothing is padded."""
+        if bool(attention_mask.all()):
+            return None
+        b, k = attention_mask.shape
+        return attention_mask.bool()[:, None, None, :].expand(b, 1, q_len, k)
+
+    # ------------------------------------------------------------------ the two computations
+    def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """Encoder states (batch, length, d_model)."""
+        x = F.embedding(input_ids, self.shared, 0) * self.embed_scale
+        pos = self._positions(0, input_ids.shape[1], "encoder").expand(input_ids.shape[0], -1, -1)
+        h = self._norm(x + pos, "model.encoder.layernorm_embedding")
+        mask = self.padding_mask(attention_mask, input_ids.shape[1])
+        for i in range(self.enc_layers):
+            p = f"model.encoder.layers.{i}"
+            a = p + ".self_attn"
+            q, k, v = (self._split(self._linear(h, f"{a}.{n}_proj")) for n in ("q", "k", "v"))
+            h = self._norm(h + self._attend(q, k, v, mask, a), p + ".self_attn_layer_norm")
+            h = self._ffn(h, p)
+        return h
+
+    def cross_cache(self, hidden: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        """Each decoder layer's cross-attention keys and values of the encoder states."""
+        out = []
+        for i in range(self.dec_layers):
+            a = f"model.decoder.layers.{i}.encoder_attn"
+            out.append((self._split(self._linear(hidden, a + ".k_proj")), self._split(self._linear(hidden, a + ".v_proj"))))
+        return out
+
+    def step(self, tokens: torch.Tensor, position: int, self_cache: list[list[torch.Tensor]],
+             cross: list[tuple[torch.Tensor, torch.Tensor]], cross_mask: torch.Tensor | None) -> torch.Tensor:
+        """Logits (batch, vocab) of the next token after ``tokens`` (batch, 1) at ``position``;
+        ``self_cache`` (per layer [keys, values], empty lists at the first step) is extended."""
+        x = F.embedding(tokens, self.shared, 0) * self.embed_scale
+        h = self._norm(x + self._positions(position, 1, "decoder")[None], "model.decoder.layernorm_embedding")
+        for i in range(self.dec_layers):
+            p = f"model.decoder.layers.{i}"
+            a = p + ".self_attn"
+            q = self._split(self._linear(h, a + ".q_proj"))
+            k, v = self._split(self._linear(h, a + ".k_proj")), self._split(self._linear(h, a + ".v_proj"))
+            cache = self_cache[i]
+            if cache:
+                cache[0], cache[1] = torch.cat([cache[0], k], dim=-2), torch.cat([cache[1], v], dim=-2)
+            else:
+                cache.extend([k, v])
+            h = self._norm(h + self._attend(q, cache[0], cache[1], None, a), p + ".self_attn_layer_norm")
+            c = p + ".encoder_attn"
+            q = self._split(self._linear(h, c + ".q_proj"))
+            h = self._norm(h + self._attend(q, cross[i][0], cross[i][1], cross_mask, c), p + ".encoder_attn_layer_norm")
+            h = self._ffn(h, p)
+        logits = F.linear(h, self.shared)
+        if self.lm_bias is not None:
+            logits = logits + self.lm_bias
+        return logits[:, -1, :]
+
+
+# ---------------------------------------------------------------------- processors
+
+def repetition_penalty(penalty: float) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    """Scores of tokens already in the row divided by ``penalty`` (multiplied when negative)."""
+    def apply(seqs: torch.Tensor, scores: torch.Tensor) -> torch.Tensor:
+        seen = torch.gather(scores, 1, seqs)
+        return scores.scatter(1, seqs, torch.where(seen < 0, seen * penalty, seen / penalty))
+    return apply
+
+
+def no_repeat_ngram(n: int) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    """Bans every token that would write an ``n``-gram the row has written already."""
+    def apply(seqs: torch.Tensor, scores: torch.Tensor) -> torch.Tensor:
+        length = seqs.shape[-1]
+        if length < n:
+            return scores
+        prefix = seqs[:, length + 1 - n:]
+        windows = seqs.unfold(1, n, 1)
+        hits = (windows[..., :-1] == prefix.unsqueeze(1)).all(dim=-1)
+        vocab = scores.shape[-1]
+        banned = scores.new_zeros((scores.shape[0], vocab + 1), dtype=torch.bool)
+        banned.scatter_(1, torch.where(hits, windows[..., -1], vocab), True)
+        return scores.masked_fill(banned[:, :vocab], -float("inf"))
+    return apply
+
+
+def forced_end(max_length: int, end_id: int) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    """Only the end token allowed when the row is one token short of ``max_length``."""
+    def apply(seqs: torch.Tensor, scores: torch.Tensor) -> torch.Tensor:
+        if seqs.shape[-1] != max_length - 1:
+            return scores
+        out = torch.full_like(scores, -math.inf)
+        out[:, end_id] = 0
+        return out
+    return apply
+
+
+def greedy_processors(max_new_tokens: int, penalty: float, no_repeat: int, forced_end_id: int | None,
+                      own: Sequence[Any]) -> list[Any]:
+    """The processors ``generate`` applies for these settings, in its order, then ``own``
+    (``forced_end_id``: the configuration's forced end token, None for none)."""
+    procs: list[Any] = []
+    if penalty != 1.0:
+        procs.append(repetition_penalty(penalty))
+    if no_repeat > 0:
+        procs.append(no_repeat_ngram(no_repeat))
+    if forced_end_id is not None:
+        procs.append(forced_end(1 + max_new_tokens, forced_end_id))
+    return procs + list(own)
+
+
+def lean_greedy_decode(model: LeanBart, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                       processors: Sequence[Any], start_id: int, end_id: int, max_new_tokens: int) -> list[list[int]]:
+    """Token ids per row (start token first, end token last unless the limit cut it), greedy, rows
+    leaving the batch once they end (as :func:`nlp.summaries.greedy.greedy_decode`)."""
+    n = input_ids.shape[0]
+    hidden = model.encode(input_ids, attention_mask)
+    cross = model.cross_cache(hidden)
+    mask = attention_mask
+    cross_mask = LeanBart.padding_mask(mask, 1)
+    self_cache: list[list[torch.Tensor]] = [[] for _ in range(model.dec_layers)]
+    seqs = torch.full((n, 1), start_id, dtype=torch.long, device=input_ids.device)
+    rows = torch.arange(n)
+    out: list[list[int]] = [[] for _ in range(n)]
+    for step in range(max_new_tokens):
+        scores = model.step(seqs[:, -1:], step, self_cache, cross, cross_mask).to(copy=True, dtype=torch.float32)
+        source = rows.tolist()
+        for p in processors:
+            if hasattr(p, "rows"):
+                p.rows = source
+            scores = p(seqs, scores)
+        seqs = torch.cat([seqs, torch.argmax(scores, dim=-1)[:, None]], dim=-1)
+        ended = seqs[:, -1] == end_id
+        if step == max_new_tokens - 1:
+            ended[:] = True
+        if not bool(ended.any()):
+            continue
+        for k in torch.nonzero(ended).flatten().tolist():
+            out[source[k]] = seqs[k].tolist()
+        keep = torch.nonzero(~ended).flatten()
+        if keep.numel() == 0:
+            break
+        rows, seqs, mask = rows[keep.cpu()], seqs[keep], mask[keep]
+        cross = [(k.index_select(0, keep), v.index_select(0, keep)) for k, v in cross]
+        self_cache = [[t.index_select(0, keep) for t in layer] for layer in self_cache]
+        cross_mask = LeanBart.padding_mask(mask, 1)
+    return out

@@ -1,0 +1,111 @@
+"""The lean decoder (plain torch, no transformers) against transformers' BART: the same encoder
+states bit for bit, the same headlines on every unit of the shared corpus, the same logits
+processors, and an inference load that never imports transformers."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from corpora import DEMO_DIR
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+
+def _bodies(limit: int = 400) -> list[str]:
+    from nlp.errors import ReportReadError
+    from nlp.structure import read_report
+    from nlp.summaries.units import body_for_model, table_spans, units
+
+    paths = sorted(p for p in SHARED.rglob("*") if p.suffix in (".txt", ".md")) + sorted(DEMO_DIR.glob("*.txt"))
+    out: list[str] = []
+    for p in paths:
+        try:
+            r = read_report(p)
+        except ReportReadError:
+            continue
+        spans = table_spans(r)
+        for level in ("part", "section"):
+            out += [body_for_model(r, u.body_start, u.end, spans) for u in units(r, level, spans)]
+    return list(dict.fromkeys(b for b in out if b))[:limit]
+
+
+@pytest.fixture(scope="module")
+def models():
+    from nlp.summaries import load_model
+    from nlp.summaries.model import load_headline_model
+
+    lean = load_model()                                     # the inference load: lean decoder
+    full = load_headline_model(lean.path)                   # transformers modules
+    return lean, full
+
+
+def test_lean_encoder_states_equal_transformers_bit_for_bit(models):
+    import torch
+
+    from nlp.summaries.model import full_input, pad_batch
+
+    lean, full = models
+    ids, mask = pad_batch([full_input(lean.vocab, b) for b in _bodies(40)])
+    assert not bool(mask.all())                             # padded rows: the mask path is exercised
+    with torch.inference_mode():
+        expected = full.generator.get_encoder()(input_ids=ids, attention_mask=mask).last_hidden_state
+        got = lean.lean.encode(ids, mask)
+    assert torch.equal(got, expected)
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_lean_headlines_equal_transformers_on_the_shared_corpus(models, precision):
+    from nlp.summaries import load_model
+    from nlp.summaries.model import full_input, generate
+
+    lean, full = models
+    if precision == "bf16":
+        import torch
+
+        from nlp.summaries.hf import at_precision
+        from nlp.summaries.model import load_headline_model
+
+        lean = load_model(precision="bf16")
+        hf = at_precision(load_headline_model(lean.path).generator, "bf16")
+        decoder = lean.lean
+        assert decoder.shared.dtype == torch.bfloat16
+    else:
+        hf, decoder = full.generator, lean.lean
+    inputs = [full_input(lean.vocab, b) for b in _bodies()]
+    assert len(inputs) >= 200
+    expected = generate(hf, lean.vocab, inputs, copy_bias=lean.copy_bias)
+    got = generate(decoder, lean.vocab, inputs, copy_bias=lean.copy_bias)
+    assert got == expected and sum(bool(h) for h in got) >= 0.9 * len(got)
+
+
+def test_lean_processors_equal_transformers_processors():
+    import torch
+    from transformers.generation.logits_process import (ForcedEOSTokenLogitsProcessor, NoRepeatNGramLogitsProcessor,
+                                                        RepetitionPenaltyLogitsProcessor)
+
+    from nlp.summaries.lean import forced_end, no_repeat_ngram, repetition_penalty
+
+    g = torch.Generator().manual_seed(0)
+    for length in (1, 2, 3, 5, 9):
+        seqs = torch.randint(0, 6, (7, length), generator=g)   # a small vocabulary: n-grams repeat
+        scores = torch.randn(7, 11, generator=g)
+        pairs = [(repetition_penalty(1.2), RepetitionPenaltyLogitsProcessor(1.2)),
+                 (no_repeat_ngram(3), NoRepeatNGramLogitsProcessor(3)),
+                 (forced_end(6, 2), ForcedEOSTokenLogitsProcessor(6, 2))]
+        for ours, theirs in pairs:
+            assert torch.equal(ours(seqs, scores.clone()), theirs(seqs, scores.clone()))
+
+
+def test_an_inference_load_does_not_import_transformers():
+    code = ("import sys\nfrom nlp.structure import read_report\nfrom nlp.summaries import summarize\n"
+            f"r = read_report({str(sorted(DEMO_DIR.glob('*.txt'))[0])!r})\n"
+            "s = summarize(r, level='part')\n"
+            "assert any(x.generated for x in s), 'no headline was generated'\n"
+            "print('transformers' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "False"
