@@ -1,6 +1,6 @@
 """The lean decoder (plain torch, no transformers) against transformers' BART: the same encoder
-states bit for bit, the same headlines on every unit of the shared corpus, the same logits
-processors, and an inference load that never imports transformers."""
+states bit for bit, the same fp32 headlines on every unit of the shared corpus, bf16 headlines as
+close to fp32's, the same logits processors, and an inference load that never imports transformers."""
 from __future__ import annotations
 
 import subprocess
@@ -56,29 +56,37 @@ def test_lean_encoder_states_equal_transformers_bit_for_bit(models):
     assert torch.equal(got, expected)
 
 
-@pytest.mark.parametrize("precision", ["fp32", "bf16"])
-def test_lean_headlines_equal_transformers_on_the_shared_corpus(models, precision):
-    from nlp.summaries import load_model
+def test_lean_headlines_equal_transformers_on_the_shared_corpus(models):
     from nlp.summaries.model import full_input, generate
 
     lean, full = models
-    if precision == "bf16":
-        import torch
-
-        from nlp.summaries.hf import at_precision
-        from nlp.summaries.model import load_headline_model
-
-        lean = load_model(precision="bf16")
-        hf = at_precision(load_headline_model(lean.path).generator, "bf16")
-        decoder = lean.lean
-        assert decoder.shared.dtype == torch.bfloat16
-    else:
-        hf, decoder = full.generator, lean.lean
     inputs = [full_input(lean.vocab, b) for b in _bodies()]
     assert len(inputs) >= 200
-    expected = generate(hf, lean.vocab, inputs, copy_bias=lean.copy_bias)
-    got = generate(decoder, lean.vocab, inputs, copy_bias=lean.copy_bias)
+    expected = generate(full.generator, lean.vocab, inputs, copy_bias=lean.copy_bias)
+    got = generate(lean.lean, lean.vocab, inputs, copy_bias=lean.copy_bias)
     assert got == expected and sum(bool(h) for h in got) >= 0.9 * len(got)
+
+
+def test_lean_bf16_headlines_are_as_close_to_fp32_as_transformers_bf16(models):
+    """bf16: the lean decoder attends in float32 at each decoder step; its headlines stay as close
+    to the fp32 ones as transformers' all-bfloat16 decoding is (within 2 % of the units)."""
+    import torch
+
+    from nlp.summaries import load_model
+    from nlp.summaries.hf import at_precision
+    from nlp.summaries.model import full_input, generate, load_headline_model
+
+    lean, _ = models
+    inputs = [full_input(lean.vocab, b) for b in _bodies()]
+    fp32 = generate(lean.lean, lean.vocab, inputs, copy_bias=lean.copy_bias)
+    bf16 = load_model(precision="bf16")
+    assert bf16.lean.shared.dtype == torch.bfloat16
+    ours = generate(bf16.lean, lean.vocab, inputs, copy_bias=lean.copy_bias)
+    theirs = generate(at_precision(load_headline_model(lean.path).generator, "bf16"), lean.vocab, inputs,
+                      copy_bias=lean.copy_bias)
+    same_ours = sum(a == b for a, b in zip(ours, fp32))
+    same_theirs = sum(a == b for a, b in zip(theirs, fp32))
+    assert same_ours >= same_theirs - 0.02 * len(inputs) and same_ours >= 0.9 * len(inputs)
 
 
 def test_lean_processors_equal_transformers_processors():
