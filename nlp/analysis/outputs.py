@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence, Union
 
-from ..batch import atomic_writer
+from ..batch import atomic_write, atomic_writer
 from ..csvsafe import as_csv_file, csv_text, write_csv
 from .model import AnalyzeResult, ReportAnalysis
 
@@ -167,6 +167,15 @@ def _streamed_csv(rows: Callable[[], Iterable[Any]], fields: Sequence[str]) -> C
     return lambda path: write_csv(path, rows(), fields)
 
 
+def _compare_file(result: AnalyzeResult, make: Callable[[Any], str], csv: bool) -> Callable[[Path], Any]:
+    """A compare output file made by ``make`` (a CSV with the BOM, as every CSV of the set)."""
+    def write(path: Path) -> None:
+        body = make(result.comparison)
+        atomic_write(path, as_csv_file(body) if csv else body)
+
+    return write
+
+
 def _reports_jsonl(result: AnalyzeResult) -> Callable[[Path], Any]:
     def write(path: Path) -> None:
         by_report = findings_by_report(result)
@@ -193,10 +202,11 @@ def output_files(result: AnalyzeResult) -> dict[str, OutputBody]:
         "findings.csv": _streamed_csv(lambda: finding_rows(result), FINDING_FIELDS),
     }
     if result.comparison is not None:
-        from ..comparison.output import output_files as compare_files
+        from ..comparison.output import OUTPUT_MAKERS
 
-        files.update({f"compare/{name}": as_csv_file(body) if name.endswith(".csv") else body
-                      for name, body in compare_files(result.comparison).items()})
+        # made where the file is written (on the writing processes, beside the other outputs)
+        files.update({f"compare/{name}": _compare_file(result, make, name.endswith(".csv"))
+                      for name, make in OUTPUT_MAKERS.items()})
     files["brief.html"] = lambda path: write_brief(result, path)
     if result.panel is not None:
         from ..panel import panel_writers

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..batch import write_text
 from ..csvsafe import csv_text
@@ -56,10 +56,15 @@ def similarity_csv(result: CompareResult) -> str:
     return csv_text(rows)
 
 
+#: the four files: name → the function that makes its content
+OUTPUT_MAKERS: dict[str, Callable[[CompareResult], str]] = {
+    "passages.jsonl": passages_jsonl, "reports.csv": reports_csv, "pairs.csv": pairs_csv,
+    "similarity.csv": similarity_csv}
+
+
 def output_files(result: CompareResult) -> dict[str, str]:
     """The four files: name → content."""
-    return {"passages.jsonl": passages_jsonl(result), "reports.csv": reports_csv(result),
-            "pairs.csv": pairs_csv(result), "similarity.csv": similarity_csv(result)}
+    return {name: make(result) for name, make in OUTPUT_MAKERS.items()}
 
 
 def write_outputs(result: CompareResult, out_dir: str | Path, inputs: Sequence[Path] = ()) -> list[Path]:
