@@ -103,6 +103,40 @@ def test_shingle_hashes_deterministic_and_positional():
     assert np.array_equal(h1, shingle_hashes("abcdefabcdef", 6))
 
 
+def test_repeated_ngram_positions_are_the_ones_nearest_the_seed_diagonal():
+    """DocShingles.resolve_positions against the rule written out seed by seed: a hash found once
+    takes its position; a repeated one the occurrence nearest (the lower on a tie) to where the
+    diagonal of the nearest preceding single-occurrence seed points (the first one's before any)."""
+    import numpy as np
+
+    from nlp.comparison.index import DocShingles
+
+    def by_rule(doc: DocShingles, i: np.ndarray, hashes: np.ndarray) -> list[int]:
+        where = {int(h): np.flatnonzero(doc.hashes == h) for h in np.unique(hashes)}
+        pos = [where[int(h)] if len(where[int(h)]) else None for h in hashes]
+        singles = [(q, int(p[0]) - int(i[q])) for q, p in enumerate(pos) if p is not None and len(p) == 1]
+        out = []
+        for q, p in enumerate(pos):
+            if p is None:
+                out.append(-1)
+            elif len(p) == 1:
+                out.append(int(p[0]))
+            else:
+                before = [d for k, d in singles if k < q]
+                d = before[-1] if before else (singles[0][1] if singles else 0)
+                target = int(i[q]) + d
+                out.append(int(min(p, key=lambda x: (abs(int(x) - target), int(x)))))
+        return out
+
+    rng = np.random.default_rng(7)
+    for _ in range(400):
+        doc = DocShingles.build(rng.integers(0, rng.integers(2, 30), rng.integers(3, 120)).astype(np.uint64))
+        m = int(rng.integers(1, 60))
+        i = np.sort(rng.integers(-20, 200, m))
+        hashes = rng.integers(0, 35, m).astype(np.uint64)
+        assert doc.resolve_positions(i, hashes).tolist() == by_rule(doc, i, hashes)
+
+
 def test_lcs_and_levenshtein_match_dynamic_programming():
     def lcs_dp(a, b):
         prev = [0] * (len(b) + 1)
