@@ -15,7 +15,7 @@ Torch and transformers are imported inside the functions only.
 from __future__ import annotations
 
 import inspect
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 #: generation-config fields the loop reproduces (any other non-default field: use ``generate``)
 HANDLED_FIELDS = frozenset({"bos_token_id", "decoder_start_token_id", "eos_token_id", "forced_eos_token_id",
@@ -57,43 +57,62 @@ def head_processors(model, max_new_tokens: int, repetition_penalty: float, no_re
     return procs
 
 
-def greedy_decode(model, input_ids, attention_mask, processors, start_id: int, end_id: int,
-                  max_new_tokens: int) -> list[list[int]]:
-    """Token ids per row (start token first, end token last unless the limit cut it), greedy.
+def decode_leaving_rows(n: int, step: Callable[[Any, int], Any], drop: Callable[[Any], None], processors: Sequence[Any],
+                        start_id: int, end_id: int, max_new_tokens: int, device: Any) -> list[list[int]]:
+    """The greedy loop in which a row leaves the batch once it has ended: token ids per row (start
+    token first, end token last unless the limit cut it).
 
-    ``processors``: as :func:`head_processors` gives; a processor with a ``rows`` attribute is told
-    which input each remaining batch row decodes before every step."""
+    ``step(seqs, k)``: the next-token logits (rows, vocab) of the rows still decoding after their
+    last token, the ``k``-th step; ``drop(keep)``: the decoder's state keeps only the rows ``keep``
+    (a tensor of row numbers). ``processors``: applied in order; one with a ``rows`` attribute is
+    told which input each remaining row decodes before every step."""
     import torch
-    from transformers.cache_utils import DynamicCache, EncoderDecoderCache
 
-    n = input_ids.shape[0]
-    hidden = model.get_encoder()(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-    mask = attention_mask
-    cache = EncoderDecoderCache(DynamicCache(), DynamicCache())
-    cache_arg = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
-    seqs = torch.full((n, 1), start_id, dtype=torch.long, device=input_ids.device)
+    seqs = torch.full((n, 1), start_id, dtype=torch.long, device=device)
     rows = torch.arange(n)
     out: list[list[int]] = [[] for _ in range(n)]
-    for step in range(max_new_tokens):
-        logits = model(attention_mask=mask, encoder_outputs=(hidden,), decoder_input_ids=seqs[:, -1:],
-                       use_cache=True, **{cache_arg: cache}).logits
-        scores = logits[:, -1, :].to(copy=True, dtype=torch.float32)
+    for k in range(max_new_tokens):
+        scores = step(seqs, k).to(copy=True, dtype=torch.float32)
         source = rows.tolist()
         for p in processors:
             if hasattr(p, "rows"):
                 p.rows = source
-        scores = processors(seqs, scores)
+            scores = p(seqs, scores)
         seqs = torch.cat([seqs, torch.argmax(scores, dim=-1)[:, None]], dim=-1)
         ended = seqs[:, -1] == end_id
-        if step == max_new_tokens - 1:
+        if k == max_new_tokens - 1:
             ended[:] = True
         if not bool(ended.any()):
             continue
-        for k in torch.nonzero(ended).flatten().tolist():
-            out[source[k]] = seqs[k].tolist()
+        for r in torch.nonzero(ended).flatten().tolist():
+            out[source[r]] = seqs[r].tolist()
         keep = torch.nonzero(~ended).flatten()
         if keep.numel() == 0:
             break
-        rows, seqs, mask, hidden = rows[keep.cpu()], seqs[keep], mask[keep], hidden[keep]
-        cache.reorder_cache(keep)
+        rows, seqs = rows[keep.cpu()], seqs[keep]
+        drop(keep)
     return out
+
+
+def greedy_decode(model, input_ids, attention_mask, processors, start_id: int, end_id: int,
+                  max_new_tokens: int) -> list[list[int]]:
+    """Token ids per row (start token first, end token last unless the limit cut it), greedy
+    (:func:`decode_leaving_rows` over transformers' model and its encoder-decoder cache).
+
+    ``processors``: as :func:`head_processors` gives."""
+    from transformers.cache_utils import DynamicCache, EncoderDecoderCache
+
+    hidden = model.get_encoder()(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+    state = {"mask": attention_mask, "hidden": hidden, "cache": EncoderDecoderCache(DynamicCache(), DynamicCache())}
+    cache_arg = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+
+    def step(seqs, k: int):
+        return model(attention_mask=state["mask"], encoder_outputs=(state["hidden"],), decoder_input_ids=seqs[:, -1:],
+                     use_cache=True, **{cache_arg: state["cache"]}).logits[:, -1, :]
+
+    def drop(keep) -> None:
+        state["mask"], state["hidden"] = state["mask"][keep], state["hidden"][keep]
+        state["cache"].reorder_cache(keep)
+
+    return decode_leaving_rows(input_ids.shape[0], step, drop, processors, start_id, end_id, max_new_tokens,
+                               input_ids.device)

@@ -221,36 +221,21 @@ def greedy_processors(max_new_tokens: int, penalty: float, no_repeat: int, force
 def lean_greedy_decode(model: LeanBart, input_ids: torch.Tensor, attention_mask: torch.Tensor,
                        processors: Sequence[Any], start_id: int, end_id: int, max_new_tokens: int) -> list[list[int]]:
     """Token ids per row (start token first, end token last unless the limit cut it), greedy, rows
-    leaving the batch once they end (as :func:`nlp.summaries.greedy.greedy_decode`)."""
-    n = input_ids.shape[0]
-    hidden = model.encode(input_ids, attention_mask)
-    cross = model.cross_cache(hidden)
-    mask = attention_mask
-    cross_mask = LeanBart.padding_mask(mask, 1)
-    self_cache: list[list[torch.Tensor]] = [[] for _ in range(model.dec_layers)]
-    seqs = torch.full((n, 1), start_id, dtype=torch.long, device=input_ids.device)
-    rows = torch.arange(n)
-    out: list[list[int]] = [[] for _ in range(n)]
-    for step in range(max_new_tokens):
-        scores = model.step(seqs[:, -1:], step, self_cache, cross, cross_mask).to(copy=True, dtype=torch.float32)
-        source = rows.tolist()
-        for p in processors:
-            if hasattr(p, "rows"):
-                p.rows = source
-            scores = p(seqs, scores)
-        seqs = torch.cat([seqs, torch.argmax(scores, dim=-1)[:, None]], dim=-1)
-        ended = seqs[:, -1] == end_id
-        if step == max_new_tokens - 1:
-            ended[:] = True
-        if not bool(ended.any()):
-            continue
-        for k in torch.nonzero(ended).flatten().tolist():
-            out[source[k]] = seqs[k].tolist()
-        keep = torch.nonzero(~ended).flatten()
-        if keep.numel() == 0:
-            break
-        rows, seqs, mask = rows[keep.cpu()], seqs[keep], mask[keep]
-        cross = [(k.index_select(0, keep), v.index_select(0, keep)) for k, v in cross]
-        self_cache = [[t.index_select(0, keep) for t in layer] for layer in self_cache]
-        cross_mask = LeanBart.padding_mask(mask, 1)
-    return out
+    leaving the batch once they end (:func:`nlp.summaries.greedy.decode_leaving_rows`)."""
+    from .greedy import decode_leaving_rows
+
+    state: dict[str, Any] = {"mask": attention_mask, "self": [[] for _ in range(model.dec_layers)]}
+    state["cross"] = model.cross_cache(model.encode(input_ids, attention_mask))
+    state["cross_mask"] = LeanBart.padding_mask(attention_mask, 1)
+
+    def step(seqs: torch.Tensor, k: int) -> torch.Tensor:
+        return model.step(seqs[:, -1:], k, state["self"], state["cross"], state["cross_mask"])
+
+    def drop(keep: torch.Tensor) -> None:
+        state["mask"] = state["mask"][keep]
+        state["cross"] = [(k.index_select(0, keep), v.index_select(0, keep)) for k, v in state["cross"]]
+        state["self"] = [[t.index_select(0, keep) for t in layer] for layer in state["self"]]
+        state["cross_mask"] = LeanBart.padding_mask(state["mask"], 1)
+
+    return decode_leaving_rows(input_ids.shape[0], step, drop, processors, start_id, end_id, max_new_tokens,
+                               input_ids.device)
