@@ -3,13 +3,14 @@
 ``transformers``' ``generate`` keeps every row of a batch until the longest headline ends, so a
 batch of inputs (64 measured) spends about half its decoder work on rows that already wrote their end token.
 :func:`greedy_decode` runs the same steps — the encoder once, then the decoder one token at a time
-with its key/value cache, the same logits processors in the same order as ``generate`` builds them
-(repetition penalty, no-repeat n-grams, forced end token at the length limit, then the project's own)
-and the arg-max — but selects the unfinished rows of the cache, the encoder states and the mask after
+with its key/value cache, the logits processors ``generate`` applies in its order
+(:func:`nlp.summaries.lean.greedy_processors`: repetition penalty, no-repeat n-grams, forced end token at
+the length limit, then the project's own) and the arg-max — but selects the unfinished rows of the cache, the encoder states and the mask after
 every step that ends a row. The headlines are the ones ``generate`` gives (``tests/test_summaries_batch.py``).
 
 Used for the own model only, whose generation config holds nothing beyond start, end and pad tokens
-(:func:`plain_generation_config`); beam search and other checkpoints go through ``generate``.
+(:func:`plain_generation_config`); beam search and other checkpoints go through ``generate``. The lean
+decoder (:mod:`nlp.summaries.lean`) runs the same loop, :func:`decode_leaving_rows`.
 Torch and transformers are imported inside the functions only.
 """
 from __future__ import annotations
@@ -36,25 +37,6 @@ def plain_generation_config(model) -> bool:
     if cfg is None or not getattr(model.config, "is_encoder_decoder", False):
         return False
     return set(cfg.to_diff_dict()) <= HANDLED_FIELDS
-
-
-def head_processors(model, max_new_tokens: int, repetition_penalty: float, no_repeat_ngram: int,
-                    own: Sequence[Any]) -> Any:
-    """The logits processors ``generate`` would apply for these settings, in its order, then ``own``."""
-    from transformers import LogitsProcessorList
-    from transformers.generation.logits_process import (ForcedEOSTokenLogitsProcessor, NoRepeatNGramLogitsProcessor,
-                                                        RepetitionPenaltyLogitsProcessor)
-
-    procs = LogitsProcessorList()
-    if repetition_penalty != 1.0:
-        procs.append(RepetitionPenaltyLogitsProcessor(penalty=repetition_penalty))
-    if no_repeat_ngram > 0:
-        procs.append(NoRepeatNGramLogitsProcessor(no_repeat_ngram))
-    forced_eos = model.generation_config.forced_eos_token_id
-    if forced_eos is not None:
-        procs.append(ForcedEOSTokenLogitsProcessor(max_length=1 + max_new_tokens, eos_token_id=forced_eos))
-    procs.extend(own)
-    return procs
 
 
 def decode_leaving_rows(n: int, step: Callable[[Any, int], Any], drop: Callable[[Any], None], processors: Sequence[Any],
@@ -99,7 +81,8 @@ def greedy_decode(model, input_ids, attention_mask, processors, start_id: int, e
     """Token ids per row (start token first, end token last unless the limit cut it), greedy
     (:func:`decode_leaving_rows` over transformers' model and its encoder-decoder cache).
 
-    ``processors``: as :func:`head_processors` gives."""
+    ``processors``: as :func:`nlp.summaries.lean.greedy_processors` gives (the ones ``generate``
+    applies, equal to transformers' own)."""
     from transformers.cache_utils import DynamicCache, EncoderDecoderCache
 
     hidden = model.get_encoder()(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state

@@ -191,15 +191,16 @@ def generate(model, vocab: CharVocab, inputs: list[list[int]], num_beams: int = 
 
     from .decoding import NO_REPEAT_NGRAM, REPETITION_PENALTY, no_stutter_processor
 
+    from .lean import greedy_processors, lean_greedy_decode
+
     lean = _is_lean(model)
     if lean:
         if num_beams != 1:
             raise ModelLoadError("the lean decoder is greedy only (num_beams=1)")
-        from .lean import greedy_processors, lean_greedy_decode
         rows_leave = True
         device = model.device
     else:
-        from .greedy import greedy_decode, head_processors, plain_generation_config
+        from .greedy import greedy_decode, plain_generation_config
 
         model.eval()
         # greedy: rows leave the batch as they end (same headlines as generate, less decoder work)
@@ -220,18 +221,13 @@ def generate(model, vocab: CharVocab, inputs: list[list[int]], num_beams: int = 
             proc = [copy_bias_processor(chunk, len(vocab), copy_bias, len(SPECIALS), num_beams)]
             if no_stutter:
                 proc.append(no_stutter_processor(chunk, num_beams, digits))
-            if lean:
-                procs = greedy_processors(max_new_tokens, REPETITION_PENALTY if no_stutter else 1.0, NO_REPEAT_NGRAM,
-                                          model.forced_end_id, proc)
-                for i, g in zip(rows, lean_greedy_decode(model, ids.to(device), mask.to(device), procs, vocab.bos_id,
-                                                         vocab.eos_id, max_new_tokens)):
-                    decoded[i] = vocab.decode(g[1:])
-                continue
             if rows_leave:
-                procs = head_processors(model, max_new_tokens, REPETITION_PENALTY if no_stutter else 1.0,
-                                        NO_REPEAT_NGRAM, proc)
-                for i, g in zip(rows, greedy_decode(model, ids.to(device), mask.to(device), procs, vocab.bos_id,
-                                                    vocab.eos_id, max_new_tokens)):
+                forced = model.forced_end_id if lean else model.generation_config.forced_eos_token_id
+                procs = greedy_processors(max_new_tokens, REPETITION_PENALTY if no_stutter else 1.0, NO_REPEAT_NGRAM,
+                                          forced, proc)
+                decode = lean_greedy_decode if lean else greedy_decode
+                for i, g in zip(rows, decode(model, ids.to(device), mask.to(device), procs, vocab.bos_id, vocab.eos_id,
+                                             max_new_tokens)):
                     decoded[i] = vocab.decode(g[1:])
                 continue
             from transformers import LogitsProcessorList
