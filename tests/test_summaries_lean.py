@@ -117,3 +117,21 @@ def test_an_inference_load_does_not_import_transformers():
                          cwd=Path(__file__).resolve().parents[1])
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_a_configuration_the_lean_decoder_does_not_reproduce_is_decoded_by_transformers(tmp_path):
+    import json
+    import shutil
+
+    from nlp.summaries import load_model
+    from nlp.summaries.model import load_headline_model
+
+    shipped = load_model().path
+    other = tmp_path / "model"
+    shutil.copytree(shipped, other)
+    config = json.loads((other / "config.json").read_text(encoding="utf-8"))
+    config["activation_function"] = "gelu_new"          # not one the lean decoder computes
+    (other / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    m = load_headline_model(other, lean=True)
+    assert m.lean is None and type(m.greedy_decoder()).__name__ == "BartForConditionalGeneration"
+    assert m.headlines(["全年主动公开政府信息一千余条，依申请公开办理及时规范。"])[0]["headline"]

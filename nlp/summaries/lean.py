@@ -28,7 +28,7 @@ from typing import Any, Callable, Sequence
 import torch
 import torch.nn.functional as F
 
-#: config.json fields the lean model reads (anything else in the config must not change the computation)
+#: the configuration's activation functions the lean decoder reproduces (another: transformers decodes)
 _ACTIVATIONS = {"gelu": F.gelu, "relu": F.relu}
 
 
