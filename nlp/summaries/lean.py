@@ -59,11 +59,13 @@ class LeanBart:
         self.forced_end_id = config.get("forced_eos_token_id")
 
     @classmethod
-    def load(cls, model_dir: Path, device: str = "cpu") -> "LeanBart":
-        """The generator of an own artefact (``config.json`` + ``generator.safetensors``)."""
+    def load(cls, model_dir: Path, device: str = "cpu", config: dict | None = None) -> "LeanBart":
+        """The generator of an own artefact (``config.json`` + ``generator.safetensors``; ``config``:
+        the configuration when the caller has read it already)."""
         from safetensors.torch import load_file
 
-        config = json.loads((Path(model_dir) / "config.json").read_text(encoding="utf-8"))
+        if config is None:
+            config = json.loads((Path(model_dir) / "config.json").read_text(encoding="utf-8"))
         weights = {k: v.float() if v.is_floating_point() else v
                    for k, v in load_file(str(Path(model_dir) / "generator.safetensors")).items()}
         return cls(config, weights, device)

@@ -303,11 +303,6 @@ class HeadlineModel:
         self._load()
         return self._generator
 
-    @generator.setter
-    def generator(self, value: Any) -> None:
-        self._load()
-        self._generator = value
-
     @property
     def scorer(self) -> Any:
         """The clause scorer, None when the artefact has none."""
@@ -315,11 +310,6 @@ class HeadlineModel:
             return None
         self._load()
         return self._scorer
-
-    @scorer.setter
-    def scorer(self, value: Any) -> None:
-        self._load()
-        self._scorer, self._has_scorer = value, value is not None
 
     def greedy_decoder(self) -> Any:
         """What greedy headlines are decoded with: the lean generator when loaded, else transformers'."""
@@ -452,7 +442,7 @@ def load_headline_model(model_dir: Path, device: str = "cpu", lean: bool = False
     from .lean import LeanBart
 
     try:
-        decoder = cast(LeanBart.load(model_dir, device))
+        decoder = cast(LeanBart.load(model_dir, device, config_json))
     except ValueError:   # a configuration the lean decoder does not reproduce: transformers decodes
         decoder = None
     except (OSError, KeyError) as e:
