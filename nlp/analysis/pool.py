@@ -8,7 +8,7 @@ batches back in order and merges the stage statuses and warnings as the in-proce
 recorded them, so the result is the in-process result, file for file.
 
 The workers are forked from a fork server (a fresh process that imported the stages, torch and the
-model classes once, :mod:`.preload`: nothing is copied from the parent, no state, locks or threads;
+model classes once, :mod:`.preload_model`: nothing is copied from the parent, no state, locks or threads;
 fresh interpreters where there is no fork server) and run torch with ``cores // workers`` threads
 each (``OMP_NUM_THREADS`` when set wins), so the processes do not fight over the cores.
 """
@@ -92,9 +92,10 @@ def _init_worker(threads: int) -> None:
 
 
 def preload_modules(summaries: bool) -> list[str]:
-    """What a fork server of per-report workers imports once: the stages, and torch with the headline
-    model's classes (:mod:`.preload`) only when the summaries run (torch costs each worker memory)."""
-    return ["nlp.analysis.preload"] if summaries else ["nlp.structure", "nlp.tables", "nlp.themes"]
+    """What a fork server of per-report workers imports once: the stages with their readers and the
+    theme estimator (:mod:`.preload`), and torch with the headline model's classes
+    (:mod:`.preload_model`) only when the summaries run (torch costs each worker memory)."""
+    return ["nlp.analysis.preload_model"] if summaries else ["nlp.analysis.preload"]
 
 
 def _context(summaries: bool) -> multiprocessing.context.BaseContext:

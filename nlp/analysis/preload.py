@@ -1,17 +1,18 @@
 """Imported once by the server process that starts analyze's worker processes (:mod:`.pool`), so that
-each worker begins with the stages' modules, torch and the lean headline decoder already imported
-(:mod:`nlp.summaries.lean`: greedy headlines of the own model need no ``transformers``, whose import
-alone costs about two CPU-seconds). Imports only: nothing runs, no thread pool is started."""
+each worker begins with the stages' modules already imported: the parsers with the readers they
+import lazily (``python-docx``), the tables and the theme estimator (scikit-learn). Without it each
+worker imports scikit-learn (about 0.7 CPU-seconds), and each guarded reading child that meets a
+.docx file imports ``python-docx`` again (:mod:`nlp.guard` forks one per batch of files). Imports
+only: nothing runs, no thread pool is started. :mod:`.preload_model` adds torch for the summaries."""
 from __future__ import annotations
 
 import nlp.structure  # noqa: F401
-import nlp.summaries  # noqa: F401
 import nlp.tables  # noqa: F401
 import nlp.themes  # noqa: F401
+import nlp.themes.estimator  # noqa: F401  (scikit-learn)
+import nlp.themes.model  # noqa: F401
 
 try:
-    import torch  # noqa: F401
-
-    import nlp.summaries.lean  # noqa: F401  (greedy headlines of the own model need no transformers)
-except ImportError:   # no torch: the summaries stage falls back to extractive headlines in the worker
+    import docx  # noqa: F401  (imported lazily by nlp.ingest.docx, in each guarded child)
+except ImportError:   # without python-docx, .docx files fail with their own one-line error
     pass

@@ -5,6 +5,7 @@ model must clearly beat (see ``nlp.themes.evaluate``).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -31,7 +32,18 @@ class KeywordBaseline:
 
         words = sorted({k for t in themes for k in self.keywords.get(t, ())})
         weight = np.array([[len(k) * self.keywords.get(t, ()).count(k) for t in themes] for k in words], dtype=float)
-        counts = np.array([[text.count(k) for k in words] for text in texts], dtype=float).reshape(len(texts), len(words))
+        counts = np.zeros((len(texts), len(words)))
+        # all texts in one string, NUL between them (no keyword holds one, so no match spans two texts):
+        # a keyword absent from it is skipped at once; a present one is counted by one non-overlapping
+        # scan (what ``str.count`` does per text), its matches assigned to texts by their offsets
+        joined = "\0".join(texts)
+        starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]]) if texts else np.zeros(0, dtype=int)
+        for j, k in enumerate(words):
+            if not k or "\0" in k:
+                counts[:, j] = [text.count(k) for text in texts]
+            elif k in joined:
+                at = [m.start() for m in re.finditer(re.escape(k), joined)]
+                np.add.at(counts[:, j], np.searchsorted(starts, at, side="right") - 1, 1.0)
         return counts @ weight
 
     def predict_one(self, text: str) -> str:
