@@ -415,6 +415,18 @@ def test_keyword_score_matrix_equals_scores():
     texts = ["组织业务培训班两期，宣传条例。", "受理申请12件，政策解读8篇。", "", "门户网站改版。"]
     m = b.score_matrix(texts, THEME_KEYS)
     assert [[b.scores(t)[k] for k in THEME_KEYS] for t in texts] == m.tolist()
+    # keywords repeated, adjacent, overlapping each other and at the texts' edges (one scan over the
+    # joined texts must count what str.count counts per text)
+    import random
+
+    words = [k for t in THEME_KEYS for k in b.keywords.get(t, ())]
+    pieces = words + list("的了和是，。") + ["", "\0"]
+    rng = random.Random(7)
+    for _ in range(200):
+        texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(rng.randint(0, 6))]
+        m = b.score_matrix(texts, THEME_KEYS)
+        assert m.shape == (len(texts), len(THEME_KEYS))
+        assert [[b.scores(t)[k] for k in THEME_KEYS] for t in texts] == m.tolist()
 
 
 def _toy_training():
