@@ -11,6 +11,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 from typing import Any, Callable, Sequence, TypeVar
 
 from .errors import XxgkError
@@ -25,9 +26,13 @@ class ForkedCall:
     the child and returns what ``fn`` returned, or raises the exception it raised. Where ``os.fork``
     does not exist (or ``inline``), the call runs when :meth:`result` is asked for."""
 
-    def __init__(self, fn: Callable[..., Any], *args: Any, inline: bool = False, **kwargs: Any):
+    def __init__(self, fn: Callable[..., Any], *args: Any, inline: bool = False, collect: bool = False, **kwargs: Any):
+        """``collect``: a thread of this process reads and unpickles the child's result as soon as it
+        comes (for a large result while this process mostly waits on other work, e.g. a Dask cluster)."""
         self.call = (fn, args, kwargs)
         self.pid = 0
+        self._collector: threading.Thread | None = None
+        self._collected: list[Any] = []
         if inline or not hasattr(os, "fork"):
             return
         read_fd, write_fd = os.pipe()
@@ -50,6 +55,18 @@ class ForkedCall:
                 os._exit(code)
         os.close(write_fd)
         self.pid, self.read_fd = pid, read_fd
+        if collect:
+            self._collector = threading.Thread(target=self._collect, name="forked-call-result", daemon=True)
+            self._collector.start()
+
+    def _collect(self) -> None:
+        """Read the child's bytes to the end, then unpickle them (a thread: :meth:`result` waits for it)."""
+        with os.fdopen(self.read_fd, "rb") as f:
+            data = f.read()
+        try:
+            self._collected.append((True, pickle.loads(data)))
+        except BaseException as e:  # noqa: BLE001 - a broken result, reported by result()
+            self._collected.append((False, e))
 
     def stop(self) -> None:
         """End the child without waiting for its result (the caller failed and will not ask)."""
@@ -59,19 +76,31 @@ class ForkedCall:
             except ProcessLookupError:
                 pass
             os.waitpid(self.pid, 0)
-            os.close(self.read_fd)
+            if self._collector is not None:
+                self._collector.join()   # it closes the pipe when the killed child's end closes
+            else:
+                os.close(self.read_fd)
             self.pid = 0
 
     def result(self) -> Any:
         fn, args, kwargs = self.call
         if not self.pid:
             return fn(*args, **kwargs)
-        with os.fdopen(self.read_fd, "rb") as f:
-            data = f.read()
+        if self._collector is not None:
+            self._collector.join()
+            unpickled, payload = self._collected[0]
+        else:
+            with os.fdopen(self.read_fd, "rb") as f:
+                data = f.read()
+            unpickled, payload = True, None
         _, status = os.waitpid(self.pid, 0)
         self.pid = 0
         try:
-            ok, value = pickle.loads(data)
+            if self._collector is None:
+                payload = pickle.loads(data)
+            elif not unpickled:
+                raise payload
+            ok, value = payload
         except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
             how = f"stopped by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else "sent no result"
             raise XxgkError(f"the process running {getattr(fn, '__name__', 'a stage')} {how} (out of memory?)") from None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -18,7 +19,7 @@ from .pool import ForkedCall, analyse_in_pool, worker_count
 from .progress import Progress
 from .runset import MANIFEST, RunLock, recover
 from ..panel import canonical_reports, panel_of, screen_reports
-from .stages import Parsed, brief_report_summaries, load_stages, parse_and_tables, run_report_stages
+from .stages import Parsed, apply_briefings, load_stages, parse_and_tables, report_briefings, run_report_stages
 
 
 #: files analysed together: one guarded child reads them, then their summaries are generated in one go
@@ -87,6 +88,52 @@ def _compare(compare: Callable[..., Any], reports: list[Any], analyses: list[Rep
     return compare(reports, progress=progress, **{**caller_options(analyses), **options})
 
 
+@dataclass
+class Checked:
+    """What the checks and briefings gave (:func:`checks_and_briefings`): the findings, why the checks
+    failed (else ""), the briefed analyses' report-level summaries by index, why the briefings failed
+    (else "")."""
+
+    findings: list[Any] = field(default_factory=list)
+    failure: str = ""
+    briefings: dict[int, list[dict]] = field(default_factory=dict)
+    briefing_failure: str = ""
+
+    def apply(self, analyses: list[ReportAnalysis], status: dict[str, StageStatus], warnings: list[str]) -> list[Any]:
+        """The briefings put into ``analyses``, a failure recorded in ``status`` and ``warnings``; returns the findings."""
+        if self.failure:
+            status["checks"] = StageStatus("checks", "skipped", f"failed: {self.failure}")
+            warnings.append(f"checks: {self.failure}")
+        apply_briefings(analyses, self.briefings)
+        if self.briefing_failure:
+            warnings.append(f"summaries: report briefings without check caveats ({self.briefing_failure})")
+        return self.findings
+
+
+def checks_and_briefings(funcs: dict[str, Callable[..., Any]], analyses: list[ReportAnalysis], canonical: list[Any],
+                         status: dict[str, StageStatus]) -> Checked:
+    """The checks of every report with tables (on the canonical reports: agencies grouped), then the
+    report-level briefings with the findings' caveats (when the summaries ran); nothing is changed
+    here (:meth:`Checked.apply`), so that this may run in a forked child."""
+    out = Checked()
+    if "checks" not in funcs or not analyses:
+        return out
+    by_id = {r.id: r for r in canonical}
+    usable = [a for a in analyses if a.tables is not None]
+    with isolate("checks") as run:   # a stage's failure must not lose the other stages' outputs
+        out.findings = funcs["checks"]([by_id[a.report.id] for a in usable], tables=[a.tables for a in usable])
+    if run.failure:
+        out.failure = run.failure.reason
+    if "summaries" in funcs and status["summaries"].status != "skipped" and out.findings:
+        from ..summaries import summarize
+
+        with isolate("summaries") as run:
+            out.briefings = report_briefings(analyses, out.findings, {r.id: r.agency for r in canonical}, summarize)
+        if run.failure:
+            out.briefings, out.briefing_failure = {}, run.failure.reason
+    return out
+
+
 def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str], *,
             progress: bool | Callable[[str, int, int], None] = False, use_cache: bool = True,
             stages: Sequence[str] | None = None, compare_options: dict[str, Any] | None = None,
@@ -148,45 +195,47 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
         analyses, not_reports = screen_reports(analyses, force)
         failures += not_reports
         canonical = canonical_reports([a.report for a in analyses], aliases)   # agencies grouped for checks/compare
-        by_id = {r.id: r for r in canonical}
         comparing = None
+        checking = None
         if "compare" in funcs and analyses:
             # with local worker processes, compare runs in a forked child beside checks and briefings (it
-            # reads neither); in this process otherwise (and with a pair engine of its own, e.g. Dask's)
+            # reads neither); with a pair engine of its own (e.g. Dask's, whose client cannot be used in a
+            # forked child) compare runs in this process, and the checks and briefings in a forked child
             options = dict(compare_options or {})
-            if workers > 1 and "pair_engine" not in options:   # the pool is done: its cores align the reports
+            own_engine = "pair_engine" in options
+            if workers > 1 and not own_engine:   # the pool is done: its cores align the reports
                 from ..comparison import LocalPairs
 
                 options["pair_engine"] = LocalPairs(workers=workers)
+            if own_engine and workers > 1 and "checks" in funcs:
+                checking = ForkedCall(checks_and_briefings, funcs, analyses, canonical, status, collect=True)
             comparing = ForkedCall(_compare, funcs["compare"], canonical, analyses, options,
-                                   lambda s, d, t: tick(f"compare: {s}", d, t),
-                                   inline=workers == 1 or "pair_engine" in (compare_options or {}))
+                                   lambda s, d, t: tick(f"compare: {s}", d, t), inline=workers == 1 or own_engine)
 
-        findings: list[Any] = []
-        if "checks" in funcs and analyses:
-            usable = [a for a in analyses if a.tables is not None]
-            with isolate("checks") as run:   # a stage's failure must not lose the other stages' outputs
-                findings = funcs["checks"]([by_id[a.report.id] for a in usable], tables=[a.tables for a in usable])
-            if run.failure:
-                status["checks"] = StageStatus("checks", "skipped", f"failed: {run.failure.reason}")
-                warnings.append(f"checks: {run.failure.reason}")
-            tick("checks", 1, 1)
-
-        if "summaries" in funcs and status["summaries"].status != "skipped" and findings:
-            from ..summaries import summarize
-
-            with isolate("summaries") as run:
-                brief_report_summaries(analyses, findings, {r.id: r.agency for r in canonical}, summarize)
-            if run.failure:
-                warnings.append(f"summaries: report briefings without check caveats ({run.failure.reason})")
-
-        comparison = None
+        comparison, compare_failure = None, ""
+        if checking is None:
+            checked = checks_and_briefings(funcs, analyses, canonical, status)
         if comparing is not None:
-            with isolate("compare") as run:
-                comparison = comparing.result()
+            try:
+                with isolate("compare") as run:
+                    comparison = comparing.result()
+            except BaseException:
+                if checking is not None:
+                    checking.stop()
+                raise
             if run.failure:
-                status["compare"] = StageStatus("compare", "skipped", f"failed: {run.failure.reason}")
-                warnings.append(f"compare: {run.failure.reason}")
+                compare_failure = run.failure.reason
+        if checking is not None:
+            with isolate("checks") as run:
+                checked = checking.result()
+            if run.failure:
+                checked = Checked(failure=run.failure.reason)
+        findings = checked.apply(analyses, status, warnings)
+        if "checks" in funcs and analyses:
+            tick("checks", 1, 1)
+        if compare_failure:
+            status["compare"] = StageStatus("compare", "skipped", f"failed: {compare_failure}")
+            warnings.append(f"compare: {compare_failure}")
 
         result = AnalyzeResult(out, analyses, findings, comparison, status, warnings, failures, [], files, hits,
                                duplicates=duplicates)

@@ -162,20 +162,36 @@ def _summaries(analyses: list[ReportAnalysis], summarize_many: Callable[..., lis
         a.summaries = [s.to_dict() for level_out in by_level for s in level_out[k]]
 
 
-def brief_report_summaries(analyses: list[ReportAnalysis], findings: list[Any], agency_of: dict[str, str],
-                           summarize: Callable[..., list]) -> None:
+def report_briefings(analyses: list[ReportAnalysis], findings: list[Any], agency_of: dict[str, str],
+                     summarize: Callable[..., list]) -> dict[int, list[dict]]:
     """The report-level summaries again, now that the checks have run: key numbers that a failed or
-    uncertain finding touches carry a caveat, and last year's value of the same (canonical) agency."""
+    uncertain finding touches carry a caveat, and last year's value of the same (canonical) agency.
+    Returns each briefed analysis's new report-level summaries by its index in ``analyses`` (nothing
+    is changed here: :func:`apply_briefings` puts them in)."""
     by_report: dict[str, list[Any]] = {}
     for f in findings:
         by_report.setdefault(f.report_id, []).append(f)
     by_agency_year = {(agency_of.get(a.report.id, a.report.agency), a.report.year): a for a in analyses}
-    for a in analyses:
+    fresh_of: dict[int, list[dict]] = {}
+    for k, a in enumerate(analyses):
         if not a.summaries or a.tables is None:
             continue
         agency = agency_of.get(a.report.id, a.report.agency)
         prev = by_agency_year.get((agency, a.report.year - 1)) if a.report.year else None
-        fresh = [s.to_dict() for s in summarize(a.report, level="report", tables=a.tables,
-                                               findings=by_report.get(a.report.id, []),
-                                               previous_tables=prev.tables if prev is not None else None)]
+        fresh_of[k] = [s.to_dict() for s in summarize(a.report, level="report", tables=a.tables,
+                                                     findings=by_report.get(a.report.id, []),
+                                                     previous_tables=prev.tables if prev is not None else None)]
+    return fresh_of
+
+
+def apply_briefings(analyses: list[ReportAnalysis], briefings: dict[int, list[dict]]) -> None:
+    """Each briefed analysis's report-level summaries replaced by its briefing (:func:`report_briefings`)."""
+    for k, fresh in briefings.items():
+        a = analyses[k]
         a.summaries = fresh + [s for s in a.summaries if s.get("level") != "report"]
+
+
+def brief_report_summaries(analyses: list[ReportAnalysis], findings: list[Any], agency_of: dict[str, str],
+                           summarize: Callable[..., list]) -> None:
+    """:func:`report_briefings` applied: each analysis's report-level summaries replaced by its briefing."""
+    apply_briefings(analyses, report_briefings(analyses, findings, agency_of, summarize))

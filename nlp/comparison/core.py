@@ -114,10 +114,10 @@ def compare(
     agency_of = [groups.get(r.agency, "") or "" for r in reps]
     sets = [np.unique(d.shingles.hashes[d.ok]) if d.ok is not None and len(d.ok) else np.zeros(0, np.uint64) for d in docs]
     theme_spans = [list(themes.get(r.id, ())) if themes is not None else None for r in reps]
-    # year-over-year pairs and the similarity matrix need nothing of what follows: on a local engine of
-    # several processes a forked child computes them meanwhile
+    # year-over-year pairs and the similarity matrix need nothing of what follows: a forked child
+    # computes them meanwhile, on a local engine of several processes or beside a cluster's client
     side = ForkedCall(_year_pairs_and_matrix, docs, agency_of, sets, theme_spans, cfg,
-                      inline=local_processes(engine) < 2)
+                      inline=isinstance(engine, LocalPairs) and engine.workers < 2)
     try:
         reuse = reuse_passages(docs, aligned, agency_of, cfg)
         passages = reuse.passages + masked_passages(docs, agency_of, cfg)
