@@ -122,8 +122,11 @@ def test_workers_started_here_begin_with_the_stages_imported():
         # no task has run yet: what the workers hold they got from the fork server
         imported = client.run(lambda: [m in sys.modules for m in ("nlp.structure", "nlp.tables", "nlp.themes")])
         threads = client.run(lambda: os.environ.get("OMP_NUM_THREADS"))
+        trim = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
     assert len(imported) == 2 and all(all(v) for v in imported.values()), imported
-    assert set(threads.values()) == {"1"}   # Dask's worker environment still applies
+    assert set(threads.values()) == {"1"}   # Dask's worker environment still applies ...
+    if "MALLOC_TRIM_THRESHOLD_" not in os.environ:
+        assert set(trim.values()) == {None}   # ... but for glibc's trim threshold (fresh pages per tensor)
 
 
 @pytest.mark.parametrize("through_files", [False, True], ids=["in-memory", "scratch-files"])
