@@ -1,6 +1,7 @@
 """analyze's per-report stages in worker processes (nlp.analysis.pool): the outputs of the in-process run."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -87,23 +88,41 @@ def _die() -> None:
     os._exit(3)
 
 
-@pytest.mark.parametrize("inline", [False, True])
-def test_forked_call_returns_or_raises_what_the_function_does(inline):
+@pytest.mark.parametrize("inline,collect", [(False, False), (False, True), (True, False)],
+                         ids=["forked", "collected-by-a-thread", "inline"])
+def test_forked_call_returns_or_raises_what_the_function_does(inline, collect):
     from nlp.analysis.pool import ForkedCall
 
     seen: list[int] = []
-    call = ForkedCall(lambda xs, k=1: [x * k for x in xs] + [len(seen)], [1, 2], inline=inline, k=3)
+    call = ForkedCall(lambda xs, k=1: [x * k for x in xs] + [len(seen)], [1, 2], inline=inline, collect=collect, k=3)
     seen.append(1)      # after the fork: the child saw the data as it was when the call started
     assert call.result() == [3, 6, 1 if inline else 0]
     with pytest.raises(ValueError, match="bad 7"):
-        ForkedCall(_boom, 7, inline=inline).result()
+        ForkedCall(_boom, 7, inline=inline, collect=collect).result()
+    big = ForkedCall(lambda: ["报告" * 50] * 20000, inline=inline, collect=collect)   # more than a pipe holds
+    assert big.result() == ["报告" * 50] * 20000
 
 
-def test_forked_call_whose_child_dies_is_an_error():
+@pytest.mark.parametrize("collect", [False, True])
+def test_forked_call_whose_child_dies_is_an_error(collect):
     from nlp.analysis.pool import ForkedCall
 
     with pytest.raises(XxgkError, match="sent no result"):
-        ForkedCall(_die).result()
+        ForkedCall(_die, collect=collect).result()
+
+
+@pytest.mark.parametrize("collect", [False, True])
+def test_a_stopped_forked_call_leaves_no_child(collect):
+    import threading
+
+    from nlp.analysis.pool import ForkedCall
+
+    call = ForkedCall(_sleep, 60, collect=collect)
+    pid = call.pid
+    call.stop()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)
+    assert not [t for t in threading.enumerate() if t.name == "forked-call-result"]
 
 
 def _sleep(seconds: float) -> None:

@@ -15,7 +15,7 @@ from ..ingest.limits import IngestLimits, read_limits
 from .cache import ReportCache, cache_key, run_fingerprint
 from .model import AnalyzeResult, ReportAnalysis, StageStatus
 from .outputs import write_outputs
-from .pool import ForkedCall, analyse_in_pool, worker_count
+from .pool import ForkedCall, analyse_in_pool, available_cores, worker_count
 from .progress import Progress
 from .runset import MANIFEST, RunLock, recover
 from ..panel import canonical_reports, panel_of, screen_reports
@@ -207,7 +207,7 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
                 from ..comparison import LocalPairs
 
                 options["pair_engine"] = LocalPairs(workers=workers)
-            if own_engine and workers > 1 and "checks" in funcs:
+            if own_engine and available_cores() > 1 and "checks" in funcs:
                 checking = ForkedCall(checks_and_briefings, funcs, analyses, canonical, status, collect=True)
             comparing = ForkedCall(_compare, funcs["compare"], canonical, analyses, options,
                                    lambda s, d, t: tick(f"compare: {s}", d, t), inline=workers == 1 or own_engine)
