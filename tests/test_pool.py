@@ -161,3 +161,34 @@ def test_a_fork_server_that_was_running_is_left_running(tmp_path, monkeypatch):
         other.join()
         stop_fork_server(context)
     assert not fork_server_running()
+
+
+def _pools_after_init(threads: int) -> list[tuple[str, int]]:
+    from threadpoolctl import threadpool_info
+
+    from nlp.analysis.pool import _init_worker
+
+    _init_worker(threads)
+    return sorted((i["internal_api"], i["num_threads"]) for i in threadpool_info())
+
+
+def test_a_worker_runs_one_thread_in_every_native_pool_the_fork_server_loaded():
+    """The fork server imports numpy, SciPy and scikit-learn before any thread variable is set, so their
+    BLAS and OpenMP pools are sized for every core; a worker's start cuts each to its share."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork server on this system")
+    from nlp.analysis.pool import fork_server_running, stop_fork_server
+
+    context = multiprocessing.get_context("forkserver")
+    ours = not fork_server_running()
+    context.set_forkserver_preload(["nlp.analysis.preload"])
+    try:
+        with context.Pool(1) as pool:
+            pools = pool.apply(_pools_after_init, (1,))
+    finally:
+        if ours:
+            stop_fork_server(context)
+    assert any(api == "openblas" for api, _ in pools), pools
+    assert {n for _, n in pools} == {1}, pools

@@ -79,16 +79,26 @@ _STAGES: dict[tuple[str, ...] | None, tuple[dict[str, Callable[..., Any]], dict[
 
 
 def _init_worker(threads: int) -> None:
-    """In a new worker: its share of the cores for torch (``OMP_NUM_THREADS`` when set wins)."""
+    """In a new worker: its share of the cores for torch and for every native thread pool already
+    loaded (``OMP_NUM_THREADS`` when set wins)."""
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
     os.environ.setdefault("MKL_NUM_THREADS", os.environ["OMP_NUM_THREADS"])
+    try:
+        share = max(1, int(os.environ["OMP_NUM_THREADS"]))
+    except ValueError:
+        share = threads
     if "torch" in sys.modules:   # imported by the fork server (preload): the variables came too late
         import torch
 
-        try:
-            torch.set_num_threads(max(1, int(os.environ["OMP_NUM_THREADS"])))
-        except ValueError:
-            torch.set_num_threads(threads)
+        torch.set_num_threads(share)
+    # the BLAS and OpenMP libraries the fork server loaded (numpy's and SciPy's OpenBLAS, scikit-learn's
+    # OpenMP) sized their pools for all the cores before the variables were set: two workers would each
+    # run two threads on two cores
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:   # pragma: no cover - a scikit-learn dependency
+        return
+    threadpool_limits(share)
 
 
 def preload_modules(summaries: bool) -> list[str]:
