@@ -213,8 +213,11 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
                                    lambda s, d, t: tick(f"compare: {s}", d, t), inline=workers == 1 or own_engine)
 
         comparison, compare_failure = None, ""
+        checks_run = "checks" in funcs and bool(analyses)
         if checking is None:
             checked = checks_and_briefings(funcs, analyses, canonical, status)
+            if checks_run:
+                tick("checks", 1, 1)
         if comparing is not None:
             try:
                 with isolate("compare") as run:
@@ -230,9 +233,8 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
                 checked = checking.result()
             if run.failure:
                 checked = Checked(failure=run.failure.reason)
-        findings = checked.apply(analyses, status, warnings)
-        if "checks" in funcs and analyses:
             tick("checks", 1, 1)
+        findings = checked.apply(analyses, status, warnings)
         if compare_failure:
             status["compare"] = StageStatus("compare", "skipped", f"failed: {compare_failure}")
             warnings.append(f"compare: {compare_failure}")

@@ -9,8 +9,8 @@ recorded them, so the result is the in-process result, file for file.
 
 The workers are forked from a fork server (a fresh process that imported the stages, torch and the
 model classes once, :mod:`.preload_model`: nothing is copied from the parent, no state, locks or threads;
-fresh interpreters where there is no fork server) and run torch with ``cores // workers`` threads
-each (``OMP_NUM_THREADS`` when set wins), so the processes do not fight over the cores.
+fresh interpreters where there is no fork server) and run torch, BLAS and OpenMP with ``cores // workers``
+threads each (``OMP_NUM_THREADS`` when set wins), so the processes do not fight over the cores.
 """
 from __future__ import annotations
 
