@@ -60,7 +60,8 @@ class ForkedCall:
             self._collector.start()
 
     def _collect(self) -> None:
-        """Read the child's bytes to the end, then unpickle them (a thread: :meth:`result` waits for it)."""
+        """Read the child's bytes to the end, then unpickle them (in the collecting thread, or in
+        :meth:`result`): (True, what the child sent) or (False, the unpickling error)."""
         with os.fdopen(self.read_fd, "rb") as f:
             data = f.read()
         try:
@@ -86,19 +87,15 @@ class ForkedCall:
         fn, args, kwargs = self.call
         if not self.pid:
             return fn(*args, **kwargs)
-        if self._collector is not None:
-            self._collector.join()
-            unpickled, payload = self._collected[0]
+        if self._collector is None:
+            self._collect()   # here and now
         else:
-            with os.fdopen(self.read_fd, "rb") as f:
-                data = f.read()
-            unpickled, payload = True, None
+            self._collector.join()
+        unpickled, payload = self._collected[0]
         _, status = os.waitpid(self.pid, 0)
         self.pid = 0
         try:
-            if self._collector is None:
-                payload = pickle.loads(data)
-            elif not unpickled:
+            if not unpickled:
                 raise payload
             ok, value = payload
         except (pickle.UnpicklingError, EOFError, ValueError, TypeError):

@@ -117,7 +117,7 @@ def compare(
     # year-over-year pairs and the similarity matrix need nothing of what follows: a forked child
     # computes them meanwhile, on a local engine of several processes or beside a cluster's client
     side = ForkedCall(_year_pairs_and_matrix, docs, agency_of, sets, theme_spans, cfg,
-                      inline=isinstance(engine, LocalPairs) and engine.workers < 2)
+                      inline=isinstance(engine, LocalPairs) and local_processes(engine) < 2)
     try:
         reuse = reuse_passages(docs, aligned, agency_of, cfg)
         passages = reuse.passages + masked_passages(docs, agency_of, cfg)
