@@ -43,17 +43,46 @@ def models():
 
 
 def test_lean_encoder_states_equal_transformers_bit_for_bit(models):
+    """With torch's own linear call the states are transformers' bit for bit; through oneDNN (the
+    default on a CPU whose torch has it) the same sums in another order, equal up to float rounding."""
     import torch
 
+    from nlp.summaries.lean import LeanBart, onednn_linear_works
     from nlp.summaries.model import full_input, pad_batch
 
     lean, full = models
     ids, mask = pad_batch([full_input(lean.vocab, b) for b in _bodies(40)])
     assert not bool(mask.all())                             # padded rows: the mask path is exercised
+    plain = LeanBart.load(lean.path, onednn=False)
+    assert not plain.onednn and lean.lean.onednn == onednn_linear_works()
     with torch.inference_mode():
         expected = full.generator.get_encoder()(input_ids=ids, attention_mask=mask).last_hidden_state
+        assert torch.equal(plain.encode(ids, mask), expected)
         got = lean.lean.encode(ids, mask)
-    assert torch.equal(got, expected)
+    assert torch.allclose(got, expected, rtol=1e-4, atol=1e-4)
+
+
+def test_onednn_products_are_float32_sums_of_the_same_terms():
+    """The oneDNN product of the lean decoder against float64 sums: as close as torch's own call
+    (float32 rounding, not a lower precision), for the encoder's and a decoder step's shapes."""
+    import torch
+    import torch.nn.functional as F
+
+    from nlp.summaries.lean import LeanBart, onednn_linear_works
+
+    if not onednn_linear_works():
+        pytest.skip("this torch build has no oneDNN linear on the CPU")
+    gen = torch.Generator().manual_seed(3)
+    w, b = torch.randn(96, 256, generator=gen), torch.randn(96, generator=gen)
+    model = LeanBart.__new__(LeanBart)
+    model.w, model.onednn, model._packed = {"x.weight": w, "x.bias": b}, True, {}
+    for shape in ((32, 150, 256), (7, 1, 256), (1, 256)):
+        x = torch.randn(*shape, generator=gen)
+        exact = F.linear(x.double(), w.double(), b.double())
+        ours, torchs = model._linear(x, "x"), F.linear(x, w, b)
+        assert ours.dtype == torch.float32 and ours.shape == exact.shape
+        assert (ours.double() - exact).abs().max() <= 4 * (torchs.double() - exact).abs().max() + 1e-5
+    assert set(model._packed) == {"x.weight"}
 
 
 def test_lean_headlines_equal_transformers_on_the_shared_corpus(models):
