@@ -76,12 +76,14 @@ def test_onednn_products_are_float32_sums_of_the_same_terms():
     w, b = torch.randn(96, 256, generator=gen), torch.randn(96, generator=gen)
     model = LeanBart.__new__(LeanBart)
     model.w, model.onednn, model._packed = {"x.weight": w, "x.bias": b}, True, {}
+    model.activation, model.act = "gelu", F.gelu
     for shape in ((32, 150, 256), (7, 1, 256), (1, 256)):
         x = torch.randn(*shape, generator=gen)
         exact = F.linear(x.double(), w.double(), b.double())
-        ours, torchs = model._linear(x, "x"), F.linear(x, w, b)
-        assert ours.dtype == torch.float32 and ours.shape == exact.shape
-        assert (ours.double() - exact).abs().max() <= 4 * (torchs.double() - exact).abs().max() + 1e-5
+        for activate, act in ((False, lambda y: y), (True, F.gelu)):   # the FFN's activation fused
+            ours, torchs = model._linear(x, "x", activate), act(F.linear(x, w, b))
+            assert ours.dtype == torch.float32 and ours.shape == exact.shape
+            assert (ours.double() - act(exact)).abs().max() <= 4 * (torchs.double() - act(exact)).abs().max() + 1e-5
     assert set(model._packed) == {"x.weight"}
 
 

@@ -39,12 +39,16 @@ import torch.nn.functional as F
 #: the configuration's activation functions the lean decoder reproduces (another: transformers decodes)
 _ACTIVATIONS = {"gelu": F.gelu, "relu": F.relu}
 
+#: oneDNN's post-op (attribute, algorithm) for each activation: the same function computed with the product
+_FUSED_ACTIVATIONS = {"gelu": ("gelu", "none"), "relu": ("relu", "")}
+_NO_ACTIVATION = ("none", "")
 _ONEDNN_WORKS: list[bool] = []
 
 
 def onednn_linear_works() -> bool:
     """Whether this torch build runs float32 linear layers through oneDNN on the CPU with packed
-    weights (``torch.ops.mkldnn``), checked once per process on a small product against ``F.linear``."""
+    weights (``torch.ops.mkldnn``), with and without a fused activation, checked once per process on a
+    small product against ``F.linear``."""
     if not _ONEDNN_WORKS:
         ok = False
         try:
@@ -52,8 +56,10 @@ def onednn_linear_works() -> bool:
                 gen = torch.Generator().manual_seed(0)
                 x, w, b = (torch.randn(shape, generator=gen) for shape in ((3, 5, 16), (8, 16), (8,)))
                 packed = torch.ops.mkldnn._reorder_linear_weight(w, None)
-                got = torch.ops.mkldnn._linear_pointwise(x, packed, b, "none", [], "")
-                ok = got.shape == (3, 5, 8) and bool(torch.allclose(got, F.linear(x, w, b), rtol=1e-4, atol=1e-4))
+                ok = all(bool(torch.allclose(torch.ops.mkldnn._linear_pointwise(x, packed, b, attr, [], algorithm),
+                                             act(F.linear(x, w, b)), rtol=1e-4, atol=1e-4))
+                         for act, (attr, algorithm) in [(lambda y: y, _NO_ACTIVATION)]
+                         + [(_ACTIVATIONS[name], fused) for name, fused in _FUSED_ACTIVATIONS.items()])
         except (AttributeError, RuntimeError, TypeError, ValueError):
             ok = False
         _ONEDNN_WORKS.append(ok)
@@ -76,7 +82,8 @@ class LeanBart:
         self.head_dim = self.d_model // self.heads
         self.scaling = self.head_dim ** -0.5
         self.embed_scale = math.sqrt(self.d_model)
-        self.act = _ACTIVATIONS[config["activation_function"]]
+        self.activation = config["activation_function"]
+        self.act = _ACTIVATIONS[self.activation]
         self.enc_layers = int(config["encoder_layers"])
         self.dec_layers = int(config["decoder_layers"])
         self.w = {k: v.to(device) for k, v in weights.items()}
@@ -110,19 +117,22 @@ class LeanBart:
         return self
 
     # ------------------------------------------------------------------ pieces
-    def _linear(self, x: torch.Tensor, name: str) -> torch.Tensor:
-        return self._project(x, name + ".weight", self.w.get(name + ".bias"))
+    def _linear(self, x: torch.Tensor, name: str, activate: bool = False) -> torch.Tensor:
+        return self._project(x, name + ".weight", self.w.get(name + ".bias"), activate)
 
-    def _project(self, x: torch.Tensor, weight: str, bias: torch.Tensor | None) -> torch.Tensor:
-        """``x`` times the transposed weight ``weight`` plus ``bias``: through oneDNN with the weight
-        packed on first use in this process (float32 on a CPU), else ``F.linear``."""
+    def _project(self, x: torch.Tensor, weight: str, bias: torch.Tensor | None, activate: bool = False) -> torch.Tensor:
+        """``x`` times the transposed weight ``weight`` plus ``bias`` (then the activation when
+        ``activate``): through oneDNN with the weight packed on first use in this process and the
+        activation fused (float32 on a CPU), else ``F.linear``."""
         w = self.w[weight]
         if not self.onednn or w.dtype != torch.float32:
-            return F.linear(x, w, bias)
+            out = F.linear(x, w, bias)
+            return self.act(out) if activate else out
         packed = self._packed.get(weight)
         if packed is None:
             packed = self._packed[weight] = torch.ops.mkldnn._reorder_linear_weight(w, None)
-        return torch.ops.mkldnn._linear_pointwise(x, packed, bias, "none", [], "")
+        attr, algorithm = _FUSED_ACTIVATIONS[self.activation] if activate else _NO_ACTIVATION
+        return torch.ops.mkldnn._linear_pointwise(x, packed, bias, attr, [], algorithm)
 
     def _norm(self, x: torch.Tensor, name: str) -> torch.Tensor:
         w = self.w[name + ".weight"]
@@ -144,7 +154,7 @@ class LeanBart:
 
     def _ffn(self, h: torch.Tensor, p: str) -> torch.Tensor:
         residual = h
-        h = self.act(self._linear(h, p + ".fc1"))
+        h = self._linear(h, p + ".fc1", activate=True)
         h = self._linear(h, p + ".fc2")
         return self._norm(residual + h, p + ".final_layer_norm")
 
