@@ -10,6 +10,7 @@ from typing import Any, Callable, Sequence
 from ..batch import Failure, check_output_dir, expand_inputs, leave_out_duplicates
 from ..errors import ReportReadError, XxgkError
 from ..guard import run_guarded_each
+from ..heap import holding_results
 from ..isolation import isolate
 from ..ingest.limits import IngestLimits, read_limits
 from .cache import ReportCache, cache_key, run_fingerprint
@@ -171,7 +172,8 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
         warnings.append(f"inputs: {len(ours)} file(s) inside the output folder {out} left out")
     summary_options = dict(summary_options or {})
 
-    with RunLock(out) if write else contextlib.nullcontext(), Progress(progress) as tick:
+    # the analyses are kept to the end: frozen as they come, so the collector stops walking them
+    with RunLock(out) if write else contextlib.nullcontext(), Progress(progress) as tick, holding_results() as keep:
         if write:
             warnings += recover(out)
         unique, duplicates = leave_out_duplicates(files)
@@ -190,6 +192,7 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
                 else:
                     hits += r.cached
                     analyses.append(r)
+            keep()
             tick("reports", min((k + 1) * FILES_PER_BATCH, len(unique)), len(unique))
         warnings += cache.healed
         analyses, not_reports = screen_reports(analyses, force)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 from ..batch import Failure
 from ..errors import XxgkError
 from ..forked import ForkedCall
+from ..heap import freeze_long_lived
 from .cache import ReportCache
 from .model import ReportAnalysis, StageStatus
 
@@ -125,6 +126,9 @@ def _run_batch(job: _Job, todo: list[tuple[int, str, str]]) -> _Outcome:
 
     if job.stages not in _STAGES:
         _STAGES[job.stages] = load_stages(job.stages)
+    # what the batches before loaded (the models) stays; what they left is garbage: collected now,
+    # the rest frozen, so the collector's full collections walk this batch's objects only
+    freeze_long_lived()
     funcs, initial = _STAGES[job.stages]
     status = {k: StageStatus(v.stage, v.status, v.message) for k, v in initial.items()}
     warnings: list[str] = []

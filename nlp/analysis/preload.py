@@ -3,7 +3,8 @@ each worker begins with the stages' modules already imported: the parsers with t
 import lazily (``python-docx``), the tables and the theme estimator (scikit-learn). Without it each
 worker imports scikit-learn (about 0.7 CPU-seconds), and each guarded reading child that meets a
 .docx file imports ``python-docx`` again (:mod:`nlp.guard` forks one per batch of files). Imports
-only: nothing runs, no thread pool is started. :mod:`.preload_model` adds torch for the summaries."""
+only: nothing runs, no thread pool is started; the imported objects are then frozen
+(:func:`nlp.heap.freeze_long_lived`). :mod:`.preload_model` adds torch for the summaries."""
 from __future__ import annotations
 
 import nlp.structure  # noqa: F401
@@ -16,3 +17,7 @@ try:
     import docx  # noqa: F401  (imported lazily by nlp.ingest.docx, in each guarded child)
 except ImportError:   # without python-docx, .docx files fail with their own one-line error
     pass
+
+from nlp.heap import freeze_long_lived  # noqa: E402
+
+freeze_long_lived()   # the imports stay: each worker's collector never walks them (nor copies their pages)
