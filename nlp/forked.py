@@ -15,6 +15,7 @@ import threading
 from typing import Any, Callable, Sequence, TypeVar
 
 from .errors import XxgkError
+from .heap import keep_results, without_collection
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -65,7 +66,9 @@ class ForkedCall:
         with os.fdopen(self.read_fd, "rb") as f:
             data = f.read()
         try:
-            self._collected.append((True, pickle.loads(data)))
+            with without_collection():
+                self._collected.append((True, pickle.loads(data)))
+            keep_results()   # within an analyze run the result stays to its end (nlp.heap)
         except BaseException as e:  # noqa: BLE001 - a broken result, reported by result()
             self._collected.append((False, e))
 

@@ -24,20 +24,46 @@ def freeze_long_lived() -> None:
     gc.freeze()
 
 
+#: open :func:`holding_results` runs that may freeze (none in a process that froze objects before)
+_HOLDING: list[bool] = []
+
+
+def keep_results() -> None:
+    """Within a :func:`holding_results` run that may freeze: the objects alive now are results that
+    stay to the end (frozen without a collection, :func:`gc.freeze`); elsewhere nothing."""
+    if _HOLDING and _HOLDING[-1]:
+        gc.freeze()
+
+
 @contextlib.contextmanager
 def holding_results() -> Iterator[Callable[[], None]]:
-    """For a run that keeps results as they come: yields a function to call each time the results
-    kept so far are to stay (objects alive then are frozen, :func:`gc.freeze`, without a collection:
-    they are the results), and unfreezes everything at the end. In a process that had frozen objects
-    of its own before (a worker forked from a preloaded fork server) the function does nothing: what
-    the run froze could not be unfrozen alone, and cycles among its objects would never be collected."""
-    if gc.get_freeze_count():
-        yield lambda: None
-        return
+    """For a run that keeps results as they come: within it :func:`keep_results` (also yielded)
+    freezes the objects alive when it is called, and everything is unfrozen at the end. In a process
+    that had frozen objects of its own before (a worker forked from a preloaded fork server) nothing
+    is frozen: what the run froze could not be unfrozen alone, and cycles among its objects would
+    never be collected."""
+    may_freeze = gc.get_freeze_count() == 0 and not any(_HOLDING)
+    _HOLDING.append(may_freeze)
     try:
-        yield gc.freeze
+        yield keep_results
     finally:
-        gc.unfreeze()
+        _HOLDING.pop()
+        if may_freeze:
+            gc.unfreeze()
 
 
-__all__ = ["freeze_long_lived", "holding_results"]
+@contextlib.contextmanager
+def without_collection() -> Iterator[None]:
+    """No cyclic collection while this runs (for unpickling a large result: its objects are new and
+    live, and the collections its growth would start walk them again and again); the collector's
+    state before is restored after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+__all__ = ["freeze_long_lived", "holding_results", "keep_results", "without_collection"]

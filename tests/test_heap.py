@@ -79,3 +79,33 @@ def test_the_fork_servers_preload_freezes_its_imports():
     code = "import gc, nlp.analysis.preload; print(gc.get_freeze_count())"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert int(out.stdout) > 10_000
+
+
+def test_keep_results_freezes_only_within_a_run_that_may(unfrozen):
+    from nlp.heap import keep_results
+
+    keep_results()
+    assert gc.get_freeze_count() == 0              # outside a run: nothing
+    with holding_results():
+        with holding_results() as inner_keep:      # nested: the outer run unfreezes at its end
+            inner_keep()
+            assert gc.get_freeze_count() == 0
+        keep_results()
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_without_collection_restores_the_collectors_state():
+    from nlp.heap import without_collection
+
+    assert gc.isenabled()
+    with without_collection():
+        assert not gc.isenabled()
+        with without_collection():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError):
+        with without_collection():
+            raise ValueError
+    assert gc.isenabled()

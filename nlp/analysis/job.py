@@ -10,7 +10,7 @@ from typing import Any, Callable, Sequence
 from ..batch import Failure, check_output_dir, expand_inputs, leave_out_duplicates
 from ..errors import ReportReadError, XxgkError
 from ..guard import run_guarded_each
-from ..heap import holding_results
+from ..heap import holding_results, keep_results
 from ..isolation import isolate
 from ..ingest.limits import IngestLimits, read_limits
 from .cache import ReportCache, cache_key, run_fingerprint
@@ -45,6 +45,7 @@ def lookup_batch(paths: Sequence[Path], funcs: dict[str, Callable[..., Any]], ca
             results[i] = a
         else:
             todo.append((i, path, key))
+    keep_results()   # the analyses read from the cache stay to the end of the run
     return results, todo
 
 

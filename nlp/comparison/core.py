@@ -23,6 +23,7 @@ import numpy as np
 from ..agency import group_agencies
 from ..document import Report
 from ..forked import ForkedCall, map_on_forks
+from ..heap import keep_results
 from .candidates import AlignSetup, LocalPairs, PairEngine, drop_alignment_data
 from .pairs import theme_similarity, year_pairs
 from .passages import UnionFind
@@ -92,6 +93,7 @@ def compare(
 
     # 1: streams, bounds, shingles, vocabulary and formula masks
     docs = [engine.on_client(d) for d in prepared_reports(reps, n, engine, lambda done, total: tick("reading", done, total))]
+    keep_results()   # within an analyze run: the prepared reports stay to the end (nlp.heap)
 
     # 2: corpus index (per report, its rows); template by frequency (the compared reports pooled with the
     # reference); boilerplate n-grams (their note comes with the measures, step 5)
@@ -107,6 +109,7 @@ def compare(
 
     # 3: reused passages
     aligned = engine.aligned_pairs(docs, setup, progress=lambda done, total: tick("aligning", done, total))
+    keep_results()
     # then only positional hashes are kept
     for d in docs:
         drop_alignment_data(d)
