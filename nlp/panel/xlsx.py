@@ -199,9 +199,15 @@ def _parts(titles: Sequence[str], creator: str, stamp: str) -> dict[str, str]:
     }
 
 
+#: zlib level of the workbook's parts: level 1 deflates the panel of 1,000 generated reports (275 MB
+#: of sheet XML) in 0.5 CPU-s into 26 MB, against 1.4 CPU-s and 21 MB at zlib's default of 6
+FAST_DEFLATE = 1
+
+
 def write_xlsx(f: IO[bytes], sheets: Sequence[XlsxSheet], creator: str = "xxgk",
-               created: dt.datetime = dt.datetime(2000, 1, 1), compresslevel: int = 6) -> None:
-    """Write ``sheets`` as an xlsx workbook into the binary file ``f`` (rows streamed, a block at a time)."""
+               created: dt.datetime = dt.datetime(2000, 1, 1), compresslevel: int = FAST_DEFLATE) -> None:
+    """Write ``sheets`` as an xlsx workbook into the binary file ``f`` (rows streamed, a block at a time;
+    ``compresslevel``: zlib's level, :data:`FAST_DEFLATE` by default)."""
     stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
     with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as z:
         for name, body in _parts([s.title for s in sheets], creator, stamp).items():
