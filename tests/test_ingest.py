@@ -105,6 +105,36 @@ def test_docx_reader_keeps_tables_as_rows(tmp_path):
     assert src.text.index("本局持续推进") < src.text.index("规章\t1\t9")
 
 
+def test_docx_paragraph_text_equals_python_docx(tmp_path):
+    """The reader's own walk over a paragraph's runs gives python-docx's ``Paragraph.text``: runs,
+    a hyperlink's runs, tabs, line and page breaks, carriage returns, non-breaking hyphens, and
+    elements that carry no text (a bookmark, a field's instruction text)."""
+    docx = pytest.importorskip("docx")
+    from docx.oxml import parse_xml
+    from docx.text.paragraph import Paragraph
+
+    from nlp.ingest.docx import _W_P, paragraph_text
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    d = docx.Document()
+    p = d.add_paragraph("一、总体情况")
+    run = p.add_run("（一）主动公开")
+    run.add_tab()
+    run.add_break()
+    p.add_run("第二行")
+    d.add_paragraph().add_run("分页前").add_break(docx.enum.text.WD_BREAK.PAGE)
+    for body in (f'<w:p {w}><w:r><w:t>链接前</w:t></w:r><w:hyperlink><w:r><w:t xml:space="preserve">政府 </w:t></w:r>'
+                 f'<w:r><w:t>网站</w:t></w:r></w:hyperlink><w:bookmarkStart w:id="0" w:name="x"/>'
+                 f'<w:r><w:noBreakHyphen/><w:cr/><w:ptab w:relativeTo="margin" w:alignment="left" w:leader="none"/>'
+                 f'<w:instrText>PAGE</w:instrText><w:t>末尾</w:t></w:r></w:p>',
+                 f'<w:p {w}><w:pPr><w:jc w:val="center"/></w:pPr></w:p>'):
+        d.element.body.append(parse_xml(body))
+    paragraphs = list(d.element.body.iter(_W_P))
+    assert len(paragraphs) == 4
+    assert [paragraph_text(q) for q in paragraphs] == [Paragraph(q, d).text for q in paragraphs]
+    assert paragraph_text(paragraphs[2]) == "链接前政府 网站-\n\t末尾"
+
+
 def test_html_main_content_only(tmp_path):
     html = """<html><head><meta charset="gbk"><title>x</title><script>var a=1;</script></head><body>
     <div class="nav"><a href="/">首页</a><a href="/x">政务公开</a><a href="/y">互动交流</a></div>
