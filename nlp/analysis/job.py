@@ -72,6 +72,19 @@ def analyse_todo(todo: Sequence[tuple[int, Path, str]], funcs: dict[str, Callabl
     return sorted(done, key=lambda d: d[0])
 
 
+def fill_cache(files: Sequence[Path], out_dir: Path, stages: Sequence[str] | None,
+               summary_options: dict[str, Any] | None) -> None:
+    """The per-report stages of ``files`` into ``out_dir``'s cache (:data:`.cache.CACHE_DIR`), in batches of
+    :data:`FILES_PER_BATCH` in this process, as :func:`analyze` computes them, and nothing else of a
+    run (no duplicates screened, no checks, panel or outputs): a Dask worker's share of a run."""
+    funcs, status = load_stages(stages)
+    cache = ReportCache(Path(out_dir), fingerprint=run_fingerprint(summary_options))
+    cache.check()
+    options, warnings, limits = dict(summary_options or {}), [], read_limits()
+    for k in range(0, len(files), FILES_PER_BATCH):
+        _analyse_batch(files[k:k + FILES_PER_BATCH], funcs, status, warnings, options, cache, limits)
+
+
 def _analyse_batch(paths: Sequence[Path], funcs: dict[str, Callable[..., Any]], status: dict[str, StageStatus],
                    warnings: list[str], summary_options: dict[str, Any], cache: ReportCache,
                    limits: IngestLimits) -> list[ReportAnalysis | Failure]:

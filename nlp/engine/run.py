@@ -97,10 +97,10 @@ def partitions(files: Sequence[Path], size: int) -> list[list[Path]]:
 def analyse_partition(files: list[str], stages: list[str], summary_options: dict[str, Any]) -> list[tuple[str, bytes]]:
     """Run on a worker: the per-report stages of ``files``; returns analyze's cache entries (name, bytes)."""
     from ..analysis import CACHE_DIR
-    from ..analysis import analyze as analyze_files
+    from ..analysis.job import fill_cache
 
     with tempfile.TemporaryDirectory(prefix="xxgk-part-") as tmp:
-        analyze_files(files, tmp, stages=stages, summary_options=summary_options, write=False, use_cache=True)
+        fill_cache([Path(f) for f in files], Path(tmp), stages, summary_options)
         cache = Path(tmp) / CACHE_DIR
         return sorted((p.name, p.read_bytes()) for p in cache.glob("*.json")) if cache.is_dir() else []
 
