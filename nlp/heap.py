@@ -29,9 +29,10 @@ _HOLDING: list[bool] = []
 
 
 def keep_results() -> None:
-    """Within a :func:`holding_results` run that may freeze: the objects alive now are results that
-    stay to the end (frozen without a collection, :func:`gc.freeze`); elsewhere nothing."""
-    if _HOLDING and _HOLDING[-1]:
+    """Within a :func:`holding_results` run that may freeze (the outermost one decides): the objects
+    alive now are results that stay to the end (frozen without a collection, :func:`gc.freeze`);
+    elsewhere nothing."""
+    if _HOLDING and _HOLDING[0]:
         gc.freeze()
 
 
@@ -42,7 +43,7 @@ def holding_results() -> Iterator[Callable[[], None]]:
     that had frozen objects of its own before (a worker forked from a preloaded fork server) nothing
     is frozen: what the run froze could not be unfrozen alone, and cycles among its objects would
     never be collected."""
-    may_freeze = gc.get_freeze_count() == 0 and not any(_HOLDING)
+    may_freeze = gc.get_freeze_count() == 0 and not _HOLDING   # a run within a run: the outer one unfreezes
     _HOLDING.append(may_freeze)
     try:
         yield keep_results

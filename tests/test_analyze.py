@@ -146,6 +146,45 @@ def test_rerun_is_identical_and_unchanged_files_come_from_the_cache(tmp_path):
     assert "青禾市教育体育局" in agencies
 
 
+def test_entries_decoded_ahead_are_what_the_cache_gives_and_the_run_is_the_same(tmp_path):
+    """A Dask client decodes entries as its workers send them (decoded_entry): each is the analysis
+    the cache file gives, handed out once with its path; a stale or broken entry is left to the file;
+    a run given them writes the same outputs as one that reads the files."""
+    from nlp.analysis.cache import ReportCache, cache_key, decoded_entry, run_fingerprint
+    from nlp.analysis.stages import load_stages
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("qinghe-edu-2020.txt", "qinghe-edu-2021.txt", "liuchuan-transport-2021.html"):
+        shutil.copy(DEMO_DIR / name, src / name)
+    stages = ["parse", "tables", "checks", "themes", "compare"]
+    out = tmp_path / "out"
+    analyze([src], out, stages=stages)
+    before = {n: (out / n).read_bytes() for n in OUTPUTS}
+    funcs, _ = load_stages(stages)
+    fingerprint = run_fingerprint(None)
+    decoded = {}
+    for path in sorted(src.iterdir()):
+        key = cache_key(path, path.read_bytes())
+        body = (out / ".cache" / f"{key}.json").read_bytes()
+        a = decoded_entry(body, fingerprint, stages)
+        expected = ReportCache(out, fingerprint=fingerprint).get(path, key, funcs)
+        assert a is not None and expected is not None and a.path != str(path)
+        assert (a.report.to_dict(), a.tables.to_dict(), a.themes) == \
+               (expected.report.to_dict(), expected.tables.to_dict(), expected.themes)
+        assert decoded_entry(body, fingerprint + "-bf16", stages) is None
+        assert decoded_entry(body[:-20], fingerprint, stages) is None
+        decoded[key] = a
+    cache = ReportCache(out, fingerprint=fingerprint, decoded=dict(decoded))
+    first = sorted(src.iterdir())[0]
+    key = cache_key(first, first.read_bytes())
+    handed = cache.get(first, key, funcs)
+    assert handed is decoded[key] and handed.path == handed.report.source == str(first) and key not in cache.decoded
+    again = analyze([src], out, stages=stages, decoded=decoded)
+    assert again.cache_hits == 3 and not decoded      # every one handed out
+    assert {n: (out / n).read_bytes() for n in OUTPUTS} == before
+
+
 def test_the_cache_fingerprint_covers_code_that_exists():
     """Every module or package named in CACHED_CODE exists, so a change to it invalidates cached results
     (a renamed package left under its old name would silently stop counting)."""

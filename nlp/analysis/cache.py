@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from ..batch import atomic_write
 from ..document import Report
@@ -110,14 +110,36 @@ def analysis_from_entry(path: Path, entry: Any, funcs: dict[str, Callable[..., A
     return a
 
 
+def _current(entry: Any, fingerprint: str) -> bool:
+    """Whether a decoded entry was written by this code for this run's options."""
+    return isinstance(entry, dict) and entry.get("fingerprint") == fingerprint and entry.get("version") == CACHE_VERSION
+
+
+def decoded_entry(body: bytes, fingerprint: str, stages: Iterable[str]) -> ReportAnalysis | None:
+    """An entry's bytes as the analysis :meth:`ReportCache.get` would make of them for a run of
+    ``stages`` (its path and source set when it is handed out), None where ``get`` would not take
+    it from the bytes (unreadable, stale or damaged: ``get`` then reads the file and says so): for a
+    client that receives entries while its workers still run (:func:`nlp.engine.run.run_report_stages`)."""
+    try:
+        entry = json.loads(body)
+        if not _current(entry, fingerprint):
+            return None
+        return analysis_from_entry(Path(), entry, dict.fromkeys(stages))
+    except (ValueError, RecursionError, CacheEntryError):
+        return None
+
+
 class ReportCache:
     """The cache folder of one output folder (``OUT/.cache``)."""
 
-    def __init__(self, out_dir: Path, enabled_read: bool = True, fingerprint: str | None = None):
+    def __init__(self, out_dir: Path, enabled_read: bool = True, fingerprint: str | None = None,
+                 decoded: dict[str, ReportAnalysis] | None = None):
         self.dir = out_dir / CACHE_DIR
         self.read_enabled = enabled_read
         self.fingerprint = fingerprint or code_fingerprint()
         self.healed: list[str] = []
+        #: entries already decoded by :func:`decoded_entry` (by key), each handed out once instead of read
+        self.decoded = decoded if decoded is not None else {}
 
     def check(self) -> None:
         """Before any work: a ``.cache`` that exists must be a directory."""
@@ -129,6 +151,10 @@ class ReportCache:
         """The cached analysis of this file, or None (a miss; a damaged entry is noted in ``healed``)."""
         if not self.read_enabled:
             return None
+        a = self.decoded.pop(key, None)
+        if a is not None:
+            a.path = a.report.source = str(path)
+            return a
         p = self.dir / f"{key}.json"
         try:
             entry = json.loads(p.read_text(encoding="utf-8"))
@@ -137,7 +163,7 @@ class ReportCache:
         except (OSError, ValueError, RecursionError) as e:
             self.healed.append(f"{path}: unreadable cache entry replaced ({type(e).__name__})")
             return None
-        if not isinstance(entry, dict) or entry.get("fingerprint") != self.fingerprint or entry.get("version") != CACHE_VERSION:
+        if not _current(entry, self.fingerprint):
             return None
         try:
             a = analysis_from_entry(path, entry, funcs)

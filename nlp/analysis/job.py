@@ -153,7 +153,8 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
             progress: bool | Callable[[str, int, int], None] = False, use_cache: bool = True,
             stages: Sequence[str] | None = None, compare_options: dict[str, Any] | None = None,
             summary_options: dict[str, Any] | None = None, write: bool = True, force: bool = False,
-            aliases: dict[str, str] | None = None, jobs: int | None = 1) -> AnalyzeResult:
+            aliases: dict[str, str] | None = None, jobs: int | None = 1,
+            decoded: dict[str, ReportAnalysis] | None = None) -> AnalyzeResult:
     """Run every requested stage on the reports under ``paths`` and publish the outputs into ``out_dir``.
 
     ``progress``: True for a progress bar on stderr, or a callback ``(stage, done, total)``.
@@ -161,7 +162,8 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
     refresh its entry). ``stages``: restrict to these stage names (parse always runs). ``force``:
     write into a folder that holds other files, and keep files with no annual-report signals (else
     they are listed as failures and left out). ``aliases``: agency ``alias → canonical`` names
-    (``nlp.panel.read_aliases``). ``jobs``: worker processes for the per-report stages (:mod:`.pool`;
+    (``nlp.panel.read_aliases``). ``decoded``: cache entries already decoded, by key
+    (:func:`.cache.decoded_entry`: a Dask client's, as its workers send them). ``jobs``: worker processes for the per-report stages (:mod:`.pool`;
     None: the available cores; never more than there are batches of :data:`FILES_PER_BATCH` files;
     1: in this process); the outputs are the same. Bad files are listed in ``AnalyzeResult.failures``
     and files with the same content in ``duplicates``; the batch goes on. The outputs are switched
@@ -178,7 +180,7 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
     funcs, status = load_stages(stages)
     if write:
         check_output_dir(out, files, force=force, marker=MANIFEST)
-    cache = ReportCache(out, enabled_read=use_cache, fingerprint=run_fingerprint(summary_options))
+    cache = ReportCache(out, enabled_read=use_cache, fingerprint=run_fingerprint(summary_options), decoded=decoded)
     cache.check()
     warnings: list[str] = [f"{s.stage}: {s.message}" for s in status.values()
                            if s.status == "skipped" and s.message != "not requested"]

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from ..errors import XxgkError
+from ..heap import holding_results
 
 __all__ = ["EngineConfig", "ENGINES", "PER_REPORT_STAGES", "local_cluster", "dask_client",
            "run_report_stages", "analyze"]
@@ -178,19 +179,27 @@ def dask_client(config: EngineConfig, stages: Sequence[str] | None = None) -> It
 
 
 def run_report_stages(files: Sequence[Path], cache_dir: Path, config: EngineConfig, stages: Sequence[str] | None = None,
-                      summary_options: dict[str, Any] | None = None, client: Any = None) -> int:
+                      summary_options: dict[str, Any] | None = None, client: Any = None,
+                      decoded: dict[str, Any] | None = None) -> int:
     """Fill ``cache_dir`` with the per-report results of ``files`` computed on the Dask cluster
     (``client``: an open client of it; else one is opened and closed here).
 
     Files already in the cache are sent anyway (the cache key needs the code fingerprint;
-    a worker finds nothing to do only for its own cache). Returns the number of entries written.
+    a worker finds nothing to do only for its own cache). ``decoded``: filled with each entry's
+    analysis by key (:func:`nlp.analysis.cache.decoded_entry`) as the workers send them, so that the
+    run's lookups need not read them again (the client decodes while the workers work). Returns the
+    number of entries written.
     """
     if config.kind == "local" or not files:
         return 0
     from distributed import as_completed
 
+    from ..analysis.cache import decoded_entry, run_fingerprint
+    from ..heap import keep_results
+
     wanted = per_report_stages(stages)
     options = dict(summary_options or {})
+    fingerprint = run_fingerprint(options) if decoded is not None else ""
     written = 0
     run = uuid.uuid4().hex[:12]  # task keys unique to this run: a scheduler never hands back another run's result
     with dask_client(config, stages) if client is None else nullcontext(client) as client:
@@ -203,7 +212,12 @@ def run_report_stages(files: Sequence[Path], cache_dir: Path, config: EngineConf
             for name, body in future.result():
                 _write_entry(cache_dir, name, body)
                 written += 1
+                if decoded is not None:
+                    a = decoded_entry(body, fingerprint, wanted)
+                    if a is not None:
+                        decoded[name.removesuffix(".json")] = a
             future.release()
+            keep_results()   # within the run (nlp.heap): the decoded analyses stay to its end
     return written
 
 
@@ -239,8 +253,9 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
     files, _ = expand_inputs(paths)
     out = Path(out_dir)
     files = [f for f in files if not f.resolve().is_relative_to(out.resolve())]
-    with dask_client(config, options.get("stages")) as client:
+    with dask_client(config, options.get("stages")) as client, holding_results():
+        decoded: dict[str, Any] = {}
         run_report_stages(files, out / CACHE_DIR, config, options.get("stages"), options.get("summary_options"),
-                          client=client)
+                          client=client, decoded=decoded)
         options["compare_options"] = {**(options.get("compare_options") or {}), **sharded_compare(client, config)}
-        return analyze_files(paths, out_dir, jobs=None, **options)
+        return analyze_files(paths, out_dir, jobs=None, decoded=decoded, **options)
