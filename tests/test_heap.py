@@ -45,9 +45,11 @@ def test_freeze_long_lived_collects_cyclic_garbage_then_freezes_the_rest(unfroze
 
 
 def test_holding_results_freezes_on_request_and_unfreezes_at_the_end(unfrozen):
-    with holding_results() as keep:
+    from nlp.heap import keep_results
+
+    with holding_results():
         result = _Node()
-        keep()
+        keep_results()
         assert gc.get_freeze_count() > 0 and not any(o is result for o in gc.get_objects())
     assert gc.get_freeze_count() == 0
     result.other = result
@@ -58,11 +60,13 @@ def test_holding_results_freezes_on_request_and_unfreezes_at_the_end(unfrozen):
 
 
 def test_holding_results_leaves_a_process_with_frozen_objects_alone(unfrozen):
+    from nlp.heap import keep_results
+
     freeze_long_lived()
     before = gc.get_freeze_count()
-    with holding_results() as keep:
+    with holding_results():
         result = _Node()
-        keep()
+        keep_results()
         assert any(o is result for o in gc.get_objects())   # not frozen: it could never be unfrozen alone
     assert gc.get_freeze_count() == before
 
@@ -87,8 +91,8 @@ def test_keep_results_freezes_only_within_a_run_that_may(unfrozen):
     keep_results()
     assert gc.get_freeze_count() == 0              # outside a run: nothing
     with holding_results():
-        with holding_results() as inner_keep:      # nested: frozen for the outer run, which unfreezes
-            inner_keep()
+        with holding_results():                    # nested: frozen for the outer run, which unfreezes
+            keep_results()
             assert gc.get_freeze_count() > 0
         assert gc.get_freeze_count() > 0
         keep_results()

@@ -189,7 +189,7 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
     summary_options = dict(summary_options or {})
 
     # the analyses are kept to the end: frozen as they come, so the collector stops walking them
-    with RunLock(out) if write else contextlib.nullcontext(), Progress(progress) as tick, holding_results() as keep:
+    with RunLock(out) if write else contextlib.nullcontext(), Progress(progress) as tick, holding_results():
         if write:
             warnings += recover(out)
         unique, duplicates = leave_out_duplicates(files)
@@ -208,7 +208,7 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
                 else:
                     hits += r.cached
                     analyses.append(r)
-            keep()
+            keep_results()
             tick("reports", min((k + 1) * FILES_PER_BATCH, len(unique)), len(unique))
         warnings += cache.healed
         analyses, not_reports = screen_reports(analyses, force)

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from ..errors import XxgkError
-from ..heap import holding_results
+from ..heap import holding_results, keep_results
 
 __all__ = ["EngineConfig", "ENGINES", "PER_REPORT_STAGES", "local_cluster", "dask_client",
            "run_report_stages", "analyze"]
@@ -195,7 +195,6 @@ def run_report_stages(files: Sequence[Path], cache_dir: Path, config: EngineConf
     from distributed import as_completed
 
     from ..analysis.cache import decoded_entry, run_fingerprint
-    from ..heap import keep_results
 
     wanted = per_report_stages(stages)
     options = dict(summary_options or {})
