@@ -64,7 +64,8 @@ def test_lean_encoder_states_equal_transformers_bit_for_bit(models):
 
 def test_onednn_products_are_float32_sums_of_the_same_terms():
     """The oneDNN product of the lean decoder against float64 sums: as close as torch's own call
-    (float32 rounding, not a lower precision), for the encoder's and a decoder step's shapes."""
+    (float32 rounding, not a lower precision; bfloat16's where the CPU runs it), for the encoder's
+    and a decoder step's shapes."""
     import torch
     import torch.nn.functional as F
 
@@ -72,19 +73,21 @@ def test_onednn_products_are_float32_sums_of_the_same_terms():
 
     if not onednn_linear_works():
         pytest.skip("this torch build has no oneDNN linear on the CPU")
-    gen = torch.Generator().manual_seed(3)
-    w, b = torch.randn(96, 256, generator=gen), torch.randn(96, generator=gen)
-    model = LeanBart.__new__(LeanBart)
-    model.w, model.onednn, model._packed = {"x.weight": w, "x.bias": b}, True, {}
-    model.activation, model.act = "gelu", F.gelu
-    for shape in ((32, 150, 256), (7, 1, 256), (1, 256)):
-        x = torch.randn(*shape, generator=gen)
-        exact = F.linear(x.double(), w.double(), b.double())
-        for activate, act in ((False, lambda y: y), (True, F.gelu)):   # the FFN's activation fused
-            ours, torchs = model._linear(x, "x", activate), act(F.linear(x, w, b))
-            assert ours.dtype == torch.float32 and ours.shape == exact.shape
-            assert (ours.double() - act(exact)).abs().max() <= 4 * (torchs.double() - act(exact)).abs().max() + 1e-5
-    assert set(model._packed) == {"x.weight"}
+    dtypes = [torch.float32] + ([torch.bfloat16] if onednn_linear_works(torch.bfloat16) else [])
+    for dtype in dtypes:
+        gen = torch.Generator().manual_seed(3)
+        w, b = torch.randn(96, 256, generator=gen).to(dtype), torch.randn(96, generator=gen).to(dtype)
+        model = LeanBart.__new__(LeanBart)
+        model.w, model.onednn, model._packed = {"x.weight": w, "x.bias": b}, True, {}
+        model.activation, model.act = "gelu", F.gelu
+        for shape in ((32, 150, 256), (7, 1, 256), (1, 256)):
+            x = torch.randn(*shape, generator=gen).to(dtype)
+            exact = F.linear(x.double(), w.double(), b.double())
+            for activate, act in ((False, lambda y: y), (True, F.gelu)):   # the FFN's activation fused
+                ours, torchs = model._linear(x, "x", activate), act(F.linear(x, w, b))
+                assert ours.dtype == dtype and ours.shape == exact.shape
+                assert (ours.double() - act(exact)).abs().max() <= 4 * (torchs.double() - act(exact)).abs().max() + 1e-5
+        assert set(model._packed) == {"x.weight"}
 
 
 def test_lean_headlines_equal_transformers_on_the_shared_corpus(models):

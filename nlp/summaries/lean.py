@@ -15,13 +15,14 @@ one-token attention runs in float32 over float32 keys and values: about a fifth 
 a CPU (bfloat16 attention of a single query is slow there) and headlines at least as close to the
 fp32 ones (measured on 1,157 generated part bodies: 1,133 equal fp32's, against 1,132 for transformers' bf16).
 
-In float32 on a CPU the linear layers run through oneDNN's matrix product (weights reordered once
-per process, :func:`onednn_linear_works`) rather than torch's default BLAS call: on a CPU whose BLAS
-takes a narrower vector path (MKL on AMD processors) that is about 2.4 times the throughput, and the
-model's time falls by about a third. The products are the same float32 sums in another order (they
-differ from the BLAS ones by float rounding, about 1e-6 of their size); the headlines of the shared
-corpus's units equal transformers' (``tests/test_summaries_lean.py``). ``onednn=False`` keeps
-torch's call (bit for bit transformers' encoder states).
+On a CPU the linear layers run through oneDNN's matrix product (weights reordered once per process,
+the FFN's activation fused; :func:`onednn_linear_works`) rather than torch's default call. In float32,
+on a CPU whose BLAS takes a narrower vector path (MKL on AMD processors), that is about 2.4 times the
+throughput, and the model's time falls by about a third. The products are the same float32 sums in
+another order (they differ from the BLAS ones by float rounding, about 1e-6 of their size); the
+headlines of the shared corpus's units equal transformers' (``tests/test_summaries_lean.py``). In
+bfloat16 (torch's call is oneDNN's already, without packed weights) the model's time falls by about
+a seventh. ``onednn=False`` keeps torch's call (bit for bit transformers' encoder states).
 
 Used for greedy decoding of the own artefact (the analyze default); beam search, training and any
 other checkpoint keep ``transformers``.
@@ -42,28 +43,32 @@ _ACTIVATIONS = {"gelu": F.gelu, "relu": F.relu}
 #: oneDNN's post-op (attribute, algorithm) for each activation: the same function computed with the product
 _FUSED_ACTIVATIONS = {"gelu": ("gelu", "none"), "relu": ("relu", "")}
 _NO_ACTIVATION = ("none", "")
-_ONEDNN_WORKS: list[bool] = []
+#: the probe's answer per dtype (:func:`onednn_linear_works`)
+_ONEDNN_WORKS: dict[torch.dtype, bool] = {}
+#: how close the probe's products must come to ``F.linear``'s, per dtype (bfloat16 keeps 8 bits)
+_PROBE_TOLERANCE = {torch.float32: 1e-4, torch.bfloat16: 5e-2}
 
 
-def onednn_linear_works() -> bool:
-    """Whether this torch build runs float32 linear layers through oneDNN on the CPU with packed
-    weights (``torch.ops.mkldnn``), with and without a fused activation, checked once per process on a
-    small product against ``F.linear``."""
-    if not _ONEDNN_WORKS:
+def onednn_linear_works(dtype: torch.dtype = torch.float32) -> bool:
+    """Whether this torch build runs linear layers of ``dtype`` (float32, bfloat16) through oneDNN on
+    the CPU with packed weights (``torch.ops.mkldnn``), with and without a fused activation, checked
+    once per process and dtype on a small product against ``F.linear``."""
+    if dtype not in _ONEDNN_WORKS:
         ok = False
+        tolerance = _PROBE_TOLERANCE.get(dtype)
         try:
-            if torch.backends.mkldnn.is_available():
+            if tolerance is not None and torch.backends.mkldnn.is_available():
                 gen = torch.Generator().manual_seed(0)
-                x, w, b = (torch.randn(shape, generator=gen) for shape in ((3, 5, 16), (8, 16), (8,)))
+                x, w, b = (torch.randn(shape, generator=gen).to(dtype) for shape in ((3, 5, 16), (8, 16), (8,)))
                 packed = torch.ops.mkldnn._reorder_linear_weight(w, None)
-                ok = all(bool(torch.allclose(torch.ops.mkldnn._linear_pointwise(x, packed, b, attr, [], algorithm),
-                                             act(F.linear(x, w, b)), rtol=1e-4, atol=1e-4))
+                ok = all(bool(torch.allclose(torch.ops.mkldnn._linear_pointwise(x, packed, b, attr, [], algorithm).float(),
+                                             act(F.linear(x, w, b)).float(), rtol=tolerance, atol=tolerance))
                          for act, (attr, algorithm) in [(lambda y: y, _NO_ACTIVATION)]
                          + [(_ACTIVATIONS[name], fused) for name, fused in _FUSED_ACTIVATIONS.items()])
         except (AttributeError, RuntimeError, TypeError, ValueError):
             ok = False
-        _ONEDNN_WORKS.append(ok)
-    return _ONEDNN_WORKS[0]
+        _ONEDNN_WORKS[dtype] = ok
+    return _ONEDNN_WORKS[dtype]
 
 
 class LeanBart:
@@ -123,9 +128,9 @@ class LeanBart:
     def _project(self, x: torch.Tensor, weight: str, bias: torch.Tensor | None, activate: bool = False) -> torch.Tensor:
         """``x`` times the transposed weight ``weight`` plus ``bias`` (then the activation when
         ``activate``): through oneDNN with the weight packed on first use in this process and the
-        activation fused (float32 on a CPU), else ``F.linear``."""
+        activation fused (on a CPU, float32 or bfloat16 where the probe passes), else ``F.linear``."""
         w = self.w[weight]
-        if not self.onednn or w.dtype != torch.float32:
+        if not self.onednn or not onednn_linear_works(w.dtype):
             out = F.linear(x, w, bias)
             return self.act(out) if activate else out
         packed = self._packed.get(weight)
