@@ -44,6 +44,27 @@ def children_cpu() -> float:
     return u.ru_utime + u.ru_stime
 
 
+def timed_parts() -> list[tuple[object, str, str]]:
+    """(module or class, function name, label) of each stage and output :func:`main` times."""
+    import nlp.analysis.brief as brief
+    import nlp.analysis.job as job
+    import nlp.analysis.outputs as outputs
+    import nlp.analysis.stages as stages
+    import nlp.checks
+    import nlp.comparison
+    import nlp.panel.panel as panel
+
+    return [(job, "run_guarded_each", "parse+tables (parent side)"), (stages, "_themes", "themes"),
+            (stages, "_summaries", "summaries (part, report)"), (job.ReportCache, "put", "cache write"),
+            (nlp.checks, "check", "checks"), (stages, "report_briefings", "briefings"),
+            (nlp.comparison, "compare", "compare"), (job, "panel_of", "panel"),
+            (outputs, "report_record", "out: reports.jsonl records"),
+            (outputs, "write_csv", "out: cells.csv + findings.csv (streamed)"),
+            (panel, "_write_xlsx", "out: xlsx"), (panel, "_write_csv", "out: panel csv"),
+            (panel, "_write_parquet", "out: parquet"), (outputs, "write_outputs", "out: all files, made and published"),
+            (brief, "render_brief", "out: brief.html")]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=200)
@@ -53,12 +74,6 @@ def main() -> None:
     a = ap.parse_args()
     import throughput
 
-    import nlp.analysis.job as job
-    import nlp.analysis.outputs as outputs
-    import nlp.analysis.stages as stages
-    import nlp.checks
-    import nlp.comparison
-    import nlp.panel.panel as panel
     from nlp.analysis.brief import render_brief  # noqa: F401
     from nlp.engine import EngineConfig
     from nlp.engine import analyze as engine_analyze
@@ -67,18 +82,8 @@ def main() -> None:
     corpus = throughput.generated_corpus(a.n, work, os.cpu_count() or 1)
     out = work / "out-stages"
     shutil.rmtree(out, ignore_errors=True)
-    for owner, name, label in [
-            (job, "run_guarded_each", "parse+tables (parent side)"), (stages, "_themes", "themes"),
-            (stages, "_summaries", "summaries (part, report)"), (job.ReportCache, "put", "cache write"),
-            (nlp.checks, "check", "checks"), (job, "brief_report_summaries", "briefings"),
-            (nlp.comparison, "compare", "compare"), (job, "panel_of", "panel"),
-            (outputs, "report_record", "out: reports.jsonl records"),
-            (outputs, "write_csv", "out: cells.csv + findings.csv (streamed)"),
-            (panel, "_write_xlsx", "out: xlsx"), (panel, "_write_csv", "out: panel csv"),
-            (panel, "_write_parquet", "out: parquet"), (outputs, "write_outputs", "out: all files, made and published")]:
+    for owner, name, label in timed_parts():
         timed(owner, name, label)
-    import nlp.analysis.brief as brief
-    timed(brief, "render_brief", "out: brief.html")
     load0 = os.getloadavg()
     t0, c0, k0 = time.perf_counter(), time.process_time(), children_cpu()
     result = engine_analyze([corpus], out, EngineConfig(workers=a.jobs), force=True)

@@ -66,3 +66,12 @@ def test_projection_prefers_the_scratch_file_mode_when_measured(tmp_path, capsys
     assert growth["marginal"]["worker_cpu_s_per_pair"] == round(200 / 700_000, 5)
     proj = next(o for o in out if "compare_projection" in o)
     assert proj["worker_peak_rss_mb"] == 305 and "flat in N" in " ".join(proj["assumptions"])
+
+
+def test_stage_times_wraps_functions_that_exist():
+    """benchmarks/stage_times.py times stage functions by name: each must still exist where it looks
+    (a renamed or moved function once broke the script unnoticed)."""
+    stage_times = pytest.importorskip("stage_times")
+    parts = stage_times.timed_parts()
+    assert len(parts) >= 10
+    assert [(getattr(o, "__name__", o), n) for o, n, _ in parts if not callable(getattr(o, n, None))] == []
