@@ -30,10 +30,11 @@ _HOLDING: list[bool] = []
 
 def keep_results() -> None:
     """Within a :func:`holding_results` run that may freeze (the outermost one decides): the objects
-    alive now are results that stay to the end (frozen without a collection, :func:`gc.freeze`);
-    elsewhere nothing."""
+    alive now are results that stay to the end (:func:`freeze_long_lived`: the cyclic garbage there
+    is collected first, so none is held to the end; the collection walks only what came since the
+    last freeze); elsewhere nothing."""
     if _HOLDING and _HOLDING[0]:
-        gc.freeze()
+        freeze_long_lived()
 
 
 @contextlib.contextmanager

@@ -49,7 +49,9 @@ def test_holding_results_freezes_on_request_and_unfreezes_at_the_end(unfrozen):
 
     with holding_results():
         result = _Node()
+        garbage = _cycle()
         keep_results()
+        assert garbage() is None                   # collected, not held to the end of the run
         assert gc.get_freeze_count() > 0 and not any(o is result for o in gc.get_objects())
     assert gc.get_freeze_count() == 0
     result.other = result
