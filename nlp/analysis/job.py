@@ -45,7 +45,8 @@ def lookup_batch(paths: Sequence[Path], funcs: dict[str, Callable[..., Any]], ca
             results[i] = a
         else:
             todo.append((i, path, key))
-    keep_results()   # the analyses read from the cache stay to the end of the run
+    if len(todo) < len(paths):
+        keep_results()   # the analyses read from the cache stay to the end of the run
     return results, todo
 
 
