@@ -74,7 +74,6 @@ def main() -> None:
     a = ap.parse_args()
     import throughput
 
-    from nlp.analysis.brief import render_brief  # noqa: F401
     from nlp.engine import EngineConfig
     from nlp.engine import analyze as engine_analyze
 

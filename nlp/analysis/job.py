@@ -73,6 +73,11 @@ def analyse_todo(todo: Sequence[tuple[int, Path, str]], funcs: dict[str, Callabl
     return sorted(done, key=lambda d: d[0])
 
 
+def file_batches(files: Sequence[Path]) -> list[Sequence[Path]]:
+    """``files`` cut into consecutive batches of :data:`FILES_PER_BATCH` (the last may be shorter)."""
+    return [files[k:k + FILES_PER_BATCH] for k in range(0, len(files), FILES_PER_BATCH)]
+
+
 def fill_cache(files: Sequence[Path], out_dir: Path, stages: Sequence[str] | None,
                summary_options: dict[str, Any] | None) -> None:
     """The per-report stages of ``files`` into ``out_dir``'s cache (:data:`.cache.CACHE_DIR`), in batches of
@@ -82,8 +87,8 @@ def fill_cache(files: Sequence[Path], out_dir: Path, stages: Sequence[str] | Non
     cache = ReportCache(Path(out_dir), fingerprint=run_fingerprint(summary_options))
     cache.check()
     options, warnings, limits = dict(summary_options or {}), [], read_limits()
-    for k in range(0, len(files), FILES_PER_BATCH):
-        _analyse_batch(files[k:k + FILES_PER_BATCH], funcs, status, warnings, options, cache, limits)
+    for batch in file_batches(files):
+        _analyse_batch(batch, funcs, status, warnings, options, cache, limits)
 
 
 def _analyse_batch(paths: Sequence[Path], funcs: dict[str, Callable[..., Any]], status: dict[str, StageStatus],
@@ -197,7 +202,7 @@ def analyze(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[
         warnings += [f"inputs: {d.line()}" for d in duplicates]
         analyses: list[ReportAnalysis] = []
         hits = 0
-        batches = [unique[k:k + FILES_PER_BATCH] for k in range(0, len(unique), FILES_PER_BATCH)]
+        batches = file_batches(unique)
         workers = worker_count(jobs, len(batches))
         per_batch = (_analyse_batch(b, funcs, status, warnings, summary_options, cache, limits) for b in batches) \
             if workers == 1 else analyse_in_pool(batches, funcs, status, warnings, summary_options, cache, limits,
