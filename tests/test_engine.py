@@ -304,18 +304,21 @@ def test_alignment_tasks_cover_every_pair_once_within_their_bounds():
 
 def test_dask_sees_the_size_of_prepared_blocks():
     """Dask's memory accounting (what it spills, how it moves data) reads ``sys.getsizeof``: the
-    report and prepared blocks report the numpy buffers and text they hold, shared objects once."""
+    prepared and finished blocks report the numpy buffers and text they hold, shared objects once."""
     import sys
 
     import numpy as np
 
     from nlp.comparison.index import IndexView
-    from nlp.engine.sharded import PreparedBlock, ReportBlock, held_bytes
+    from nlp.comparison.records import CompareConfig
+    from nlp.engine.sharded import PreparedBlock, held_bytes, prepare_reports
     from nlp.structure import read_report
 
     reports = [read_report(p) for p in sorted(DEMO_DIR.iterdir()) if p.suffix != ".jsonl"][:3]
-    text = sum(len(r.text) for r in reports)
-    assert sys.getsizeof(ReportBlock(0, reports)) > 2 * text
+    cfg = CompareConfig()
+    kept, _ = prepare_reports(0, reports, (cfg.ngram, cfg.boilerplate_ngram), True)
+    chars = sum(len(d.stream) for d in kept.docs)
+    assert chars > 0 and sys.getsizeof(kept) > 2 * 8 * chars   # positional hashes of both n-gram lengths
     view = IndexView(np.zeros(1000, np.int32), np.zeros(1000, np.int32), np.zeros(1000, np.int32))
     assert sys.getsizeof(view) >= 12000
     block = PreparedBlock({0: (None, view), 1: (None, view)}, [(np.zeros(5000, np.uint8), None)])
@@ -346,7 +349,7 @@ def test_sharded_finish_on_the_workers_equals_in_process(cluster):
     their_boiler = local.finish_reports(theirs, setup, ref)
     with Client(address) as client:
         sharded = DaskPairs(client, partitions=2, reports_per_task=5)
-        mine = [sharded.on_client(prepare_report(r, cfg.ngram)) for r in reports]
+        mine = sharded.prepare(reports, lengths, lambda done, total: None)
         sharded.index(mine, lengths)
         my_boiler = sharded.finish_reports(mine, setup, ref)
         assert len(sharded._prepared) == 3 and not sharded._views and not sharded._client_views
@@ -368,9 +371,10 @@ def test_sharded_finish_on_the_workers_equals_in_process(cluster):
 
 class _KillingPairs:
     """A :class:`~nlp.engine.sharded.DaskPairs` that kills a worker while it runs one of compare's
-    tasks: a ``"prepare"`` task (the report blocks, rows and tables on the workers or in the scratch
-    files) or an ``"align"`` task once the first one is done (the prepared blocks on the workers or in
-    files, the other alignment tasks running or waiting)."""
+    tasks: a ``"prepare"`` task (the report blocks being prepared, through files their map rows
+    written too), a ``"finish"`` task (the prepared blocks, rows and tables on the workers or in the
+    scratch files) or an ``"align"`` task once the first one is done (the finished blocks on the
+    workers or in files, the other alignment tasks running or waiting)."""
 
     def __init__(self, client, workers: list[subprocess.Popen], at: str, **options):
         from nlp.engine.sharded import DaskPairs
@@ -398,15 +402,21 @@ class _KillingPairs:
                     return
             time.sleep(0.005)
 
-    def finish_reports(self, docs, setup, reference):
-        if self.at != "prepare":
-            return self.engine.finish_reports(docs, setup, reference)
-        killer = threading.Thread(target=self.kill_when_busy, args=("prepare",))
+    def _killing(self, stage: str, call, *args):
+        if self.at != stage:
+            return call(*args)
+        killer = threading.Thread(target=self.kill_when_busy, args=(stage,))
         killer.start()
         try:
-            return self.engine.finish_reports(docs, setup, reference)
+            return call(*args)
         finally:
             killer.join()
+
+    def prepare(self, reports, ngrams, progress):
+        return self._killing("prepare", self.engine.prepare, reports, ngrams, progress)
+
+    def finish_reports(self, docs, setup, reference):
+        return self._killing("finish", self.engine.finish_reports, docs, setup, reference)
 
     def aligned_pairs(self, docs, setup, progress):
         def tick(done: int, total: int) -> None:
@@ -418,7 +428,7 @@ class _KillingPairs:
 
 
 @pytest.mark.parametrize("through_files", [False, True], ids=["in-memory", "scratch-files"])
-@pytest.mark.parametrize("at", ["prepare", "align"])
+@pytest.mark.parametrize("at", ["prepare", "finish", "align"])
 def test_a_worker_killed_during_compare_costs_a_retry(cluster, tmp_path, through_files, at):
     """A worker killed while compare's sharded stages run: its tasks and the data it held are made
     again on the other worker; every compare output equals the in-process run's. A new worker then

@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable, Container, Mapping, Protocol, Sequence
 
 import numpy as np
 
 from .index import DocShingles, IndexView, ShingleIndex
 from .passages import AlignedPair, align_report, pair_seeds, partner_reach, report_seeds, window_ok
-from .prepare import PreparedReport
+from ..document import Report
+from .prepare import PreparedReport, prepare_report
 from .records import CompareConfig
 from .reference import ReferenceTable
 from .report_measures import boilerplate_positions, doc_share
@@ -95,11 +97,13 @@ def report_pairs(r: int, docs: Mapping[int, PreparedReport], view: IndexView, co
 
 class PairEngine(Protocol):
     """Where compare's corpus-wide work runs (see the module docstring). Compare calls, in order:
-    :meth:`on_client` per report as it is prepared, :meth:`index`, :meth:`finish_reports`,
-    :meth:`aligned_pairs`."""
+    :meth:`prepare`, :meth:`index`, :meth:`finish_reports`, :meth:`aligned_pairs`."""
 
-    def on_client(self, d: PreparedReport) -> PreparedReport:
-        """What the client keeps of a report just prepared (the engine may drop what only it needs)."""
+    def prepare(self, reports: Sequence[Report], ngrams: Sequence[int],
+                progress: Callable[[int, int], None]) -> list[PreparedReport]:
+        """Every report prepared (:func:`~nlp.comparison.prepare.prepare_report` at ``ngrams[0]``,
+        the compared length; the others are those :meth:`index` will be given), in order: what the
+        client keeps of each (the engine may keep the rest where it runs)."""
 
     def index(self, docs: Sequence[PreparedReport], ngrams: Sequence[int]) -> None:
         """Build the corpus index of each n-gram length (every report's rows, wherever they are kept)."""
@@ -170,6 +174,13 @@ def partner_digests(r: int, docs: Sequence[PreparedReport], view: IndexView, con
     return out
 
 
+def _detached(report: Report, n: int) -> PreparedReport:
+    """A report prepared without the report itself (the caller holds it: not sent back from a fork)."""
+    d = prepare_report(report, n)
+    d.report = None   # type: ignore[assignment]
+    return d
+
+
 @dataclass
 class LocalPairs:
     """The in-process engine: one shingle index, every report aligned in this process.
@@ -189,8 +200,24 @@ class LocalPairs:
     results: dict[tuple[str, str], KnownPair] = field(default_factory=dict)
     _views: dict[int, list[IndexView]] = field(default_factory=dict, repr=False)
 
-    def on_client(self, d: PreparedReport) -> PreparedReport:
-        return d
+    def prepare(self, reports: Sequence[Report], ngrams: Sequence[int],
+                progress: Callable[[int, int], None]) -> list[PreparedReport]:
+        """With several :attr:`workers` the reports are prepared on forks (:func:`..forked.map_on_forks`:
+        each process takes the next report); the prepared data comes back without the report, which
+        this process already holds."""
+        n = ngrams[0]
+        if self.workers < 2 or not hasattr(os, "fork"):
+            out = []
+            for k, r in enumerate(reports):
+                out.append(prepare_report(r, n))
+                progress(k + 1, len(reports))
+            return out
+        from ..forked import map_on_forks
+
+        docs = map_on_forks(partial(_detached, n=n), reports, self.workers, progress)
+        for d, r in zip(docs, reports):
+            d.report = r
+        return docs
 
     def index(self, docs: Sequence[PreparedReport], ngrams: Sequence[int]) -> None:
         self._views = {}

@@ -22,12 +22,12 @@ import numpy as np
 
 from ..agency import group_agencies
 from ..document import Report
-from ..forked import ForkedCall, map_on_forks
+from ..forked import ForkedCall
 from ..heap import keep_results
 from .candidates import AlignSetup, LocalPairs, PairEngine, drop_alignment_data
 from .pairs import theme_similarity, year_pairs
 from .passages import UnionFind
-from .prepare import PreparedReport, coerce_reports, prepare_report
+from .prepare import PreparedReport, coerce_reports
 from .records import PAIR_FILTERS, CompareConfig, CompareResult, PairMeasures, Passage, PassageSpan
 from .reference import ReferenceTable
 from .report_measures import report_measures
@@ -92,7 +92,7 @@ def compare(
         notes.append(f"reference {reference.name} holds no {n}-grams: not used for template text")
 
     # 1: streams, bounds, shingles, vocabulary and formula masks
-    docs = [engine.on_client(d) for d in prepared_reports(reps, n, engine, lambda done, total: tick("reading", done, total))]
+    docs = engine.prepare(reps, (n, cfg.boilerplate_ngram), lambda done, total: tick("reading", done, total))
     keep_results()   # within an analyze run: the prepared reports stay to the end (nlp.heap)
 
     # 2: corpus index (per report, its rows); template by frequency (the compared reports pooled with the
@@ -187,30 +187,6 @@ def _year_pairs_and_matrix(docs: list[PreparedReport], agency_of: list[str], set
 def local_processes(engine: PairEngine) -> int:
     """The processes a local engine works with (:attr:`LocalPairs.workers`); 1 for any other engine."""
     return engine.workers if isinstance(engine, LocalPairs) else 1
-
-
-def prepared_reports(reps: Sequence[Report], n: int, engine: PairEngine,
-                     progress: Callable[[int, int], None]) -> list[PreparedReport]:
-    """Every report prepared (:func:`prepare_report`), in order. A local engine of several processes
-    prepares them on forks (:func:`..forked.map_on_forks`: each process takes the next report); the
-    prepared data comes back without the report, which this process already holds."""
-    processes = local_processes(engine)
-    if processes < 2:
-        out = []
-        for k, r in enumerate(reps):
-            out.append(prepare_report(r, n))
-            progress(k + 1, len(reps))
-        return out
-
-    def detached(r: Report) -> PreparedReport:
-        d = prepare_report(r, n)
-        d.report = None   # type: ignore[assignment]  (attached again below: not sent back)
-        return d
-
-    docs = map_on_forks(detached, reps, processes, progress)
-    for d, r in zip(docs, reps):
-        d.report = r
-    return docs
 
 
 def _near_identical(similar: list[SimilarPair], N: int, threshold: float) -> tuple[list[list[int]], dict[int, int]]:

@@ -3,9 +3,15 @@ run on the workers (passim's method on Spark); the client holds pair lists, neve
 
 :class:`DaskPairs` is a pair engine for :func:`nlp.comparison.compare` (``pair_engine=``):
 
-1. **map** (one task per ``reports_per_task`` reports): each report's distinct n-gram hashes
-   (compare's shingles, for the compared and the boilerplate n-gram lengths) split by
-   ``hash % partitions``, as (hash, report number) rows;
+0. **prepare** (one task per block of ``reports_per_task`` consecutive reports, each block
+   crossing to the cluster once): the reports prepared as in process, once per report
+   (:func:`~nlp.comparison.prepare.prepare_report`; the boilerplate length's shingles built
+   too). The prepared blocks stay on the cluster, without text and structure; the client gets
+   its copy of each prepared report (slim: no index rows, no alignment data), so it prepares
+   nothing itself;
+1. **map** (one task per prepared block; through files, the prepare task itself): each
+   report's distinct n-gram hashes (its shingles, for the compared and the boilerplate n-gram
+   lengths) split by ``hash % partitions``, as (hash, report number) rows;
 2. **reduce** (one task per hash partition): the rows of one partition from every map task
    sorted by (hash, report): each hash's document frequency and two lowest holders — the
    rows of compare's :class:`~nlp.comparison.index.ShingleIndex` for these hashes — and the
@@ -18,13 +24,10 @@ run on the workers (passim's method on Spark); the client holds pair lists, neve
    each pair's inputs digest there);
 4. **pairs reduced by key** (one task per range of ``reports_per_merge`` reports): the candidate
    pairs of all partitions summed per (report, partner) and sent to the client;
-5. **prepare and finish** (one task per block of ``reports_per_task`` consecutive reports):
-   the block's reports (sent to the cluster once, before the map, and read there by both)
-   prepared and finished on a worker as in process, once per report, with their join-back
-   views: template by frequency and the boilerplate n-grams. Only each report's template
-   codes (one byte per character) and boilerplate starts come back; the client, which keeps
-   a slim copy of each prepared report (no index rows, no alignment data), finishes it with
-   them. The prepared blocks stay on the cluster, without text and structure;
+5. **finish** (one task per prepared block): the block's reports finished on a worker as in
+   process with their join-back views: template by frequency and the boilerplate n-grams. Only
+   each report's template codes (one byte per character) and boilerplate starts come back;
+   the client finishes its copies with them. The finished blocks stay for the alignment;
 6. **alignment** (:meth:`DaskPairs.plan`: one task per report block and a run of consecutive
    partner blocks, cut after ``pairs_per_task`` pairs or ``blocks_per_task`` blocks — one task
    per block pair made the client and scheduler cost grow as N², more than the alignment where
@@ -40,20 +43,22 @@ digest and sends only the changed pairs to the workers.
 Memory per task is bounded by the partition sizes, not the corpus: a map task holds
 ``reports_per_task`` reports' hashes; a reduce task holds one ``1/partitions`` share of all
 (hash, report) rows (12 bytes each, per n-gram length) plus the index columns for them; a
-join-back task holds its block's rows; a prepare task one block; an alignment task at most
+join-back task holds its block's rows; a prepare or a finish task one block; an alignment task at most
 ``blocks_per_task`` prepared blocks (``blocks_per_task × reports_per_task`` reports). The
 prepared blocks of the whole corpus wait in the cluster's memory until their last task is done
 (about 300 kB per report of 2,400 characters, as Dask counts them: the blocks tell it their
-size): past a worker's memory limit Dask spills them to its disk (its own policy), which costs
+size; before the finish, without views but with the boilerplate length's shingles, a block holds
+about half that): past a worker's memory limit Dask spills them to its disk (its own policy), which costs
 much CPU when the workers' own (unmanaged) memory is what crosses the limit. With ``scratch``
 every stage hands the next its data through files in a directory all processes share
-(:mod:`.scratch`): the report blocks, the map rows, the partition tables and the prepared blocks
-never wait in a worker's memory, an alignment task reads the blocks it needs through a bounded
+(:mod:`.scratch`): the report blocks, the prepared blocks, the map rows, the partition tables
+and the finished blocks never wait in a worker's memory, an alignment task reads the blocks it needs through a bounded
 cache, and a worker's memory stays flat in N (the disk grows as N). By default there is one hash
 partition per ``reports_per_partition`` reports, so a reducer's rows do not grow with the corpus.
 
 A worker killed mid-run costs work, not results: in the workers' memory every piece of data is
-the result of a task the scheduler keeps (the report blocks too: made by a task, not scattered;
+the result of a task the scheduler keeps (the prepared blocks too: made by a task from the
+reports, not scattered;
 the scattered setup and reference are on every worker and held until compare is done), so what the
 dead worker held is computed again on another; through files a task writes under a temporary
 name and renames, its file's name fixed by run and task, so a task run again rewrites the same file,
@@ -74,6 +79,7 @@ from ..comparison.index import IndexView
 from ..comparison.passages import AlignedPair
 from ..comparison.prepare import PreparedReport, prepare_report
 from ..comparison.reference import ReferenceTable
+from ..document import Report
 from .scratch import CACHE_BYTES, ScratchRun, read_object, read_slice, read_slices, write_arrays, write_object
 
 __all__ = ["DaskPairs"]
@@ -103,24 +109,66 @@ def held_bytes(obj: Any, seen: set[int] | None = None) -> int:
 
 @dataclass
 class ReportBlock:
-    """Reports ``first, first + 1, …`` sent to the cluster once, for the map and the prepare tasks."""
+    """Reports ``first, first + 1, …`` as the client writes them for a prepare task (through files)."""
 
     first: int
     reports: list[Any]
 
+
+@dataclass
+class PreparedReports:
+    """Reports ``first, first + 1, …`` prepared on a worker (:func:`prepare_reports`), the shingles
+    of every n-gram length built: what the map and the finish tasks read. Without text or structure
+    (the client holds them); the content stream without its offsets back into the text."""
+
+    first: int
+    docs: list[PreparedReport]
+
     def __sizeof__(self) -> int:   # Dask's memory accounting (spilling, transfers) reads this
-        return held_bytes(self.reports)
+        return held_bytes(self.docs)
 
 
-def map_rows(block: ReportBlock, ngrams: Sequence[int], partitions: int) -> list[Rows]:
+def prepare_reports(first: int, reports: Sequence[Report], lengths: Sequence[int],
+                    slim: bool) -> tuple[PreparedReports, list[PreparedReport]]:
+    """On a worker: reports ``first, …`` prepared once each (:func:`prepare_report` at ``lengths[0]``,
+    the shingles of the other lengths built too); returns the block the cluster keeps and the
+    client's copies: without the report (the client holds it) or the other lengths, and with
+    ``slim`` without the alignment data (:func:`drop_alignment_data`)."""
+    from ..comparison.textprep import ContentStream
+
+    docs, copies = [], []
+    for r in reports:
+        d = prepare_report(r, lengths[0])
+        copy = replace(d, report=None, other_shingles={})
+        if slim:
+            drop_alignment_data(copy)
+        copies.append(copy)
+        for n in lengths[1:]:
+            d.shingles_of(n)
+        docs.append(replace(d, report=_stub(r), stream=ContentStream(d.stream.chars, np.zeros(0, np.int64),
+                                                                      d.stream.text_len), sentences=[]))
+    return PreparedReports(first, docs), copies
+
+
+def _stub(report: Report) -> Report:
+    """What the workers need of a report: its identity (no text, no structure)."""
+    return Report(id=report.id, source=report.source, format=report.format, text="")
+
+
+def kept_block(prepared: tuple[PreparedReports, list[PreparedReport]]) -> PreparedReports:
+    return prepared[0]
+
+
+def client_copies(prepared: tuple[PreparedReports, list[PreparedReport]]) -> list[PreparedReport]:
+    return prepared[1]
+
+
+def map_rows(block: PreparedReports, ngrams: Sequence[int], partitions: int) -> list[Rows]:
     """Map side: the distinct n-gram hashes of a block's reports split by partition."""
-    from ..comparison.textprep import content_stream, shingle_hashes
-
     first = block.first
-    streams = [content_stream(r.text).chars for r in block.reports]
     out: list[Rows] = [[] for _ in range(partitions)]
     for n in ngrams:
-        per_doc = [np.unique(shingle_hashes(s, n)) for s in streams]
+        per_doc = [d.shingles_of(n).uniq for d in block.docs]
         h = np.concatenate(per_doc) if per_doc else np.zeros(0, np.uint64)
         doc = np.concatenate([np.full(len(u), first + k, dtype=np.int32) for k, u in enumerate(per_doc)]) \
             if per_doc else np.zeros(0, np.int32)
@@ -217,13 +265,8 @@ def merge_pairs(*tables: PartitionTable) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _light(d: PreparedReport) -> PreparedReport:
-    """What aligning needs of a prepared report: no text, structure or offsets back into the text."""
-    from ..comparison.textprep import ContentStream
-    from ..document import Report
-
-    return replace(d, report=Report(id=d.report.id, source=d.report.source, format=d.report.format, text=""),
-                   stream=ContentStream(d.stream.chars, np.zeros(0, np.int64), d.stream.text_len), sentences=[],
-                   scored="", other_shingles={})
+    """What aligning needs of a finished report: no other n-gram lengths, no scored text."""
+    return replace(d, scored="", other_shingles={})
 
 
 @dataclass
@@ -239,18 +282,20 @@ class PreparedBlock:
         return held_bytes((self.docs, self.marks))
 
 
-def prepare_block(block: ReportBlock, views: list[list[IndexView]], lengths: Sequence[int],
-                  setup: AlignSetup, reference: ReferenceTable | None) -> PreparedBlock:
-    """On a worker: one block of reports prepared and finished as in process (once per report);
-    ``views``: the block's join-back result, one list per n-gram length of ``lengths``."""
+def finish_block(block: PreparedReports, views: list[list[IndexView]], lengths: Sequence[int],
+                 setup: AlignSetup, reference: ReferenceTable | None) -> PreparedBlock:
+    """On a worker: one block of prepared reports finished as in process (each report's own copy of
+    its template mask: the block is left as it was); ``views``: the block's join-back result, one
+    list per n-gram length of ``lengths``."""
     from ..comparison.report_measures import boilerplate_counted, boilerplate_starts
+    from ..comparison.template import TemplateMask
 
     cfg = setup.config
     compared, boiler = views[lengths.index(cfg.ngram)], views[lengths.index(cfg.boilerplate_ngram)]
     counted = boilerplate_counted(setup.n_docs, cfg, reference)
     docs, marks = {}, []
-    for k, (report, view) in enumerate(zip(block.reports, compared), block.first):
-        d = prepare_report(report, cfg.ngram)
+    for k, (prepared, view) in enumerate(zip(block.docs, compared), block.first):
+        d = replace(prepared, template=TemplateMask(prepared.template.reasons.copy()))
         finish_report(d, view, setup)
         starts = boilerplate_starts(d, boiler[k - block.first], cfg, setup.n_docs, reference) if counted else None
         # int32 positions on the wire, int64 again on the client: the same values
@@ -308,12 +353,17 @@ def _map_slices(path: str, partitions: Sequence[int], lengths: int) -> list[Rows
             for arrays in read_slices(path, partitions, 2 * lengths, [np.uint64, np.int32] * lengths)]
 
 
-def map_to_file(run: ScratchRun, chunk: int, ngrams: Sequence[int], partitions: int) -> int:
-    """:func:`map_rows` of a report block read from ``run``'s files, its rows written there
-    (one group of arrays per partition); returns the number of rows."""
-    rows = map_rows(read_object(run.path("reports", chunk)), ngrams, partitions)
+def prepare_to_file(run: ScratchRun, chunk: int, lengths: Sequence[int], partitions: int,
+                    slim: bool) -> list[PreparedReport]:
+    """:func:`prepare_reports` and :func:`map_rows` of a report block read from ``run``'s files: the
+    prepared block and its rows (one group of arrays per partition) written there; returns the
+    client's copies."""
+    block = read_object(run.path("reports", chunk))
+    kept, copies = prepare_reports(block.first, block.reports, lengths, slim)
+    rows = map_rows(kept, lengths, partitions)
     write_arrays(run.path("rows", chunk), [[a for pair in rows[p] for a in pair] for p in range(partitions)])
-    return sum(len(h) for part in rows for h, _ in part)
+    write_object(run.path("docs", chunk), kept)
+    return copies
 
 
 def reduce_to_file(run: ScratchRun, partition: int, chunks: int, lengths: int, n_docs: int,
@@ -337,23 +387,23 @@ def merge_pairs_from_files(run: ScratchRun, partitions: int, group: int) -> tupl
     return merge_pairs(*tables)
 
 
-def prepare_from_files(run: ScratchRun, chunk: int, partitions: int, lengths: Sequence[int], setup: AlignSetup,
-                       reference: ReferenceTable | None, with_views: bool
-                       ) -> tuple[list[tuple[np.ndarray, np.ndarray | None]], list[IndexView] | None, int]:
-    """Join back and :func:`prepare_block` for one report block, its inputs read from ``run``'s
-    files, the prepared block written there; returns its marks (and, with ``with_views``, the
+def finish_from_files(run: ScratchRun, chunk: int, partitions: int, lengths: Sequence[int], setup: AlignSetup,
+                      reference: ReferenceTable | None, with_views: bool
+                      ) -> tuple[list[tuple[np.ndarray, np.ndarray | None]], list[IndexView] | None, int]:
+    """Join back and :func:`finish_block` for one prepared block, its inputs read from ``run``'s
+    files, the finished block written there; returns its marks (and, with ``with_views``, the
     compared length's views, which the client needs to check known pairs) and the file's size."""
-    block = read_object(run.path("reports", chunk))
+    block = read_object(run.path("docs", chunk))
     g = len(lengths)
     rows = _map_slices(run.path("rows", chunk), range(partitions), g)
     looked_up = []
     for p in range(partitions):
         arrays = read_slice(run.path("table", p), chunk, 3 * g, [np.int32] * (3 * g))
         looked_up.append([tuple(arrays[3 * k:3 * k + 3]) for k in range(g)])
-    views = chunk_views(rows, block.first, len(block.reports), *looked_up)
-    prepared = prepare_block(block, views, lengths, setup, reference)
-    written = write_object(run.path("prepared", chunk), prepared.docs)
-    return prepared.marks, (views[list(lengths).index(setup.config.ngram)] if with_views else None), written
+    views = chunk_views(rows, block.first, len(block.docs), *looked_up)
+    finished = finish_block(block, views, lengths, setup, reference)
+    written = write_object(run.path("prepared", chunk), finished.docs)
+    return finished.marks, (views[list(lengths).index(setup.config.ngram)] if with_views else None), written
 
 
 def align_from_files(keys: np.ndarray, n_docs: int, setup: AlignSetup, cache_bytes: int | None,
@@ -393,12 +443,13 @@ class DaskPairs:
     results: dict[tuple[str, str], KnownPair] = field(default_factory=dict)
     #: candidate pairs of the last index: sorted keys r·N + p and their shared n-gram counts
     candidates: tuple[np.ndarray, np.ndarray] = field(default_factory=lambda: (np.zeros(0, np.int64),) * 2)
-    _blocks: list[Any] = field(default_factory=list, repr=False)    # ReportBlock futures of the last index
+    _blocks: list[Any] = field(default_factory=list, repr=False)    # PreparedReports futures (or block numbers)
     _views: list[Any] = field(default_factory=list, repr=False)     # their join-back futures
     _prepared: list[Any] = field(default_factory=list, repr=False)  # their PreparedBlock futures (or block numbers)
     _inputs: list[Any] = field(default_factory=list, repr=False)    # the scattered setup and reference they read
     _run: ScratchRun | None = field(default=None, repr=False)       # with ``scratch``: this compare's files
     _partitions: int = field(default=0, repr=False)
+    _n_reports: int = field(default=0, repr=False)
     _block_bytes: list[int] = field(default_factory=list, repr=False)  # with ``scratch``: each prepared block's file
     _lengths: list[int] = field(default_factory=list, repr=False)
     _client_views: list[IndexView] = field(default_factory=list, repr=False)  # with ``known`` only
@@ -406,32 +457,63 @@ class DaskPairs:
     def _submit(self, fn: Callable, *args: Any) -> Any:
         return self.client.submit(fn, *args, pure=False, retries=self.retries)
 
-    def on_client(self, d: PreparedReport) -> PreparedReport:
-        """Without ``known`` the client never aligns nor reads index rows: its prepared reports keep
-        only what the later stages read (as :func:`~nlp.comparison.candidates.drop_alignment_data`)."""
-        if self.known is None:
-            drop_alignment_data(d)
-        return d
+    def prepare(self, reports: Sequence[Report], ngrams: Sequence[int],
+                progress: Callable[[int, int], None]) -> list[PreparedReport]:
+        """Each block of reports crosses to the cluster once and is prepared there, once per report
+        (:func:`prepare_reports`; through files, its map rows are written by the same task): the
+        prepared blocks stay for the map, the finish and the alignment; the client gets its copies,
+        and without ``known`` these keep only what the later stages read (as
+        :func:`~nlp.comparison.candidates.drop_alignment_data`: the client never aligns nor reads
+        index rows)."""
+        self.release()
+        N, size = len(reports), self.reports_per_task
+        self._lengths, self._client_views, self._n_reports = list(dict.fromkeys(ngrams)), [], N
+        self._partitions = self.partitions or max(1, -(-N // self.reports_per_partition))
+        if N == 0:
+            return []
+        starts, slim = list(range(0, N, size)), self.known is None
+        made: list[Any] = []
+        if self.scratch is not None:
+            run = self._run = ScratchRun.create(str(self.scratch))
+            for c, s in enumerate(starts):
+                write_object(run.path("reports", c), ReportBlock(s, list(reports[s:s + size])))
+            self._blocks = list(range(len(starts)))
+            futures = [self._submit(prepare_to_file, run, c, self._lengths, self._partitions, slim)
+                       for c in self._blocks]
+        else:
+            # a task that makes each block, not scattered data: the scheduler keeps the task, so a
+            # block lost with a killed worker is made again (scattered data would be lost for good)
+            made = [self._submit(prepare_reports, s, list(reports[s:s + size]), self._lengths, slim) for s in starts]
+            self._blocks = [self._submit(kept_block, m) for m in made]
+            futures = [self._submit(client_copies, m) for m in made]
+        docs: list[PreparedReport] = []
+        for c, future in enumerate(futures):
+            docs += future.result()
+            future.release()
+            if self._run is not None:
+                self._run.remove("reports", c)
+            progress(len(docs), N)
+        for m in made:
+            m.release()
+        for d, r in zip(docs, reports):
+            d.report = r
+        return docs
 
     def index(self, docs: Sequence[PreparedReport], ngrams: Sequence[int]) -> None:
-        """Map, shuffle, reduce and join back on the cluster; the views stay there (with ``known``,
-        the compared length's views come to the client too, for the pairs' inputs digests)."""
+        """Map, shuffle, reduce and join back on the cluster, from the blocks :meth:`prepare` left
+        there; the views stay there (with ``known``, the compared length's views come to the
+        client too, for the pairs' inputs digests)."""
         lengths = list(dict.fromkeys(ngrams))
         N, size = len(docs), self.reports_per_task
-        self.release()
-        self._lengths, self._client_views = lengths, []
+        if lengths != self._lengths or N != self._n_reports:
+            raise ValueError("DaskPairs.index: prepare these reports at these n-gram lengths first")
         if N == 0:
             self.candidates = (np.zeros(0, np.int64), np.zeros(0, np.int64))
             return
-        starts = list(range(0, N, size))
-        parts = self.partitions or max(1, -(-N // self.reports_per_partition))
-        if self.scratch is not None:
-            self._index_in_files(docs, starts, parts)
+        starts, parts = list(range(0, N, size)), self._partitions
+        if self._run is not None:
+            self._index_in_files(N, len(starts), parts)
             return
-        # each block of reports crosses to the cluster once: the map tasks and later the prepare tasks
-        # read it there. A task that makes it, not scattered data: the scheduler keeps the task, so a
-        # block lost with a killed worker is made again (scattered data would be lost for good)
-        self._blocks = [self._submit(ReportBlock, s, [d.report for d in docs[s:s + size]]) for s in starts]
         maps = [self._submit(map_rows, block, lengths, parts) for block in self._blocks]
         picked = [[self._submit(_pick, m, p) for m in maps] for p in range(parts)]
         tables = [self._submit(reduce_partition, N, *picked[p]) for p in range(parts)]
@@ -451,16 +533,12 @@ class DaskPairs:
         for f in [*maps, *tables, *merges, *(x for row in [*picked, *ranges] for x in row)]:
             f.release()
 
-    def _index_in_files(self, docs: Sequence[PreparedReport], starts: list[int], parts: int) -> None:
-        """:meth:`index` through files in :attr:`scratch`: report blocks written by the client, map
-        and reduce tasks writing theirs, the client waiting for each stage (only counts come back)."""
-        run = self._run = ScratchRun.create(str(self.scratch))
-        size, N = self.reports_per_task, len(docs)
-        for c, s in enumerate(starts):
-            write_object(run.path("reports", c), ReportBlock(s, [d.report for d in docs[s:s + size]]))
-        self._blocks, self._partitions = list(range(len(starts))), parts
-        self.client.gather([self._submit(map_to_file, run, c, self._lengths, parts) for c in self._blocks])
-        self.client.gather([self._submit(reduce_to_file, run, p, len(starts), len(self._lengths), N,
+    def _index_in_files(self, N: int, chunks: int, parts: int) -> None:
+        """:meth:`index` through files in :attr:`scratch`: the map rows already written by the prepare
+        tasks, reduce tasks writing theirs, the client waiting for each stage (only counts come back)."""
+        run = self._run
+        assert run is not None
+        self.client.gather([self._submit(reduce_to_file, run, p, chunks, len(self._lengths), N,
                                          self.reports_per_merge) for p in range(parts)])
         # ranges of reports in key order: their reduced pairs concatenated are sorted by key
         merged = self.client.gather([self._submit(merge_pairs_from_files, run, parts, g)
@@ -499,7 +577,7 @@ class DaskPairs:
         size = self.reports_per_task
         if self._run is not None:
             run = self._run
-            futures = [self._submit(prepare_from_files, run, c, self._partitions, self._lengths, shared, ref,
+            futures = [self._submit(finish_from_files, run, c, self._partitions, self._lengths, shared, ref,
                                     self.known is not None) for c in self._blocks]
             for c, future in enumerate(futures):
                 marks, views, written = future.result()
@@ -509,13 +587,13 @@ class DaskPairs:
                 future.release()
             self._prepared = list(self._blocks)
             for c in self._blocks:
-                run.remove("reports", c)
+                run.remove("docs", c)
                 run.remove("rows", c)
             for p in range(self._partitions):
                 run.remove("table", p)
             self._blocks = []
             return boiler
-        self._prepared = [self._submit(prepare_block, block, views, self._lengths, shared, ref)
+        self._prepared = [self._submit(finish_block, block, views, self._lengths, shared, ref)
                           for block, views in zip(self._blocks, self._views)]
         marks = [self._submit(block_marks, b) for b in self._prepared]
         for c, future in enumerate(marks):
