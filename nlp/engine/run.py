@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from ..errors import XxgkError
-from ..heap import holding_results, keep_results
+from ..heap import freeze_long_lived, holding_results, keep_results
 
 __all__ = ["EngineConfig", "ENGINES", "PER_REPORT_STAGES", "local_cluster", "dask_client",
            "run_report_stages", "analyze"]
@@ -100,6 +100,10 @@ def analyse_partition(files: list[str], stages: list[str], summary_options: dict
     from ..analysis import CACHE_DIR
     from ..analysis.job import fill_cache
 
+    # what the partitions before loaded (the models) stays; what they left is garbage: collected now,
+    # the rest frozen, so the collector's full collections walk this partition's objects only (as the
+    # local engine's pool does per batch)
+    freeze_long_lived()
     with tempfile.TemporaryDirectory(prefix="xxgk-part-") as tmp:
         fill_cache([Path(f) for f in files], Path(tmp), stages, summary_options)
         cache = Path(tmp) / CACHE_DIR
