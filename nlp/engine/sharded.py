@@ -585,10 +585,9 @@ class DaskPairs:
                 boiler = self._take_marks(docs, c * size, marks, boiler)
                 self._client_views.extend(views or [])
                 future.release()
-            self._prepared = list(self._blocks)
-            for c in self._blocks:
-                run.remove("docs", c)
+                run.remove("docs", c)   # read by the map and this finish task only
                 run.remove("rows", c)
+            self._prepared = list(self._blocks)
             for p in range(self._partitions):
                 run.remove("table", p)
             self._blocks = []
