@@ -205,16 +205,9 @@ class LocalPairs:
         """With several :attr:`workers` the reports are prepared on forks (:func:`..forked.map_on_forks`:
         each process takes the next report); the prepared data comes back without the report, which
         this process already holds."""
-        n = ngrams[0]
-        if self.workers < 2 or not hasattr(os, "fork"):
-            out = []
-            for k, r in enumerate(reports):
-                out.append(prepare_report(r, n))
-                progress(k + 1, len(reports))
-            return out
         from ..forked import map_on_forks
 
-        docs = map_on_forks(partial(_detached, n=n), reports, self.workers, progress)
+        docs = map_on_forks(partial(_detached, n=ngrams[0]), reports, self.workers, progress)
         for d, r in zip(docs, reports):
             d.report = r
         return docs
