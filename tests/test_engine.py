@@ -123,6 +123,8 @@ def test_workers_started_here_begin_with_the_stages_imported():
         imported = client.run(lambda: [m in sys.modules for m in ("nlp.structure", "nlp.tables", "nlp.themes")])
         threads = client.run(lambda: os.environ.get("OMP_NUM_THREADS"))
         trim = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+        profiling = client.run(lambda dask_worker: "profile" in dask_worker.periodic_callbacks)
+    assert set(profiling.values()) == {False}   # no dashboard here: nobody reads Dask's task profiles
     assert len(imported) == 2 and all(all(v) for v in imported.values()), imported
     assert set(threads.values()) == {"1"}   # Dask's worker environment still applies ...
     if "MALLOC_TRIM_THRESHOLD_" not in os.environ:

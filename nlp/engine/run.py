@@ -120,6 +120,10 @@ def _write_entry(cache_dir: Path, name: str, body: bytes) -> None:
 #: Dask's setting of the workers' ``MALLOC_TRIM_THRESHOLD_`` (65536 by default), left unset on the
 #: workers started here (:func:`local_cluster`; the README says how on a cluster)
 TRIM_THRESHOLD_SETTING = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
+#: Dask's statistical profiler, off on the workers started here: it samples a worker's running task
+#: every 10 ms for the dashboard, which a cluster started here does not serve (0.8 CPU-s per 1,000
+#: generated reports on two workers, about half of what the workers spent outside their tasks)
+PROFILE_SETTING = "distributed.worker.profile.enabled"
 
 
 @contextmanager
@@ -142,7 +146,8 @@ def local_cluster(workers: int, threads_per_worker: int = 1, summaries: bool = T
     from ..analysis.pool import preload_modules, stop_fork_server
 
     forkserver = "forkserver" in multiprocessing.get_all_start_methods()
-    settings: dict[str, Any] = {TRIM_THRESHOLD_SETTING: None}   # None: the variable is not set
+    settings: dict[str, Any] = {TRIM_THRESHOLD_SETTING: None,   # None: the variable is not set
+                                PROFILE_SETTING: False}
     if forkserver:
         settings["distributed.worker.multiprocessing-method"] = "forkserver"
     with dask.config.set(settings):
