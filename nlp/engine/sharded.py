@@ -512,7 +512,7 @@ class DaskPairs:
             return
         starts, parts = list(range(0, N, size)), self._partitions
         if self._run is not None:
-            self._index_in_files(N, len(starts), parts)
+            self._index_in_files(N)
             return
         maps = [self._submit(map_rows, block, lengths, parts) for block in self._blocks]
         picked = [[self._submit(_pick, m, p) for m in maps] for p in range(parts)]
@@ -533,12 +533,12 @@ class DaskPairs:
         for f in [*maps, *tables, *merges, *(x for row in [*picked, *ranges] for x in row)]:
             f.release()
 
-    def _index_in_files(self, N: int, chunks: int, parts: int) -> None:
+    def _index_in_files(self, N: int) -> None:
         """:meth:`index` through files in :attr:`scratch`: the map rows already written by the prepare
         tasks, reduce tasks writing theirs, the client waiting for each stage (only counts come back)."""
-        run = self._run
+        run, parts = self._run, self._partitions
         assert run is not None
-        self.client.gather([self._submit(reduce_to_file, run, p, chunks, len(self._lengths), N,
+        self.client.gather([self._submit(reduce_to_file, run, p, len(self._blocks), len(self._lengths), N,
                                          self.reports_per_merge) for p in range(parts)])
         # ranges of reports in key order: their reduced pairs concatenated are sorted by key
         merged = self.client.gather([self._submit(merge_pairs_from_files, run, parts, g)
@@ -585,7 +585,7 @@ class DaskPairs:
                 boiler = self._take_marks(docs, c * size, marks, boiler)
                 self._client_views.extend(views or [])
                 future.release()
-                run.remove("docs", c)   # read by the map and this finish task only
+                run.remove("docs", c)   # the prepared block and its rows: read by this finish task last
                 run.remove("rows", c)
             self._prepared = list(self._blocks)
             for p in range(self._partitions):
