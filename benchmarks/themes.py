@@ -5,7 +5,8 @@ With ``--loao``: the leave-one-agency-out cross-validation instead (the corpus p
 the word segmentation cached once per run; hyperparameters overridable for ablations;
 ``--heading-only`` scores only heading-labelled sections, as before part 五's halves were scored;
 ``--pretrain THEMES`` adds the items mined from ../shared/pretrain, ``--pretrain-unlabelled`` its
-disclosure paragraphs to self-training: ``nlp.themes.mining``).
+disclosure paragraphs to self-training: ``nlp.themes.mining``; ``--generated THEMES`` chooses which
+themes' units of generated reports join training, ``nlp.themes.generated``).
 Prints figures; run: python benchmarks/themes.py [--loao]"""
 from __future__ import annotations
 
@@ -55,6 +56,10 @@ def main() -> None:
     ap.add_argument("--pretrain-unlabelled", action="store_true",
                     help="--loao: add the pre-training paragraphs that speak of disclosure to the self-training pool")
     ap.add_argument("--pretrain-dir", default=str(ROOT.parent / "shared" / "pretrain"))
+    ap.add_argument("--generated", default=None, metavar="THEMES",
+                    help="themes whose units of generated reports join training (comma-separated, 'all' or 'none'; "
+                         "default: the shipped choice, nlp.themes.generated.GENERATED_TRAINING)")
+    ap.add_argument("--generated-seed", type=int, default=None, help="seed of the generated corpus (default: shipped)")
     ap.add_argument("--bootstrap", type=int, default=1000)
     args = ap.parse_args()
     if args.loao:
@@ -172,6 +177,15 @@ def loao(args) -> None:
         extra = prose_paragraphs(args.pretrain_dir)
         print(f"self-training pool: {len(pool)} units of the corpus + {len(extra)} pre-training paragraphs")
         pool = pool + extra
+    from nlp.themes.generated import GENERATED_TRAINING, generated_units
+    from nlp.themes.taxonomy import THEME_KEYS
+
+    themes = {None: GENERATED_TRAINING["themes"], "none": (), "all": THEME_KEYS}.get(
+        args.generated, tuple((args.generated or "").split(",")))
+    seed = GENERATED_TRAINING["seed"] if args.generated_seed is None else args.generated_seed
+    generated = generated_units(themes, seed=seed)
+    print(f"generated units ({', '.join(themes) or 'none'}; seed {seed}): {len(generated)}")
+    units = units + generated
     plan_model = None
     if args.plan_source == "prose" and overrides.get("plan_weight", HYPERPARAMETERS["plan_weight"]) > 0:
         plan_model, info = plan_model_from_prose(args.pretrain_dir)

@@ -270,6 +270,7 @@ def test_train_themes_reproduces_the_shipped_artefact(tmp_path, model):
     retrained = json.loads((out / "card.json").read_text(encoding="utf-8"))
     assert retrained["training_files_sha256"] == shipped["training_files_sha256"], "corpus changed: retrain"
     assert retrained["training_units"] == shipped["training_units"], "shipped model is stale: retrain it"
+    assert retrained["generated_units"] == shipped["generated_units"], "the generator changed: retrain"
     assert (out / "model.pkl.gz").read_bytes() == (DEFAULT_MODEL_DIR / MODEL_FILE).read_bytes()
     assert retrained["artefact_sha256"] == shipped["artefact_sha256"]
 
@@ -488,3 +489,37 @@ def test_training_runs_single_threaded_whatever_the_environment():
             inside = threadpool_info()
         assert {"openblas", "openmp"} & {i["internal_api"] for i in inside}
         assert all(i["num_threads"] == 1 for i in inside), inside
+
+
+# ---------------------------------------------------------------- units of generated reports
+
+def test_generated_units_are_other_matters_trained_on_never_scored():
+    """The generator's reports, labelled like real ones, give ``other`` units only; their source and
+    group keep them out of every held-out fold and out of the scored sections."""
+    from nlp.themes.generated import GENERATED_SOURCE, generated_units
+
+    units = generated_units(agencies=6)
+    assert units and {u.theme for u in units} == {"other"}
+    assert {u.unit for u in units} >= {"section", "sentence"}
+    assert all(u.source == GENERATED_SOURCE and not u.evaluable and u.trainable for u in units)
+    assert all(u.agency.startswith("generated:") and u.report.startswith("generated:") for u in units)
+    # one group per agency, but the generator plants copied text between agencies, whose groups merge
+    assert 3 <= len({u.agency for u in units}) <= 6
+    # the fee, reconsideration and other-matters sentences are there, not part 一's measures
+    joined = "".join(u.text for u in units)
+    assert "信息处理费" in joined and "行政复议" in joined and "其他需要报告的事项" in joined
+    assert [u.text for u in generated_units(agencies=6)] == [u.text for u in units]   # deterministic
+    assert generated_units(themes=()) == []
+    all_themes = generated_units(themes=THEME_KEYS, agencies=2)
+    assert {u.theme for u in all_themes} > {"other", "proactive", "requests"}
+
+
+@pytest.mark.parametrize("text", [
+    "本机关当年没有因政府信息公开工作被申请行政复议，也没有被提起行政诉讼。",
+    "今年未向申请人收取任何信息处理费用。",
+    "本单位今年没有别的需要报告的事项。",
+])
+def test_shipped_model_reads_other_matters_as_other(model, text):
+    """Reconsideration and litigation, fees and 'nothing else to report' are the ``other`` theme
+    (the taxonomy's), not requests: what the generated units teach (sentences written for this test)."""
+    assert model.predict([text]) == ["other"]

@@ -123,12 +123,15 @@ def label_counts(units: Sequence[LabelledText]) -> dict[str, dict[str, int]]:
 
 def train_model(units: Sequence[LabelledText], training_files: Sequence[Path], cv: dict[str, Any] | None = None,
                 unlabelled: Sequence[LabelledText] = (), plan_model: Any = None, plan_info: dict[str, Any] | None = None,
-                **overrides: Any) -> tuple[Any, dict[str, Any]]:
-    """Fit on every labelled unit (and self-train on ``unlabelled``); returns (the fitted
-    estimator, its card). ``cv``: the cross-validation figures to record (``CVResult.to_dict()``);
-    ``plan_model``: the plan gate fitted on other data (``nlp.themes.plan.plan_model_from_prose``),
-    ``plan_info`` what it was fitted on (for the card)."""
-    train = [u for u in units if u.trainable] + list(unlabelled)
+                generated: Sequence[LabelledText] = (), **overrides: Any) -> tuple[Any, dict[str, Any]]:
+    """Fit on every labelled unit and those of generated reports (``generated``:
+    :func:`nlp.themes.generated.generated_units`), and self-train on ``unlabelled``; returns (the
+    fitted estimator, its card). ``cv``: the cross-validation figures to record
+    (``CVResult.to_dict()``); ``plan_model``: the plan gate fitted on other data
+    (``nlp.themes.plan.plan_model_from_prose``), ``plan_info`` what it was fitted on (for the card)."""
+    from .generated import GENERATED_NOTE, GENERATED_TRAINING, units_hash
+
+    train = [u for u in units if u.trainable] + list(generated) + list(unlabelled)
     model = new_estimator(**overrides).fit([u.text for u in train], [u.theme for u in train],
                                            groups=[u.agency for u in train], plan_model=plan_model)
     card = {
@@ -140,6 +143,9 @@ def train_model(units: Sequence[LabelledText], training_files: Sequence[Path], c
         "training_files": len(training_files),
         "training_files_sha256": files_hash(list(training_files)),
         "training_units": label_counts(units),
+        "generated_units": {"counts": label_counts(generated), "sha256": units_hash(generated),
+                            "corpus": {k: list(v) if isinstance(v, tuple) else v for k, v in GENERATED_TRAINING.items()},
+                            "figures": GENERATED_NOTE} if generated else GENERATED_NOTE,
         "unlabelled_units": len(unlabelled),
         "pseudo_labelled_units": int(model.pseudo_labelled_),
         "reports": len({u.report for u in units}),

@@ -10,6 +10,7 @@ from threadpoolctl import threadpool_limits
 from ..batch import Failure, expand_inputs
 from ..errors import ReportReadError, XxgkError
 from .evaluate import CVResult, cross_validate
+from .generated import generated_units
 from .labels import corpus_units, unlabelled_units
 from .model import DEFAULT_MODEL_DIR, HYPERPARAMETERS, new_estimator, save_model, train_model
 from .plan import plan_model_from_prose
@@ -64,8 +65,9 @@ def train_themes(corpus: Path | str, out_dir: Path | str = DEFAULT_MODEL_DIR, ru
                  progress: Callable[[str, int], Callable[[], None]] | None = None,
                  pretrain: Path | str | None = None) -> TrainingRun:
     """Train the theme model on the labelled units of ``corpus`` (section bodies under their
-    heading's theme, their paragraphs and sentences, opener-labelled items; self-training on the
-    unlabelled body text) and write it to
+    heading's theme, their paragraphs and sentences, opener-labelled items; the other-matters units
+    of generated reports, :mod:`nlp.themes.generated`; self-training on the unlabelled body text)
+    and write it to
     ``out_dir``; with ``run_cv`` the leave-one-agency-out figures go into the card.
 
     ``pretrain``: the pre-training prose folder whose government work reports teach the plan gate
@@ -81,6 +83,7 @@ def train_themes(corpus: Path | str, out_dir: Path | str = DEFAULT_MODEL_DIR, ru
     evaluable = [u for u in units if u.evaluable]
     if len({u.theme for u in units if u.trainable}) < 2 or not evaluable:
         raise XxgkError(f"{corpus}: too few heading-labelled sections to train on ({len(evaluable)} found)")
+    generated = generated_units()   # the generator's other-matters units (nlp.themes.generated)
     plan_model = plan_info = None
     prose = None   # the pre-training folder the plan gate learns from (none without a gate)
     if HYPERPARAMETERS["plan_weight"] > 0:
@@ -96,9 +99,10 @@ def train_themes(corpus: Path | str, out_dir: Path | str = DEFAULT_MODEL_DIR, ru
             plan_model, plan_info = plan_model_from_prose(prose, seed=HYPERPARAMETERS["seed"])
         if run_cv:
             tick = progress("leave-one-agency-out CV", len({u.agency for u in evaluable})) if progress else None
-            cv = cross_validate(units, new_estimator, progress=tick, unlabelled=unlabelled, plan_model=plan_model)
+            cv = cross_validate(units + generated, new_estimator, progress=tick, unlabelled=unlabelled,
+                                plan_model=plan_model)
         model, card = train_model(units, files, cv.to_dict() if cv else None, unlabelled, plan_model=plan_model,
-                                  plan_info=plan_info)
+                                  plan_info=plan_info, generated=generated)
     card = save_model(model, card, out_dir)
     model.card_ = card
     return TrainingRun(model, card, cv, Path(out_dir), files, failures)
