@@ -58,7 +58,7 @@ def main() -> None:
     ap.add_argument("--pretrain-dir", default=str(ROOT.parent / "shared" / "pretrain"))
     ap.add_argument("--generated", default=None, metavar="THEMES",
                     help="themes whose units of generated reports join training (comma-separated, 'all' or 'none'; "
-                         "default: the shipped choice, nlp.themes.generated.GENERATED_TRAINING)")
+                         "default: the shipped rule, the themes with few sections, nlp.themes.generated.scarce_themes)")
     ap.add_argument("--generated-seed", type=int, default=None, help="seed of the generated corpus (default: shipped)")
     ap.add_argument("--bootstrap", type=int, default=1000)
     args = ap.parse_args()
@@ -177,10 +177,10 @@ def loao(args) -> None:
         extra = prose_paragraphs(args.pretrain_dir)
         print(f"self-training pool: {len(pool)} units of the corpus + {len(extra)} pre-training paragraphs")
         pool = pool + extra
-    from nlp.themes.generated import GENERATED_TRAINING, generated_units
+    from nlp.themes.generated import GENERATED_TRAINING, generated_units, scarce_themes
     from nlp.themes.taxonomy import THEME_KEYS
 
-    themes = {None: GENERATED_TRAINING["themes"], "none": (), "all": THEME_KEYS}.get(
+    themes = {None: scarce_themes(units), "none": (), "all": THEME_KEYS}.get(
         args.generated, tuple((args.generated or "").split(",")))
     seed = GENERATED_TRAINING["seed"] if args.generated_seed is None else args.generated_seed
     generated = generated_units(themes, seed=seed)

@@ -498,7 +498,7 @@ def test_generated_units_are_other_matters_trained_on_never_scored():
     group keep them out of every held-out fold and out of the scored sections."""
     from nlp.themes.generated import GENERATED_SOURCE, generated_units
 
-    units = generated_units(agencies=6)
+    units = generated_units(("other",), agencies=6)
     assert units and {u.theme for u in units} == {"other"}
     assert {u.unit for u in units} >= {"section", "sentence"}
     assert all(u.source == GENERATED_SOURCE and not u.evaluable and u.trainable for u in units)
@@ -508,10 +508,23 @@ def test_generated_units_are_other_matters_trained_on_never_scored():
     # the fee, reconsideration and other-matters sentences are there, not part 一's measures
     joined = "".join(u.text for u in units)
     assert "信息处理费" in joined and "行政复议" in joined and "其他需要报告的事项" in joined
-    assert [u.text for u in generated_units(agencies=6)] == [u.text for u in units]   # deterministic
+    assert [u.text for u in generated_units(("other",), agencies=6)] == [u.text for u in units]   # deterministic
     assert generated_units(themes=()) == []
     all_themes = generated_units(themes=THEME_KEYS, agencies=2)
     assert {u.theme for u in all_themes} > {"other", "proactive", "requests"}
+
+
+def test_scarce_themes_count_heading_labelled_sections_only():
+    from nlp.themes.generated import scarce_themes
+    from nlp.themes.labels import LabelledText
+
+    def unit(theme, unit="section", source="heading"):
+        return LabelledText("r", theme, "正文。", 0, 3, unit, source)
+
+    units = ([unit("proactive")] * 3 + [unit("requests")] * 2 + [unit("training", "sentence")] * 5
+             + [unit("other", source="weak")] * 5 + [unit("problems", source="half")] * 3)
+    assert scarce_themes(units, min_sections=3) == tuple(t for t in THEME_KEYS if t not in ("proactive", "problems"))
+    assert scarce_themes(units, min_sections=0) == ()
 
 
 @pytest.mark.parametrize("text", [

@@ -10,7 +10,7 @@ from threadpoolctl import threadpool_limits
 from ..batch import Failure, expand_inputs
 from ..errors import ReportReadError, XxgkError
 from .evaluate import CVResult, cross_validate
-from .generated import generated_units
+from .generated import generated_units, scarce_themes
 from .labels import corpus_units, unlabelled_units
 from .model import DEFAULT_MODEL_DIR, HYPERPARAMETERS, new_estimator, save_model, train_model
 from .plan import plan_model_from_prose
@@ -65,8 +65,8 @@ def train_themes(corpus: Path | str, out_dir: Path | str = DEFAULT_MODEL_DIR, ru
                  progress: Callable[[str, int], Callable[[], None]] | None = None,
                  pretrain: Path | str | None = None) -> TrainingRun:
     """Train the theme model on the labelled units of ``corpus`` (section bodies under their
-    heading's theme, their paragraphs and sentences, opener-labelled items; the other-matters units
-    of generated reports, :mod:`nlp.themes.generated`; self-training on the unlabelled body text)
+    heading's theme, their paragraphs and sentences, opener-labelled items; the units of generated
+    reports for the themes it has few sections of, :mod:`nlp.themes.generated`; self-training on the unlabelled body text)
     and write it to
     ``out_dir``; with ``run_cv`` the leave-one-agency-out figures go into the card.
 
@@ -83,7 +83,8 @@ def train_themes(corpus: Path | str, out_dir: Path | str = DEFAULT_MODEL_DIR, ru
     evaluable = [u for u in units if u.evaluable]
     if len({u.theme for u in units if u.trainable}) < 2 or not evaluable:
         raise XxgkError(f"{corpus}: too few heading-labelled sections to train on ({len(evaluable)} found)")
-    generated = generated_units()   # the generator's other-matters units (nlp.themes.generated)
+    # units of generated reports for the themes the corpus has few sections of (nlp.themes.generated)
+    generated = generated_units(scarce_themes(units))
     plan_model = plan_info = None
     prose = None   # the pre-training folder the plan gate learns from (none without a gate)
     if HYPERPARAMETERS["plan_weight"] > 0:
