@@ -514,6 +514,19 @@ def test_generated_units_are_other_matters_trained_on_never_scored():
     assert {u.theme for u in all_themes} > {"other", "proactive", "requests"}
 
 
+@pytest.mark.parametrize("text,narrative", [
+    ("本年度未收取信息处理费。", True),
+    ("全年主动公开各类文件一百余件、\n并同步发布政策解读材料。\n某某局\n二〇二四年一月", True),   # a signature under prose
+    ("行政复议行政诉讼\n直接起诉复议后起诉\n结果维持结果纠正其他结果尚未审结\n注：数量含上年度结转。", False),
+    ("第一项 第二项 第三项\n12 30 45 7 8 9 10 11 12 13 14 15。", False),
+    ("没有句末标点的一行文字，只有逗号", False),
+])
+def test_is_narrative_rejects_table_lines_read_as_text(text, narrative):
+    from nlp.themes.labels import is_narrative
+
+    assert is_narrative(text) is narrative
+
+
 def test_scarce_themes_count_heading_labelled_sections_only():
     from nlp.themes.generated import scarce_themes
     from nlp.themes.labels import LabelledText

@@ -66,13 +66,22 @@ class LabelledText:
 _SENTENCE_END = re.compile(r"[。！？；]")
 
 
+#: any punctuation of prose: a line with none is a table's header or cell run (or a signature)
+_PROSE_PUNCTUATION = re.compile(r"[，。；：、！？,;:]")
+
+
 def is_narrative(text: str) -> bool:
-    """Prose rather than table debris: at least one sentence end, and mostly not digits."""
+    """Prose rather than table debris: at least one sentence end, mostly not digits, and at most half
+    its characters on lines without any punctuation (a statistics table read line by line, its
+    footnote the only sentence)."""
     n = nonspace_chars(text)
     if n == 0 or not _SENTENCE_END.search(text):
         return False
     digits = sum(1 for c in text if c.isdigit())
-    return digits / n < 0.3
+    if digits / n >= 0.3:
+        return False
+    bare = sum(nonspace_chars(line) for line in text.split("\n") if not _PROSE_PUNCTUATION.search(line))
+    return bare * 2 <= n
 
 
 def body_spans(report: Report, section: Section) -> list[tuple[int, int]]:
