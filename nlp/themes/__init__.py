@@ -1,6 +1,6 @@
 """Themes of the narrative: taxonomy, heading/opener → theme labels, keyword baseline, the
 scikit-learn estimator (``estimator.ThemeClassifier``), its artefact (``model``), the agency
-cross-validation (``evaluate``), items mined from general official prose for ablations (``mining``), the other-matters units of generated reports it trains on (``generated``), :func:`classify_themes` (exported as ``nlp.classify_themes``)
+cross-validation (``evaluate``), items mined from general official prose for ablations (``mining``), units of generated reports for the themes the corpus has few sections of (``generated``), :func:`classify_themes` (exported as ``nlp.classify_themes``)
 and the one theme-share computation (:func:`theme_shares`).
 
 scikit-learn is imported only when a model is built, trained or loaded.

@@ -8,17 +8,17 @@ they are never scored and never held out.
 
 The shipped model takes them only for the themes the real corpus has few sections of
 (:func:`scarce_themes`: fewer than ``min_sections`` heading-labelled sections; with the shared
-corpus of this wave training 4 and other 11 sections — problems, 13, taken too cost improvements
-a section): the model read a reconsideration sentence as ``requests`` before. The agency CV with and without them is in
-:data:`GENERATED_NOTE` (``benchmarks/themes.py --loao --generated THEMES``); every theme's
-generated units at once made the model worse, those of the well-covered themes one by one
-did not help.
+corpus of this wave training 4 and other 11 sections; problems, 13, taken too cost improvements
+a section). Before, the model read a reconsideration sentence as ``requests``. The agency CV with
+and without them is in :data:`GENERATED_NOTE` (``benchmarks/themes.py --loao --generated THEMES``); every theme's
+generated units at once made the model worse; added to other's one at a time, those of the
+well-covered themes moved section macro-F1 by -0.028 to +0.002.
 """
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any, Sequence
 

@@ -66,9 +66,8 @@ def train_themes(corpus: Path | str, out_dir: Path | str = DEFAULT_MODEL_DIR, ru
                  pretrain: Path | str | None = None) -> TrainingRun:
     """Train the theme model on the labelled units of ``corpus`` (section bodies under their
     heading's theme, their paragraphs and sentences, opener-labelled items; the units of generated
-    reports for the themes it has few sections of, :mod:`nlp.themes.generated`; self-training on the unlabelled body text)
-    and write it to
-    ``out_dir``; with ``run_cv`` the leave-one-agency-out figures go into the card.
+    reports for the themes it has few sections of, :mod:`nlp.themes.generated`; self-training on the
+    unlabelled body text) and write it to ``out_dir``; with ``run_cv`` the leave-one-agency-out figures go into the card.
 
     ``pretrain``: the pre-training prose folder whose government work reports teach the plan gate
     (``nlp.themes.plan``; default :func:`default_pretrain_dir`). ``progress(description, total)``
