@@ -1,6 +1,7 @@
 """Lines of a text as views: ``TextLine(start, end, text)`` with offsets into the whole text."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -11,6 +12,11 @@ class TextLine:
     start: int
     end: int
     text: str
+
+
+def columns(text: str) -> int:
+    """Display width of ``text``: two columns for a wide (CJK, full-width) character, one otherwise."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def split_lines(text: str, start: int = 0, end: int | None = None) -> list[TextLine]:

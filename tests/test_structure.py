@@ -318,3 +318,43 @@ def test_a_contents_line_of_a_real_crawled_report_is_not_read_as_parts():
     r = read_report(CORPUS / "excerpts" / "2012-province-4a0f13a4.txt")
     assert [p.key for p in r.parts] == ["overview"]
     assert re.sub(r"\s", "", r.text[r.parts[0].start:r.parts[0].start + 12]).startswith("一、概述2012年度")
+
+
+def _hard_wrapped(text: str, columns: int) -> str:
+    """``text`` with every line cut at ``columns`` display columns (as a fixed-width export prints it)."""
+    from nlp.textlines import columns as width
+
+    out = []
+    for line in text.split("\n"):
+        piece = ""
+        for ch in line:
+            if width(piece + ch) > columns:
+                out.append(piece)
+                piece = ""
+            piece += ch
+        out.append(piece)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("columns", [60, 76])
+def test_hard_wrapped_text_keeps_its_paragraphs(columns):
+    """A report exported at a fixed line width: a line cut in mid-sentence at that width runs on into the
+    next (its newline a space: offsets stay), so the sentences are those of the unwrapped text."""
+    from nlp.structure.reflow import wrap_width
+
+    text = (REPORTS_DIR / "huaian-office-2019.txt").read_text(encoding="utf-8")
+    assert wrap_width(text.split("\n")) is None          # as published: not wrapped
+    wrapped = _hard_wrapped(text, columns)
+    assert wrap_width(wrapped.split("\n")) in range(columns - 3, columns + 1)
+    plain, cut = parse_text(text, source="plain.txt"), parse_text(wrapped, source="cut.txt")
+    assert [p.key for p in cut.parts] == [p.key for p in plain.parts]
+
+    def sentences(report: Report) -> list[str]:
+        return ["".join(x.text.split()) for part in report.parts for s in part.sections for p in s.paragraphs
+                for x in p.sentences]
+
+    # the same sentences (a paragraph may still break where the cut fell just after a sentence end)
+    assert sentences(cut) == sentences(plain)
+    # the paragraphs ending mid-sentence are the few the table layout or a heading cut
+    ends = [p.text.rstrip()[-1:] for part in cut.parts for s in part.sections for p in s.paragraphs]
+    assert sum(e not in "。；：:" for e in ends) <= len(ends) // 4

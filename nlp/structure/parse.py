@@ -19,7 +19,7 @@ from ..format import (
 )
 from .metadata import infer_metadata
 from .parts import choose_parts, infer_unheaded_problems, part_candidates
-from .reflow import reflow
+from .reflow import reflow, unwrap
 from .sections import build_sections
 
 
@@ -38,14 +38,21 @@ def parse_text(text: str, source: str = "<text>", format: str = "txt", report_id
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     rid = report_id or f"{_slug(Path(filename or source).stem)}-{sha[:8]}"
     rf = reflow(text)
-    text = rf.text
+    text, joined = unwrap(rf.text)
     doc = Report(id=rid, source=source, format=format, text=text, sha256=sha)
     if original_text is not None:
         doc.original_text = rf.apply(original_text) if rf.changed else original_text
+        if joined:   # the same newlines joined in the text as printed (same length, same offsets)
+            chars = list(doc.original_text)
+            for i in joined:
+                chars[i] = " "
+            doc.original_text = "".join(chars)
     if page_starts:
         doc.page_starts = [rf.moved(p) for p in page_starts]
     if rf.changed:
         doc.metadata_sources["reflow"] = f"{len(rf.inserted) + len(rf.replaced)} line breaks restored in flattened text"
+    if joined:
+        doc.metadata_sources["unwrap"] = f"{len(joined)} lines of a fixed-width export joined at their wrap"
     lines = LineIndex(split_lines(text))
     regions = find_table_regions(text)
     cands = part_candidates(text, lines, RegionIndex(regions))

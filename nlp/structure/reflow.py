@@ -33,11 +33,13 @@ from ..format import (
     PART_TITLE_STRONG,
     REVIEW_HEADER_WORDS,
     REVIEW_ROW_START,
+    SECTION_MARKERS,
     TABLE_ROW_STARTS,
     TABLE_START_MARKERS,
     TABLE_SUBROW_NUMBER,
     cn_number_value,
 )
+from ..textlines import columns
 
 #: a line shorter than this is never treated as flattened
 MIN_FLAT_LINE = 30
@@ -127,6 +129,62 @@ def reflow(text: str) -> Reflowed:
         return Reflowed(text)
     rf = Reflowed(text, tuple(sorted(set(inserted))), tuple(sorted(set(replaced))))
     return Reflowed(rf.apply(text), rf.inserted, rf.replaced)
+
+
+#: a line ending in one of these ends its sentence (a fixed-width export never needs to cut there)
+_SENTENCE_ENDS = "。！？；!?;"
+#: a line that opens an enumerated item or a part starts anew even after a wrapped line
+_ITEM_START = re.compile("|".join(rx.pattern for _, rx in SECTION_MARKERS))
+#: lines at least this wide (display columns: 20 Chinese characters) are candidates for a fixed
+#: wrap width; narrower ones are headings, titles and signatures
+MIN_WRAP_COLUMNS = 40
+#: a wrap width needs this many lines cut at it, and joins this many (a title or two of equal
+#: width is not a fixed-width export)
+MIN_WRAPPED_LINES = 6
+#: a wrapped line may fall short of the width by this many columns (a wide character that did not fit)
+WRAP_SLACK = 3
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The width (display columns) at which ``lines`` were hard-wrapped — most of the wide lines that
+    end mid-sentence are about that wide — or None when they were not."""
+    from collections import Counter
+
+    widths = [columns(ln.strip()) for ln in lines
+              if ln.strip() and ln.strip()[-1] not in _SENTENCE_ENDS and not _CELL_LIKE.search(ln)]
+    widths = [w for w in widths if w >= MIN_WRAP_COLUMNS]
+    if len(widths) < MIN_WRAPPED_LINES:
+        return None
+    counts = Counter(widths)
+    best = max(sorted(counts), key=lambda w: sum(counts[v] for v in range(w - WRAP_SLACK, w + 1)))
+    inside = sum(counts[v] for v in range(best - WRAP_SLACK, best + 1))
+    return best if inside * 2 >= len(widths) else None
+
+
+def unwrap(text: str) -> tuple[str, tuple[int, ...]]:
+    """``text`` with the line breaks of a fixed-width export joined: a line cut in mid-sentence at the
+    text's wrap width (:func:`wrap_width`) runs on into the next, its newline turned into a space (the
+    length and every offset stay). Returns the text and the offsets of the newlines joined."""
+    lines = text.split("\n")
+    width = wrap_width(lines)
+    if width is None:
+        return text, ()
+    joined: list[int] = []
+    pos = 0
+    for k, line in enumerate(lines[:-1]):
+        pos += len(line)
+        body, nxt = line.strip(), lines[k + 1].strip()
+        if (body and nxt and body[-1] not in _SENTENCE_ENDS and columns(body) >= width - WRAP_SLACK
+                and not _CELL_LIKE.search(line) and not _CELL_LIKE.search(lines[k + 1])
+                and not _ITEM_START.match(nxt)):
+            joined.append(pos)
+        pos += 1
+    if len(joined) < MIN_WRAPPED_LINES:
+        return text, ()
+    chars = list(text)
+    for i in joined:
+        chars[i] = " "
+    return "".join(chars), tuple(joined)
 
 
 # ------------------------------------------------------------------ breaks in one line
