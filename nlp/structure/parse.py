@@ -19,7 +19,7 @@ from ..format import (
 )
 from .metadata import infer_metadata
 from .parts import choose_parts, infer_unheaded_problems, part_candidates
-from .reflow import reflow, unwrap
+from .reflow import reflow, spaces_at, unwrap
 from .sections import build_sections
 
 
@@ -43,10 +43,7 @@ def parse_text(text: str, source: str = "<text>", format: str = "txt", report_id
     if original_text is not None:
         doc.original_text = rf.apply(original_text) if rf.changed else original_text
         if joined:   # the same newlines joined in the text as printed (same length, same offsets)
-            chars = list(doc.original_text)
-            for i in joined:
-                chars[i] = " "
-            doc.original_text = "".join(chars)
+            doc.original_text = spaces_at(doc.original_text, joined)
     if page_starts:
         doc.page_starts = [rf.moved(p) for p in page_starts]
     if rf.changed:

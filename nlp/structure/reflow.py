@@ -21,7 +21,9 @@ parallel text of the same length (the original script) gets the same breaks.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
+from typing import Sequence
 
 from ..format import (
     CRAWLER_BODY_MARK,
@@ -39,6 +41,7 @@ from ..format import (
     TABLE_SUBROW_NUMBER,
     cn_number_value,
 )
+from ..sentences import SEMICOLONS, SENTENCE_END
 from ..textlines import columns
 
 #: a line shorter than this is never treated as flattened
@@ -132,7 +135,7 @@ def reflow(text: str) -> Reflowed:
 
 
 #: a line ending in one of these ends its sentence (a fixed-width export never needs to cut there)
-_SENTENCE_ENDS = "。！？；!?;"
+_SENTENCE_ENDS = SENTENCE_END + SEMICOLONS
 #: a line that opens an enumerated item or a part starts anew even after a wrapped line
 _ITEM_START = re.compile("|".join(rx.pattern for _, rx in SECTION_MARKERS))
 #: lines at least this wide (display columns: 20 Chinese characters) are candidates for a fixed
@@ -148,11 +151,10 @@ WRAP_SLACK = 3
 def wrap_width(lines: list[str]) -> int | None:
     """The width (display columns) at which ``lines`` were hard-wrapped — most of the wide lines that
     end mid-sentence are about that wide — or None when they were not."""
-    from collections import Counter
-
-    widths = [columns(ln.strip()) for ln in lines
-              if ln.strip() and ln.strip()[-1] not in _SENTENCE_ENDS and not _CELL_LIKE.search(ln)]
-    widths = [w for w in widths if w >= MIN_WRAP_COLUMNS]
+    stripped = [ln.strip() for ln in lines]
+    widths = [w for w in (columns(ln) for ln in stripped
+                          if ln and ln[-1] not in _SENTENCE_ENDS and not _CELL_LIKE.search(ln))
+              if w >= MIN_WRAP_COLUMNS]
     if len(widths) < MIN_WRAPPED_LINES:
         return None
     counts = Counter(widths)
@@ -181,10 +183,16 @@ def unwrap(text: str) -> tuple[str, tuple[int, ...]]:
         pos += 1
     if len(joined) < MIN_WRAPPED_LINES:
         return text, ()
+    return spaces_at(text, joined), tuple(joined)
+
+
+def spaces_at(text: str, offsets: Sequence[int]) -> str:
+    """``text`` with the characters at ``offsets`` turned into spaces (the joins of :func:`unwrap`,
+    applied to the text itself or to a parallel one of the same length, such as the printed script)."""
     chars = list(text)
-    for i in joined:
+    for i in offsets:
         chars[i] = " "
-    return "".join(chars), tuple(joined)
+    return "".join(chars)
 
 
 # ------------------------------------------------------------------ breaks in one line
