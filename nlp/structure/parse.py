@@ -38,7 +38,9 @@ def parse_text(text: str, source: str = "<text>", format: str = "txt", report_id
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     rid = report_id or f"{_slug(Path(filename or source).stem)}-{sha[:8]}"
     rf = reflow(text)
-    text, joined = unwrap(rf.text)
+    # a flattened text whose breaks reflow restored was not exported at a fixed width: its restored
+    # lines are left as they are
+    text, joined = (rf.text, ()) if rf.changed else unwrap(rf.text)
     doc = Report(id=rid, source=source, format=format, text=text, sha256=sha)
     if original_text is not None:
         doc.original_text = rf.apply(original_text) if rf.changed else original_text
