@@ -37,15 +37,16 @@ def parse_text(text: str, source: str = "<text>", format: str = "txt", report_id
     """
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     rid = report_id or f"{_slug(Path(filename or source).stem)}-{sha[:8]}"
+    # the lines as the file has them first: a fixed-width export's wraps joined (same length, same
+    # offsets), then a flattened text's breaks restored (lines reflow makes are never joined)
+    text, joined = unwrap(text)
+    if joined and original_text is not None:
+        original_text = spaces_at(original_text, joined)
     rf = reflow(text)
-    # a flattened text whose breaks reflow restored was not exported at a fixed width: its restored
-    # lines are left as they are
-    text, joined = (rf.text, ()) if rf.changed else unwrap(rf.text)
+    text = rf.text
     doc = Report(id=rid, source=source, format=format, text=text, sha256=sha)
     if original_text is not None:
         doc.original_text = rf.apply(original_text) if rf.changed else original_text
-        if joined:   # the same newlines joined in the text as printed (same length, same offsets)
-            doc.original_text = spaces_at(doc.original_text, joined)
     if page_starts:
         doc.page_starts = [rf.moved(p) for p in page_starts]
     if rf.changed:
