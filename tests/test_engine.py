@@ -112,6 +112,7 @@ def test_workers_started_here_give_the_in_process_outputs(in_process, tmp_path):
 def test_workers_started_here_begin_with_the_stages_imported():
     import multiprocessing
 
+    import dask
     from distributed import Client
 
     from nlp.engine import local_cluster
@@ -124,7 +125,11 @@ def test_workers_started_here_begin_with_the_stages_imported():
         threads = client.run(lambda: os.environ.get("OMP_NUM_THREADS"))
         trim = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
         profiling = client.run(lambda dask_worker: "profile" in dask_worker.periodic_callbacks)
+        ticks = client.run(lambda dask_worker: (dask_worker.periodic_callbacks["tick"].callback_time,
+                                                dask_worker.monitor and dask.config.get(
+                                                    "distributed.admin.system-monitor.interval")))
     assert set(profiling.values()) == {False}   # no dashboard here: nobody reads Dask's task profiles
+    assert set(ticks.values()) == {(500, "2s")}, ticks   # the event loop checked every 0.5 s, not every 20 ms
     assert len(imported) == 2 and all(all(v) for v in imported.values()), imported
     assert set(threads.values()) == {"1"}   # Dask's worker environment still applies ...
     if "MALLOC_TRIM_THRESHOLD_" not in os.environ:

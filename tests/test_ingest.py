@@ -135,6 +135,76 @@ def test_docx_paragraph_text_equals_python_docx(tmp_path):
     assert paragraph_text(paragraphs[2]) == "链接前政府 网站-\n\t末尾"
 
 
+def _python_docx_text(data: bytes) -> str:
+    """What the reader gave when python-docx opened the package: the same walk over its body, each
+    paragraph's text from python-docx's ``Paragraph.text``."""
+    import docx
+    from docx.text.paragraph import Paragraph
+
+    from nlp.ingest.docx import _W, _W_P, table_rows
+    from nlp.ingest.normalize import normalize_text
+
+    document = docx.Document(io.BytesIO(data))
+    lines: list[str] = []
+    for child in document.element.body.iterchildren():
+        if child.tag == _W_P:
+            lines.append(Paragraph(child, document).text)
+        elif child.tag == f"{_W}tbl":
+            lines += ["\t".join(" ".join("\n".join(Paragraph(q, document).text for q in tc.iterchildren(_W_P)).split())
+                                for tc in row) for row in table_rows(child)]
+            lines.append("")
+    return normalize_text("\n".join(lines), [])
+
+
+def _rezip(data: bytes, change) -> bytes:
+    """A copy of the zip ``data`` with ``change(name, body) -> (name, body) | None`` applied to every member."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
+        for info in z.infolist():
+            kept = change(info.filename, z.read(info.filename))
+            if kept is not None:
+                w.writestr(kept[0], kept[1])
+    return out.getvalue()
+
+
+def test_docx_reader_reads_the_main_part_alone_as_python_docx_does(tmp_path):
+    """The reader opens only the main document part (found through the package relationships and content
+    types) and gives the text python-docx's ``Document`` gave: on the shipped demo .docx files, on a
+    generated report's, and on a package whose main part has another name; a macro-enabled main part
+    is refused as python-docx refuses it."""
+    docx = pytest.importorskip("docx")
+    from corpora.generate import CorpusConfig, write_corpus
+    from nlp.ingest.docx import read_docx
+
+    demo = sorted((Path(__file__).resolve().parents[1] / "corpora" / "demo").glob("*.docx"))
+    write_corpus(tmp_path / "gen", CorpusConfig(agencies=4, years=1, start_year=2022, seed=3))
+    generated = sorted((tmp_path / "gen").rglob("*.docx"))
+    assert demo and generated
+    for f in demo + generated:
+        data = f.read_bytes()
+        assert read_docx(data, str(f), []) == _python_docx_text(data), f
+
+    d = docx.Document()
+    d.add_paragraph("一、总体情况")
+    d.add_paragraph("本机关全年主动公开政府信息一百二十条。").add_run("分页").add_break(docx.enum.text.WD_BREAK.PAGE)
+    buf = io.BytesIO()
+    d.save(buf)
+    renamed = _rezip(buf.getvalue(), lambda name, body: (
+        "word/main.xml" if name == "word/document.xml" else name,
+        body.replace(b"/word/document.xml", b"/WORD/MAIN.XML").replace(b'Target="word/document.xml"',
+                                                                     b'Target="word/main.xml"')))
+    assert read_docx(renamed, "r.docx", []) == _python_docx_text(renamed) == read_docx(buf.getvalue(), "r.docx", [])
+    assert "本机关全年主动公开政府信息一百二十条。分页" in read_docx(renamed, "r.docx", [])
+    macro = _rezip(buf.getvalue(), lambda name, body: (name, body.replace(
+        b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml")))
+    with pytest.raises(ValueError):
+        docx.Document(io.BytesIO(macro))
+    with pytest.raises(ReportReadError, match=r"^m\.docx: not a readable \.docx file \(not a Word file"):
+        read_docx(macro, "m.docx", [])
+
+
 def test_html_main_content_only(tmp_path):
     html = """<html><head><meta charset="gbk"><title>x</title><script>var a=1;</script></head><body>
     <div class="nav"><a href="/">首页</a><a href="/x">政务公开</a><a href="/y">互动交流</a></div>

@@ -1,8 +1,8 @@
 """Imported once by the server process that starts analyze's worker processes (:mod:`.pool`), so that
 each worker begins with the stages' modules already imported: the parsers with the readers they
-import lazily (``python-docx``), the tables and the theme estimator (scikit-learn). Without it each
+import lazily (lxml's element tree), the tables and the theme estimator (scikit-learn). Without it each
 worker imports scikit-learn (about 0.7 CPU-seconds), and each guarded reading child that meets a
-.docx file imports ``python-docx`` again (:mod:`nlp.guard` forks one per batch of files). Imports
+.docx file imports lxml again (:mod:`nlp.guard` forks one per batch of files). Imports
 only: nothing runs, no thread pool is started; the imported objects are then frozen
 (:func:`nlp.heap.freeze_long_lived`). :mod:`.preload_model` adds torch for the summaries."""
 from __future__ import annotations
@@ -13,10 +13,7 @@ import nlp.themes  # noqa: F401
 import nlp.themes.estimator  # noqa: F401  (scikit-learn)
 import nlp.themes.model  # noqa: F401
 
-try:
-    import docx  # noqa: F401  (imported lazily by nlp.ingest.docx, in each guarded child)
-except ImportError:   # without python-docx, .docx files fail with their own one-line error
-    pass
+import lxml.etree  # noqa: F401  (imported lazily by nlp.ingest.docx, in each guarded child)
 
 from nlp.heap import freeze_long_lived  # noqa: E402
 

@@ -1,7 +1,15 @@
-"""DOCX: paragraphs and tables in body order; a table row becomes a line of tab-separated cells."""
+"""DOCX: paragraphs and tables in body order; a table row becomes a line of tab-separated cells.
+
+Only the main document part is read (:func:`document_body`): found through the package's
+relationships and content types as python-docx finds it, parsed with python-docx's parser
+settings, and walked with the element tree alone. python-docx's ``Document`` parses every XML
+part of the package (styles, numbering, settings, headers, …) first, about ten times the work
+on a plain report; the text is the same (``tests/test_ingest.py`` compares them).
+"""
 from __future__ import annotations
 
 import io
+import posixpath
 import zipfile
 
 from ..errors import ReportReadError
@@ -11,9 +19,28 @@ from .normalize import normalize_text
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _W_P, _W_TR, _W_TC = f"{_W}p", f"{_W}tr", f"{_W}tc"
-_W_R, _W_HYPERLINK = f"{_W}r", f"{_W}hyperlink"
-#: a run's children that carry text, as python-docx's ``CT_R.text`` takes them (each its ``str``)
+_W_R, _W_HYPERLINK, _W_T, _W_BR = f"{_W}r", f"{_W}hyperlink", f"{_W}t", f"{_W}br"
+#: a run's children that carry text, as python-docx's ``CT_R.text`` takes them: the text of ``w:t``, a
+#: line break (``w:br`` of type textWrapping, the default; page and column breaks give nothing) and
+#: ``w:cr`` as a newline, ``w:tab`` and ``w:ptab`` as a tab, ``w:noBreakHyphen`` as a hyphen
 _RUN_TEXT = tuple(f"{_W}{t}" for t in ("br", "cr", "noBreakHyphen", "ptab", "t", "tab"))
+_FIXED_TEXT = {f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-", f"{_W}ptab": "\t", f"{_W}tab": "\t"}
+_BR_TYPE = f"{_W}type"
+
+#: the package's relationships, content types and what they say of the main document part
+_PACKAGE_RELS, _CONTENT_TYPES = "_rels/.rels", "[Content_Types].xml"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def _run_child_text(e) -> str:
+    if e.tag == _W_T:
+        return e.text or ""
+    if e.tag == _W_BR:
+        return "\n" if e.get(_BR_TYPE, "textWrapping") == "textWrapping" else ""
+    return _FIXED_TEXT[e.tag]
 
 
 def paragraph_text(p) -> str:
@@ -23,7 +50,7 @@ def paragraph_text(p) -> str:
     parts: list[str] = []
     for child in p.iterchildren(_W_R, _W_HYPERLINK):
         for run in (child,) if child.tag == _W_R else child.iterchildren(_W_R):
-            parts += [str(e) for e in run.iterchildren(*_RUN_TEXT)]
+            parts += [_run_child_text(e) for e in run.iterchildren(*_RUN_TEXT)]
     return "".join(parts)
 
 
@@ -63,15 +90,50 @@ def table_rows(tbl) -> list[list]:
 
 
 def _open_errors() -> tuple[type[BaseException], ...]:
-    """What python-docx raises for a file it cannot open: not a zip (an old binary .doc, a truncated
-    file), a missing part or relationship, not a Word content type, broken XML, a corrupt, encrypted
-    or unsupported zip entry."""
+    """What opening a file that is not a readable .docx raises (:func:`document_body`): not a zip (an old
+    binary .doc, a truncated file), a missing part or relationship, not a Word content type, broken
+    XML, a corrupt, encrypted or unsupported zip entry."""
     import zlib
 
-    from docx.opc.exceptions import OpcError
     from lxml.etree import LxmlError
 
-    return (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, RuntimeError, OpcError, LxmlError)
+    return (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, RuntimeError, NotImplementedError,
+            LxmlError)
+
+
+def _xml(z: zipfile.ZipFile, member: str):
+    from lxml import etree
+
+    # python-docx's parser settings (its oxml parser): blank text between elements dropped, no entities
+    return etree.fromstring(z.read(member), etree.XMLParser(remove_blank_text=True, resolve_entities=False))
+
+
+def document_body(data: bytes):
+    """The ``w:body`` element of a .docx's main document part, the one part parsed. The part is found
+    as python-docx finds it: the package's one relationship of the office-document type (an internal
+    target, resolved against the package root) whose content type ([Content_Types].xml: an override
+    for its name, else the default for its extension, both case-insensitive) is a Word document's.
+    Raises what :func:`_open_errors` lists when the file is no such package."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        found = [r for r in _xml(z, _PACKAGE_RELS).iter(_RELS) if r.get("Type") == _OFFICE_DOCUMENT]
+        if len(found) != 1:
+            raise KeyError(f"{len(found)} relationships of type officeDocument in the package (one expected)")
+        if found[0].get("TargetMode") == "External":
+            raise ValueError("the main document part is an external target")
+        name = posixpath.abspath(posixpath.join("/", found[0].get("Target", "")))
+        types = _xml(z, _CONTENT_TYPES)
+        overrides = {o.get("PartName", "").lower(): o.get("ContentType") for o in types.iter(f"{_TYPES}Override")}
+        defaults = {d.get("Extension", "").lower(): d.get("ContentType") for d in types.iter(f"{_TYPES}Default")}
+        ext = posixpath.splitext(name)[1][1:].lower()
+        content_type = overrides.get(name.lower(), defaults.get(ext))
+        if content_type is None:
+            raise KeyError(f"no content type for partname '{name}' in [Content_Types].xml")
+        if content_type != _WORD_MAIN:
+            raise ValueError(f"not a Word file, content type is '{content_type}'")
+        body = _xml(z, name[1:]).find(f"{_W}body")
+    if body is None:
+        raise ValueError("the main document part has no body")
+    return body
 
 
 def expanded_size(data: bytes, path: str) -> int:
@@ -95,11 +157,7 @@ def read_docx(data: bytes, path: str, changes: list[str], *, max_expanded: int =
             raise ReportReadError(path, f"expands to {megabytes(size)} when decompressed, over the "
                                         f"{megabytes(max_expanded)} limit (set XXGK_MAX_EXPANDED to raise it)")
     try:
-        import docx
-    except ImportError as e:  # pragma: no cover - dependency missing
-        raise ReportReadError(path, f"python-docx is not installed: {e}") from None
-    try:
-        document = docx.Document(io.BytesIO(data))
+        body = document_body(data)
     except _open_errors() as e:
         msg = str(e) or type(e).__name__
         if "encrypt" in msg.lower() or data[:8] == _OLE_MAGIC:
@@ -107,7 +165,6 @@ def read_docx(data: bytes, path: str, changes: list[str], *, max_expanded: int =
         raise ReportReadError(path, f"not a readable .docx file ({msg})") from None
     lines: list[str] = []
     chars = 0
-    body = document.element.body
     for child in body.iterchildren():
         if chars > max_chars:
             raise ReportReadError(path, f"more than {max_chars:,} characters of text, over the limit "
