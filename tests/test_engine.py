@@ -99,6 +99,33 @@ def test_dask_workers_give_the_in_process_outputs(cluster, in_process, tmp_path)
             assert mine[name] == theirs[name], name
 
 
+def test_a_rerun_sends_only_the_files_missing_from_the_cache(cluster, in_process, tmp_path):
+    """Entries current for this run are not sent again (a client that died resumes where it stopped):
+    unchanged files go to no worker, a lost and a damaged entry are made again, the rest stay as they
+    were, and the run's outputs are the in-process ones."""
+    address, _ = cluster
+    out = tmp_path / "out"
+    cache = out / CACHE_DIR
+    files = sorted(p for p in DEMO_DIR.iterdir() if p.suffix != ".jsonl")
+    config = EngineConfig("dask", scheduler=address, partition_size=3)
+    assert run_report_stages(files, cache, config, STAGES) == len(files) == 12
+    entries = sorted(cache.glob("*.json"))
+    decoded: dict = {}
+    assert run_report_stages(files, cache, config, STAGES, decoded=decoded) == 0
+    assert sorted(decoded) == [p.stem for p in entries]   # read from the cache, handed to the run
+    kept = {p: p.read_bytes() for p in entries[2:]}
+    entries[0].unlink()
+    entries[1].write_text("{", encoding="utf-8")
+    assert run_report_stages(files, cache, config, STAGES) == 2
+    assert sorted(cache.glob("*.json")) == entries and all(p.read_bytes() == b for p, b in kept.items())
+    result = analyze([DEMO_DIR], out, config, stages=STAGES)
+    assert result.cache_hits == 12 and not result.failures
+    mine, theirs = _files(out), _files(in_process)
+    for name in theirs:
+        if name != "analysis.json":
+            assert mine[name] == theirs[name], name
+
+
 def test_workers_started_here_give_the_in_process_outputs(in_process, tmp_path):
     """`--engine dask --workers 2`: a cluster started for the run (workers from the fork server), closed after."""
     out = tmp_path / "out"

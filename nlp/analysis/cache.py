@@ -129,6 +129,20 @@ def decoded_entry(body: bytes, fingerprint: str, stages: Iterable[str]) -> Repor
         return None
 
 
+def current_entry(cache_dir: Path, path: Path, fingerprint: str, stages: Iterable[str]
+                  ) -> tuple[str, ReportAnalysis] | None:
+    """``path``'s cache key and its entry in ``cache_dir`` decoded (:func:`decoded_entry`) when that entry
+    is one a run of ``stages`` under ``fingerprint`` takes; None when the file or its entry cannot be read,
+    or the entry is stale or damaged (the run then analyses the file again)."""
+    try:
+        key = cache_key(path, path.read_bytes())
+        body = (cache_dir / f"{key}.json").read_bytes()
+    except OSError:
+        return None
+    a = decoded_entry(body, fingerprint, stages)
+    return (key, a) if a is not None else None
+
+
 class ReportCache:
     """The cache folder of one output folder (``OUT/.cache``)."""
 

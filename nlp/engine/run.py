@@ -198,21 +198,34 @@ def run_report_stages(files: Sequence[Path], cache_dir: Path, config: EngineConf
     """Fill ``cache_dir`` with the per-report results of ``files`` computed on the Dask cluster
     (``client``: an open client of it; else one is opened and closed here).
 
-    Files already in the cache are sent anyway (the cache key needs the code fingerprint;
-    a worker finds nothing to do only for its own cache). ``decoded``: filled with each entry's
-    analysis by key (:func:`nlp.analysis.cache.decoded_entry`) as the workers send them, so that the
-    run's lookups need not read them again (the client decodes while the workers work). Returns the
-    number of entries written.
+    A file whose entry in ``cache_dir`` is current for this run (this client's code fingerprint and
+    options, every stage asked for) is not sent: a run after a client died sends only the files still
+    missing, and a run over unchanged files none. ``decoded``: filled with each entry's analysis by key
+    (:func:`nlp.analysis.cache.decoded_entry`), those found in the cache and those the workers send as
+    they come, so that the run's lookups need not read them again (the client decodes while the workers
+    work). Returns the number of entries written.
     """
     if config.kind == "local" or not files:
         return 0
     from distributed import as_completed
 
-    from ..analysis.cache import decoded_entry, run_fingerprint
+    from ..analysis.cache import current_entry, decoded_entry, run_fingerprint
 
     wanted = per_report_stages(stages)
     options = dict(summary_options or {})
-    fingerprint = run_fingerprint(options) if decoded is not None else ""
+    fingerprint = run_fingerprint(options)
+    todo: list[Path] = []
+    for f in files:
+        found = current_entry(cache_dir, f, fingerprint, wanted)
+        if found is None:
+            todo.append(f)
+        elif decoded is not None:
+            decoded[found[0]] = found[1]
+    if len(todo) < len(files):
+        keep_results()   # within the run (nlp.heap): the analyses found in the cache stay to its end
+    files = todo
+    if not files:
+        return 0
     written = 0
     run = uuid.uuid4().hex[:12]  # task keys unique to this run: a scheduler never hands back another run's result
     with dask_client(config, stages) if client is None else nullcontext(client) as client:
