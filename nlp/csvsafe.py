@@ -54,7 +54,7 @@ def write_csv_rows(out: IO[str], rows: Iterable[Sequence[Any] | Mapping[str, Any
             w.writerow([safe_cell(r.get(k)) for k in fields])  # type: ignore[union-attr]
     else:
         for r in rows:
-            w.writerow([safe_cell(v) for v in r])  # type: ignore[union-attr]
+            w.writerow(map(safe_cell, r))  # type: ignore[arg-type]
 
 
 def csv_text(rows: Iterable[Sequence[Any] | Mapping[str, Any]], fields: Sequence[str] | None = None,
