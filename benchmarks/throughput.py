@@ -1,6 +1,6 @@
 """Throughput: ``xxgk analyze`` cold on generated reports, the summaries stage batched, Dask at scale.
 
-    python3 benchmarks/throughput.py analyze --n 200 [--modes in-process,dask] [--workers 2]
+    python3 benchmarks/throughput.py analyze --n 200 [--modes in-process,dask] [--workers 2] [--repeat 3]
                                      [--device cpu] [--batch-size 32] [--precision bf16] [--stages ...]
     python3 benchmarks/throughput.py summaries --corpus demo|N [--devices cpu,cuda] [--batch-sizes 1,32]
     python3 benchmarks/throughput.py dask-scale --n 10000 --workers 14 [--stages parse,tables,themes]
@@ -8,7 +8,9 @@
 ``analyze``: the real command (``python3 -m cli analyze GEN -o OUT --force`` into a fresh OUT,
 all stages unless ``--stages``; ``--root``: another checkout, e.g. the code before) in a child process, in-process and with ``--engine dask --workers W``;
 wall time, CPU time of the whole process tree (client and workers), reports/s, reports per CPU-second,
-peak RSS of the largest process and the load average before and after (1, 5, 15 minutes). On a shared machine the CPU figures are the ones to compare.
+peak RSS of the largest process and the load average before and after (1, 5, 15 minutes). On a shared machine the CPU figures are the ones to compare;
+``--repeat R`` runs the modes R times, alternating, and prints each mode's min / median / max reports/s
+(single runs of the same code moved by up to 3 s of wall on 1,000 reports here).
 
 ``summaries``: the summaries stage alone (``nlp.summaries.summarize_many``, levels part and
 section) on parsed reports, per device and batch size: reports/s, units/s and generated
@@ -31,6 +33,7 @@ import math
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -137,9 +140,18 @@ def bench_analyze(a: argparse.Namespace, work: Path, sink: Path | None) -> None:
     corpus = generated_corpus(a.n, work, a.processes)
     emit({"bench": "corpus", "reports": len(report_files(corpus)),
           **json.loads((work / f"generated-{a.n}.json").read_text())}, sink)
-    for mode in a.modes.split(","):
-        emit(analyze_run(corpus, work / f"out-{mode}", mode, a.workers, a.device, a.batch_size, a.stages, a.timeout,
-                         a.root, a.plain, a.local_workers, a.precision), sink)
+    rates: dict[str, list[float]] = {}
+    for _ in range(a.repeat):   # the modes alternate, so a change in the machine's load touches both
+        for mode in a.modes.split(","):
+            res = analyze_run(corpus, work / f"out-{mode}", mode, a.workers, a.device, a.batch_size, a.stages,
+                              a.timeout, a.root, a.plain, a.local_workers, a.precision)
+            emit(res, sink)
+            if res.get("reports_per_s") and "error" not in res:
+                rates.setdefault(mode, []).append(res["reports_per_s"])
+    if a.repeat > 1:
+        for mode, xs in rates.items():
+            emit({"bench": "analyze-runs", "mode": mode, "runs": len(xs), "reports_per_s": xs,
+                  "min": min(xs), "median": statistics.median(xs), "max": max(xs)}, sink)
 
 
 # ------------------------------------------------------------------ the summaries stage alone
@@ -241,6 +253,8 @@ def main() -> None:
     ap.add_argument("--no-client", action="store_true", help="dask-scale: only the per-report stages")
     ap.add_argument("--partition-size", type=int, default=32)
     ap.add_argument("--processes", type=int, default=os.cpu_count() or 1, help="processes generating the corpus")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="analyze: runs of each mode, alternating (then min / median / max reports/s per mode)")
     ap.add_argument("--timeout", type=float, default=None, help="analyze: seconds per run before it is given up")
     ap.add_argument("--root", type=Path, default=ROOT, help="analyze: the checkout whose CLI runs (default: this one)")
     ap.add_argument("--precision", default=None, help="analyze: the headline model's --precision (fp32, bf16)")
