@@ -1,6 +1,7 @@
 """The Dask engine: a real scheduler and two workers on 127.0.0.1 give the in-process outputs, also when a worker dies."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -101,8 +102,8 @@ def test_dask_workers_give_the_in_process_outputs(cluster, in_process, tmp_path)
 
 def test_a_rerun_sends_only_the_files_missing_from_the_cache(cluster, in_process, tmp_path):
     """Entries current for this run are not sent again (a client that died resumes where it stopped):
-    unchanged files go to no worker, a lost and a damaged entry are made again, the rest stay as they
-    were, and the run's outputs are the in-process ones."""
+    unchanged files go to no worker, a lost, a damaged and a stale entry (another code fingerprint) are
+    made again, the rest stay as they were, and the run's outputs are the in-process ones."""
     address, _ = cluster
     out = tmp_path / "out"
     cache = out / CACHE_DIR
@@ -113,10 +114,12 @@ def test_a_rerun_sends_only_the_files_missing_from_the_cache(cluster, in_process
     decoded: dict = {}
     assert run_report_stages(files, cache, config, STAGES, decoded=decoded) == 0
     assert sorted(decoded) == [p.stem for p in entries]   # read from the cache, handed to the run
-    kept = {p: p.read_bytes() for p in entries[2:]}
+    kept = {p: p.read_bytes() for p in entries[3:]}
     entries[0].unlink()
     entries[1].write_text("{", encoding="utf-8")
-    assert run_report_stages(files, cache, config, STAGES) == 2
+    stale = json.loads(entries[2].read_text(encoding="utf-8"))
+    entries[2].write_text(json.dumps({**stale, "fingerprint": "older-code"}), encoding="utf-8")
+    assert run_report_stages(files, cache, config, STAGES) == 3
     assert sorted(cache.glob("*.json")) == entries and all(p.read_bytes() == b for p, b in kept.items())
     result = analyze([DEMO_DIR], out, config, stages=STAGES)
     assert result.cache_hits == 12 and not result.failures
