@@ -23,8 +23,8 @@ _W_R, _W_HYPERLINK, _W_T, _W_BR = f"{_W}r", f"{_W}hyperlink", f"{_W}t", f"{_W}br
 #: a run's children that carry text, as python-docx's ``CT_R.text`` takes them: the text of ``w:t``, a
 #: line break (``w:br`` of type textWrapping, the default; page and column breaks give nothing) and
 #: ``w:cr`` as a newline, ``w:tab`` and ``w:ptab`` as a tab, ``w:noBreakHyphen`` as a hyphen
-_RUN_TEXT = tuple(f"{_W}{t}" for t in ("br", "cr", "noBreakHyphen", "ptab", "t", "tab"))
 _FIXED_TEXT = {f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-", f"{_W}ptab": "\t", f"{_W}tab": "\t"}
+_RUN_TEXT = (_W_T, _W_BR, *_FIXED_TEXT)
 _BR_TYPE = f"{_W}type"
 
 #: the package's relationships, content types and what they say of the main document part
