@@ -320,6 +320,32 @@ def test_a_contents_line_of_a_real_crawled_report_is_not_read_as_parts():
     assert re.sub(r"\s", "", r.text[r.parts[0].start:r.parts[0].start + 12]).startswith("一、概述2012年度")
 
 
+@pytest.mark.parametrize("heading,number", [
+    ("七、政府信息公开情况统计表", "七"),
+    ("附件1：某某县人民政府\n2010年政府信息公开情况统计表", "附件1"),
+    ("附表：2010年度政府信息公开工作统计表", "附表"),
+])
+def test_the_statistics_table_appendix_is_a_part_after_the_last_one(heading, number):
+    """A 2008-era report ends with its statistics table under a numbered heading or an appendix label:
+    the last part (problems) stops before it, and the table's rows are in a part of their own."""
+    titles = ["概述", "主动公开政府信息情况", "政府信息依申请公开情况", "政府信息公开的收费及减免情况",
+              "因政府信息公开申请行政复议、提起行政诉讼的情况", "政府信息公开工作存在的主要问题及改进情况"]
+    numerals = "一二三四五六"
+    body = "".join(f"{numerals[i]}、{t}\n{_body(2 + i)}\n" for i, t in enumerate(titles))
+    table = "指标名称 计量单位 本年度 历年累计\n主动公开信息数 条 425 1516\n受理依申请公开信息总数 条 3 20\n"
+    text = "某某县人民政府2010年政府信息公开工作年度报告\n" + body + heading + "\n" + table
+    r = parse_text(text, source="old.txt")
+    assert [p.key for p in r.parts][-2:] == ["problems", "unknown"]
+    appendix, problems = r.parts[-1], r.parts[-2]
+    assert appendix.number == number and appendix.start == text.index(heading)
+    assert "统计表" in appendix.title
+    assert "主动公开信息数" not in r.text[problems.start:problems.end]
+    assert "主动公开信息数" in r.text[appendix.start:appendix.end]
+    # an attachment that is not the statistics table (a notice) stays in the part it sits in
+    other = parse_text(text.replace(heading, "附件1：关于做好政务公开工作的通知"), source="notice.txt")
+    assert [p.key for p in other.parts][-1] == "problems"
+
+
 def _hard_wrapped(text: str, columns: int) -> str:
     """``text`` with every line cut at ``columns`` display columns (as a fixed-width export prints it)."""
     from nlp.textlines import columns as width

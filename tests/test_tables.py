@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REPORTS_DIR
+from conftest import CORPUS, REPORTS_DIR
 from nlp.document import Report
 from nlp.structure import parse_text, read_report
 from nlp.tables import extract_tables, records_to_csv, tidy_records
@@ -349,6 +349,67 @@ def test_old_era_report_extracts_what_is_there_and_says_the_era():
     assert old is not None and old.era == "2008"
     assert [c.value for c in old.cells if c.row == old.rows[0]] == [120, 35, 85]
     assert any("old-era" in w for w in t.warnings)
+
+
+def _glued_old_era(rows: list[tuple[str, int, int]]) -> str:
+    """A 2008-era statistics table as a crawler glues it: label, unit, this year's and the running total's
+    digits, the sub-rows' numbers (其中：1. … 2. …) glued to the digits before them."""
+    out, item = "指标名称计量单位2010年度历年累计", 0
+    for label, this_year, total in rows:
+        if label.startswith("其中"):
+            item = 1
+            label = f"其中：1.{label[2:]}"
+        elif label.startswith("-"):
+            item += 1
+            label = f"{item}.{label[1:]}"
+        else:
+            item = 0
+        out += f"{label}条{this_year}{total}"
+    return out
+
+
+def test_a_glued_old_era_table_is_read_by_its_units_and_its_subrows_sums():
+    rows = [("主动公开信息数", 425, 1516), ("其中网站公开", 418, 1509), ("-政府公报公开", 7, 7),
+            ("受理申请总数", 12, 30), ("其中当面申请数", 5, 10), ("-网上申请数", 7, 20), ("行政复议数", 0, 0)]
+    glued = _glued_old_era(rows)
+    text = ("某县人民政府2010年政府信息公开工作年度报告\n一、概述\n本年度工作情况如下。\n"
+            "二、存在的主要问题和改进措施\n公开形式有待丰富。\n三、政府信息公开情况统计表\n" + glued + "\n")
+    report = parse_text(text)
+    old = extract_tables(report).table("old_era")
+    assert old is not None
+    read = {c.row: [] for c in old.cells}
+    for c in old.cells:
+        read[c.row].append(c.value)
+        assert report.text[c.start:c.end] == c.raw == str(c.value)   # each value points at its own digits
+    assert read == {label.lstrip("-").replace("其中", ""): [a, b] for label, a, b in rows}
+    # 4251516 also reads 42 | 51516 and 1230 as 1 | 230: only the sub-rows' sums decide, so nothing is uncertain
+    assert not any(c.uncertain for c in old.cells)
+    # a row whose digits read several ways and no sum decides is marked uncertain, with the other readings
+    alone = extract_tables(parse_text(text.replace(glued, _glued_old_era([("主动公开信息数", 3460, 85376)]))))
+    first = alone.table("old_era").cells
+    assert [c.value for c in first] == [3460, 85376] and all(c.uncertain for c in first)
+    assert 34 in first[0].alternatives and 6085376 in first[1].alternatives
+
+
+def test_the_glued_statistics_tables_of_real_crawled_reports_add_up():
+    """../shared/corpus/web: 2008-era reports whose statistics table the crawler glued onto one line. Every
+    row gets one value per column, side by side in the printed digits, a running total never below the
+    year's figure, and the header is never read as a row (it was: one cell, its value the last two digits)."""
+    found = 0
+    for path in sorted((CORPUS / "web").glob("*.txt")):
+        report = read_report(path)
+        old = extract_tables(report).table("old_era")
+        if old is None or "历年累计" not in report.text:
+            continue
+        found += 1
+        by_row: dict[str, list] = {}
+        for c in old.cells:
+            by_row.setdefault(c.row, []).append(c)
+        assert len(by_row) >= 10 and all(len(cs) == 2 for cs in by_row.values())
+        for cs in by_row.values():
+            assert cs[1].value >= cs[0].value and cs[0].end == cs[1].start
+        assert not any("指标名称" in c.row or "统计表" in c.row for c in old.cells)
+    assert found >= 2
 
 
 def test_report_without_tables_gives_no_cells():

@@ -28,6 +28,8 @@ def test_web_report_parts_found_in_order(gold):
     report = read_report(CORPUS / gold["file"])
     keys = [p.key for p in report.parts if p.key != "unknown"]
     assert keys == [p["key"] for p in gold["parts"] if p["key"] != "unknown"]
+    # the statistics-table appendix (七、…统计表 / 附件1：…统计表) is a part of its own, not the end of the last one
+    assert [(p.key, p.number) for p in report.parts] == [(p["key"], p["number"]) for p in gold["parts"]]
     assert report.year == gold["year"]
     # the crawler header and the body's line breaks are restored: every part heading opens a line
     for p in report.parts:

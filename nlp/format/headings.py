@@ -20,6 +20,10 @@ PROBLEMS_SECTION_HEADING = re.compile(r"^[（(][一二三四五六七八九十][
 #: a part whose whole body is one of these says it has nothing to report
 EMPTY_PART_BODY = re.compile(r"^\s*(无|暂无|没有|本年度无|无其他需要报告的事项)[。.]?\s*$")
 
+#: an appendix label at the start of a line: 附件1： / 附表 / 附件二、 (what follows names the appendix)
+APPENDIX_HEADING = re.compile(r"^[#>*\s]*((?:附件|附表)\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})?)\s*[：:、.．]?\s*")
+#: an appendix that is the statistics table (the words its title holds)
+STATISTICS_APPENDIX_TITLE = re.compile(r"统计表|统计情况|附表")
 #: a part heading at the start of a line: 一、总体情况 / 一．概述 / 第一部分 概述
 PART_HEADING = re.compile(
     r"^[#>*\s]*(?:第([一二三四五六七八九十]{1,3})部分[、，,：:．.\s]*|([一二三四五六七八九十]{1,3})\s*[、，,．.：:]\s*)"

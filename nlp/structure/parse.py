@@ -18,7 +18,7 @@ from ..format import (
     REQUIRED_PARTS_2019,
 )
 from .metadata import infer_metadata
-from .parts import choose_parts, infer_unheaded_problems, part_candidates
+from .parts import appendix_candidates, choose_parts, infer_unheaded_problems, part_candidates, with_appendix
 from .reflow import reflow, spaces_at, unwrap
 from .sections import build_sections
 
@@ -56,7 +56,7 @@ def parse_text(text: str, source: str = "<text>", format: str = "txt", report_id
     lines = LineIndex(split_lines(text))
     regions = find_table_regions(text)
     cands = part_candidates(text, lines, RegionIndex(regions))
-    chosen = choose_parts(cands)
+    chosen = with_appendix(choose_parts(cands), cands, appendix_candidates(text, lines))
     parts: list[Part] = []
     for i, c in enumerate(chosen):
         end = chosen[i + 1].start if i + 1 < len(chosen) else len(text)

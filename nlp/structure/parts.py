@@ -6,11 +6,14 @@ from dataclasses import dataclass
 
 from ..document import Part, Report
 from ..format import (
+    APPENDIX_HEADING,
     PART_HEADING,
     PART_TITLE_ENDS,
     PROBLEMS_SECTION_HEADING,
     STANDARD_PART_PATTERNS,
+    STATISTICS_APPENDIX_TITLE,
     TABLE_ROW_HEADINGS,
+    UNKNOWN_PART,
     cn_number_value,
     part_key_for_title,
 )
@@ -106,6 +109,59 @@ def part_candidates(text: str, lines: LineIndex, tables: RegionIndex) -> list[_C
             out.append(_Candidate(start, title_end, m.group(1), value, title, title_end, pat_key, True))
     out.sort(key=lambda c: c.start)
     return out
+
+
+#: how far past an appendix label its title may run onto the next line (附件1：某某政府 / 2011年…统计表)
+APPENDIX_TITLE_REACH = 40
+
+
+def appendix_candidates(text: str, lines: LineIndex) -> list[_Candidate]:
+    """Appendix labels at a line start whose title names the statistics table (附件1：…统计表,
+    附表：…): the part of a 2008–2018 report that holds its table. The title may go on to the next
+    line within :data:`APPENDIX_TITLE_REACH` characters; ``value`` is 0 (an appendix has no part number)."""
+    out: list[_Candidate] = []
+    rows = lines.lines
+    for i, ln in enumerate(rows):
+        m = APPENDIX_HEADING.match(ln.text)
+        if not m or not m.group(1):
+            continue
+        pos = ln.start + m.end()
+        rest = text[pos:ln.end].rstrip()
+        title_end = pos + len(rest)
+        found = STATISTICS_APPENDIX_TITLE.search(rest)
+        if found is None and i + 1 < len(rows):
+            nxt = rows[i + 1]
+            found = STATISTICS_APPENDIX_TITLE.search(nxt.text[:APPENDIX_TITLE_REACH])
+            if found is not None:
+                rest, title_end = rest + nxt.text[:found.end()], nxt.start + found.end()
+        elif found is not None and len(rest) > MAX_TITLE:
+            rest, title_end = rest[:found.end()], pos + found.end()
+        if found is None and not m.group(1).startswith("附表"):
+            continue
+        label = re.sub(r"\s+", "", m.group(1))
+        out.append(_Candidate(ln.start + m.start(1), ln.end, label, 0, re.sub(r"\s+", "", rest), title_end,
+                              UNKNOWN_PART, False))
+    return out
+
+
+def is_statistics_appendix(c: _Candidate) -> bool:
+    """Whether a numbered heading is the statistics-table appendix (七、政府信息公开情况统计表)."""
+    return part_key_for_title(c.title) == UNKNOWN_PART and bool(STATISTICS_APPENDIX_TITLE.search(c.title))
+
+
+def with_appendix(chosen: list[_Candidate], cands: list[_Candidate],
+                  appendices: list[_Candidate]) -> list[_Candidate]:
+    """``chosen`` with the statistics-table appendix after its last part as a part of its own (key
+    ``unknown``, as the web gold has it): the first numbered heading after the last part that goes on
+    with its numbering and names the table, or an appendix label; the table was read into the last part."""
+    if not chosen:
+        return chosen
+    last = chosen[-1]
+    after = [c for c in cands if c.start > last.start and c.value == last.value + 1 and is_statistics_appendix(c)]
+    after += [c for c in appendices if c.start > last.heading_end]
+    if not after:
+        return chosen
+    return chosen + [min(after, key=lambda c: c.start)]
 
 
 #: a table of contents at the top spans at most this many characters (titles, sub-entries, page numbers)

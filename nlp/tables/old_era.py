@@ -1,19 +1,184 @@
-"""Free-form value rows of a 2008–2018 report."""
+"""Free-form value rows of a 2008–2018 report, and its statistics table as crawled pages glue it.
+
+A 2008–2018 statistics table prints 指标名称 / 计量单位 / the year / 历年累计; a crawler that saved
+the page on one line glues every row (``主动公开信息数条4251516其中：1.网站公开条41815092.政府公报公开条77``):
+label, unit, then the values' digits run together, the next sub-row's number glued on. Those rows are
+read by their units (:func:`glued_old_era_rows`), the digits split into the header's value columns
+with the constraints the table carries (no leading zeros, a running total never below the year's
+figure, sub-rows adding up to no more than their row, exactly when some reading adds up); a row
+that still reads more than one way is marked uncertain with the other values as alternatives.
+"""
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import product
+from math import prod
 
 from ..format import (
     ERA_2008,
+    OLD_ERA_COLUMN_TITLE,
+    OLD_ERA_CUMULATIVE_TITLE,
+    OLD_ERA_SUBROWS,
+    OLD_ERA_TABLE_HEADER,
+    OLD_ERA_UNITS,
 )
 from .cells import cell_from_token
+from .glued import decode
 from .labels import clean_label
 from .lines import BLANK, group_rows, read_lines
-from .model import Cell, Table
+from .model import SEMANTIC_INFERRED, Cell, Table
 
-# ---- old era
+#: at most this many rows in one glued table, and this many joint readings of a row with its sub-rows
+MAX_GLUED_ROWS = 80
+MAX_GROUP_READINGS = 20_000
+
+_UNITS = "|".join(re.escape(u) for u in OLD_ERA_UNITS)
+_ROW = re.compile(rf"\s*(?P<sub>{OLD_ERA_SUBROWS.pattern})?(?:(?P<item>\d{{1,2}})\s*[、.．]\s*)?"
+                  rf"[、.．\s]*(?P<label>[^\d\n]{{1,40}}?)(?P<unit>{_UNITS})(?P<digits>\d+)")
+#: after a row's digits: the next sub-row's number was glued on (…3460853762、政府公报…)
+_GLUED_ITEM = re.compile(r"\s*[、.．]\s*(?=[^\d\s])")
+
+
+@dataclass
+class GluedRow:
+    """One row of a glued old-era table: printed label, unit, its digits and where they are."""
+
+    label: str
+    unit: str
+    digits: str
+    start: int          # offset of the digits in the text
+    item: int           # its sub-row number (0: a row of its own)
+    parent: int         # index of the row it is a sub-row of (-1: none)
+
+
+@dataclass
+class GluedTable:
+    """The rows of one glued old-era table and its value columns' printed titles."""
+
+    start: int
+    end: int
+    columns: tuple[str, ...]
+    rows: list[GluedRow]
+
+
+def glued_old_era_rows(text: str) -> list[GluedTable]:
+    """Every glued old-era statistics table of ``text`` (a header 指标名称计量单位… followed by rows
+    printed without separators), its rows read by their units."""
+    out: list[GluedTable] = []
+    for h in OLD_ERA_TABLE_HEADER.finditer(text):
+        pos, columns = h.end(), []
+        while (c := OLD_ERA_COLUMN_TITLE.match(text, pos)) is not None:
+            columns.append(re.sub(r"\s+", "", c.group(0)))
+            pos = c.end()
+            while pos < len(text) and text[pos] in " \t":
+                pos += 1
+        if not columns:
+            continue
+        rows: list[GluedRow] = []
+        pending, parent = 0, -1
+        while len(rows) < MAX_GLUED_ROWS and (m := _ROW.match(text, pos)) is not None:
+            item = int(m.group("item")) if m.group("item") else pending
+            if m.group("sub"):
+                parent = next((i for i in range(len(rows) - 1, -1, -1) if not rows[i].item), -1)
+            if not item:
+                parent = -1
+            digits, end = m.group("digits"), m.end()
+            pending = 0
+            if _GLUED_ITEM.match(text, end):
+                # the next sub-row's number is glued to these digits: the one that follows this row's
+                want = str(item + 1 if item else 1)
+                cut = len(want) if digits.endswith(want) and len(digits) > len(want) else 1
+                if len(digits) > cut:
+                    pending, digits = int(digits[-cut:]), digits[:-cut]
+            rows.append(GluedRow(m.group("label").strip(" 、.．"), m.group("unit"), digits, m.start("digits"),
+                                 item, parent if item else -1))
+            pos = m.start("digits") + len(digits)
+        if rows:
+            out.append(GluedTable(h.start(), rows[-1].start + len(rows[-1].digits), tuple(columns), rows))
+    return out
+
+
+def _readings(row: GluedRow, columns: tuple[str, ...]) -> list[tuple[int, ...]]:
+    """The ways a row's digits split into the columns (a running total never below a year's figure)."""
+    cumulative = [bool(OLD_ERA_CUMULATIVE_TITLE.search(c)) for c in columns]
+    out = []
+    for d in decode([row.digits], len(columns)):
+        values = tuple(v for v, _, _ in d)
+        yearly = [v for v, cum in zip(values, cumulative) if not cum]
+        if all(v >= max(yearly, default=0) for v, cum in zip(values, cumulative) if cum):
+            out.append(values)
+    return out
+
+
+def _constrained(table: GluedTable) -> list[list[tuple[int, ...]]]:
+    """Each row's readings left by its sub-rows: they add up to no more than their row in every column,
+    and exactly where some joint reading does."""
+    readings = [_readings(r, table.columns) for r in table.rows]
+    for p in range(len(table.rows)):
+        kids = [i for i, r in enumerate(table.rows) if r.parent == p]
+        group = [p] + kids
+        if not kids or any(not readings[i] for i in group) or prod(len(readings[i]) for i in group) > MAX_GROUP_READINGS:
+            continue
+        fits, exact = [], []
+        for combo in product(*(readings[i] for i in group)):
+            sums = [sum(v[j] for v in combo[1:]) for j in range(len(table.columns))]
+            if all(s <= t for s, t in zip(sums, combo[0])):
+                fits.append(combo)
+                if list(combo[0]) == sums:
+                    exact.append(combo)
+        kept = exact or fits
+        if kept:
+            for k, i in enumerate(group):
+                readings[i] = [r for r in readings[i] if any(c[k] == r for c in kept)]
+    return readings
+
+
+def _balanced(values: tuple[int, ...]) -> tuple[int, int]:
+    """Rank of a reading among equally possible ones: digit counts as even as can be, then the longer first."""
+    lengths = [len(str(v)) for v in values]
+    return max(lengths) - min(lengths), -lengths[0]
+
+
+def glued_old_era_cells(table: GluedTable) -> list[Cell]:
+    """Cells of a glued old-era table (columns ``v1``…, as the free-form rows); a row with several
+    possible readings takes the most even one and is marked uncertain with the others as alternatives."""
+    cells: list[Cell] = []
+    used: dict[str, int] = {}
+    for r, readings in zip(table.rows, _constrained(table)):
+        if not readings:
+            continue
+        label = clean_label(r.label)[:30] or f"row{len(used) + 1}"
+        used[label] = used.get(label, 0) + 1
+        row = label if used[label] == 1 else f"{label}#{used[label]}"
+        chosen = min(readings, key=_balanced)
+        off = r.start
+        for i, value in enumerate(chosen):
+            raw = str(value)
+            alts = sorted({x[i] for x in readings if x[i] != value})
+            cells.append(Cell("old_era", row, f"v{i + 1}", value, raw, SEMANTIC_INFERRED, off, off + len(raw),
+                              uncertain=bool(alts), alternatives=alts, label=r.label))
+            off += len(raw)
+    return cells
+
+
+def _line_spans(text: str, a: int, b: int) -> tuple[int, int]:
+    """``a``..``b`` widened to whole lines."""
+    return text.rfind("\n", 0, a) + 1, (text.find("\n", b) + 1 or len(text) + 1) - 1
+
 
 def old_era_table(text: str) -> Table | None:
-    """Free-form value rows of a 2008–2018 report: printed label as the row, v1… as columns."""
-    lines = read_lines(text, 0, len(text))
+    """Free-form value rows of a 2008–2018 report: printed label as the row, v1… as columns; the
+    lines of a glued statistics table (:func:`glued_old_era_rows`) are read by their units instead."""
+    glued = glued_old_era_rows(text)
+    spans = [_line_spans(text, g.start, g.end) for g in glued]
+    gaps, at = [], 0
+    for a, b in spans:
+        if a > at:
+            gaps.append((at, a))
+        at = max(at, b)
+    gaps.append((at, len(text)))
+    lines = [ln for a, b in gaps if b > a for ln in read_lines(text, a, b)]
     cells: list[Cell] = []
     used: dict[str, int] = {}
     for r in group_rows(lines, 64):
@@ -25,6 +190,9 @@ def old_era_table(text: str) -> Table | None:
         row = label if used[label] == 1 else f"{label}#{used[label]}"
         for i, tok in enumerate(vals, 1):
             cells.append(cell_from_token("old_era", row, f"v{i}", tok, label))
+    for g in glued:
+        cells.extend(glued_old_era_cells(g))
+    cells.sort(key=lambda c: c.start)
     if not cells:
         return None
     return Table("old_era", ERA_2008, "free_form", 0, len(text), tuple(dict.fromkeys(c.row for c in cells)), (), cells)
