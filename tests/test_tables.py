@@ -351,10 +351,11 @@ def test_old_era_report_extracts_what_is_there_and_says_the_era():
     assert any("old-era" in w for w in t.warnings)
 
 
-def _glued_old_era(rows: list[tuple[str, int, int]]) -> str:
-    """A 2008-era statistics table as a crawler glues it: label, unit, this year's and the running total's
-    digits, the sub-rows' numbers (其中：1. … 2. …) glued to the digits before them."""
-    out, item = "指标名称计量单位2010年度历年累计", 0
+def _old_era_table(rows: list[tuple[str, int, int]], sep: str = "", row_sep: str = "") -> str:
+    """A 2008-era statistics table (label, unit, this year, running total) printed with ``sep`` between its
+    cells and ``row_sep`` between its rows; with ``sep=""`` the values are glued as a crawler glues them,
+    and with both empty the sub-rows' numbers (其中：1. … 2. …) are glued to the digits before them."""
+    out, item = [sep.join(["指标名称", "计量单位", "2010年度", "历年累计"])], 0
     for label, this_year, total in rows:
         if label.startswith("其中"):
             item = 1
@@ -364,16 +365,20 @@ def _glued_old_era(rows: list[tuple[str, int, int]]) -> str:
             label = f"{item}.{label[1:]}"
         else:
             item = 0
-        out += f"{label}条{this_year}{total}"
-    return out
+        out.append(sep.join([label, "条", str(this_year), str(total)]) if sep else f"{label}条{this_year}{total}")
+    return row_sep.join(out)
 
 
-def test_a_glued_old_era_table_is_read_by_its_units_and_its_subrows_sums():
-    rows = [("主动公开信息数", 425, 1516), ("其中网站公开", 418, 1509), ("-政府公报公开", 7, 7),
-            ("受理申请总数", 12, 30), ("其中当面申请数", 5, 10), ("-网上申请数", 7, 20), ("行政复议数", 0, 0)]
-    glued = _glued_old_era(rows)
+OLD_ERA_ROWS = [("主动公开信息数", 425, 1516), ("其中网站公开", 418, 1509), ("-政府公报公开", 7, 7),
+                ("受理申请总数", 12, 30), ("其中当面申请数", 5, 10), ("-网上申请数", 7, 20), ("行政复议数", 0, 0)]
+
+
+@pytest.mark.parametrize("sep,row_sep", [("", ""), ("", "\n"), ("", " "), (" ", "\n"), (" | ", "\n"), (" ", " ")],
+                         ids=["glued", "glued-rows-on-lines", "glued-rows-spaced", "spaces", "pipes", "one-line-spaced"])
+def test_an_old_era_statistics_table_is_read_alike_however_it_is_printed(sep, row_sep):
+    table = _old_era_table(OLD_ERA_ROWS, sep, row_sep)
     text = ("某县人民政府2010年政府信息公开工作年度报告\n一、概述\n本年度工作情况如下。\n"
-            "二、存在的主要问题和改进措施\n公开形式有待丰富。\n三、政府信息公开情况统计表\n" + glued + "\n")
+            "二、存在的主要问题和改进措施\n公开形式有待丰富。\n三、政府信息公开情况统计表\n" + table + "\n")
     report = parse_text(text)
     old = extract_tables(report).table("old_era")
     assert old is not None
@@ -381,12 +386,17 @@ def test_a_glued_old_era_table_is_read_by_its_units_and_its_subrows_sums():
     for c in old.cells:
         read[c.row].append(c.value)
         assert report.text[c.start:c.end] == c.raw == str(c.value)   # each value points at its own digits
-    assert read == {label.lstrip("-").replace("其中", ""): [a, b] for label, a, b in rows}
-    # 4251516 also reads 42 | 51516 and 1230 as 1 | 230: only the sub-rows' sums decide, so nothing is uncertain
+        assert c.semantic == ("inferred" if not sep else "number")
+    # the rows are named by their printed labels, without the unit or the sub-row number, in every printing
+    assert read == {label.lstrip("-").replace("其中", ""): [a, b] for label, a, b in OLD_ERA_ROWS}
+    # glued, 4251516 also reads 42 | 51516 and 1230 as 1 | 230: the sub-rows' sums decide, nothing is uncertain
     assert not any(c.uncertain for c in old.cells)
-    # a row whose digits read several ways and no sum decides is marked uncertain, with the other readings
-    alone = extract_tables(parse_text(text.replace(glued, _glued_old_era([("主动公开信息数", 3460, 85376)]))))
-    first = alone.table("old_era").cells
+
+
+def test_a_glued_old_era_row_no_sum_decides_is_uncertain():
+    text = ("某县人民政府2010年政府信息公开工作年度报告\n一、概述\n本年度工作情况如下。\n三、政府信息公开情况统计表\n"
+            + _old_era_table([("主动公开信息数", 3460, 85376)]) + "\n")
+    first = extract_tables(parse_text(text)).table("old_era").cells
     assert [c.value for c in first] == [3460, 85376] and all(c.uncertain for c in first)
     assert 34 in first[0].alternatives and 6085376 in first[1].alternatives
 

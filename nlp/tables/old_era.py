@@ -27,34 +27,41 @@ from .cells import cell_from_token
 from .glued import decode
 from .labels import clean_label
 from .lines import BLANK, group_rows, read_lines
-from .model import SEMANTIC_INFERRED, Cell, Table
+from .model import SEMANTIC_INFERRED, SEMANTIC_NUMBER, Cell, Table
 
 #: at most this many rows in one glued table, and this many joint readings of a row with its sub-rows
 MAX_GLUED_ROWS = 80
 MAX_GROUP_READINGS = 20_000
 
 _UNITS = "|".join(re.escape(u) for u in OLD_ERA_UNITS)
-_ROW = re.compile(rf"\s*(?P<sub>{OLD_ERA_SUBROWS.pattern})?(?:(?P<item>\d{{1,2}})\s*[、.．]\s*)?"
-                  rf"[、.．\s]*(?P<label>[^\d\n]{{1,40}}?)(?P<unit>{_UNITS})(?P<digits>\d+)")
+_SEP = r"[\s|]*"
+_ROW = re.compile(rf"{_SEP}(?P<sub>{OLD_ERA_SUBROWS.pattern})?(?:(?P<item>\d{{1,2}})\s*[、.．]\s*)?"
+                  rf"[、.．\s|]*(?P<label>[^\d\n|]{{1,40}}?){_SEP}(?P<unit>{_UNITS})[ \t|]*"
+                  rf"(?P<values>\d+(?:[ \t|]+\d+)*)")
 #: after a row's digits: the next sub-row's number was glued on (…3460853762、政府公报…)
 _GLUED_ITEM = re.compile(r"\s*[、.．]\s*(?=[^\d\s])")
 
 
 @dataclass
 class GluedRow:
-    """One row of a glued old-era table: printed label, unit, its digits and where they are."""
+    """One row of an old-era statistics table read by its unit: printed label, unit, and the digit
+    strings printed after it with where each starts (one string: the values glued together)."""
 
     label: str
     unit: str
-    digits: str
-    start: int          # offset of the digits in the text
+    strings: list[tuple[str, int]]
     item: int           # its sub-row number (0: a row of its own)
     parent: int         # index of the row it is a sub-row of (-1: none)
+
+    @property
+    def end(self) -> int:
+        digits, start = self.strings[-1]
+        return start + len(digits)
 
 
 @dataclass
 class GluedTable:
-    """The rows of one glued old-era table and its value columns' printed titles."""
+    """The rows of one old-era statistics table and its value columns' printed titles."""
 
     start: int
     end: int
@@ -62,17 +69,23 @@ class GluedTable:
     rows: list[GluedRow]
 
 
+def _header_columns(text: str, pos: int) -> tuple[list[str], int]:
+    """The value columns' titles printed from ``pos`` on (2016年度 / 历年累计), and where they end."""
+    columns = []
+    while (c := OLD_ERA_COLUMN_TITLE.match(text, pos)) is not None:
+        columns.append(re.sub(r"\s+", "", c.group(0)))
+        pos = c.end()
+        while pos < len(text) and text[pos] in " \t|":
+            pos += 1
+    return columns, pos
+
+
 def glued_old_era_rows(text: str) -> list[GluedTable]:
-    """Every glued old-era statistics table of ``text`` (a header 指标名称计量单位… followed by rows
-    printed without separators), its rows read by their units."""
+    """Every old-era statistics table of ``text`` (a header 指标名称 计量单位 …) read row by row by the
+    units: label, unit, then the values, glued together or apart, on one line or many."""
     out: list[GluedTable] = []
     for h in OLD_ERA_TABLE_HEADER.finditer(text):
-        pos, columns = h.end(), []
-        while (c := OLD_ERA_COLUMN_TITLE.match(text, pos)) is not None:
-            columns.append(re.sub(r"\s+", "", c.group(0)))
-            pos = c.end()
-            while pos < len(text) and text[pos] in " \t":
-                pos += 1
+        columns, pos = _header_columns(text, h.end())
         if not columns:
             continue
         rows: list[GluedRow] = []
@@ -83,19 +96,24 @@ def glued_old_era_rows(text: str) -> list[GluedTable]:
                 parent = next((i for i in range(len(rows) - 1, -1, -1) if not rows[i].item), -1)
             if not item:
                 parent = -1
-            digits, end = m.group("digits"), m.end()
+            strings = [(v.group(0), m.start("values") + v.start()) for v in re.finditer(r"\d+", m.group("values"))]
             pending = 0
-            if _GLUED_ITEM.match(text, end):
-                # the next sub-row's number is glued to these digits: the one that follows this row's
+            if _GLUED_ITEM.match(text, m.end()):
+                # the next sub-row's number is printed (or glued) after these values: the one after this row's
                 want = str(item + 1 if item else 1)
-                cut = len(want) if digits.endswith(want) and len(digits) > len(want) else 1
-                if len(digits) > cut:
-                    pending, digits = int(digits[-cut:]), digits[:-cut]
-            rows.append(GluedRow(m.group("label").strip(" 、.．"), m.group("unit"), digits, m.start("digits"),
-                                 item, parent if item else -1))
-            pos = m.start("digits") + len(digits)
+                last, at = strings[-1]
+                if last == want and len(strings) > 1:
+                    strings.pop()
+                    pending = int(want)
+                else:
+                    cut = len(want) if last.endswith(want) and len(last) > len(want) else 1
+                    if len(last) > cut:
+                        pending, strings[-1] = int(last[-cut:]), (last[:-cut], at)
+            rows.append(GluedRow(m.group("label").strip(" 、.．|"), m.group("unit"), strings, item,
+                                 parent if item else -1))
+            pos = rows[-1].end
         if rows:
-            out.append(GluedTable(h.start(), rows[-1].start + len(rows[-1].digits), tuple(columns), rows))
+            out.append(GluedTable(h.start(), rows[-1].end, tuple(columns), rows))
     return out
 
 
@@ -103,7 +121,7 @@ def _readings(row: GluedRow, columns: tuple[str, ...]) -> list[tuple[int, ...]]:
     """The ways a row's digits split into the columns (a running total never below a year's figure)."""
     cumulative = [bool(OLD_ERA_CUMULATIVE_TITLE.search(c)) for c in columns]
     out = []
-    for d in decode([row.digits], len(columns)):
+    for d in decode([d for d, _ in row.strings], len(columns)):
         values = tuple(v for v, _, _ in d)
         yearly = [v for v, cum in zip(values, cumulative) if not cum]
         if all(v >= max(yearly, default=0) for v, cum in zip(values, cumulative) if cum):
@@ -152,13 +170,18 @@ def glued_old_era_cells(table: GluedTable) -> list[Cell]:
         used[label] = used.get(label, 0) + 1
         row = label if used[label] == 1 else f"{label}#{used[label]}"
         chosen = min(readings, key=_balanced)
-        off = r.start
+        # where each value is printed: its string, then the values before it in that string
+        semantic = SEMANTIC_NUMBER if len(r.strings) == len(chosen) else SEMANTIC_INFERRED
+        place = [(si, off) for si, (digits, _) in enumerate(r.strings) for off in range(len(digits))]
+        k = 0
         for i, value in enumerate(chosen):
             raw = str(value)
+            si, off = place[k]
+            start = r.strings[si][1] + off
+            k += len(raw)
             alts = sorted({x[i] for x in readings if x[i] != value})
-            cells.append(Cell("old_era", row, f"v{i + 1}", value, raw, SEMANTIC_INFERRED, off, off + len(raw),
+            cells.append(Cell("old_era", row, f"v{i + 1}", value, raw, semantic, start, start + len(raw),
                               uncertain=bool(alts), alternatives=alts, label=r.label))
-            off += len(raw)
     return cells
 
 
