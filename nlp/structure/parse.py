@@ -56,7 +56,7 @@ def parse_text(text: str, source: str = "<text>", format: str = "txt", report_id
     lines = LineIndex(split_lines(text))
     regions = find_table_regions(text)
     cands = part_candidates(text, lines, RegionIndex(regions))
-    chosen = with_appendix(choose_parts(cands), cands, appendix_candidates(text, lines))
+    chosen = with_appendix(choose_parts(cands), appendix_candidates(text, lines))
     parts: list[Part] = []
     for i, c in enumerate(chosen):
         end = chosen[i + 1].start if i + 1 < len(chosen) else len(text)

@@ -149,19 +149,14 @@ def is_statistics_appendix(c: _Candidate) -> bool:
     return part_key_for_title(c.title) == UNKNOWN_PART and bool(STATISTICS_APPENDIX_TITLE.search(c.title))
 
 
-def with_appendix(chosen: list[_Candidate], cands: list[_Candidate],
-                  appendices: list[_Candidate]) -> list[_Candidate]:
-    """``chosen`` with the statistics-table appendix after its last part as a part of its own (key
-    ``unknown``, as the web gold has it): the first numbered heading after the last part that goes on
-    with its numbering and names the table, or an appendix label; the table was read into the last part."""
-    if not chosen:
+def with_appendix(chosen: list[_Candidate], appendices: list[_Candidate]) -> list[_Candidate]:
+    """``chosen`` with the statistics table under an appendix label after its last part (附件1：…统计表)
+    as a part of its own (key ``unknown``, as the web gold has it) instead of the end of that part.
+    (A numbered one, 七、…统计表, is chosen with the parts: :func:`choose_parts`.)"""
+    if not chosen or chosen[-1].key == UNKNOWN_PART:
         return chosen
-    last = chosen[-1]
-    after = [c for c in cands if c.start > last.start and c.value == last.value + 1 and is_statistics_appendix(c)]
-    after += [c for c in appendices if c.start > last.heading_end]
-    if not after:
-        return chosen
-    return chosen + [min(after, key=lambda c: c.start)]
+    after = [c for c in appendices if c.start > chosen[-1].heading_end]
+    return chosen + after[:1]
 
 
 #: a table of contents at the top spans at most this many characters (titles, sub-entries, page numbers)
@@ -230,7 +225,8 @@ def choose_parts(cands: list[_Candidate]) -> list[_Candidate]:
             i = prev[i]
         chain.reverse()
         chosen = list(chain)
-        # fill numbering gaps with weak numbered headings (e.g. 五、存在问题及整改措施)
+        # fill numbering gaps with weak numbered headings (e.g. 五、存在问题及整改措施), and the statistics
+        # table's (七、…统计表) between or after the parts
         bounds = [None] + chain + [None]
         for a, b in zip(bounds, bounds[1:]):
             lo = a.start if a else -1
@@ -240,7 +236,8 @@ def choose_parts(cands: list[_Candidate]) -> list[_Candidate]:
             for c in cands:
                 if c.strong or not (lo < c.start < hi) or want >= stop:
                     continue
-                if c.value == want and c.key != "unknown" and c.key not in {x.key for x in chosen if x.key != "other"}:
+                if c.value == want and (c.key != UNKNOWN_PART or is_statistics_appendix(c)) \
+                        and c.key not in {x.key for x in chosen if x.key != "other"}:
                     chosen.append(c)
                     want += 1
         chosen.sort(key=lambda c: c.start)
