@@ -1,12 +1,13 @@
-"""Free-form value rows of a 2008–2018 report, and its statistics table as crawled pages glue it.
+"""Free-form value rows of a 2008–2018 report, and its statistics table read by the units.
 
-A 2008–2018 statistics table prints 指标名称 / 计量单位 / the year / 历年累计; a crawler that saved
-the page on one line glues every row (``主动公开信息数条4251516其中：1.网站公开条41815092.政府公报公开条77``):
-label, unit, then the values' digits run together, the next sub-row's number glued on. Those rows are
-read by their units (:func:`glued_old_era_rows`), the digits split into the header's value columns
-with the constraints the table carries (no leading zeros, a running total never below the year's
-figure, sub-rows adding up to no more than their row, exactly when some reading adds up); a row
-that still reads more than one way is marked uncertain with the other values as alternatives.
+A 2008–2018 statistics table prints 指标名称 / 计量单位 / the year / 历年累计, a row as label, unit,
+values. Its rows are read by their units (:func:`old_era_rows_by_unit`) however the page printed
+them: cells apart (spaces, pipes) or glued by a crawler that saved the page on one line
+(``受理申请总数条1230其中：1.当面申请数条5102.网上申请数条720``: the values' digits run together and the
+next sub-row's number is glued on). Glued digits are split into the header's value columns with the
+constraints the table carries (no leading zeros, a running total never below the year's figure,
+sub-rows adding up to no more than their row, and exactly where some reading adds up); a row that
+still reads more than one way is marked uncertain with the other values as alternatives.
 """
 from __future__ import annotations
 
@@ -29,8 +30,8 @@ from .labels import clean_label
 from .lines import BLANK, group_rows, read_lines
 from .model import SEMANTIC_INFERRED, SEMANTIC_NUMBER, Cell, Table
 
-#: at most this many rows in one glued table, and this many joint readings of a row with its sub-rows
-MAX_GLUED_ROWS = 80
+#: at most this many rows in one table, and this many joint readings of a row with its sub-rows
+MAX_TABLE_ROWS = 80
 MAX_GROUP_READINGS = 20_000
 
 _UNITS = "|".join(re.escape(u) for u in OLD_ERA_UNITS)
@@ -38,12 +39,12 @@ _SEP = r"[\s|]*"
 _ROW = re.compile(rf"{_SEP}(?P<sub>{OLD_ERA_SUBROWS.pattern})?(?:(?P<item>\d{{1,2}})\s*[、.．]\s*)?"
                   rf"[、.．\s|]*(?P<label>[^\d\n|]{{1,40}}?){_SEP}(?P<unit>{_UNITS})[ \t|]*"
                   rf"(?P<values>\d+(?:[ \t|]+\d+)*)")
-#: after a row's digits: the next sub-row's number was glued on (…3460853762、政府公报…)
+#: after a row's digits: the next sub-row's number was glued on (…条5102.网上申请…: 510, then 2.)
 _GLUED_ITEM = re.compile(r"\s*[、.．]\s*(?=[^\d\s])")
 
 
 @dataclass
-class GluedRow:
+class UnitRow:
     """One row of an old-era statistics table read by its unit: printed label, unit, and the digit
     strings printed after it with where each starts (one string: the values glued together)."""
 
@@ -60,13 +61,13 @@ class GluedRow:
 
 
 @dataclass
-class GluedTable:
+class UnitTable:
     """The rows of one old-era statistics table and its value columns' printed titles."""
 
     start: int
     end: int
     columns: tuple[str, ...]
-    rows: list[GluedRow]
+    rows: list[UnitRow]
 
 
 def _header_columns(text: str, pos: int) -> tuple[list[str], int]:
@@ -80,17 +81,17 @@ def _header_columns(text: str, pos: int) -> tuple[list[str], int]:
     return columns, pos
 
 
-def glued_old_era_rows(text: str) -> list[GluedTable]:
+def old_era_rows_by_unit(text: str) -> list[UnitTable]:
     """Every old-era statistics table of ``text`` (a header 指标名称 计量单位 …) read row by row by the
     units: label, unit, then the values, glued together or apart, on one line or many."""
-    out: list[GluedTable] = []
+    out: list[UnitTable] = []
     for h in OLD_ERA_TABLE_HEADER.finditer(text):
         columns, pos = _header_columns(text, h.end())
         if not columns:
             continue
-        rows: list[GluedRow] = []
+        rows: list[UnitRow] = []
         pending, parent = 0, -1
-        while len(rows) < MAX_GLUED_ROWS and (m := _ROW.match(text, pos)) is not None:
+        while len(rows) < MAX_TABLE_ROWS and (m := _ROW.match(text, pos)) is not None:
             item = int(m.group("item")) if m.group("item") else pending
             if m.group("sub"):
                 parent = next((i for i in range(len(rows) - 1, -1, -1) if not rows[i].item), -1)
@@ -109,15 +110,15 @@ def glued_old_era_rows(text: str) -> list[GluedTable]:
                     cut = len(want) if last.endswith(want) and len(last) > len(want) else 1
                     if len(last) > cut:
                         pending, strings[-1] = int(last[-cut:]), (last[:-cut], at)
-            rows.append(GluedRow(m.group("label").strip(" 、.．|"), m.group("unit"), strings, item,
+            rows.append(UnitRow(m.group("label").strip(" 、.．|"), m.group("unit"), strings, item,
                                  parent if item else -1))
             pos = rows[-1].end
         if rows:
-            out.append(GluedTable(h.start(), rows[-1].end, tuple(columns), rows))
+            out.append(UnitTable(h.start(), rows[-1].end, tuple(columns), rows))
     return out
 
 
-def _readings(row: GluedRow, columns: tuple[str, ...]) -> list[tuple[int, ...]]:
+def _readings(row: UnitRow, columns: tuple[str, ...]) -> list[tuple[int, ...]]:
     """The ways a row's digits split into the columns (a running total never below a year's figure)."""
     cumulative = [bool(OLD_ERA_CUMULATIVE_TITLE.search(c)) for c in columns]
     out = []
@@ -129,7 +130,7 @@ def _readings(row: GluedRow, columns: tuple[str, ...]) -> list[tuple[int, ...]]:
     return out
 
 
-def _constrained(table: GluedTable) -> list[list[tuple[int, ...]]]:
+def _constrained(table: UnitTable) -> list[list[tuple[int, ...]]]:
     """Each row's readings left by its sub-rows: they add up to no more than their row in every column,
     and exactly where some joint reading does."""
     readings = [_readings(r, table.columns) for r in table.rows]
@@ -158,8 +159,8 @@ def _balanced(values: tuple[int, ...]) -> tuple[int, int]:
     return max(lengths) - min(lengths), -lengths[0]
 
 
-def glued_old_era_cells(table: GluedTable) -> list[Cell]:
-    """Cells of a glued old-era table (columns ``v1``…, as the free-form rows); a row with several
+def old_era_cells_by_unit(table: UnitTable) -> list[Cell]:
+    """Cells of an old-era table read by its units (columns ``v1``…, as the free-form rows); a row with several
     possible readings takes the most even one and is marked uncertain with the others as alternatives."""
     cells: list[Cell] = []
     used: dict[str, int] = {}
@@ -192,9 +193,9 @@ def _line_spans(text: str, a: int, b: int) -> tuple[int, int]:
 
 def old_era_table(text: str) -> Table | None:
     """Free-form value rows of a 2008–2018 report: printed label as the row, v1… as columns; the
-    lines of a glued statistics table (:func:`glued_old_era_rows`) are read by their units instead."""
-    glued = glued_old_era_rows(text)
-    spans = [_line_spans(text, g.start, g.end) for g in glued]
+    lines of its statistics table (:func:`old_era_rows_by_unit`) are read by their units instead."""
+    by_unit = old_era_rows_by_unit(text)
+    spans = [_line_spans(text, g.start, g.end) for g in by_unit]
     gaps, at = [], 0
     for a, b in spans:
         if a > at:
@@ -213,8 +214,8 @@ def old_era_table(text: str) -> Table | None:
         row = label if used[label] == 1 else f"{label}#{used[label]}"
         for i, tok in enumerate(vals, 1):
             cells.append(cell_from_token("old_era", row, f"v{i}", tok, label))
-    for g in glued:
-        cells.extend(glued_old_era_cells(g))
+    for g in by_unit:
+        cells.extend(old_era_cells_by_unit(g))
     cells.sort(key=lambda c: c.start)
     if not cells:
         return None
