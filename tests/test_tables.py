@@ -419,6 +419,7 @@ def test_the_glued_statistics_tables_of_real_crawled_reports_add_up():
         for cs in by_row.values():
             assert cs[1].value >= cs[0].value and cs[0].end == cs[1].start
         assert not any("指标名称" in c.row or "统计表" in c.row for c in old.cells)
+        assert len({(c.row, c.column) for c in old.cells}) == len(old.cells)   # one cell per row and column
     assert found >= 2
 
 

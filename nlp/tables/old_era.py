@@ -159,11 +159,12 @@ def _balanced(values: tuple[int, ...]) -> tuple[int, int]:
     return max(lengths) - min(lengths), -lengths[0]
 
 
-def old_era_cells_by_unit(table: UnitTable) -> list[Cell]:
+def old_era_cells_by_unit(table: UnitTable, used: dict[str, int] | None = None) -> list[Cell]:
     """Cells of an old-era table read by its units (columns ``v1``…, as the free-form rows); a row with several
-    possible readings takes the most even one and is marked uncertain with the others as alternatives."""
+    possible readings takes the most even one and is marked uncertain with the others as alternatives.
+    ``used``: how many times each row name was given already (a repeated label gets ``#2``…)."""
     cells: list[Cell] = []
-    used: dict[str, int] = {}
+    used = {} if used is None else used
     for r, readings in zip(table.rows, _constrained(table)):
         if not readings:
             continue
@@ -215,7 +216,7 @@ def old_era_table(text: str) -> Table | None:
         for i, tok in enumerate(vals, 1):
             cells.append(cell_from_token("old_era", row, f"v{i}", tok, label))
     for g in by_unit:
-        cells.extend(old_era_cells_by_unit(g))
+        cells.extend(old_era_cells_by_unit(g, used))
     cells.sort(key=lambda c: c.start)
     if not cells:
         return None
