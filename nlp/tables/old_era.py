@@ -189,7 +189,8 @@ def old_era_cells_by_unit(table: UnitTable, used: dict[str, int] | None = None) 
 
 def _line_spans(text: str, a: int, b: int) -> tuple[int, int]:
     """``a``..``b`` widened to whole lines."""
-    return text.rfind("\n", 0, a) + 1, (text.find("\n", b) + 1 or len(text) + 1) - 1
+    end = text.find("\n", b)
+    return text.rfind("\n", 0, a) + 1, len(text) if end < 0 else end
 
 
 def old_era_table(text: str) -> Table | None:
