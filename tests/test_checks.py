@@ -10,7 +10,7 @@ from conftest import REPORTS_DIR
 from nlp.checks import RULES, check, summarize_statuses
 from nlp.document import Report
 from nlp.structure import parse_text, read_report
-from nlp.tables import extract_tables
+from nlp.tables import ReportTables, extract_tables
 
 #: the complete reports read by hand for these tests (named: the shared corpus grows between waves)
 NAMES = ["hongze-district-2023.pdf", "hongze-district-2024.pdf", "huaian-city-2024.pdf", "huaian-office-2019.txt",
@@ -35,8 +35,8 @@ def reparse(report: Report, text: str) -> Report:
 
 
 def test_every_rule_is_registered():
-    assert set(RULES) == {"T3-BALANCE", "T3-OUTCOMES", "T3-COLUMNS", "T4-SUMS", "CELL", "FEE-PART6", "TXT-NUM",
-                          "XY-CARRY", "XY-STOCK"}
+    assert set(RULES) == {"T3-BALANCE", "T3-OUTCOMES", "T3-COLUMNS", "T4-SUMS", "CELL", "OLD-SUBROWS", "FEE-PART6",
+                          "TXT-NUM", "XY-CARRY", "XY-STOCK"}
 
 
 @pytest.mark.parametrize("name", [n for n in NAMES if n not in INCONSISTENT])
@@ -209,6 +209,32 @@ def test_cross_year_stock_break_is_a_warning(reports):
 def test_different_agencies_get_no_cross_year_findings(reports):
     xy = check([reports["huaian-city-2024.pdf"], reports["hongze-district-2023.pdf"]], rules=["XY-CARRY", "XY-STOCK"])
     assert xy == []
+
+
+def _old_era_report(web_this_year: int) -> Report:
+    """A 2008-era report whose statistics table is printed apart: 主动公开 = 网站 + 公报 when ``web_this_year`` is 90."""
+    table = ("指标名称 计量单位 2012年度 历年累计\n主动公开信息数 条 100 400\n其中：1.网站公开 条 "
+             f"{web_this_year} 380\n2.政府公报公开 条 10 20\n受理申请总数 件 6 15\n")
+    return parse_text("某县人民政府2012年政府信息公开工作年度报告\n一、概述\n本年度工作情况如下。\n"
+                      "二、政府信息公开情况统计表\n" + table, source="old.txt")
+
+
+def test_old_era_subrows_never_exceed_their_row():
+    good = [f for f in check([_old_era_report(90)]) if f.rule == "OLD-SUBROWS"]
+    assert [(f.subject, f.status) for f in good] == [("old_era:主动公开信息数:v1", "pass"),
+                                                      ("old_era:主动公开信息数:v2", "pass")]
+    bad = [f for f in check([_old_era_report(95)]) if f.rule == "OLD-SUBROWS" and f.status == "fail"]
+    assert [f.subject for f in bad] == ["old_era:主动公开信息数:v1"]
+    report = _old_era_report(95)
+    assert sorted(e.text for e in bad[0].evidence) == ["10", "100", "95"]
+    assert all(report.text[e.start:e.end] == e.text for e in bad[0].evidence)
+    # the sub-row relation survives a save and load of the tables
+    tables = extract_tables(report)
+    assert ReportTables.from_dict(tables.to_dict()).table("old_era").parents == tables.table("old_era").parents
+
+
+def test_reports_without_an_old_era_table_get_no_subrow_finding(reports):
+    assert not [f for r in reports.values() for f in check([r]) if f.rule == "OLD-SUBROWS"]
 
 
 def test_unknown_rule_is_a_clear_error(reports):

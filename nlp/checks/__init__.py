@@ -1,7 +1,7 @@
 """The consistency audit (勾稽关系): rules registered by id, each finding pointing at its evidence.
 
 :func:`check` runs every registered rule on a list of reports: per-report rules
-(T3-BALANCE, T3-OUTCOMES, T3-COLUMNS, T4-SUMS, CELL, FEE-PART6, TXT-NUM) on each
+(T3-BALANCE, T3-OUTCOMES, T3-COLUMNS, T4-SUMS, CELL, OLD-SUBROWS, FEE-PART6, TXT-NUM) on each
 report's extracted tables and narrative, and cross-year rules (XY-CARRY, XY-STOCK) on
 consecutive years of one agency. Arithmetic has zero tolerance. A finding's status is
 ``pass``, ``fail``, ``uncertain`` (the cells were inferred/ambiguous, or the narrative

@@ -1,4 +1,4 @@
-"""Arithmetic rules inside the tables: T3-BALANCE, T3-OUTCOMES, T3-COLUMNS, T4-SUMS, CELL."""
+"""Arithmetic rules inside the tables: T3-BALANCE, T3-OUTCOMES, T3-COLUMNS, T4-SUMS, CELL, OLD-SUBROWS."""
 from __future__ import annotations
 
 from ..tables import Cell
@@ -38,8 +38,9 @@ def _side(terms: list[Term]) -> tuple[str, str, int | float]:
 
 
 def equation(ctx: Context, rule_id: str, subject: str, what_zh: str, what_en: str,
-             left: list[Term], right: list[Term]) -> Finding:
-    """One identity ``sum(left) == sum(right)`` over cells: pass, fail, uncertain or not assessable."""
+             left: list[Term], right: list[Term], at_most: bool = False) -> Finding:
+    """One identity ``sum(left) == sum(right)`` over cells (``sum(left) <= sum(right)`` with ``at_most``):
+    pass, fail, uncertain or not assessable."""
     rid = ctx.report.id
     cells = [c for _, _, c in left + right if c is not None]
     evidence = [Evidence.of_cell(c, rid) for c in cells]
@@ -60,6 +61,9 @@ def equation(ctx: Context, rule_id: str, subject: str, what_zh: str, what_en: st
     if lv == rv:
         return Finding(rule_id, PASS, INFO, f"{what_zh}：{lz} = {rz} = {_fmt(lv)}，一致",
                        f"{what_en}: {le} = {re_} = {_fmt(lv)}, consistent", rid, subject, evidence)
+    if at_most and lv < rv:
+        return Finding(rule_id, PASS, INFO, f"{what_zh}：{lz} = {_fmt(lv)}，不超过 {rz} = {_fmt(rv)}",
+                       f"{what_en}: {le} = {_fmt(lv)}, within {re_} = {_fmt(rv)}", rid, subject, evidence)
     inferred = any(c.uncertain for c in cells)
     status = UNCERTAIN if inferred else FAIL
     note_zh = "（涉及推断的单元格，可能为拆分歧义）" if inferred else ""
@@ -68,6 +72,27 @@ def equation(ctx: Context, rule_id: str, subject: str, what_zh: str, what_en: st
                    f"{what_zh}：{lz} = {_fmt(lv)}，但 {rz} = {_fmt(rv)}，相差 {_fmt(lv - rv)}{note_zh}",
                    f"{what_en}: {le} = {_fmt(lv)} but {re_} = {_fmt(rv)}, off by {_fmt(lv - rv)}{note_en}",
                    rid, subject, evidence)
+
+
+@rule("OLD-SUBROWS", description="旧版统计表每列：“其中”各分项之和不超过所属指标")
+def old_subrows(ctx: Context) -> list[Finding]:
+    """2008–2018 statistics table, per value column: a row's sub-rows (其中：1. 2. …) add up to no more than the
+    row (other channels may make up the rest). Reports without such a table get no finding."""
+    table = ctx.tables.table("old_era")
+    if table is None or not table.parents:
+        return []
+    children: dict[str, list[str]] = {}
+    for child, parent in table.parents.items():
+        children.setdefault(parent, []).append(child)
+    columns = list(dict.fromkeys(c.column for c in table.cells))
+    out = []
+    for parent, kids in children.items():
+        for col in columns:
+            out.append(equation(ctx, "OLD-SUBROWS", f"old_era:{parent}:{col}", f"旧版统计表“{parent}”第{col.lstrip('v')}列 其中各项之和",
+                                f"old-era table row {parent} column {col}: its sub-rows' sum",
+                                [(k, k, ctx.tables.cell("old_era", k, col)) for k in kids],
+                                [(parent, parent, ctx.tables.cell("old_era", parent, col))], at_most=True))
+    return out
 
 
 def _absent(ctx: Context, rule_id: str, kind: str) -> list[Finding]:

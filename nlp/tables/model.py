@@ -73,11 +73,14 @@ class Table:
     cells: list[Cell] = field(default_factory=list)
     missing_rows: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: sub-rows of a free-form table (其中：1. … 2. …): sub-row → the row it details
+    parents: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "era": self.era, "shape": self.shape, "start": self.start, "end": self.end,
                 "rows": list(self.rows), "columns": list(self.columns), "missing_rows": list(self.missing_rows),
-                "warnings": list(self.warnings), "cells": [c.to_dict() for c in self.cells]}
+                "warnings": list(self.warnings), "parents": dict(self.parents),
+                "cells": [c.to_dict() for c in self.cells]}
 
 
 @dataclass
@@ -130,7 +133,7 @@ class ReportTables:
         for kind, td in d.get("tables", {}).items():
             t = Table(td["kind"], td.get("era", ""), td.get("shape", ""), td["start"], td["end"], tuple(td.get("rows", ())),
                       tuple(td.get("columns", ())), missing_rows=list(td.get("missing_rows", [])),
-                      warnings=list(td.get("warnings", [])))
+                      warnings=list(td.get("warnings", [])), parents=dict(td.get("parents", {})))
             t.cells = [Cell(**{k: v for k, v in cd.items() if k in cell_fields}) for cd in td.get("cells", [])]
             tables[kind] = t
         return cls(d["report_id"], d.get("agency", ""), d.get("year"), d.get("era", ""), tables,

@@ -159,32 +159,37 @@ def _balanced(values: tuple[int, ...]) -> tuple[int, int]:
     return max(lengths) - min(lengths), -lengths[0]
 
 
-def old_era_cells_by_unit(table: UnitTable, used: dict[str, int] | None = None) -> list[Cell]:
-    """Cells of an old-era table read by its units (columns ``v1``…, as the free-form rows); a row with several
-    possible readings takes the most even one and is marked uncertain with the others as alternatives.
-    ``used``: how many times each row name was given already (a repeated label gets ``#2``…)."""
+def old_era_cells_by_unit(table: UnitTable, used: dict[str, int] | None = None) -> tuple[list[Cell], dict[str, str]]:
+    """Cells of an old-era table read by its units (columns ``v1``…, as the free-form rows), and its
+    sub-rows' parents (row name → the row it details); a row with several possible readings takes the
+    most even one and is marked uncertain with the others as alternatives. ``used``: how many times each
+    row name was given already (a repeated label gets ``#2``…)."""
     cells: list[Cell] = []
+    parents: dict[str, str] = {}
+    names: dict[int, str] = {}
     used = {} if used is None else used
-    for r, readings in zip(table.rows, _constrained(table)):
+    for i, (r, readings) in enumerate(zip(table.rows, _constrained(table))):
         if not readings:
             continue
         label = clean_label(r.label)[:30] or f"row{len(used) + 1}"
         used[label] = used.get(label, 0) + 1
-        row = label if used[label] == 1 else f"{label}#{used[label]}"
+        row = names[i] = label if used[label] == 1 else f"{label}#{used[label]}"
+        if r.parent in names:
+            parents[row] = names[r.parent]
         chosen = min(readings, key=_balanced)
         # where each value is printed: its string, then the values before it in that string
         semantic = SEMANTIC_NUMBER if len(r.strings) == len(chosen) else SEMANTIC_INFERRED
         place = [(si, off) for si, (digits, _) in enumerate(r.strings) for off in range(len(digits))]
         k = 0
-        for i, value in enumerate(chosen):
+        for col, value in enumerate(chosen):
             raw = str(value)
             si, off = place[k]
             start = r.strings[si][1] + off
             k += len(raw)
-            alts = sorted({x[i] for x in readings if x[i] != value})
-            cells.append(Cell("old_era", row, f"v{i + 1}", value, raw, semantic, start, start + len(raw),
+            alts = sorted({x[col] for x in readings if x[col] != value})
+            cells.append(Cell("old_era", row, f"v{col + 1}", value, raw, semantic, start, start + len(raw),
                               uncertain=bool(alts), alternatives=alts, label=r.label))
-    return cells
+    return cells, parents
 
 
 def _line_spans(text: str, a: int, b: int) -> tuple[int, int]:
@@ -216,9 +221,13 @@ def old_era_table(text: str) -> Table | None:
         row = label if used[label] == 1 else f"{label}#{used[label]}"
         for i, tok in enumerate(vals, 1):
             cells.append(cell_from_token("old_era", row, f"v{i}", tok, label))
+    parents: dict[str, str] = {}
     for g in by_unit:
-        cells.extend(old_era_cells_by_unit(g, used))
+        unit_cells, unit_parents = old_era_cells_by_unit(g, used)
+        cells.extend(unit_cells)
+        parents.update(unit_parents)
     cells.sort(key=lambda c: c.start)
     if not cells:
         return None
-    return Table("old_era", ERA_2008, "free_form", 0, len(text), tuple(dict.fromkeys(c.row for c in cells)), (), cells)
+    return Table("old_era", ERA_2008, "free_form", 0, len(text), tuple(dict.fromkeys(c.row for c in cells)), (), cells,
+                 parents=parents)
