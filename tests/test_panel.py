@@ -215,6 +215,20 @@ def test_peer_percentiles_on_a_generated_corpus(tmp_path):
     assert quantile([1, 2, 3, 4], 0.5) == 2.5 and percentile_of(2, [1, 2, 2, 3]) == 50.0
 
 
+def test_an_old_era_row_keeps_the_unit_it_prints():
+    """A 2008-era statistics table prints a unit per row (条, 件, 元 for the fees waived): the long table says
+    it instead of the 2019 tables' 件."""
+    from nlp.structure import parse_text
+    from nlp.tables import extract_tables
+
+    text = ("某县人民政府2012年政府信息公开工作年度报告\n一、概述\n本年度工作情况如下。\n二、政府信息公开情况统计表\n"
+            "指标名称 计量单位 2012年度 历年累计\n主动公开信息数 条 100 400\n收费减免金额 元 0 350\n行政复议数 件 1 3\n")
+    report = parse_text(text, source="old.txt")
+    panel = build_panel([report], [extract_tables(report)])
+    units = {row["row"]: row["unit"] for row in panel.long if row["table"] == "old_era"}
+    assert units == {"主动公开信息数": "条", "收费减免金额": "元", "行政复议数": "件"}
+
+
 def test_peer_checks_are_uncertain_never_fail():
     from nlp.document import Report
 

@@ -387,6 +387,7 @@ def test_an_old_era_statistics_table_is_read_alike_however_it_is_printed(sep, ro
         read[c.row].append(c.value)
         assert report.text[c.start:c.end] == c.raw == str(c.value)   # each value points at its own digits
         assert c.semantic == ("inferred" if not sep else "number")
+        assert c.unit == "条"   # the unit the row prints
     # the rows are named by their printed labels, without the unit or the sub-row number, in every printing
     assert read == {label.lstrip("-").replace("其中", ""): [a, b] for label, a, b in OLD_ERA_ROWS}
     # glued, 4251516 also reads 42 | 51516 and 1230 as 1 | 230: the sub-rows' sums decide, nothing is uncertain

@@ -154,7 +154,7 @@ def _long_rows(e: ReportEntry, statuses: dict[tuple[str, str], str], metrics: Me
     for c in cells:
         rows.append({**base, "table": c.table, "row": c.row, "column": c.column,
                      "label": cell_label(c.table, c.row, c.column, c.label), "value": c.value,
-                     "unit": "万元" if c.column in V.AMOUNT_COLUMNS else "件",
+                     "unit": c.unit or ("万元" if c.column in V.AMOUNT_COLUMNS else "件"),
                      "semantic": c.semantic, "uncertain": bool(c.uncertain),
                      "check_status": statuses.get((r.id, c.key), ""), "basis": "", "page": _page(r, c.start),
                      "start": c.start, "end": c.end})

@@ -25,7 +25,9 @@ class Cell:
     ``semantic``: 'number', 'blank' (empty cell), 'na' ("/", "—", 无, 不适用), 'invalid' (a number
     out of range: 1e30, inf, 10^12 or more; no value) or
     'inferred' (decoded from glued digits or placed by position); ``uncertain`` when
-    another reading fits the text as well (``alternatives`` lists the other values).
+    another reading fits the text as well (``alternatives`` lists the other values). ``unit``: the
+    unit the row prints (the 2008-era table's 计量单位: 条, 件, 元 …); '' where the table's schema
+    gives it (件, 万元 for amounts).
     """
 
     table: str
@@ -39,6 +41,7 @@ class Cell:
     uncertain: bool = False
     alternatives: list[int | float] = field(default_factory=list)
     label: str = ""
+    unit: str = ""
 
     @property
     def key(self) -> str:

@@ -188,7 +188,7 @@ def old_era_cells_by_unit(table: UnitTable, used: dict[str, int] | None = None) 
             k += len(raw)
             alts = sorted({x[col] for x in readings if x[col] != value})
             cells.append(Cell("old_era", row, f"v{col + 1}", value, raw, semantic, start, start + len(raw),
-                              uncertain=bool(alts), alternatives=alts, label=r.label))
+                              uncertain=bool(alts), alternatives=alts, label=r.label, unit=r.unit))
     return cells, parents
 
 
