@@ -111,6 +111,21 @@ def test_tables_found_in_their_parts(parsed):
             # table lines are not narrative paragraphs
             for para in r.paragraphs():
                 assert para.end <= t.start or para.start >= t.end, (name, para.text)
+        # table 4's part holds its table alone: its header lines (printed without separators, a 注： note
+        # between them and the values) are the table's, not paragraphs
+        review = next(p for p in r.parts if p.key == "review_litigation")
+        assert not [q for q in r.paragraphs() if review.start <= q.start < review.end], name
+
+
+def test_a_note_under_a_table_header_keeps_the_header_in_the_table():
+    header = "行政复议行政诉讼\n未经复议直接起诉复议后起诉\n结果维持结果纠正其他结果尚未审结总计\n"
+    values = "0 1 0 0 1 0 0 0 0 0 0 0 0 0 0\n"
+    text = ("某局2023年政府信息公开工作年度报告\n一、总体情况\n本年度工作情况如下。\n"
+            "二、政府信息公开行政复议、行政诉讼情况\n" + header + "注：复议、诉讼数量含上年度结转数量。\n" + values)
+    r = parse_text(text, source="note.txt")
+    table = next(t for t in r.tables if t.kind == "review_litigation")
+    assert table.start == text.index(header) and table.end == text.index(values) + len(values) - 1
+    assert not [q for q in r.paragraphs() if table.start <= q.start < table.end]
 
 
 def test_pdf_page_breaks_do_not_split_sentences(parsed):

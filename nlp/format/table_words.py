@@ -31,6 +31,11 @@ TABLE_REGION_WORDS: tuple[str, ...] = (
     "重新出具", "逾期不补正", "逾期未按收费通知", "勾稽关系", "表二", "表三", "表四",
 )
 
+#: a note printed under a table's header (注：行政复议、行政诉讼数量含上年度结转数量。): part of the table
+TABLE_NOTE = re.compile(r"^[（(]?\s*注\s*[：:]")
+#: a table note is at most this long
+TABLE_NOTE_CHARS = 80
+
 #: a part-heading candidate whose title holds one of these is a table 3 row label, not a part
 TABLE_ROW_HEADINGS = re.compile(r"本年新收|上年结转|本年度办理结果|结转下年度|本法提供|继续办理|申请数量")
 

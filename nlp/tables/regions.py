@@ -9,6 +9,8 @@ from ..format import (
     PART_HEADING,
     REQUEST_ROW_FRAGMENTS,
     TABLE_KIND_WORDS,
+    TABLE_NOTE,
+    TABLE_NOTE_CHARS,
     TABLE_REGION_WORDS,
     TABLE_START_MARKERS,
 )
@@ -204,8 +206,9 @@ def find_table_regions(text: str, start: int = 0, end: int | None = None,
                 j += 1
                 continue
             s = lines[j].text.strip()
-            # allow a blank line or a short label fragment between table lines
-            if (not s or (len(s) <= 30 and "。" not in s)) and j + 1 < n and any(flags[j + 1:j + 1 + MAX_LABEL_GAP]):
+            # allow a blank line, a short label fragment or a note (注：…) between table lines
+            gap = not s or (len(s) <= 30 and "。" not in s) or (len(s) <= TABLE_NOTE_CHARS and TABLE_NOTE.match(s))
+            if gap and j + 1 < n and any(flags[j + 1:j + 1 + MAX_LABEL_GAP]):
                 j += 1
                 continue
             break
