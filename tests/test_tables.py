@@ -402,6 +402,23 @@ def test_a_glued_old_era_row_no_sum_decides_is_uncertain():
     assert 34 in first[0].alternatives and 6085376 in first[1].alternatives
 
 
+def test_old_era_rows_no_reading_fits_are_kept_as_printed_or_named_unread():
+    head = "某县人民政府2010年政府信息公开工作年度报告\n一、概述\n本年度工作情况如下。\n二、政府信息公开情况统计表\n"
+
+    def old(table: str):
+        return extract_tables(parse_text(head + table)).table("old_era")
+
+    # three value columns (this year, last year's change); a running total printed below the year's figure
+    t = old("指标名称 计量单位 2009年度 2010年度 增减\n主动公开信息数 条 100 120 20\n")
+    assert [c.value for c in t.cells] == [100, 120, 20]
+    t = old("指标名称 计量单位 2010年度 历年累计\n行政复议数 件 3 1\n")
+    assert [c.value for c in t.cells] == [3, 1] and not t.missing_rows   # printed apart: kept as printed
+    # glued digits too few for the columns: no cell, the row named as unread (never a guess)
+    t = old("指标名称计量单位2010年度历年累计主动公开信息数条9行政复议数件00\n")
+    assert t.missing_rows == ["主动公开信息数"] and {c.row for c in t.cells} == {"行政复议数"}
+    assert any("主动公开信息数" in w for w in t.warnings)
+
+
 def test_the_glued_statistics_tables_of_real_crawled_reports_add_up():
     """../shared/corpus/web: 2008-era reports whose statistics table the crawler glued onto one line. Every
     row gets one value per column, side by side in the printed digits, a running total never below the

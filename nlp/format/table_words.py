@@ -55,7 +55,7 @@ CELL_UNITS: tuple[str, ...] = ("万元", "元", "件", "条", "项", "个", "%")
 #: its header: the label and unit columns, then the value columns' titles
 OLD_ERA_TABLE_HEADER = re.compile(r"指标名称[\s|]*计量单位[\s|]*")
 #: a value column's title in that header (this year, the last year, the running total)
-OLD_ERA_COLUMN_TITLE = re.compile(r"(?:19|20)\d{2}\s*年度?|本年度?|上年度?|历年累计|累计")
+OLD_ERA_COLUMN_TITLE = re.compile(r"(?:19|20)\d{2}\s*年度?|本年度?|比上年增减|同比增减|增减|上年度?|历年累计|累计")
 #: value-column titles that hold a running total (never below the year's figure beside it)
 OLD_ERA_CUMULATIVE_TITLE = re.compile(r"累计")
 #: units printed in the 计量单位 column, longest first

@@ -159,23 +159,38 @@ def _balanced(values: tuple[int, ...]) -> tuple[int, int]:
     return max(lengths) - min(lengths), -lengths[0]
 
 
-def old_era_cells_by_unit(table: UnitTable, used: dict[str, int] | None = None) -> tuple[list[Cell], dict[str, str]]:
+@dataclass
+class UnitCells:
+    """What an old-era table read by its units gives: cells, sub-row → row, and the rows whose glued
+    digits split into the columns no way (named, with no cell: never a guess)."""
+
+    cells: list[Cell]
+    parents: dict[str, str]
+    unread: list[str]
+
+
+def old_era_cells_by_unit(table: UnitTable, used: dict[str, int] | None = None) -> UnitCells:
     """Cells of an old-era table read by its units (columns ``v1``…, as the free-form rows), and its
     sub-rows' parents (row name → the row it details); a row with several possible readings takes the
-    most even one and is marked uncertain with the others as alternatives. ``used``: how many times each
-    row name was given already (a repeated label gets ``#2``…)."""
+    most even one and is marked uncertain with the others as alternatives; a row printed apart with
+    more values than the header has columns keeps them as printed. ``used``: how many times each row
+    name was given already (a repeated label gets ``#2``…)."""
     cells: list[Cell] = []
     parents: dict[str, str] = {}
+    unread: list[str] = []
     names: dict[int, str] = {}
     used = {} if used is None else used
     for i, (r, readings) in enumerate(zip(table.rows, _constrained(table))):
-        if not readings:
-            continue
         label = clean_label(r.label)[:30] or f"row{len(used) + 1}"
         used[label] = used.get(label, 0) + 1
         row = names[i] = label if used[label] == 1 else f"{label}#{used[label]}"
         if r.parent in names:
             parents[row] = names[r.parent]
+        if not readings:
+            if len(r.strings) < len(table.columns):
+                unread.append(row)
+                continue
+            readings = [tuple(int(d) for d, _ in r.strings)]
         chosen = min(readings, key=_balanced)
         # where each value is printed: its string, then the values before it in that string
         semantic = SEMANTIC_NUMBER if len(r.strings) == len(chosen) else SEMANTIC_INFERRED
@@ -189,7 +204,7 @@ def old_era_cells_by_unit(table: UnitTable, used: dict[str, int] | None = None) 
             alts = sorted({x[col] for x in readings if x[col] != value})
             cells.append(Cell("old_era", row, f"v{col + 1}", value, raw, semantic, start, start + len(raw),
                               uncertain=bool(alts), alternatives=alts, label=r.label, unit=r.unit))
-    return cells, parents
+    return UnitCells(cells, parents, unread)
 
 
 def _line_spans(text: str, a: int, b: int) -> tuple[int, int]:
@@ -222,12 +237,15 @@ def old_era_table(text: str) -> Table | None:
         for i, tok in enumerate(vals, 1):
             cells.append(cell_from_token("old_era", row, f"v{i}", tok, label))
     parents: dict[str, str] = {}
+    unread: list[str] = []
     for g in by_unit:
-        unit_cells, unit_parents = old_era_cells_by_unit(g, used)
-        cells.extend(unit_cells)
-        parents.update(unit_parents)
+        read = old_era_cells_by_unit(g, used)
+        cells.extend(read.cells)
+        parents.update(read.parents)
+        unread.extend(read.unread)
     cells.sort(key=lambda c: c.start)
-    if not cells:
+    if not cells and not unread:
         return None
+    warnings = [f"row {row}: its glued digits split into the header's columns no way; left unread" for row in unread]
     return Table("old_era", ERA_2008, "free_form", 0, len(text), tuple(dict.fromkeys(c.row for c in cells)), (), cells,
-                 parents=parents)
+                 missing_rows=unread, warnings=warnings, parents=parents)
