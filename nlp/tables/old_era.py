@@ -65,9 +65,12 @@ class UnitTable:
     """The rows of one old-era statistics table and its value columns' printed titles."""
 
     start: int
-    end: int
     columns: tuple[str, ...]
     rows: list[UnitRow]
+
+    @property
+    def end(self) -> int:
+        return self.rows[-1].end
 
 
 def _header_columns(text: str, pos: int) -> tuple[list[str], int]:
@@ -114,7 +117,7 @@ def old_era_rows_by_unit(text: str) -> list[UnitTable]:
                                  parent if item else -1))
             pos = rows[-1].end
         if rows:
-            out.append(UnitTable(h.start(), rows[-1].end, tuple(columns), rows))
+            out.append(UnitTable(h.start(), tuple(columns), rows))
     return out
 
 
